@@ -1,0 +1,33 @@
+"""hiring: assessments for customer-service hiring."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from hiring import config
+
+TEMPLATES = config.REPO_ROOT / "templates"
+
+
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """Create and configure the app."""
+    instance_path = instance_path or os.environ.get("HIRING_INSTANCE")
+    app = Flask(
+        __name__,
+        template_folder=str(TEMPLATES),
+        instance_relative_config=True,
+        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
+    )
+    config.load(app, test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from hiring import cli, db
+    from hiring.web import init_app as init_web
+
+    db.init_app(app)
+    init_web(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,109 @@
+"""Database engine per app, one session per request that commits once or rolls back."""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, current_app, g, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+# SQLite takes its write lock lazily, so two transactions that read and then write
+# deadlock and one fails with "database is locked". Write transactions therefore start
+# with BEGIN IMMEDIATE; read-only requests (GET) start a plain deferred one.
+_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=True)
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
+    """Create an engine; SQLite gets WAL, a busy timeout and immediate write transactions."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+    engine = create_engine(
+        url,
+        connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised by every test
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+    return engine
+
+
+def get_engine(app: Flask | None = None) -> Engine:
+    """Return the app's engine."""
+    return (app or current_app).extensions["hiring.engine"]
+
+
+def get_session() -> Session:
+    """Return this request's session, opening it on first use."""
+    if "db_session" not in g:
+        g.db_session = Session(get_engine(), expire_on_commit=False)
+    return g.db_session
+
+
+@contextmanager
+def session_scope(app: Flask | None = None) -> Iterator[Session]:
+    """Open a write session outside a request (CLI, tests); commit or roll back."""
+    token = _write_intent.set(True)
+    try:
+        with Session(get_engine(app), expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+    finally:
+        _write_intent.reset(token)
+
+
+def _before_request() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    # A view marked `writes` may change data even on GET (a candidate's page records
+    # progress and finalises an overdue attempt), so it takes the write lock up front.
+    writes = request.method not in ("GET", "HEAD", "OPTIONS") or getattr(view, "writes", False)
+    g.write_token = _write_intent.set(bool(writes))
+
+
+def _after_request(response):
+    session = g.get("db_session")
+    if session is not None and response.status_code < 400:
+        session.commit()  # an error here becomes a 500: nothing is acknowledged unsaved
+    return response
+
+
+def _teardown(_exc) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.rollback()
+        session.close()
+    token = g.pop("write_token", None)
+    if token is not None:
+        _write_intent.reset(token)
+
+
+def init_app(app: Flask) -> None:
+    """Attach an engine and the per-request session handling to the app."""
+    app.extensions["hiring.engine"] = make_engine(
+        app.config["DATABASE_URL"], busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"]
+    )
+    app.before_request(_before_request)
+    app.after_request(_after_request)
+    app.teardown_request(_teardown)

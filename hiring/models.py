@@ -1,0 +1,168 @@
+"""The tables: people, banks and items, assessments, attempts, responses, ratings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored in UTC and read back timezone-aware, on SQLite too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+def _ts(**kwargs: Any) -> Any:
+    """A timezone-aware timestamp column."""
+    nullable = kwargs.pop("nullable", True)
+    return Field(sa_column=Column(UTCDateTime(), nullable=nullable, **kwargs))
+
+
+def _json(nullable: bool = True) -> Any:
+    return Field(default=None, sa_column=Column(JSON, nullable=nullable))
+
+
+class Role(StrEnum):
+    HR = "hr"
+    INTERVIEWER = "interviewer"
+
+
+class AttemptState(StrEnum):
+    INVITED = "invited"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    EXPIRED = "expired"
+    SCORED = "scored"
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(index=True, unique=True, max_length=254)  # normalised: lower case
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=20)
+    password_hash: str = Field(max_length=300)
+    created_at: datetime = _ts(nullable=False, default=utcnow)
+
+
+class Bank(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(index=True, unique=True, max_length=100)
+    version: int
+    title: dict = _json(nullable=False)  # language -> text
+    languages: list = _json(nullable=False)
+    dimensions: dict = _json(nullable=False)  # key -> {name, definition, ...}
+    source_name: str = Field(max_length=300)
+    imported_at: datetime = _ts(nullable=False, default=utcnow)
+
+
+class Item(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("bank_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    bank_id: int = Field(foreign_key="bank.id", index=True)
+    key: str = Field(max_length=100)  # the id in the bank file
+    type: str = Field(max_length=30)
+    dimension: str = Field(max_length=50)
+    current_revision: int = 1
+    retired: bool = False
+
+
+class ItemRevision(SQLModel, table=True):
+    """An immutable version of an item's content; responses point at the one shown."""
+
+    __table_args__ = (UniqueConstraint("item_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    number: int
+    content: dict = _json(nullable=False)
+    content_hash: str = Field(max_length=64)
+    created_at: datetime = _ts(nullable=False, default=utcnow)
+    created_by: str = Field(default="import", max_length=254)
+
+
+class Assessment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    bank_id: int = Field(foreign_key="bank.id", index=True)
+    name: str = Field(max_length=200)
+    language: str = Field(default="en", max_length=10)
+    time_limit_minutes: int = 40
+    grace_seconds: int = 60
+    shuffle: bool = True
+    sections: list = _json(nullable=False)  # [{title, type?, dimension?, count}]
+    created_at: datetime = _ts(nullable=False, default=utcnow)
+
+
+class Attempt(SQLModel, table=True):
+    """An invitation and the attempt it leads to."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    candidate_name: str = Field(max_length=200)
+    candidate_email: str = Field(max_length=254)
+    token_hash: str = Field(index=True, unique=True, max_length=64)
+    state: str = Field(default=AttemptState.INVITED, max_length=20, index=True)
+    language: str = Field(default="en", max_length=10)
+    seed: int
+    created_at: datetime = _ts(nullable=False, default=utcnow)
+    expires_at: datetime = _ts(nullable=False)
+    started_at: datetime | None = _ts()
+    deadline_at: datetime | None = _ts()
+    submitted_at: datetime | None = _ts()
+    current_position: int = 0
+    extra_minutes: int = 0
+    results: dict | None = _json()  # dimension scores, filled by scoring
+    overall_score: float | None = None
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+
+
+class Response(SQLModel, table=True):
+    """One item of an attempt and the candidate's latest answer to it."""
+
+    __table_args__ = (UniqueConstraint("attempt_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    attempt_id: int = Field(foreign_key="attempt.id", index=True)
+    position: int
+    section: str = Field(default="", max_length=200)
+    revision_id: int = Field(foreign_key="itemrevision.id")
+    params: dict | None = _json()  # numeric parameters drawn for this attempt
+    answer: Any = _json()
+    client_seq: int = 0  # the highest sequence number stored; older saves are ignored
+    saved_at: datetime | None = _ts()
+    time_spent_ms: int = 0
+    score: float | None = None
+
+
+class Rating(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("response_id", "rater_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="response.id", index=True)
+    rater_id: int = Field(foreign_key="user.id")
+    scores: dict = _json(nullable=False)  # criterion id -> 1..5
+    comment: str = Field(default="", max_length=5000)
+    created_at: datetime = _ts(nullable=False, default=utcnow)
