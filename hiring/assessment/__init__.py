@@ -1,0 +1,1 @@
+"""The assessment domain: item types and the attempt engine. No Flask here."""

@@ -1,0 +1,99 @@
+"""The item type protocol and its registry."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from typing import Annotated, Any, ClassVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
+
+KEY_PATTERN = r"^[A-Za-z0-9_-]{1,100}$"
+
+
+def _complete(value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+    languages = (info.context or {}).get("languages") or []
+    missing = [lang for lang in languages if not (value.get(lang) or "").strip()]
+    if missing:
+        raise ValueError(f"missing translation: {', '.join(missing)}")
+    return value
+
+
+# Text a person reads: language code -> text, complete for every language of the bank.
+Text = Annotated[dict[str, str], AfterValidator(_complete)]
+
+
+def translate(text: dict[str, str] | None, language: str, fallback: str = "en") -> str:
+    """Return the text in the language, else the fallback, else any."""
+    if not text:
+        return ""
+    return text.get(language) or text.get(fallback) or next(iter(text.values()), "")
+
+
+class ItemContent(BaseModel):
+    """The fields every item has in a bank file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=KEY_PATTERN)
+    type: str
+    dimension: str
+    facets: list[str] = []
+    seed: str = Field(pattern=r"^\d{3}$")
+    weight: float = Field(default=1.0, gt=0, le=10)
+
+
+class AnswerError(ValueError):
+    """The answer is not valid for the item; the message is shown to the candidate."""
+
+
+class ItemType:
+    """Base class of item types."""
+
+    name: ClassVar[str]
+    content_model: ClassVar[type[ItemContent]]
+    template: ClassVar[str]  # the candidate input, under templates/candidate/items/
+    needs_rating: ClassVar[bool] = False  # scored by interviewers, not automatically
+
+    def check(self, content: dict) -> list[tuple[tuple, str]]:
+        """Return problems beyond the schema, as (field path, message)."""
+        return []
+
+    def draw_params(self, content: dict, rng: random.Random) -> dict | None:
+        """Draw the per-attempt parameters; most types have none."""
+        return None
+
+    def view(self, content: dict, params: dict | None, language: str) -> dict[str, Any]:
+        """Return what the candidate page shows, in the language."""
+        raise NotImplementedError
+
+    def parse_answer(self, content: dict, raw: Any) -> Any:
+        """Turn submitted form or JSON data into a stored answer, or raise AnswerError."""
+        raise NotImplementedError
+
+    def score(self, content: dict, params: dict | None, answer: Any,
+              ratings: Sequence[dict[str, int]] = ()) -> float | None:
+        """Score an answer in 0..1; None while it waits for ratings. Changes nothing."""
+        raise NotImplementedError
+
+    def describe_answer(self, content: dict, params: dict | None, answer: Any,
+                        language: str) -> str:
+        """Return the answer as an interviewer reads it."""
+        return "" if answer is None else str(answer)
+
+    def is_answered(self, answer: Any) -> bool:
+        return answer not in (None, "", {}, [])
+
+
+ITEM_TYPES: dict[str, ItemType] = {}
+
+
+def register(cls: type[ItemType]) -> type[ItemType]:
+    """Add an item type to the registry."""
+    ITEM_TYPES[cls.name] = cls()
+    return cls
+
+
+def get_type(name: str) -> ItemType:
+    """Return the registered item type, or raise KeyError."""
+    return ITEM_TYPES[name]

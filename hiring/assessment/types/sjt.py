@@ -1,0 +1,94 @@
+"""Situational judgement: choose the best option, or the best and the worst."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hiring.assessment.types.base import (
+    KEY_PATTERN,
+    AnswerError,
+    ItemContent,
+    ItemType,
+    Text,
+    register,
+    translate,
+)
+
+
+class Option(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=KEY_PATTERN)
+    text: Text
+    key: int = Field(ge=1, le=5)
+    rationale: Text
+
+
+class SjtContent(ItemContent):
+    format: Literal["best", "best_worst"] = "best"
+    stem: Text
+    options: list[Option] = Field(min_length=4, max_length=5)
+
+
+@register
+class Sjt(ItemType):
+    name = "sjt"
+    content_model = SjtContent
+    template = "candidate/items/sjt.html"
+
+    def check(self, content: dict) -> list[tuple[tuple, str]]:
+        ids = [option["id"] for option in content["options"]]
+        problems = []
+        for index, option_id in enumerate(ids):
+            if option_id in ids[:index]:
+                problems.append((("options", index, "id"), f"duplicate option id {option_id!r}"))
+        return problems
+
+    def view(self, content: dict, params: dict | None, language: str) -> dict[str, Any]:
+        return {
+            "stem": translate(content["stem"], language),
+            "format": content.get("format", "best"),
+            "options": [
+                {"id": option["id"], "text": translate(option["text"], language)}
+                for option in content["options"]
+            ],
+        }
+
+    def parse_answer(self, content: dict, raw: Any) -> Any:
+        if not isinstance(raw, dict):
+            raise AnswerError("Choose an option.")
+        ids = {option["id"] for option in content["options"]}
+        answer = {}
+        for part in ("best", "worst") if content.get("format") == "best_worst" else ("best",):
+            value = raw.get(part)
+            if value in (None, ""):
+                continue
+            if not isinstance(value, str) or value not in ids:
+                raise AnswerError("That option is not part of this question.")
+            answer[part] = value
+        if answer.get("best") and answer.get("best") == answer.get("worst"):
+            raise AnswerError("The best and the worst option must be different.")
+        return answer or None
+
+    def score(self, content: dict, params: dict | None, answer: Any,
+              ratings: Sequence[dict[str, int]] = ()) -> float | None:
+        keys = {option["id"]: option["key"] for option in content["options"]}
+        answer = answer or {}
+        best = keys.get(answer.get("best"))
+        if content.get("format") != "best_worst":
+            return 0.0 if best is None else (best - 1) / 4
+        worst = keys.get(answer.get("worst"))
+        # Each half is worth 4 points: best earns key - 1, worst earns 5 - key.
+        points = (best - 1 if best else 0) + (5 - worst if worst else 0)
+        return points / 8
+
+    def describe_answer(self, content: dict, params: dict | None, answer: Any,
+                        language: str) -> str:
+        texts = {o["id"]: translate(o["text"], language) for o in content["options"]}
+        answer = answer or {}
+        parts = [f"{label}: {texts[answer[part]]}" for part, label in
+                 (("best", "best"), ("worst", "worst")) if answer.get(part) in texts]
+        return "; ".join(parts) or "(no answer)"

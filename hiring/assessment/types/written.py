@@ -1,0 +1,101 @@
+"""Written communication sample, rated by interviewers against a rubric."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from hiring.assessment.types.base import (
+    KEY_PATTERN,
+    AnswerError,
+    ItemContent,
+    ItemType,
+    Text,
+    register,
+    translate,
+)
+
+MAX_CHARS = 10_000
+
+
+class Criterion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=KEY_PATTERN)
+    name: Text
+    anchors: dict[int, Text]
+
+    @model_validator(mode="after")
+    def _anchors(self) -> Criterion:
+        if not {1, 3, 5} <= set(self.anchors) or not set(self.anchors) <= {1, 2, 3, 4, 5}:
+            raise ValueError("anchors need descriptions for 1, 3 and 5 (and only 1..5)")
+        return self
+
+
+class WrittenContent(ItemContent):
+    prompt: Text
+    min_words: int = Field(default=0, ge=0)
+    max_words: int = Field(default=300, ge=1, le=2000)
+    rubric: list[Criterion] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _limits(self) -> WrittenContent:
+        if self.min_words > self.max_words:
+            raise ValueError("min_words is larger than max_words")
+        return self
+
+
+def word_count(text: str) -> int:
+    """Count the words in a text."""
+    return len(text.split())
+
+
+@register
+class Written(ItemType):
+    name = "written"
+    content_model = WrittenContent
+    template = "candidate/items/written.html"
+    needs_rating = True
+
+    def check(self, content: dict) -> list[tuple[tuple, str]]:
+        ids = [criterion["id"] for criterion in content["rubric"]]
+        return [(("rubric", i, "id"), f"duplicate criterion id {cid!r}")
+                for i, cid in enumerate(ids) if cid in ids[:i]]
+
+    def view(self, content: dict, params: dict | None, language: str) -> dict[str, Any]:
+        return {
+            "prompt": translate(content["prompt"], language),
+            "min_words": content.get("min_words", 0),
+            "max_words": content.get("max_words", 300),
+            "max_chars": MAX_CHARS,
+        }
+
+    def parse_answer(self, content: dict, raw: Any) -> Any:
+        text = raw.get("text") if isinstance(raw, dict) else raw
+        if text is None:
+            return None
+        if not isinstance(text, str):
+            raise AnswerError("The answer must be text.")
+        if "\x00" in text:
+            raise AnswerError("The answer contains characters that are not allowed.")
+        if len(text) > MAX_CHARS:
+            raise AnswerError(f"The answer is too long: at most {MAX_CHARS} characters.")
+        return text.replace("\r\n", "\n")
+
+    def score(self, content: dict, params: dict | None, answer: Any,
+              ratings: Sequence[dict[str, int]] = ()) -> float | None:
+        if not (answer or "").strip():
+            return 0.0  # nothing written: nothing to rate
+        values = [value for rating in ratings for value in rating.values()]
+        if not values:
+            return None
+        return sum((value - 1) / 4 for value in values) / len(values)
+
+    def criteria(self, content: dict, language: str) -> list[tuple[str, str]]:
+        return [(c["id"], translate(c["name"], language)) for c in content["rubric"]]
+
+    def anchors(self, content: dict, language: str) -> dict[str, dict[int, str]]:
+        return {c["id"]: {int(k): translate(v, language) for k, v in c["anchors"].items()}
+                for c in content["rubric"]}
