@@ -1,0 +1,50 @@
+"""Staff accounts: HR managers and interviewers."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from sqlmodel import Session, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from hiring.models import Role, User
+
+MIN_PASSWORD = 8
+# Compared against when the email is unknown, so both paths cost one hash.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class AccountError(ValueError):
+    """The account cannot be created; the message says why."""
+
+
+def normalize_email(email: str) -> str:
+    """Return the canonical form of an email address."""
+    return unicodedata.normalize("NFKC", email).strip().lower()
+
+
+def create_user(*, session: Session, email: str, name: str, role: str, password: str) -> User:
+    """Create a staff account; flush, never commit."""
+    email = normalize_email(email)
+    if "@" not in email or len(email) > 254:
+        raise AccountError(f"{email!r} is not an email address.")
+    if role not in {r.value for r in Role}:
+        raise AccountError(f"Unknown role {role!r}: use hr or interviewer.")
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"The password needs at least {MIN_PASSWORD} characters.")
+    if session.exec(select(User).where(User.email == email)).first():
+        raise AccountError(f"An account for {email} already exists.")
+    user = User(email=email, name=name.strip() or email, role=role,
+                password_hash=generate_password_hash(password))
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(*, session: Session, email: str, password: str) -> User | None:
+    """Return the user with this email and password, or None."""
+    user = session.exec(select(User).where(User.email == normalize_email(email))).first()
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None

@@ -1,0 +1,201 @@
+"""The attempt engine: invite, start, save answers, submit. Flushes; never commits."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from hiring.assessment.tokens import hash_token, new_token
+from hiring.assessment.types import AnswerError, get_type
+from hiring.models import (
+    Assessment,
+    Attempt,
+    AttemptState,
+    Item,
+    ItemRevision,
+    Response,
+)
+
+OPEN_STATES = (AttemptState.INVITED, AttemptState.IN_PROGRESS)
+
+
+class AttemptClosed(Exception):
+    """The attempt no longer takes answers; the message says why."""
+
+
+class AssessmentUnavailable(Exception):
+    """The assessment cannot be started; the message says why."""
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    accepted: bool  # False: a newer save was already stored; nothing changed
+    seq: int  # the sequence number now stored
+    saved_at: datetime
+
+
+def invite(assessment: Assessment, *, session: Session, name: str, email: str,
+           expires_at: datetime, language: str | None = None,
+           created_by: int | None = None) -> tuple[Attempt, str]:
+    """Create an invitation; return it with its token, which is not stored."""
+    token = new_token()
+    attempt = Attempt(
+        assessment_id=assessment.id, candidate_name=name.strip(),
+        candidate_email=email.strip().lower(), token_hash=hash_token(token),
+        expires_at=expires_at, language=language or assessment.language,
+        seed=random.SystemRandom().randrange(2**31), created_by=created_by,
+    )
+    session.add(attempt)
+    session.flush()
+    return attempt, token
+
+
+def find_by_token(token: str, *, session: Session) -> Attempt | None:
+    """Return the attempt an invitation token opens, if any."""
+    if not token or len(token) > 200:
+        return None
+    return session.exec(select(Attempt).where(Attempt.token_hash == hash_token(token))).first()
+
+
+def plan_items(assessment: Assessment, seed: int, *, session: Session
+               ) -> list[tuple[str, ItemRevision]]:
+    """Choose the item revisions an attempt gets, section by section, from its seed."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible per attempt, not a secret
+    items = list(session.exec(select(Item).where(
+        Item.bank_id == assessment.bank_id, col(Item.retired).is_(False)).order_by(Item.key)))
+    used: set[int] = set()
+    plan: list[tuple[str, ItemRevision]] = []
+    for section in assessment.sections:
+        pool = [item for item in items if item.id not in used
+                and section.get("type") in (None, item.type)
+                and section.get("dimension") in (None, item.dimension)]
+        count = min(int(section.get("count", len(pool))), len(pool))
+        chosen = rng.sample(pool, count)
+        if not assessment.shuffle:
+            chosen.sort(key=lambda item: item.key)
+        for item in chosen:
+            used.add(item.id)
+            revision = session.exec(select(ItemRevision).where(
+                ItemRevision.item_id == item.id,
+                ItemRevision.number == item.current_revision)).one()
+            plan.append((section.get("title", ""), revision))
+    return plan
+
+
+def start(attempt: Attempt, *, session: Session, now: datetime) -> None:
+    """Start an invited attempt: draw its items and parameters and set the deadline."""
+    if attempt.state != AttemptState.INVITED:
+        return
+    if now > attempt.expires_at:
+        attempt.state = AttemptState.EXPIRED
+        raise AttemptClosed("This invitation has expired.")
+    assessment = session.get(Assessment, attempt.assessment_id)
+    plan = plan_items(assessment, attempt.seed, session=session)
+    if not plan:
+        raise AssessmentUnavailable("This assessment has no questions yet.")
+    rng = random.Random(attempt.seed ^ 0x5EED)  # noqa: S311 - reproducible parameters
+    for position, (section, revision) in enumerate(plan, start=1):
+        params = get_type(revision.content["type"]).draw_params(revision.content, rng)
+        session.add(Response(attempt_id=attempt.id, position=position, section=section,
+                             revision_id=revision.id, params=params))
+    attempt.state = AttemptState.IN_PROGRESS
+    attempt.started_at = now
+    attempt.current_position = 1
+    attempt.deadline_at = now + timedelta(
+        minutes=assessment.time_limit_minutes + attempt.extra_minutes)
+    session.flush()
+
+
+def grace(attempt: Attempt, *, session: Session) -> timedelta:
+    assessment = session.get(Assessment, attempt.assessment_id)
+    return timedelta(seconds=assessment.grace_seconds)
+
+
+def is_overdue(attempt: Attempt, now: datetime, *, session: Session) -> bool:
+    """Tell whether the deadline and its grace period have passed."""
+    return (attempt.state == AttemptState.IN_PROGRESS and attempt.deadline_at is not None
+            and now > attempt.deadline_at + grace(attempt, session=session))
+
+
+def responses(attempt: Attempt, *, session: Session) -> list[Response]:
+    """Return the attempt's responses in order."""
+    return list(session.exec(select(Response).where(
+        Response.attempt_id == attempt.id).order_by(Response.position)))
+
+
+def response_at(attempt: Attempt, position: int, *, session: Session) -> Response | None:
+    return session.exec(select(Response).where(
+        Response.attempt_id == attempt.id, Response.position == position)).first()
+
+
+def _closed_message(attempt: Attempt) -> str:
+    if attempt.state == AttemptState.EXPIRED:
+        return "This invitation has expired."
+    if attempt.state == AttemptState.INVITED:
+        return "The assessment has not been started yet."
+    if attempt.deadline_at and attempt.submitted_at and attempt.submitted_at > attempt.deadline_at:
+        return "Time is up: your answers were submitted with everything saved so far."
+    return "This assessment has already been submitted."
+
+
+def save_answer(attempt: Attempt, position: Any, raw: Any, *, session: Session,
+                now: datetime, seq: int | None = None, time_spent_ms: int = 0
+                ) -> SaveResult:
+    """Store an answer unless a newer one is stored; refuse after the deadline's grace."""
+    if attempt.state != AttemptState.IN_PROGRESS:
+        raise AttemptClosed(_closed_message(attempt))
+    if is_overdue(attempt, now, session=session):
+        raise AttemptClosed("Time is up: answers can no longer be changed.")
+    if not isinstance(position, int) or isinstance(position, bool):
+        raise AnswerError("Unknown question.")
+    response = response_at(attempt, position, session=session)
+    if response is None:
+        raise AnswerError("Unknown question.")
+    revision = session.get(ItemRevision, response.revision_id)
+    answer = get_type(revision.content["type"]).parse_answer(revision.content, raw)
+    if seq is None:  # a plain form post: it is the newest thing the candidate did
+        seq = response.client_seq + 1
+    time_spent_ms = max(0, min(int(time_spent_ms or 0), 24 * 3600 * 1000))
+    # One conditional UPDATE: an older or repeated save matches no row and changes nothing.
+    result = session.execute(
+        update(Response)
+        .where(Response.id == response.id, Response.client_seq < seq)
+        .values(answer=answer, client_seq=seq, saved_at=now,
+                time_spent_ms=max(response.time_spent_ms, time_spent_ms))
+        .execution_options(synchronize_session=False)
+    )
+    accepted = result.rowcount == 1
+    attempt.current_position = position
+    session.flush()
+    session.refresh(response)
+    return SaveResult(accepted=accepted, seq=response.client_seq,
+                      saved_at=response.saved_at or now)
+
+
+def submit(attempt: Attempt, *, session: Session, now: datetime) -> None:
+    """Close the attempt with what is stored and score it."""
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return
+    from hiring.scoring.attempts import score_attempt
+
+    attempt.state = AttemptState.SUBMITTED
+    attempt.submitted_at = now
+    session.flush()
+    score_attempt(attempt, session=session)
+
+
+def finalize_if_due(attempt: Attempt, *, session: Session, now: datetime) -> bool:
+    """Submit an overdue attempt or expire an unused invitation; tell whether it changed."""
+    if is_overdue(attempt, now, session=session):
+        submit(attempt, session=session, now=now)
+        return True
+    if attempt.state == AttemptState.INVITED and now > attempt.expires_at:
+        attempt.state = AttemptState.EXPIRED
+        session.flush()
+        return True
+    return False

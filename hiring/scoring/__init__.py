@@ -1,0 +1,1 @@
+"""Scoring: item scores to dimension scores, bands and the rules for strengths. No Flask."""

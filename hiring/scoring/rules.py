@@ -1,0 +1,45 @@
+"""Strengths and development areas, from explicit thresholds printed in every profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hiring.scoring.dimensions import DimensionScore
+
+
+@dataclass(frozen=True)
+class Rules:
+    """A dimension is a strength when its score and the low end of its band reach the
+    strength thresholds; a development area when its score is below the development
+    threshold. At most `max_each` of each, strongest and weakest first."""
+
+    strength_score: float = 70.0
+    strength_low: float = 55.0
+    development_score: float = 50.0
+    max_each: int = 3
+
+    def describe(self) -> list[str]:
+        return [
+            f"Strength: score at least {self.strength_score:g} and the lower end of its "
+            f"band at least {self.strength_low:g}.",
+            f"Development area: score below {self.development_score:g}.",
+            f"At most {self.max_each} of each are listed.",
+        ]
+
+
+DEFAULT_RULES = Rules()
+
+
+def classify(scores: dict[str, DimensionScore], rules: Rules = DEFAULT_RULES
+             ) -> tuple[list[str], list[str]]:
+    """Return the dimension keys that are strengths and development areas."""
+    scored = [(key, s) for key, s in scores.items() if s.score is not None]
+    strengths = sorted(
+        (item for item in scored
+         if item[1].score >= rules.strength_score and item[1].low >= rules.strength_low),
+        key=lambda item: -item[1].score)
+    development = sorted(
+        (item for item in scored if item[1].score < rules.development_score),
+        key=lambda item: item[1].score)
+    return ([key for key, _ in strengths[: rules.max_each]],
+            [key for key, _ in development[: rules.max_each]])
