@@ -1,0 +1,148 @@
+// Candidate page: autosave every change, count down from the server's deadline.
+// The page works without this script: the form posts save the answer too.
+(function () {
+  "use strict";
+  var form = document.getElementById("item-form");
+  var statusEl = document.getElementById("save-status");
+  var csrf = document.querySelector("input[name=csrf_token]");
+
+  function setStatus(text, cls) {
+    if (!statusEl) return;
+    statusEl.textContent = text;
+    statusEl.className = "save-status " + (cls || "");
+  }
+
+  // ---- timer -------------------------------------------------------------
+  var timer = document.getElementById("timer");
+  if (timer) {
+    var endsAt = Date.now() + 1000 * parseInt(timer.dataset.secondsLeft, 10);
+    var valueEl = document.getElementById("timer-value");
+    var tick = function () {
+      var left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
+      valueEl.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      timer.classList.toggle("low", left <= 120);
+      if (left === 0) {
+        clearInterval(handle);
+        timeUp();
+        return;
+      }
+    };
+    var handle = setInterval(tick, 1000);
+    tick();
+  }
+
+  function timeUp() {
+    setStatus("Time is up: submitting your answers…", "warn");
+    if (form) {
+      flush().then(function () { submitForm("review"); });
+    } else {
+      var submit = document.querySelector("form[action$='/submit']");
+      if (submit) submit.submit();
+    }
+  }
+
+  if (!form) return;
+
+  // ---- autosave ----------------------------------------------------------
+  var position = parseInt(form.dataset.position, 10);
+  var seq = parseInt(form.dataset.seq, 10) || 0;
+  var spentBefore = parseInt(form.dataset.timeSpent, 10) || 0;
+  var openedAt = Date.now();
+  var inFlight = null;   // the promise of the save being sent
+  var pending = false;   // a change arrived while a save was in flight
+  var retryDelay = 1000;
+  var debounce = null;
+
+  function timeSpent() { return spentBefore + (Date.now() - openedAt); }
+
+  function currentAnswer() {
+    var data = new FormData(form);
+    var answer = {};
+    ["best", "worst", "value", "text"].forEach(function (name) {
+      if (data.has(name)) answer[name] = data.get(name);
+    });
+    return answer;
+  }
+
+  function send() {
+    seq += 1;
+    var body = JSON.stringify({
+      position: position, seq: seq, answer: currentAnswer(), time_spent_ms: timeSpent()
+    });
+    setStatus("Saving…", "busy");
+    return fetch(form.dataset.saveUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf.value},
+      body: body
+    }).then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (data) {
+        if (res.ok && data.ok) {
+          retryDelay = 1000;
+          setStatus("Saved", "ok");
+          return true;
+        }
+        if (data.closed && data.done) { window.location = data.done; return true; }
+        if (res.status === 422) { setStatus(data.error || "Check your answer.", "warn"); return true; }
+        throw new Error(data.error || ("HTTP " + res.status));
+      });
+    });
+  }
+
+  function save() {
+    if (inFlight) { pending = true; return inFlight; }
+    inFlight = send().catch(function () {
+      setStatus("Not saved yet: retrying…", "warn");
+      return new Promise(function (resolve) {
+        setTimeout(resolve, retryDelay);
+        retryDelay = Math.min(retryDelay * 2, 15000);
+      }).then(function () { pending = true; });
+    }).then(function () {
+      inFlight = null;
+      if (pending) { pending = false; return save(); }
+    });
+    return inFlight;
+  }
+
+  function flush() {
+    clearTimeout(debounce);
+    return inFlight ? inFlight.then(flush) : Promise.resolve();
+  }
+
+  form.addEventListener("change", function () { clearTimeout(debounce); save(); });
+  form.addEventListener("input", function (event) {
+    if (event.target.tagName === "TEXTAREA" || event.target.type === "text") {
+      clearTimeout(debounce);
+      debounce = setTimeout(save, 800);
+    }
+  });
+
+  // A plain post carries the next sequence number, so it is newer than any autosave.
+  function stamp() {
+    form.elements.seq.value = String(seq + 1);
+    form.elements.time_spent_ms.value = String(timeSpent());
+  }
+  form.addEventListener("submit", stamp);
+
+  function submitForm(go) {
+    stamp();
+    var input = document.createElement("input");
+    input.type = "hidden"; input.name = "go"; input.value = go;
+    form.appendChild(input);
+    form.submit();
+  }
+
+  // ---- word count for written answers -----------------------------------
+  var area = form.querySelector("textarea[data-max-words]");
+  var counter = document.getElementById("word-count");
+  if (area && counter) {
+    var update = function () {
+      var words = area.value.trim() ? area.value.trim().split(/\s+/).length : 0;
+      var min = parseInt(area.dataset.minWords, 10), max = parseInt(area.dataset.maxWords, 10);
+      counter.textContent = words + " words (aim for " + min + "–" + max + ")";
+      counter.className = words > max ? "error" : "muted";
+    };
+    area.addEventListener("input", update);
+    update();
+  }
+})();

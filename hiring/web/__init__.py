@@ -1,0 +1,67 @@
+"""The web layer: one blueprint per audience, forms, access rules."""
+
+from __future__ import annotations
+
+from flask import Flask, g, jsonify, render_template, request, session
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from hiring.db import get_session
+from hiring.models import User, utcnow
+
+csrf = CSRFProtect()
+
+
+def _load_user() -> None:
+    g.user = None
+    user_id = session.get("user_id")
+    if user_id is not None:
+        user = get_session().get(User, user_id)
+        if user is not None and session.get("auth_hash") == user.password_hash[-16:]:
+            g.user = user
+
+
+def _wants_json() -> bool:
+    return request.is_json or request.path.endswith("/save")
+
+
+def _error(exc: HTTPException):
+    if _wants_json():
+        return jsonify(ok=False, error=exc.description), exc.code
+    return render_template("error.html", error=exc), exc.code
+
+
+def _csrf_error(exc: CSRFError):
+    message = ("Your session has expired or the page is out of date. "
+               "Reload the page and try again.")
+    if _wants_json():
+        return jsonify(ok=False, error=message, csrf=True), 400
+    return render_template("error.html", error=exc, message=message), 400
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprints, CSRF protection and error pages."""
+    from hiring.web import admin, auth, candidate, interviewer
+
+    app.config.setdefault("CLOCK", utcnow)
+    csrf.init_app(app)
+    app.before_request(_load_user)
+    app.register_error_handler(HTTPException, _error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    for blueprint in (auth.bp, candidate.bp, interviewer.bp, admin.bp):
+        app.register_blueprint(blueprint)
+
+    @app.context_processor
+    def _globals():
+        return {"current_user": g.get("user")}
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+        return response

@@ -1,0 +1,168 @@
+"""The candidate's side: welcome, one item per page, autosave, submit."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+
+from hiring.assessment import engine
+from hiring.assessment.types import AnswerError, get_type
+from hiring.db import get_session
+from hiring.models import Assessment, Attempt, AttemptState, ItemRevision
+from hiring.web.access import candidate, now
+
+bp = Blueprint("candidate", __name__, url_prefix="/a")
+
+
+def _attempt(token: str) -> Attempt:
+    session = get_session()
+    attempt = engine.find_by_token(token, session=session)
+    if attempt is None:
+        abort(404, "This invitation link is not valid. Check that you copied all of it.")
+    if engine.finalize_if_due(attempt, session=session, now=now()):
+        # Closing an overdue attempt stands on its own, even if this request then fails.
+        session.commit()
+    return attempt
+
+
+def _closed_redirect(attempt: Attempt, token: str):
+    if attempt.state in (AttemptState.SUBMITTED, AttemptState.SCORED, AttemptState.EXPIRED):
+        return redirect(url_for("candidate.done", token=token))
+    if attempt.state == AttemptState.INVITED:
+        return redirect(url_for("candidate.welcome", token=token))
+    return None
+
+
+def _form_answer(item_type_name: str) -> dict:
+    fields = {"sjt": ("best", "worst"), "numeric": ("value",), "written": ("text",)}
+    names = fields.get(item_type_name) or tuple(request.form)
+    return {name: request.form.get(name) for name in names if name in request.form}
+
+
+@bp.route("/<token>")
+@candidate
+def welcome(token: str):
+    attempt = _attempt(token)
+    if attempt.state == AttemptState.IN_PROGRESS:
+        return redirect(url_for("candidate.item", token=token,
+                                position=attempt.current_position or 1))
+    if attempt.state != AttemptState.INVITED:
+        return redirect(url_for("candidate.done", token=token))
+    session = get_session()
+    assessment = session.get(Assessment, attempt.assessment_id)
+    count = sum(int(s.get("count", 0)) for s in assessment.sections)
+    return render_template("candidate/welcome.html", attempt=attempt, assessment=assessment,
+                           token=token, item_count=count)
+
+
+@bp.route("/<token>/start", methods=["POST"])
+@candidate
+def start(token: str):
+    attempt = _attempt(token)
+    if attempt.state == AttemptState.INVITED:
+        try:
+            engine.start(attempt, session=get_session(), now=now())
+        except (engine.AttemptClosed, engine.AssessmentUnavailable) as exc:
+            abort(409, str(exc))
+    return redirect(url_for("candidate.welcome", token=token))
+
+
+@bp.route("/<token>/q/<int:position>", methods=["GET", "POST"])
+@candidate
+def item(token: str, position: int):
+    attempt = _attempt(token)
+    if (closed := _closed_redirect(attempt, token)) is not None:
+        return closed
+    session = get_session()
+    response = engine.response_at(attempt, position, session=session)
+    if response is None:
+        abort(404, "There is no such question in this assessment.")
+    revision = session.get(ItemRevision, response.revision_id)
+    item_type = get_type(revision.content["type"])
+    error = None
+    if request.method == "POST":
+        seq = request.form.get("seq", type=int) or None
+        try:
+            engine.save_answer(attempt, position, _form_answer(item_type.name), session=session,
+                               now=now(), seq=seq,
+                               time_spent_ms=request.form.get("time_spent_ms", 0, type=int))
+        except engine.AttemptClosed:
+            return redirect(url_for("candidate.done", token=token))
+        except AnswerError as exc:
+            error = str(exc)
+        else:
+            target = {"prev": position - 1, "next": position + 1}.get(
+                request.form.get("go", "next"), position + 1)
+            total = len(engine.responses(attempt, session=session))
+            if target > total or request.form.get("go") == "review":
+                return redirect(url_for("candidate.review", token=token))
+            return redirect(url_for("candidate.item", token=token, position=max(1, target)))
+    else:
+        attempt.current_position = position
+    total = len(engine.responses(attempt, session=session))
+    view = item_type.view(revision.content, response.params, attempt.language)
+    deadline = attempt.deadline_at
+    return render_template(
+        "candidate/item.html", attempt=attempt, token=token, response=response,
+        position=position, total=total, view=view, template=item_type.template,
+        error=error, answer=response.answer or {} if item_type.name != "written" else None,
+        seconds_left=max(0, int((deadline - now()).total_seconds())) if deadline else None,
+    ), (400 if error else 200)
+
+
+@bp.route("/<token>/save", methods=["POST"])
+@candidate
+def save(token: str):
+    attempt = _attempt(token)
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return jsonify(ok=False, error="The request must be a JSON object."), 400
+    seq = payload.get("seq")
+    if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < 2**31:
+        return jsonify(ok=False, error="seq must be a positive whole number."), 400
+    spent = payload.get("time_spent_ms", 0)
+    if not isinstance(spent, int) or isinstance(spent, bool):
+        spent = 0
+    try:
+        result = engine.save_answer(attempt, payload.get("position"), payload.get("answer"),
+                                    session=get_session(), now=now(), seq=seq,
+                                    time_spent_ms=spent)
+    except engine.AttemptClosed as exc:
+        return jsonify(ok=False, error=str(exc), closed=True,
+                       done=url_for("candidate.done", token=token)), 409
+    except AnswerError as exc:
+        return jsonify(ok=False, error=str(exc)), 422
+    return jsonify(ok=True, accepted=result.accepted, seq=result.seq,
+                   saved_at=result.saved_at.isoformat())
+
+
+@bp.route("/<token>/review")
+@candidate
+def review(token: str):
+    attempt = _attempt(token)
+    if (closed := _closed_redirect(attempt, token)) is not None:
+        return closed
+    session = get_session()
+    rows = []
+    for response in engine.responses(attempt, session=session):
+        revision = session.get(ItemRevision, response.revision_id)
+        rows.append((response, get_type(revision.content["type"]).is_answered(response.answer)))
+    deadline = attempt.deadline_at
+    return render_template("candidate/review.html", attempt=attempt, token=token, rows=rows,
+                           seconds_left=max(0, int((deadline - now()).total_seconds())))
+
+
+@bp.route("/<token>/submit", methods=["POST"])
+@candidate
+def submit(token: str):
+    attempt = _attempt(token)
+    engine.submit(attempt, session=get_session(), now=now())
+    return redirect(url_for("candidate.done", token=token))
+
+
+@bp.route("/<token>/done")
+@candidate
+def done(token: str):
+    attempt = _attempt(token)
+    if attempt.state in (AttemptState.INVITED, AttemptState.IN_PROGRESS):
+        return redirect(url_for("candidate.welcome", token=token))
+    return render_template("candidate/done.html", attempt=attempt)
