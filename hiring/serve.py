@@ -1,0 +1,30 @@
+"""Run the app under gunicorn."""
+
+from __future__ import annotations
+
+import os
+
+from gunicorn.app.base import BaseApplication
+
+
+class _Server(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from hiring import create_app
+
+        return create_app()
+
+
+def run(*, host: str, port: int, workers: int | None = None) -> None:
+    """Serve until interrupted."""
+    workers = workers or min(8, 2 * (os.cpu_count() or 1))
+    _Server({"bind": f"{host}:{port}", "workers": workers, "threads": 4,
+             "worker_class": "gthread", "accesslog": "-", "errorlog": "-",
+             "timeout": 60, "graceful_timeout": 20}).run()
