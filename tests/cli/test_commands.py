@@ -1,0 +1,86 @@
+"""The `hiring` command."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+from sqlmodel import func, select
+
+from hiring.cli import main
+from hiring.models import Assessment, Attempt, AttemptState, Item, User
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+def run(runner, *args):
+    return runner.invoke(main, list(args), catch_exceptions=False)
+
+
+def test_bank_validate_lists_each_problem_with_its_line(runner):
+    result = run(runner, "bank", "validate", str(DATA / "broken_bank.yaml"))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert any(re.search(r"broken_bank.yaml:24: items\.1\.stem: Field required", x) for x in lines)
+    assert any(re.search(r"broken_bank.yaml:41: items\.2\.tolerance: ", x) for x in lines)
+    assert any(re.search(r"broken_bank.yaml:43: items\.3\.id: duplicate item id", x)
+               for x in lines)
+
+
+def test_bank_validate_passes_the_shipped_banks(runner):
+    result = run(runner, "bank", "validate", "question_banks/")
+    assert result.exit_code == 0, result.output
+    assert "csr_core.yaml: ok" in result.output
+
+
+def test_bank_import_of_a_broken_bank_changes_nothing(runner, db):
+    result = run(runner, "bank", "import", str(DATA / "broken_bank.yaml"))
+    assert result.exit_code == 1
+    with db() as session:
+        assert session.exec(select(func.count()).select_from(Item)).one() == 0
+
+
+def test_user_create_normalises_and_refuses_duplicates(runner, db):
+    result = run(runner, "user", "create", "--role", "hr", "--email", " Boss@Example.COM",
+                 "--password", "long enough password")
+    assert result.exit_code == 0, result.output
+    again = run(runner, "user", "create", "--role", "interviewer", "--email", "boss@example.com",
+                "--password", "long enough password")
+    assert again.exit_code == 1 and "already exists" in again.output
+    short = run(runner, "user", "create", "--role", "hr", "--email", "x@example.com",
+                "--password", "short")
+    assert short.exit_code == 1 and "at least 8" in short.output
+    with db() as session:
+        assert [u.email for u in session.exec(select(User))] == ["boss@example.com"]
+
+
+def test_demo_simulate_report(runner, db, tmp_path):
+    result = run(runner, "demo", "--no-serve")
+    assert result.exit_code == 0, result.output
+    link = re.search(r"Candidate invitation: (http://127\.0\.0\.1:5000/a/\S+)", result.output)
+    assert link and "hr@example.com / demo-password" in result.output
+    result = run(runner, "simulate", "--candidates", "5", "--seed", "3")
+    assert result.exit_code == 0, result.output
+    with db() as session:
+        assert session.exec(select(func.count()).select_from(Assessment)).one() == 1
+        done = session.exec(select(Attempt).where(
+            Attempt.state == AttemptState.SUBMITTED)).all()
+        assert len(done) == 5
+        attempt = done[0]
+    out = tmp_path / "p.pdf"
+    result = run(runner, "report", "--attempt", str(attempt.id), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    flat = " ".join(text.split())
+    assert " ".join(attempt.candidate_name.split()) in flat
+    for name in ("Customer focus", "Listening", "Composure", "communication", "Ownership",
+                 "Numeracy"):
+        assert name in flat
+
+
+def test_report_refuses_unknown_and_unsubmitted_attempts(runner, tmp_path):
+    result = run(runner, "report", "--attempt", "999", "-o", str(tmp_path / "x.pdf"))
+    assert result.exit_code == 1 and "no attempt 999" in result.output
+    assert not (tmp_path / "x.pdf").exists()

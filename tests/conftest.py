@@ -1,0 +1,127 @@
+"""Fixtures: an app on a real database (SQLite by default, PostgreSQL with DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from hiring import create_app, migrate
+from hiring.db import make_engine, session_scope
+from tests import factories
+
+DATA = Path(__file__).parent / "data"
+
+
+class Clock:
+    """A clock the tests move by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """Migrate a fresh database once per test session."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        engine = make_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+def _empty_tables(engine) -> None:
+    tables = list(reversed(SQLModel.metadata.sorted_tables))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def app(database_url, tmp_path, clock):
+    app = create_app({
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test",
+        "WTF_CSRF_ENABLED": False,
+        "CLOCK": clock,
+    }, instance_path=str(tmp_path / "instance"))
+    engine = app.extensions["hiring.engine"]
+    _empty_tables(engine)
+    yield app
+    engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    """A session that commits when the block ends: `with db() as session: ...`."""
+    return lambda: session_scope(app)
+
+
+@pytest.fixture
+def bank(app, db):
+    """The small test bank, imported."""
+    with db() as session:
+        return factories.make_bank(session, DATA / "mini_bank.yaml")
+
+
+@pytest.fixture
+def assessment(app, db, bank):
+    with db() as session:
+        return factories.make_assessment(session, bank)
+
+
+class AuthActions:
+    def __init__(self, client, db):
+        self._client, self._db = client, db
+
+    def login(self, role: str = "interviewer", email: str | None = None):
+        email = email or f"{role}@example.com"
+        with self._db() as session:
+            factories.make_user(session, role=role, email=email)
+        return self._client.post("/login", data={"email": email,
+                                                 "password": factories.PASSWORD})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client, db):
+    return AuthActions(client, db)

@@ -1,0 +1,121 @@
+"""Bank loading: every problem reported with its line; import creates revisions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from hiring.banks.importer import import_bank
+from hiring.banks.loader import BankInvalid, load_bytes, load_path
+from hiring.models import Item, ItemRevision
+
+DATA = Path(__file__).parent.parent / "data"
+SHIPPED = Path(__file__).parent.parent.parent / "question_banks"
+
+
+def problems_of(text: str) -> list:
+    with pytest.raises(BankInvalid) as info:
+        load_bytes(text.encode(), "bank.yaml")
+    return info.value.problems
+
+
+def mini_text() -> str:
+    return (DATA / "mini_bank.yaml").read_text(encoding="utf-8")
+
+
+def test_shipped_banks_are_valid_and_big_enough():
+    for path in SHIPPED.glob("*.yaml"):
+        bank = load_path(path)
+        types = [item["type"] for item in bank.items]
+        assert types.count("sjt") >= 12
+        assert types.count("numeric") >= 6
+        assert types.count("written") >= 2
+        assert all(item["seed"] in {"000", "001", "002", "003", "004"} for item in bank.items)
+
+
+def test_broken_bank_names_each_problem_with_its_line():
+    with pytest.raises(BankInvalid) as info:
+        load_path(DATA / "broken_bank.yaml")
+    found = {(p.line, p.field) for p in info.value.problems}
+    assert (24, "items.1.stem") in found  # missing field: reported at the item
+    assert (41, "items.2.tolerance") in found  # bad type
+    assert (43, "items.3.id") in found  # duplicate id
+    assert all(str(p).startswith(str(DATA / "broken_bank.yaml") + ":") for p in
+               info.value.problems)
+
+
+def test_missing_translation_is_a_problem():
+    text = mini_text().replace("hr: 'Situacija 2 na hrvatskom.'", "hr: ''")
+    problems = problems_of(text)
+    assert any(p.field == "items.1.stem" and "hr" in p.message for p in problems)
+
+
+def test_sjt_option_without_key_is_a_problem():
+    text = mini_text().replace("        key: 5\n", "", 1)
+    assert any("key" in p.field for p in problems_of(text))
+
+
+def test_formula_that_can_divide_by_zero_is_a_problem():
+    text = mini_text().replace("formula: price * months", "formula: price / (months - 2)")
+    assert any(p.field == "items.4.formula" and "division" in p.message
+               for p in problems_of(text))
+
+
+def test_formula_that_can_go_negative_is_a_problem():
+    text = mini_text().replace("formula: price * months", "formula: price - months * 5")
+    assert any("negative" in p.message for p in problems_of(text))
+
+
+def test_formula_may_not_call_anything_but_arithmetic():
+    text = mini_text().replace("formula: price * months",
+                               "formula: \"__import__('os').system('true')\"")
+    assert any(p.field == "items.4.formula" for p in problems_of(text))
+
+
+def test_stem_with_unknown_parameter_is_a_problem():
+    text = mini_text().replace("How much for {months} months", "How much for {weeks} weeks")
+    assert any("weeks" in p.message for p in problems_of(text))
+
+
+def test_not_yaml_and_not_utf8_and_duplicate_keys():
+    assert "YAML" in problems_of("items: [unclosed\n")[0].message
+    with pytest.raises(BankInvalid) as info:
+        load_bytes(b"id: \xff\xfe\n", "x.yaml")
+    assert "UTF-8" in info.value.problems[0].message
+    text = mini_text().replace("version: 1\n", "version: 1\nversion: 2\n")
+    assert any(p.message == "key given twice" and p.line == 4 for p in problems_of(text))
+
+
+def test_unknown_item_type_lists_known_types():
+    text = mini_text().replace("    type: written", "    type: essay")
+    problem = next(p for p in problems_of(text) if p.field.endswith("type"))
+    assert "essay" in problem.message and "sjt" in problem.message
+
+
+def test_import_then_reimport_creates_revisions_only_for_changes(db):
+    with db() as session:
+        first = import_bank(load_path(DATA / "mini_bank.yaml"), session=session)
+    assert (first.added, first.revised, first.unchanged) == (6, 0, 0)
+    with db() as session:
+        again = import_bank(load_path(DATA / "mini_bank.yaml"), session=session)
+    assert (again.added, again.revised, again.unchanged) == (0, 0, 6)
+
+    changed = mini_text().replace("Option a of 1", "Option A of one").replace(
+        "version: 1", "version: 2")
+    lines = changed.splitlines()
+    start = lines.index("  - id: sjt-3")
+    end = lines.index("  - id: sjt-4")
+    changed = "\n".join(lines[:start] + lines[end:]) + "\n"
+    with db() as session:
+        third = import_bank(load_bytes(changed.encode(), "mini.yaml"), session=session)
+    assert (third.added, third.revised, third.unchanged, third.retired) == (0, 1, 4, 1)
+    with db() as session:
+        item = session.exec(select(Item).where(Item.key == "sjt-1")).one()
+        revisions = session.exec(select(ItemRevision).where(
+            ItemRevision.item_id == item.id).order_by(ItemRevision.number)).all()
+        assert [r.number for r in revisions] == [1, 2]
+        assert revisions[0].content["options"][0]["text"]["en"] == "Option a of 1"
+        assert revisions[1].content["options"][0]["text"]["en"] == "Option A of one"
+        assert session.exec(select(Item).where(Item.key == "sjt-3")).one().retired

@@ -1,0 +1,119 @@
+"""The attempt engine: start, save, deadline, submit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from hiring.assessment import engine
+from hiring.assessment.tokens import hash_token
+from hiring.assessment.types import AnswerError
+from hiring.models import Attempt, AttemptState, Response
+from tests.factories import make_attempt
+
+
+def test_invitation_token_is_long_and_stored_hashed(db, assessment, clock):
+    with db() as session:
+        attempt, token = make_attempt(session, assessment, now=clock())
+        assert len(token) >= 32  # 24 random bytes, url-safe
+        assert attempt.token_hash == hash_token(token) and token not in attempt.token_hash
+        assert engine.find_by_token(token, session=session).id == attempt.id
+        assert engine.find_by_token(token[:-1] + "x", session=session) is None
+
+
+def test_start_draws_items_once_and_sets_the_deadline(db, assessment, clock):
+    with db() as session:
+        attempt, _ = make_attempt(session, assessment, now=clock(), started=True)
+        rows = engine.responses(attempt, session=session)
+        assert [r.position for r in rows] == [1, 2, 3, 4, 5, 6]
+        assert [r.section for r in rows] == ["Situations"] * 4 + ["Math", "Writing"]
+        assert attempt.deadline_at == clock() + timedelta(minutes=30)
+        numeric = rows[4]
+        assert set(numeric.params) == {"price", "months"}
+        params_before = dict(numeric.params)
+        engine.start(attempt, session=session, now=clock())  # again: no change
+        assert len(engine.responses(attempt, session=session)) == 6
+        assert engine.response_at(attempt, 5, session=session).params == params_before
+
+
+def test_parameters_differ_between_attempts(db, assessment, clock):
+    with db() as session:
+        drawn = set()
+        for n in range(8):
+            attempt, _ = make_attempt(session, assessment, now=clock(), started=True,
+                                      email=f"c{n}@example.com")
+            drawn.add(tuple(sorted(engine.response_at(attempt, 5, session=session)
+                                   .params.items())))
+        assert len(drawn) > 1
+
+
+def test_older_save_never_overwrites_newer(db, assessment, clock):
+    with db() as session:
+        attempt, _ = make_attempt(session, assessment, now=clock(), started=True)
+        first = engine.save_answer(attempt, 1, {"best": "b"}, session=session, now=clock(), seq=5)
+        stale = engine.save_answer(attempt, 1, {"best": "c"}, session=session, now=clock(), seq=4)
+        repeat = engine.save_answer(attempt, 1, {"best": "b"}, session=session, now=clock(),
+                                    seq=5)
+        assert first.accepted and not stale.accepted and not repeat.accepted
+        assert engine.response_at(attempt, 1, session=session).answer == {"best": "b"}
+        form_post = engine.save_answer(attempt, 1, {"best": "d"}, session=session, now=clock())
+        assert form_post.accepted and form_post.seq == 6
+
+
+def test_bad_answers_and_positions_change_nothing(db, assessment, clock):
+    with db() as session:
+        attempt, _ = make_attempt(session, assessment, now=clock(), started=True)
+        for position, raw in [(99, {"best": "a"}), ("1", {"best": "a"}), (1, {"best": "zz"}),
+                              (5, {"value": "twelve"})]:
+            with pytest.raises(AnswerError):
+                engine.save_answer(attempt, position, raw, session=session, now=clock(), seq=1)
+        assert all(r.answer is None and r.client_seq == 0
+                   for r in engine.responses(attempt, session=session))
+
+
+def test_grace_period_then_refusal_then_submitted_with_what_was_saved(db, assessment, clock):
+    with db() as session:
+        attempt, _ = make_attempt(session, assessment, now=clock(), started=True)
+        engine.save_answer(attempt, 1, {"best": "a"}, session=session, now=clock(), seq=1)
+        clock.advance(minutes=30, seconds=30)  # past the deadline, inside the 60 s grace
+        late = engine.save_answer(attempt, 2, {"best": "a"}, session=session, now=clock(),
+                                  seq=1)
+        assert late.accepted
+        clock.advance(seconds=31)
+        with pytest.raises(engine.AttemptClosed):
+            engine.save_answer(attempt, 3, {"best": "a"}, session=session, now=clock(), seq=1)
+        assert engine.finalize_if_due(attempt, session=session, now=clock())
+        assert attempt.state == AttemptState.SCORED  # the blank written item needs no rating
+        answers = [r.answer for r in engine.responses(attempt, session=session)]
+        assert answers[:3] == [{"best": "a"}, {"best": "a"}, None]
+        scores = [r.score for r in engine.responses(attempt, session=session)]
+        assert scores[:3] == [1.0, 1.0, 0.0]
+
+
+def test_unused_invitation_expires(db, assessment, clock):
+    with db() as session:
+        attempt, _ = make_attempt(session, assessment, now=clock())
+        clock.advance(days=8)
+        assert engine.finalize_if_due(attempt, session=session, now=clock())
+        assert attempt.state == AttemptState.EXPIRED
+        with pytest.raises(engine.AttemptClosed):
+            engine.save_answer(attempt, 1, {"best": "a"}, session=session, now=clock(), seq=1)
+
+
+def test_submit_scores_and_blank_written_needs_no_rating(db, assessment, clock):
+    with db() as session:
+        attempt, _ = make_attempt(session, assessment, now=clock(), started=True)
+        for position in range(1, 5):
+            engine.save_answer(attempt, position, {"best": "a", "worst": "d"}, session=session,
+                               now=clock(), seq=1)
+        engine.submit(attempt, session=session, now=clock())
+        assert attempt.state == AttemptState.SCORED
+        assert attempt.results["customer_focus"]["score"] == 100.0
+        assert attempt.results["numeracy"]["score"] == 0.0
+        assert attempt.results["communication"]["score"] == 0.0
+        stored = session.exec(select(Attempt).where(Attempt.id == attempt.id)).one()
+        assert stored.overall_score == attempt.overall_score
+        assert session.exec(select(Response).where(Response.attempt_id == attempt.id,
+                                                   Response.score.is_(None))).first() is None

@@ -1,0 +1,88 @@
+"""Every route declares who may use it, and that is what happens."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_attempt
+
+
+def test_every_view_declares_its_access(app):
+    undeclared = [endpoint for endpoint, view in app.view_functions.items()
+                  if endpoint != "static" and not hasattr(view, "access")]
+    assert undeclared == []
+
+
+@pytest.fixture
+def world(db, assessment, clock):
+    with db() as session:
+        attempt, token = make_attempt(session, assessment, now=clock(), started=True)
+    return {"token": token, "attempt_id": attempt.id, "response_id": 1, "bank_id": 1,
+            "assessment_id": assessment.id, "position": 1, "filename": "css/app.css"}
+
+
+def staff_urls(app, world):
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        access = getattr(view, "access", "public")
+        if access in ("public", "candidate") or rule.endpoint == "static":
+            continue
+        url = rule.build({arg: world[arg] for arg in rule.arguments})[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, url, access
+
+
+def test_staff_routes_by_role(app, client, auth, world):
+    routes = list(staff_urls(app, world))
+    assert len(routes) >= 10
+    for endpoint, method, url, _access in routes:
+        response = client.open(url, method=method)
+        assert response.status_code == 302, (endpoint, method)
+        assert "/login" in response.headers["Location"]
+
+    auth.login("interviewer")
+    for endpoint, method, url, access in routes:
+        response = client.open(url, method=method)
+        if "interviewer" in access:
+            assert response.status_code != 403, (endpoint, method)
+        else:
+            assert response.status_code == 403, (endpoint, method)
+
+    auth.logout()
+    auth.login("hr")
+    for endpoint, method, url, _access in routes:
+        response = client.open(url, method=method)
+        assert response.status_code != 403 and response.status_code < 500, (endpoint, method)
+        assert "/login" not in response.headers.get("Location", ""), (endpoint, method)
+
+
+def test_candidate_routes_need_the_right_token(app, client, world):
+    for rule in app.url_map.iter_rules():
+        if getattr(app.view_functions[rule.endpoint], "access", None) != "candidate":
+            continue
+        args = dict({arg: world[arg] for arg in rule.arguments}, token="wrong-token")
+        url = rule.build(args)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            assert client.open(url, method=method).status_code == 404, (rule.endpoint, method)
+
+
+def test_csrf_is_required_on_state_changes(app, client, world, database_url, tmp_path):
+    app.config["WTF_CSRF_ENABLED"] = True
+    token = world["token"]
+    response = client.post(f"/a/{token}/save", json={"position": 1, "seq": 1,
+                                                     "answer": {"best": "a"}})
+    assert response.status_code == 400 and response.json["csrf"] is True
+    assert client.post("/login", data={"email": "x@example.com", "password": "y"}
+                       ).status_code == 400
+    page = client.get(f"/a/{token}/q/1").get_data(as_text=True)
+    csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+    ok = client.post(f"/a/{token}/save", json={"position": 1, "seq": 1, "answer": {"best": "a"}},
+                     headers={"X-CSRFToken": csrf})
+    assert ok.status_code == 200 and ok.json["accepted"]
+
+
+def test_security_headers(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Frame-Options"] == "DENY"

@@ -1,0 +1,152 @@
+"""The candidate's pages: welcome, items, autosave, resume, deadline, submit."""
+
+from __future__ import annotations
+
+import pytest
+
+from hiring.assessment import engine
+from hiring.models import Attempt, AttemptState
+from tests.factories import make_attempt
+
+
+@pytest.fixture
+def invitation(db, assessment, clock):
+    with db() as session:
+        attempt, token = make_attempt(session, assessment, now=clock())
+    return attempt.id, token
+
+
+def started(client, token):
+    response = client.post(f"/a/{token}/start")
+    assert response.status_code == 302
+    return response
+
+
+def stored(db, attempt_id):
+    with db() as session:
+        attempt = session.get(Attempt, attempt_id)
+        return attempt, {r.position: r for r in engine.responses(attempt, session=session)}
+
+
+def test_welcome_explains_and_starts(client, invitation):
+    _, token = invitation
+    page = client.get(f"/a/{token}").get_data(as_text=True)
+    assert "Ana Horvat" in page and "6 questions" in page and "30 minutes" in page
+    assert "Privacy" in page
+    response = started(client, token)
+    assert response.headers["Location"].endswith(f"/a/{token}")
+    assert client.get(f"/a/{token}").headers["Location"].endswith(f"/a/{token}/q/1")
+
+
+def test_unknown_token_is_404_with_a_clear_message(client, invitation):
+    response = client.get("/a/not-a-real-token")
+    assert response.status_code == 404
+    assert "not valid" in response.get_data(as_text=True)
+
+
+def test_item_page_shows_progress_and_timer(client, invitation):
+    _, token = invitation
+    started(client, token)
+    page = client.get(f"/a/{token}/q/2").get_data(as_text=True)
+    assert "Question 2 of 6" in page
+    assert 'data-seconds-left="1800"' in page
+    assert "Situation 2 in English." in page
+
+
+def test_form_post_saves_and_moves_on_and_reload_shows_the_answer(client, db, invitation):
+    attempt_id, token = invitation
+    started(client, token)
+    response = client.post(f"/a/{token}/q/1", data={"best": "b", "go": "next"})
+    assert response.headers["Location"].endswith(f"/a/{token}/q/2")
+    _, responses = stored(db, attempt_id)
+    assert responses[1].answer == {"best": "b"}
+    page = client.get(f"/a/{token}/q/1").get_data(as_text=True)
+    assert 'value="b" checked' in page
+    # Reopening the link resumes at the question last visited
+    client.get(f"/a/{token}/q/3")
+    assert client.get(f"/a/{token}").headers["Location"].endswith("/q/3")
+
+
+def test_invalid_form_answer_is_shown_and_changes_nothing(client, db, invitation):
+    attempt_id, token = invitation
+    started(client, token)
+    response = client.post(f"/a/{token}/q/5", data={"value": "twelve", "go": "next"})
+    assert response.status_code == 400
+    assert "Enter a number" in response.get_data(as_text=True)
+    assert stored(db, attempt_id)[1][5].answer is None
+
+
+def test_json_save_orders_by_sequence(client, db, invitation):
+    attempt_id, token = invitation
+    started(client, token)
+    ok = client.post(f"/a/{token}/save", json={"position": 1, "seq": 3,
+                                               "answer": {"best": "c"}, "time_spent_ms": 1200})
+    assert ok.status_code == 200 and ok.json["accepted"] and ok.json["seq"] == 3
+    stale = client.post(f"/a/{token}/save", json={"position": 1, "seq": 2,
+                                                  "answer": {"best": "a"}})
+    assert stale.status_code == 200 and not stale.json["accepted"]
+    response = stored(db, attempt_id)[1][1]
+    assert response.answer == {"best": "c"} and response.time_spent_ms == 1200
+
+
+@pytest.mark.parametrize("body,status", [
+    (b"not json", 400), (b"[1, 2]", 400), (b'{"position": 1}', 400),
+    (b'{"position": 1, "seq": "x", "answer": {}}', 400),
+    (b'{"position": 99, "seq": 1, "answer": {"best": "a"}}', 422),
+    (b'{"position": 1, "seq": 1, "answer": {"best": "zz"}}', 422),
+    (b'{"position": 1, "seq": 1, "answer": "a"}', 422),
+])
+def test_bad_save_requests_get_a_clear_4xx_and_change_nothing(client, db, invitation, body,
+                                                              status):
+    attempt_id, token = invitation
+    started(client, token)
+    response = client.post(f"/a/{token}/save", data=body,
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code == status
+    assert response.json["ok"] is False and response.json["error"]
+    assert all(r.answer is None for r in stored(db, attempt_id)[1].values())
+
+
+def test_after_deadline_and_grace_saves_are_refused_and_attempt_submitted(client, db,
+                                                                          invitation, clock):
+    attempt_id, token = invitation
+    started(client, token)
+    client.post(f"/a/{token}/save", json={"position": 1, "seq": 1, "answer": {"best": "a"}})
+    clock.advance(minutes=30, seconds=59)
+    in_grace = client.post(f"/a/{token}/save", json={"position": 2, "seq": 1,
+                                                     "answer": {"best": "a"}})
+    assert in_grace.status_code == 200
+    clock.advance(seconds=2)
+    late = client.post(f"/a/{token}/save", json={"position": 3, "seq": 1,
+                                                 "answer": {"best": "a"}})
+    assert late.status_code == 409 and "Time is up" in late.json["error"]
+    attempt, responses = stored(db, attempt_id)
+    assert attempt.state == AttemptState.SCORED
+    assert responses[1].answer == responses[2].answer == {"best": "a"}
+    assert responses[3].answer is None
+    assert client.get(f"/a/{token}/q/1").headers["Location"].endswith("/done")
+
+
+def test_review_then_submit(client, db, invitation):
+    attempt_id, token = invitation
+    started(client, token)
+    client.post(f"/a/{token}/q/6", data={"text": "Dear Ana, sorry.", "go": "review"})
+    page = client.get(f"/a/{token}/review").get_data(as_text=True)
+    assert "5 questions still without an answer" in page
+    response = client.post(f"/a/{token}/submit")
+    assert response.headers["Location"].endswith("/done")
+    assert "Thank you, Ana Horvat" in client.get(f"/a/{token}/done").get_data(as_text=True)
+    attempt, _ = stored(db, attempt_id)
+    assert attempt.state == AttemptState.SUBMITTED  # the written answer waits for ratings
+    again = client.post(f"/a/{token}/save", json={"position": 1, "seq": 9,
+                                                  "answer": {"best": "a"}})
+    assert again.status_code == 409
+
+
+def test_candidate_text_is_escaped(client, db, assessment, clock):
+    with db() as session:
+        _, token = make_attempt(session, assessment, now=clock(),
+                                name="<script>alert(1)</script>")
+    page = client.get(f"/a/{token}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
