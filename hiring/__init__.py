@@ -24,10 +24,11 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     config.load(app, test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from hiring import cli, db
+    from hiring import cli, db, i18n
     from hiring.web import init_app as init_web
 
     db.init_app(app)
+    i18n.init_app(app)
     init_web(app)
     cli.init_app(app)
     return app

@@ -107,12 +107,16 @@ class ItemRevision(SQLModel, table=True):
 class Assessment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     bank_id: int = Field(foreign_key="bank.id", index=True)
+    key: str | None = Field(default=None, max_length=100)  # set when the bank defines it
     name: str = Field(max_length=200)
+    titles: dict | None = _json()  # language -> name, for candidates
+    settings: dict | None = _json()  # typing_target_wpm, ...
     language: str = Field(default="en", max_length=10)
     time_limit_minutes: int = 40
     grace_seconds: int = 60
     shuffle: bool = True
-    sections: list = _json(nullable=False)  # [{title, type?, dimension?, count}]
+    # [{title (text or language -> text), type?, dimension?, count}]
+    sections: list = _json(nullable=False)
     created_at: datetime = _ts(nullable=False, default=utcnow)
 
 

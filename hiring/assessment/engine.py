@@ -10,12 +10,15 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from hiring.assessment.messages import N_, CandidateError
 from hiring.assessment.tokens import hash_token, new_token
 from hiring.assessment.types import AnswerError, get_type
+from hiring.assessment.types.base import translate
 from hiring.models import (
     Assessment,
     Attempt,
     AttemptState,
+    Bank,
     Item,
     ItemRevision,
     Response,
@@ -24,11 +27,11 @@ from hiring.models import (
 OPEN_STATES = (AttemptState.INVITED, AttemptState.IN_PROGRESS)
 
 
-class AttemptClosed(Exception):
+class AttemptClosed(CandidateError):
     """The attempt no longer takes answers; the message says why."""
 
 
-class AssessmentUnavailable(Exception):
+class AssessmentUnavailable(CandidateError):
     """The assessment cannot be started; the message says why."""
 
 
@@ -62,8 +65,18 @@ def find_by_token(token: str, *, session: Session) -> Attempt | None:
     return session.exec(select(Attempt).where(Attempt.token_hash == hash_token(token))).first()
 
 
+def languages(assessment: Assessment, *, session: Session) -> list[str]:
+    """Return the languages a candidate may take the assessment in."""
+    return list(session.get(Bank, assessment.bank_id).languages)
+
+
+def title(assessment: Assessment, language: str) -> str:
+    """Return the assessment's name for candidates, in the language."""
+    return translate(assessment.titles, language) or assessment.name
+
+
 def plan_items(assessment: Assessment, seed: int, *, session: Session
-               ) -> list[tuple[str, ItemRevision]]:
+               ) -> list[tuple[str | dict, ItemRevision]]:
     """Choose the item revisions an attempt gets, section by section, from its seed."""
     rng = random.Random(seed)  # noqa: S311 - reproducible per attempt, not a secret
     items = list(session.exec(select(Item).where(
@@ -87,21 +100,28 @@ def plan_items(assessment: Assessment, seed: int, *, session: Session
     return plan
 
 
-def start(attempt: Attempt, *, session: Session, now: datetime) -> None:
-    """Start an invited attempt: draw its items and parameters and set the deadline."""
+def start(attempt: Attempt, *, session: Session, now: datetime, language: str | None = None
+          ) -> None:
+    """Start an invited attempt in a language: draw items and parameters, set the deadline."""
     if attempt.state != AttemptState.INVITED:
         return
     if now > attempt.expires_at:
         attempt.state = AttemptState.EXPIRED
-        raise AttemptClosed("This invitation has expired.")
+        raise AttemptClosed(N_("This invitation has expired."))
     assessment = session.get(Assessment, attempt.assessment_id)
+    if language is not None:
+        if language not in languages(assessment, session=session):
+            raise AssessmentUnavailable(N_("This assessment is not available in that language."))
+        attempt.language = language
     plan = plan_items(assessment, attempt.seed, session=session)
     if not plan:
-        raise AssessmentUnavailable("This assessment has no questions yet.")
+        raise AssessmentUnavailable(N_("This assessment has no questions yet."))
     rng = random.Random(attempt.seed ^ 0x5EED)  # noqa: S311 - reproducible parameters
+    settings = {**(assessment.settings or {}), "language": attempt.language}
     for position, (section, revision) in enumerate(plan, start=1):
-        params = get_type(revision.content["type"]).draw_params(revision.content, rng)
-        session.add(Response(attempt_id=attempt.id, position=position, section=section,
+        params = get_type(revision.content["type"]).draw_params(revision.content, rng, settings)
+        session.add(Response(attempt_id=attempt.id, position=position,
+                             section=translate(section, attempt.language)[:200],
                              revision_id=revision.id, params=params))
     attempt.state = AttemptState.IN_PROGRESS
     attempt.started_at = now
@@ -135,12 +155,12 @@ def response_at(attempt: Attempt, position: int, *, session: Session) -> Respons
 
 def _closed_message(attempt: Attempt) -> str:
     if attempt.state == AttemptState.EXPIRED:
-        return "This invitation has expired."
+        return N_("This invitation has expired.")
     if attempt.state == AttemptState.INVITED:
-        return "The assessment has not been started yet."
+        return N_("The assessment has not been started yet.")
     if attempt.deadline_at and attempt.submitted_at and attempt.submitted_at > attempt.deadline_at:
-        return "Time is up: your answers were submitted with everything saved so far."
-    return "This assessment has already been submitted."
+        return N_("Time is up: your answers were submitted with everything saved so far.")
+    return N_("This assessment has already been submitted.")
 
 
 def save_answer(attempt: Attempt, position: Any, raw: Any, *, session: Session,
@@ -150,12 +170,12 @@ def save_answer(attempt: Attempt, position: Any, raw: Any, *, session: Session,
     if attempt.state != AttemptState.IN_PROGRESS:
         raise AttemptClosed(_closed_message(attempt))
     if is_overdue(attempt, now, session=session):
-        raise AttemptClosed("Time is up: answers can no longer be changed.")
+        raise AttemptClosed(N_("Time is up: answers can no longer be changed."))
     if not isinstance(position, int) or isinstance(position, bool):
-        raise AnswerError("Unknown question.")
+        raise AnswerError(N_("Unknown question."))
     response = response_at(attempt, position, session=session)
     if response is None:
-        raise AnswerError("Unknown question.")
+        raise AnswerError(N_("Unknown question."))
     revision = session.get(ItemRevision, response.revision_id)
     answer = get_type(revision.content["type"]).parse_answer(revision.content, raw)
     if seq is None:  # a plain form post: it is the newest thing the candidate did

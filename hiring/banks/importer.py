@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hiring.banks.loader import BankFile
-from hiring.models import Bank, Item, ItemRevision, utcnow
+from hiring.models import Assessment, Attempt, Bank, Item, ItemRevision, utcnow
 
 
 @dataclass(frozen=True)
@@ -19,10 +19,13 @@ class ImportSummary:
     revised: int
     unchanged: int
     retired: int
+    assessments: list[Assessment] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (f"{self.bank.slug} v{self.bank.version}: {self.added} added, "
-                f"{self.revised} revised, {self.unchanged} unchanged, {self.retired} retired")
+                f"{self.revised} revised, {self.unchanged} unchanged, {self.retired} retired"
+                + (f"; assessments: {', '.join(a.name for a in self.assessments)}"
+                   if self.assessments else ""))
 
 
 def content_hash(content: dict) -> str:
@@ -81,4 +84,36 @@ def import_bank(bank_file: BankFile, *, session: Session, author: str = "import"
     for item in newly_retired:
         item.retired = True
     session.flush()
-    return ImportSummary(bank, added, revised, unchanged, len(newly_retired))
+    recipes = [store_recipe(bank, recipe, session=session)
+               for recipe in header.get("assessments", [])]
+    return ImportSummary(bank, added, revised, unchanged, len(newly_retired), recipes)
+
+
+def store_recipe(bank: Bank, recipe: dict, *, session: Session) -> Assessment:
+    """Create or update a bank's ready-made assessment.
+
+    An assessment that candidates have already taken is never changed under them: a
+    changed recipe then becomes a new assessment with the same key."""
+    sections = [{k: v for k, v in s.items() if v is not None} for s in recipe["sections"]]
+    values = {
+        "name": recipe["name"].get("en") or next(iter(recipe["name"].values())),
+        "titles": recipe["name"], "language": bank.languages[0],
+        "time_limit_minutes": recipe["time_limit_minutes"],
+        "grace_seconds": recipe["grace_seconds"], "shuffle": recipe["shuffle"],
+        "settings": {"typing_target_wpm": recipe["typing_target_wpm"]}, "sections": sections,
+    }
+    current = session.exec(select(Assessment).where(
+        Assessment.bank_id == bank.id, Assessment.key == recipe["id"])
+        .order_by(col(Assessment.id).desc())).first()
+    if current is not None and all(getattr(current, k) == v for k, v in values.items()):
+        return current
+    taken = current is not None and session.exec(select(Attempt.id).where(
+        Attempt.assessment_id == current.id)).first() is not None
+    if current is None or taken:
+        current = Assessment(bank_id=bank.id, key=recipe["id"], **values)
+        session.add(current)
+    else:
+        for key, value in values.items():
+            setattr(current, key, value)
+    session.flush()
+    return current

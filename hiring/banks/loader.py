@@ -120,10 +120,34 @@ def parse_text(text: str, source: str) -> BankFile:
                     f"duplicate item id {item['id']!r} (first at item {seen_ids[item['id']]})")
         seen_ids.setdefault(item["id"], index)
         parsed.append(item)
+    if header:
+        _check_recipes(header, parsed, problem)
     if problems:
         problems.sort(key=lambda p: (p.line, p.field))
         raise BankInvalid(problems)
     return BankFile(source=source, header=header, items=parsed)
+
+
+def _check_recipes(header: dict, items: list[dict], problem) -> None:
+    """Check every shipped assessment can be drawn from the bank's items."""
+    for a_index, recipe in enumerate(header.get("assessments", [])):
+        used: dict[tuple, int] = {}
+        for s_index, section in enumerate(recipe["sections"]):
+            path = ("assessments", a_index, "sections", s_index)
+            if section.get("type") and section["type"] not in ITEM_TYPES:
+                problem(path + ("type",), f"unknown item type {section['type']!r}")
+                continue
+            if section.get("dimension") and section["dimension"] not in header["dimensions"]:
+                problem(path + ("dimension",), f"unknown dimension {section['dimension']!r}")
+                continue
+            key = (section.get("type"), section.get("dimension"))
+            used[key] = used.get(key, 0) + section["count"]
+            have = sum(1 for item in items
+                       if section.get("type") in (None, item["type"])
+                       and section.get("dimension") in (None, item["dimension"]))
+            if used[key] > have:
+                problem(path + ("count",), f"asks for {used[key]} items but the bank has "
+                                           f"{have} that match")
 
 
 def _parse_item(raw: Any, path: tuple, context: dict, dimension_keys: set, problem

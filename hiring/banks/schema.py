@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from hiring.assessment.types.base import KEY_PATTERN, Text
 
@@ -18,11 +18,54 @@ OPTIONAL_DIMENSIONS = ("sales_retention",)
 LANGUAGE_PATTERN = r"^[a-z]{2}(-[A-Za-z]{2,4})?$"
 
 
+class Probe(BaseModel):
+    """A structured interview question for the interview guide."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=KEY_PATTERN)
+    question: Text
+    good_answer: Text
+    rating_guide: dict[int, Text]
+
+    @model_validator(mode="after")
+    def _guide(self) -> Probe:
+        if not {1, 3, 5} <= set(self.rating_guide) <= {1, 2, 3, 4, 5}:
+            raise ValueError("rating_guide needs descriptions for 1, 3 and 5 (and only 1..5)")
+        return self
+
+
 class Dimension(BaseModel):
-    model_config = ConfigDict(extra="allow")  # strong/weak indicators and probes come later
+    model_config = ConfigDict(extra="forbid")
 
     name: Text
     definition: Text
+    strong: list[Text] = []
+    weak: list[Text] = []
+    probes: list[Probe] = []
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Text
+    type: str | None = None
+    dimension: str | None = None
+    count: int = Field(ge=1, le=500)
+
+
+class AssessmentRecipe(BaseModel):
+    """A ready-made assessment a bank ships."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=KEY_PATTERN)
+    name: Text
+    time_limit_minutes: int = Field(ge=1, le=300)
+    grace_seconds: int = Field(default=60, ge=0, le=600)
+    shuffle: bool = True
+    typing_target_wpm: int = Field(default=35, ge=5, le=150)
+    sections: list[Section] = Field(min_length=1)
 
 
 class BankHeader(BaseModel):
@@ -35,6 +78,7 @@ class BankHeader(BaseModel):
     languages: list[str] = Field(min_length=1)
     dimensions: dict[str, Dimension]
     items: list = Field(min_length=1)
+    assessments: list[AssessmentRecipe] = []
 
     @field_validator("languages")
     @classmethod

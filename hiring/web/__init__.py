@@ -28,7 +28,8 @@ def _wants_json() -> bool:
 def _error(exc: HTTPException):
     if _wants_json():
         return jsonify(ok=False, error=exc.description), exc.code
-    return render_template("error.html", error=exc), exc.code
+    return render_template("error.html", error=exc,
+                           candidate_page=request.blueprint == "candidate"), exc.code
 
 
 def _csrf_error(exc: CSRFError):

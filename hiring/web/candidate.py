@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from hiring.assessment import engine
 from hiring.assessment.types import AnswerError, get_type
@@ -17,7 +18,8 @@ def _attempt(token: str) -> Attempt:
     session = get_session()
     attempt = engine.find_by_token(token, session=session)
     if attempt is None:
-        abort(404, "This invitation link is not valid. Check that you copied all of it.")
+        abort(404, gettext("This invitation link is not valid. Check that you copied all of it."))
+    g.language = attempt.language
     if engine.finalize_if_due(attempt, session=session, now=now()):
         # Closing an overdue attempt stands on its own, even if this request then fails.
         session.commit()
@@ -32,10 +34,13 @@ def _closed_redirect(attempt: Attempt, token: str):
     return None
 
 
-def _form_answer(item_type_name: str) -> dict:
-    fields = {"sjt": ("best", "worst"), "numeric": ("value",), "written": ("text",)}
-    names = fields.get(item_type_name) or tuple(request.form)
-    return {name: request.form.get(name) for name in names if name in request.form}
+def _form_answer(fields: tuple[str, ...]) -> dict:
+    answer = {}
+    for name in fields:
+        values = request.form.getlist(name)
+        if values:
+            answer[name] = values[0] if len(values) == 1 else values
+    return answer
 
 
 @bp.route("/<token>")
@@ -49,9 +54,15 @@ def welcome(token: str):
         return redirect(url_for("candidate.done", token=token))
     session = get_session()
     assessment = session.get(Assessment, attempt.assessment_id)
+    languages = engine.languages(assessment, session=session)
+    chosen = request.args.get("lang")
+    if chosen in languages:
+        attempt.language = g.language = chosen
     count = sum(int(s.get("count", 0)) for s in assessment.sections)
     return render_template("candidate/welcome.html", attempt=attempt, assessment=assessment,
-                           token=token, item_count=count)
+                           title=engine.title(assessment, attempt.language), token=token,
+                           item_count=count, languages=languages,
+                           minutes=assessment.time_limit_minutes + attempt.extra_minutes)
 
 
 @bp.route("/<token>/start", methods=["POST"])
@@ -60,9 +71,10 @@ def start(token: str):
     attempt = _attempt(token)
     if attempt.state == AttemptState.INVITED:
         try:
-            engine.start(attempt, session=get_session(), now=now())
+            engine.start(attempt, session=get_session(), now=now(),
+                         language=request.form.get("language") or None)
         except (engine.AttemptClosed, engine.AssessmentUnavailable) as exc:
-            abort(409, str(exc))
+            abort(409, exc.translated(gettext))
     return redirect(url_for("candidate.welcome", token=token))
 
 
@@ -75,20 +87,21 @@ def item(token: str, position: int):
     session = get_session()
     response = engine.response_at(attempt, position, session=session)
     if response is None:
-        abort(404, "There is no such question in this assessment.")
+        abort(404, gettext("There is no such question in this assessment."))
     revision = session.get(ItemRevision, response.revision_id)
     item_type = get_type(revision.content["type"])
     error = None
     if request.method == "POST":
         seq = request.form.get("seq", type=int) or None
         try:
-            engine.save_answer(attempt, position, _form_answer(item_type.name), session=session,
+            engine.save_answer(attempt, position, _form_answer(item_type.answer_fields),
+                               session=session,
                                now=now(), seq=seq,
                                time_spent_ms=request.form.get("time_spent_ms", 0, type=int))
         except engine.AttemptClosed:
             return redirect(url_for("candidate.done", token=token))
         except AnswerError as exc:
-            error = str(exc)
+            error = exc.translated(gettext)
         else:
             target = {"prev": position - 1, "next": position + 1}.get(
                 request.form.get("go", "next"), position + 1)
@@ -104,7 +117,8 @@ def item(token: str, position: int):
     return render_template(
         "candidate/item.html", attempt=attempt, token=token, response=response,
         position=position, total=total, view=view, template=item_type.template,
-        error=error, answer=response.answer or {} if item_type.name != "written" else None,
+        error=error, answer=response.answer if isinstance(response.answer, dict) else {},
+        fields=item_type.answer_fields,
         seconds_left=max(0, int((deadline - now()).total_seconds())) if deadline else None,
     ), (400 if error else 200)
 
@@ -115,10 +129,10 @@ def save(token: str):
     attempt = _attempt(token)
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
-        return jsonify(ok=False, error="The request must be a JSON object."), 400
+        return jsonify(ok=False, error=gettext("The request must be a JSON object.")), 400
     seq = payload.get("seq")
     if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < 2**31:
-        return jsonify(ok=False, error="seq must be a positive whole number."), 400
+        return jsonify(ok=False, error=gettext("seq must be a positive whole number.")), 400
     spent = payload.get("time_spent_ms", 0)
     if not isinstance(spent, int) or isinstance(spent, bool):
         spent = 0
@@ -127,10 +141,10 @@ def save(token: str):
                                     session=get_session(), now=now(), seq=seq,
                                     time_spent_ms=spent)
     except engine.AttemptClosed as exc:
-        return jsonify(ok=False, error=str(exc), closed=True,
+        return jsonify(ok=False, error=exc.translated(gettext), closed=True,
                        done=url_for("candidate.done", token=token)), 409
     except AnswerError as exc:
-        return jsonify(ok=False, error=str(exc)), 422
+        return jsonify(ok=False, error=exc.translated(gettext)), 422
     return jsonify(ok=True, accepted=result.accepted, seq=result.seq,
                    saved_at=result.saved_at.isoformat())
 

@@ -8,6 +8,8 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 
+from hiring.assessment.messages import CandidateError
+
 KEY_PATTERN = r"^[A-Za-z0-9_-]{1,100}$"
 
 
@@ -23,10 +25,12 @@ def _complete(value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
 Text = Annotated[dict[str, str], AfterValidator(_complete)]
 
 
-def translate(text: dict[str, str] | None, language: str, fallback: str = "en") -> str:
-    """Return the text in the language, else the fallback, else any."""
+def translate(text: dict[str, str] | str | None, language: str, fallback: str = "en") -> str:
+    """Return the text in the language, else the fallback, else any; plain text as it is."""
     if not text:
         return ""
+    if isinstance(text, str):
+        return text
     return text.get(language) or text.get(fallback) or next(iter(text.values()), "")
 
 
@@ -43,7 +47,7 @@ class ItemContent(BaseModel):
     weight: float = Field(default=1.0, gt=0, le=10)
 
 
-class AnswerError(ValueError):
+class AnswerError(CandidateError, ValueError):
     """The answer is not valid for the item; the message is shown to the candidate."""
 
 
@@ -54,13 +58,15 @@ class ItemType:
     content_model: ClassVar[type[ItemContent]]
     template: ClassVar[str]  # the candidate input, under templates/candidate/items/
     needs_rating: ClassVar[bool] = False  # scored by interviewers, not automatically
+    answer_fields: ClassVar[tuple[str, ...]] = ()  # the form fields an answer is posted in
 
     def check(self, content: dict) -> list[tuple[tuple, str]]:
         """Return problems beyond the schema, as (field path, message)."""
         return []
 
-    def draw_params(self, content: dict, rng: random.Random) -> dict | None:
-        """Draw the per-attempt parameters; most types have none."""
+    def draw_params(self, content: dict, rng: random.Random, settings: dict | None = None
+                    ) -> dict | None:
+        """Fix the per-attempt parameters; settings hold the assessment's and the language."""
         return None
 
     def view(self, content: dict, params: dict | None, language: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from hiring.assessment.messages import N_
 from hiring.assessment.types.base import (
     AnswerError,
     ItemContent,
@@ -102,7 +103,7 @@ def parse_number(text: str) -> float:
         else:
             cleaned = cleaned.replace(",", "")
     if not _NUMBER.match(cleaned):
-        raise AnswerError("Enter a number, for example 12.50.")
+        raise AnswerError(N_("Enter a number, for example 12.50."))
     return float(cleaned.replace(",", "."))
 
 
@@ -111,6 +112,7 @@ class Numeric(ItemType):
     name = "numeric"
     content_model = NumericContent
     template = "candidate/items/numeric.html"
+    answer_fields = ("value",)
 
     def check(self, content: dict) -> list[tuple[tuple, str]]:
         try:
@@ -135,7 +137,8 @@ class Numeric(ItemType):
                 break
         return problems
 
-    def draw_params(self, content: dict, rng: random.Random) -> dict | None:
+    def draw_params(self, content: dict, rng: random.Random, settings: dict | None = None
+                    ) -> dict | None:
         return draw(content["params"], rng)
 
     def view(self, content: dict, params: dict | None, language: str) -> dict[str, Any]:
@@ -149,12 +152,12 @@ class Numeric(ItemType):
         if text is None or (isinstance(text, str) and not text.strip()):
             return None
         if isinstance(text, bool) or not isinstance(text, str | int | float):
-            raise AnswerError("Enter a number, for example 12.50.")
+            raise AnswerError(N_("Enter a number, for example 12.50."))
         if isinstance(text, str) and len(text) > 50:
-            raise AnswerError("Enter a number, for example 12.50.")
+            raise AnswerError(N_("Enter a number, for example 12.50."))
         value = parse_number(str(text))
         if not math.isfinite(value):
-            raise AnswerError("Enter a number, for example 12.50.")
+            raise AnswerError(N_("Enter a number, for example 12.50."))
         return str(text).strip()
 
     def score(self, content: dict, params: dict | None, answer: Any,

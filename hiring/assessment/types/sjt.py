@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hiring.assessment.messages import N_
 from hiring.assessment.types.base import (
     KEY_PATTERN,
     AnswerError,
@@ -38,6 +39,7 @@ class Sjt(ItemType):
     name = "sjt"
     content_model = SjtContent
     template = "candidate/items/sjt.html"
+    answer_fields = ("best", "worst")
 
     def check(self, content: dict) -> list[tuple[tuple, str]]:
         ids = [option["id"] for option in content["options"]]
@@ -59,7 +61,7 @@ class Sjt(ItemType):
 
     def parse_answer(self, content: dict, raw: Any) -> Any:
         if not isinstance(raw, dict):
-            raise AnswerError("Choose an option.")
+            raise AnswerError(N_("Choose an option."))
         ids = {option["id"] for option in content["options"]}
         answer = {}
         for part in ("best", "worst") if content.get("format") == "best_worst" else ("best",):
@@ -67,10 +69,10 @@ class Sjt(ItemType):
             if value in (None, ""):
                 continue
             if not isinstance(value, str) or value not in ids:
-                raise AnswerError("That option is not part of this question.")
+                raise AnswerError(N_("That option is not part of this question."))
             answer[part] = value
         if answer.get("best") and answer.get("best") == answer.get("worst"):
-            raise AnswerError("The best and the worst option must be different.")
+            raise AnswerError(N_("The best and the worst option must be different."))
         return answer or None
 
     def score(self, content: dict, params: dict | None, answer: Any,

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from hiring.assessment.messages import N_
 from hiring.assessment.types.base import (
     KEY_PATTERN,
     AnswerError,
@@ -58,6 +59,7 @@ class Written(ItemType):
     content_model = WrittenContent
     template = "candidate/items/written.html"
     needs_rating = True
+    answer_fields = ("text",)
 
     def check(self, content: dict) -> list[tuple[tuple, str]]:
         ids = [criterion["id"] for criterion in content["rubric"]]
@@ -77,11 +79,12 @@ class Written(ItemType):
         if text is None:
             return None
         if not isinstance(text, str):
-            raise AnswerError("The answer must be text.")
+            raise AnswerError(N_("The answer must be text."))
         if "\x00" in text:
-            raise AnswerError("The answer contains characters that are not allowed.")
+            raise AnswerError(N_("The answer contains characters that are not allowed."))
         if len(text) > MAX_CHARS:
-            raise AnswerError(f"The answer is too long: at most {MAX_CHARS} characters.")
+            raise AnswerError(N_("The answer is too long: at most %(limit)s characters."),
+                              limit=MAX_CHARS)
         return text.replace("\r\n", "\n")
 
     def score(self, content: dict, params: dict | None, answer: Any,

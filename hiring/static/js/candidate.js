@@ -5,6 +5,15 @@
   var form = document.getElementById("item-form");
   var statusEl = document.getElementById("save-status");
   var csrf = document.querySelector("input[name=csrf_token]");
+  var texts = JSON.parse(document.body.dataset.i18n || "{}");
+
+  function t(key, values) {
+    var text = texts[key] || key;
+    Object.keys(values || {}).forEach(function (name) {
+      text = text.replace("{" + name + "}", values[name]);
+    });
+    return text;
+  }
 
   function setStatus(text, cls) {
     if (!statusEl) return;
@@ -32,7 +41,7 @@
   }
 
   function timeUp() {
-    setStatus("Time is up: submitting your answers…", "warn");
+    setStatus(t("timeup"), "warn");
     if (form) {
       flush().then(function () { submitForm("review"); });
     } else {
@@ -55,11 +64,16 @@
 
   function timeSpent() { return spentBefore + (Date.now() - openedAt); }
 
+  var fields = (form.dataset.fields || "").split(",").filter(Boolean);
+
   function currentAnswer() {
     var data = new FormData(form);
     var answer = {};
-    ["best", "worst", "value", "text"].forEach(function (name) {
-      if (data.has(name)) answer[name] = data.get(name);
+    fields.forEach(function (name) {
+      var values = data.getAll(name);
+      var box = form.querySelector("input[type=checkbox][name='" + name + "']");
+      if (box) answer[name] = values;
+      else if (values.length) answer[name] = values[0];
     });
     return answer;
   }
@@ -69,7 +83,7 @@
     var body = JSON.stringify({
       position: position, seq: seq, answer: currentAnswer(), time_spent_ms: timeSpent()
     });
-    setStatus("Saving…", "busy");
+    setStatus(t("saving"), "busy");
     return fetch(form.dataset.saveUrl, {
       method: "POST",
       credentials: "same-origin",
@@ -79,7 +93,7 @@
       return res.json().catch(function () { return {}; }).then(function (data) {
         if (res.ok && data.ok) {
           retryDelay = 1000;
-          setStatus("Saved", "ok");
+          setStatus(t("saved"), "ok");
           return true;
         }
         if (data.closed && data.done) { window.location = data.done; return true; }
@@ -92,7 +106,7 @@
   function save() {
     if (inFlight) { pending = true; return inFlight; }
     inFlight = send().catch(function () {
-      setStatus("Not saved yet: retrying…", "warn");
+      setStatus(t("retrying"), "warn");
       return new Promise(function (resolve) {
         setTimeout(resolve, retryDelay);
         retryDelay = Math.min(retryDelay * 2, 15000);
@@ -111,6 +125,7 @@
 
   form.addEventListener("change", function () { clearTimeout(debounce); save(); });
   form.addEventListener("input", function (event) {
+    if (event.target.id === "typing") return;  // saved when the exercise ends
     if (event.target.tagName === "TEXTAREA" || event.target.type === "text") {
       clearTimeout(debounce);
       debounce = setTimeout(save, 800);
@@ -139,10 +154,42 @@
     var update = function () {
       var words = area.value.trim() ? area.value.trim().split(/\s+/).length : 0;
       var min = parseInt(area.dataset.minWords, 10), max = parseInt(area.dataset.maxWords, 10);
-      counter.textContent = words + " words (aim for " + min + "–" + max + ")";
+      counter.textContent = t("words", {count: words, min: min, max: max});
       counter.className = words > max ? "error" : "muted";
     };
     area.addEventListener("input", update);
     update();
+  }
+
+  // ---- typing exercise ----------------------------------------------------
+  var typing = document.getElementById("typing");
+  if (typing && !typing.readOnly) {
+    var duration = 1000 * parseInt(typing.dataset.duration, 10);
+    var clock = document.getElementById("typing-clock");
+    var elapsedInput = form.elements.elapsed_ms;
+    var passage = document.querySelector(".passage").textContent.trim();
+    var startedAt = null, typingTimer = null;
+    var finish = function () {
+      clearInterval(typingTimer);
+      elapsedInput.value = String(Math.min(Date.now() - startedAt, duration));
+      typing.readOnly = true;
+      clock.textContent = t("typing_done");
+      save();
+    };
+    typing.addEventListener("paste", function (event) {
+      event.preventDefault();
+      clock.textContent = t("no_paste");
+    });
+    typing.addEventListener("input", function () {
+      if (startedAt === null) {
+        startedAt = Date.now();
+        typingTimer = setInterval(function () {
+          var left = Math.max(0, duration - (Date.now() - startedAt));
+          clock.textContent = t("typing_left", {seconds: Math.ceil(left / 1000)});
+          if (left === 0) finish();
+        }, 250);
+      }
+      if (typing.value.length >= passage.length) finish();
+    });
   }
 })();

@@ -1,0 +1,21 @@
+"""Messages the domain shows candidates, translated by the web layer when shown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional name the extractor looks for
+    """Mark a message for translation without translating it here."""
+    return message
+
+
+class CandidateError(Exception):
+    """An error whose message a candidate reads; params fill %(name)s placeholders."""
+
+    def __init__(self, message: str, **params: object):
+        super().__init__(message % params if params else message)
+        self.message, self.params = message, params
+
+    def translated(self, gettext: Callable[..., str]) -> str:
+        return gettext(self.message, **self.params)

@@ -1,0 +1,93 @@
+"""Multiple choice: one correct option, or several that all must be ticked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from hiring.assessment.messages import N_
+from hiring.assessment.types.base import (
+    KEY_PATTERN,
+    AnswerError,
+    ItemContent,
+    ItemType,
+    Text,
+    register,
+    translate,
+)
+
+
+class ChoiceOption(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=KEY_PATTERN)
+    text: Text
+    correct: bool
+
+
+class ChoiceContent(ItemContent):
+    multiple: bool = False
+    stem: Text
+    options: list[ChoiceOption] = Field(min_length=3, max_length=6)
+    explanation: Text
+
+    @model_validator(mode="after")
+    def _correct_count(self) -> ChoiceContent:
+        correct = sum(option.correct for option in self.options)
+        if not self.multiple and correct != 1:
+            raise ValueError(f"a single-answer item needs exactly one correct option, not "
+                             f"{correct}")
+        if self.multiple and correct < 1:
+            raise ValueError("mark at least one option correct")
+        return self
+
+
+@register
+class Choice(ItemType):
+    name = "choice"
+    content_model = ChoiceContent
+    template = "candidate/items/choice.html"
+    answer_fields = ("choice",)
+
+    def check(self, content: dict) -> list[tuple[tuple, str]]:
+        ids = [option["id"] for option in content["options"]]
+        return [(("options", i, "id"), f"duplicate option id {oid!r}")
+                for i, oid in enumerate(ids) if oid in ids[:i]]
+
+    def view(self, content: dict, params: dict | None, language: str) -> dict[str, Any]:
+        return {"stem": translate(content["stem"], language),
+                "multiple": content.get("multiple", False),
+                "options": [{"id": o["id"], "text": translate(o["text"], language)}
+                            for o in content["options"]]}
+
+    def parse_answer(self, content: dict, raw: Any) -> Any:
+        chosen = raw.get("choice") if isinstance(raw, dict) else None
+        if chosen in (None, "", []):
+            return None
+        if isinstance(chosen, str):
+            chosen = [chosen]
+        ids = {option["id"] for option in content["options"]}
+        if not isinstance(chosen, list) or not all(isinstance(c, str) and c in ids
+                                                   for c in chosen):
+            raise AnswerError(N_("That option is not part of this question."))
+        if not content.get("multiple") and len(chosen) > 1:
+            raise AnswerError(N_("Choose one option."))
+        return {"choice": sorted(set(chosen))}
+
+    def score(self, content: dict, params: dict | None, answer: Any,
+              ratings: Sequence[dict[str, int]] = ()) -> float | None:
+        chosen = set((answer or {}).get("choice", []))
+        correct = {o["id"] for o in content["options"] if o["correct"]}
+        if not content.get("multiple"):
+            return 1.0 if chosen == correct else 0.0
+        return max(0.0, (len(chosen & correct) - len(chosen - correct)) / len(correct))
+
+    def describe_answer(self, content: dict, params: dict | None, answer: Any,
+                        language: str) -> str:
+        texts = {o["id"]: translate(o["text"], language) for o in content["options"]}
+        chosen = (answer or {}).get("choice", [])
+        correct = [texts[o["id"]] for o in content["options"] if o["correct"]]
+        given = "; ".join(texts[c] for c in chosen if c in texts) or "(no answer)"
+        return f"{given} (correct: {'; '.join(correct)})"
