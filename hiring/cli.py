@@ -147,6 +147,27 @@ def bank_validate(paths: tuple[str, ...]) -> None:
     sys.exit(1 if failed else 0)
 
 
+@bank.command("stats")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+def bank_stats_command(paths: tuple[str, ...]) -> None:
+    """Count items by type, dimension and language."""
+    from hiring.banks.stats import bank_stats
+
+    failed = False
+    for path in [p for arg in paths for p in bank_paths(arg)]:
+        try:
+            bank_file = load_path(path)
+        except BankInvalid as exc:
+            failed = True
+            click.echo(f"{path}: invalid ({len(exc.problems)} problem(s)); run bank validate",
+                       err=True)
+            continue
+        click.echo(f"== {path}: {bank_file.slug} v{bank_file.header['version']}")
+        for line in bank_stats(bank_file).lines():
+            click.echo(line)
+    sys.exit(1 if failed else 0)
+
+
 @bank.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @with_appcontext

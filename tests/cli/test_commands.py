@@ -84,3 +84,13 @@ def test_report_refuses_unknown_and_unsubmitted_attempts(runner, tmp_path):
     result = run(runner, "report", "--attempt", "999", "-o", str(tmp_path / "x.pdf"))
     assert result.exit_code == 1 and "no attempt 999" in result.output
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_bank_stats_counts_types_dimensions_and_languages(runner):
+    result = run(runner, "bank", "stats", str(DATA / "mini_bank.yaml"))
+    assert result.exit_code == 0, result.output
+    assert "items by type: numeric 1, sjt 4, written 1" in result.output
+    assert re.search(r"customer_focus\s+0\s+1\s+0\s+0", result.output)
+    assert "items by language: en 6, hr 6" in result.output
+    broken = run(runner, "bank", "stats", str(DATA / "broken_bank.yaml"))
+    assert broken.exit_code == 1

@@ -119,3 +119,61 @@ def test_import_then_reimport_creates_revisions_only_for_changes(db):
         assert revisions[0].content["options"][0]["text"]["en"] == "Option a of 1"
         assert revisions[1].content["options"][0]["text"]["en"] == "Option A of one"
         assert session.exec(select(Item).where(Item.key == "sjt-3")).one().retired
+
+
+def test_shipped_assessment_recipes_are_checked_against_the_items():
+    text = mini_text() + """assessments:
+  - id: too-big
+    name: {en: Too big, hr: Preveliko}
+    time_limit_minutes: 20
+    sections:
+      - {title: {en: Situations, hr: Situacije}, type: sjt, count: 3}
+      - {title: {en: More, hr: Još}, type: sjt, count: 2}
+      - {title: {en: Essays, hr: Eseji}, type: essay, count: 1}
+"""
+    problems = problems_of(text)
+    fields = {p.field for p in problems}
+    assert "assessments.0.sections.1.count" in fields  # 5 sjt asked, 4 in the bank
+    assert "assessments.0.sections.2.type" in fields
+
+
+def test_probes_need_a_rating_guide():
+    text = mini_text().replace(
+        "    definition: {en: Definition of composure., hr: Definicija composure.}",
+        "    definition: {en: Definition of composure., hr: Definicija composure.}\n"
+        "    probes:\n"
+        "      - id: p1\n"
+        "        question: {en: Tell me about a time..., hr: Opišite situaciju...}\n"
+        "        good_answer: {en: Calm., hr: Smireno.}\n"
+        "        rating_guide: {1: {en: Poor, hr: Loše}, 5: {en: Good, hr: Dobro}}\n")
+    assert any(p.field == "dimensions.composure.probes.0" and "rating_guide" in p.message
+               and p.line == 17 for p in problems_of(text))
+
+
+def test_import_creates_and_versions_shipped_assessments(db, clock):
+    from hiring.assessment import engine
+    from hiring.models import Assessment
+    from tests.factories import make_attempt
+
+    recipe = """assessments:
+  - id: screen
+    name: {en: Screening, hr: Probir}
+    time_limit_minutes: 15
+    typing_target_wpm: 30
+    sections:
+      - {title: {en: Situations, hr: Situacije}, type: sjt, count: 3}
+"""
+    with db() as session:
+        summary = import_bank(load_bytes((mini_text() + recipe).encode(), "m.yaml"),
+                              session=session)
+        first = summary.assessments[0]
+        assert (first.name, first.titles["hr"], first.settings["typing_target_wpm"]) == (
+            "Screening", "Probir", 30)
+        attempt, _ = make_attempt(session, first, now=clock(), started=True, language="hr")
+        assert engine.responses(attempt, session=session)[0].section == "Situacije"
+    changed = recipe.replace("count: 3", "count: 2")
+    with db() as session:
+        again = import_bank(load_bytes((mini_text() + changed).encode(), "m.yaml"),
+                            session=session).assessments[0]
+        assert again.id != first.id  # the taken one is kept as it was
+        assert session.get(Assessment, first.id).sections[0]["count"] == 3

@@ -106,3 +106,80 @@ def test_formula_evaluates_arithmetic():
     assert evaluate("max(a, 2) - min(a, 2) + abs(-a)", {"a": 5}) == 8
     with pytest.raises(FormulaError):
         evaluate("a / (a - 5)", {"a": 5})
+
+
+TYPING = {"id": "typ-1", "type": "typing", "dimension": "numeracy", "seed": "003",
+          "duration_seconds": 60,
+          "passage": {"en": "Thank you for your order.", "hr": "Hvala na narudžbi."}}
+CHOICE = {"id": "ch-1", "type": "choice", "dimension": "ownership", "seed": "002",
+          "multiple": True, "stem": {"en": "Which must you verify?"},
+          "explanation": {"en": "Name and date of birth."},
+          "options": [{"id": "a", "text": {"en": "Name"}, "correct": True},
+                      {"id": "b", "text": {"en": "Date of birth"}, "correct": True},
+                      {"id": "c", "text": {"en": "Favourite colour"}, "correct": False},
+                      {"id": "d", "text": {"en": "Shoe size"}, "correct": False}]}
+
+
+def validated(content: dict) -> dict:
+    item_type = get_type(content["type"])
+    return item_type.content_model.model_validate(content).model_dump(mode="json")
+
+
+def test_typing_scores_match_hand_computation():
+    typing = get_type("typing")
+    content = validated(TYPING)
+    params = typing.draw_params(content, random.Random(1), {"typing_target_wpm": 30,
+                                                             "language": "en"})
+    assert params == {"target_wpm": 30, "language": "en"}
+    # The whole passage in 15 s with one transposition ("yuor"): 2 edits.
+    answer = typing.parse_answer(content, {"text": "Thank you for yuor order.",
+                                           "elapsed_ms": "15000"})
+    result = typing.result(content, answer, "en")
+    assert (result.typed_chars, result.errors) == (25, 2)
+    assert result.minutes == pytest.approx(0.25)
+    assert result.gross_wpm == pytest.approx(20.0)  # 25 / 5 / 0.25
+    assert result.net_wpm == pytest.approx(12.0)  # (5 - 2) / 0.25
+    assert result.accuracy == pytest.approx(0.92)  # 1 - 2 / 25
+    assert typing.score(content, params, answer) == pytest.approx(12 / 30)
+    # Part of the passage: the full minute counts, whatever the client says.
+    partial = typing.parse_answer(content, {"text": "Thank you", "elapsed_ms": 1000})
+    result = typing.result(content, partial, "en")
+    assert result.minutes == 1 and result.gross_wpm == pytest.approx(9 / 5)
+    assert result.accuracy == 1.0
+    # The Croatian passage is the one compared for a Croatian attempt.
+    hr = typing.parse_answer(content, {"text": "Hvala na narudžbi.", "elapsed_ms": 6000})
+    assert typing.result(content, hr, "hr").errors == 0
+    assert typing.score(content, {"target_wpm": 30, "language": "hr"}, hr) == 1.0
+    assert typing.score(content, params, None) == 0.0
+
+
+def test_typing_rejects_bad_answers():
+    typing, content = get_type("typing"), validated(TYPING)
+    for raw in ["text", {"text": "x", "elapsed_ms": "soon"}, {"text": "x", "elapsed_ms": -5},
+                {"text": "a\x00"}]:
+        with pytest.raises(AnswerError):
+            typing.parse_answer(content, raw)
+
+
+def test_choice_single_and_multiple():
+    choice = get_type("choice")
+    content = validated(CHOICE)
+    assert choice.score(content, None, {"choice": ["a", "b"]}) == 1.0
+    assert choice.score(content, None, {"choice": ["a"]}) == 0.5
+    assert choice.score(content, None, {"choice": ["a", "c"]}) == 0.0
+    assert choice.score(content, None, None) == 0.0
+    assert choice.parse_answer(content, {"choice": ["b", "a", "a"]}) == {"choice": ["a", "b"]}
+    single = validated(dict(CHOICE, multiple=False, options=[
+        dict(o, correct=o["id"] == "a") for o in CHOICE["options"]]))
+    assert choice.score(single, None, choice.parse_answer(single, {"choice": "a"})) == 1.0
+    with pytest.raises(AnswerError):
+        choice.parse_answer(single, {"choice": ["a", "b"]})
+    with pytest.raises(AnswerError):
+        choice.parse_answer(single, {"choice": "z"})
+
+
+def test_single_choice_needs_exactly_one_correct_option():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        validated(dict(CHOICE, multiple=False))
