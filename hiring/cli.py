@@ -20,9 +20,7 @@ from hiring.db import get_engine, session_scope
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - printed for the local demo only
 DEMO_USERS = [("hr@example.com", "Hana HR", "hr"),
               ("interviewer@example.com", "Ivan Interviewer", "interviewer")]
-DEMO_SECTIONS = [{"title": "Situations", "type": "sjt", "count": 12},
-                 {"title": "Practical math", "type": "numeric", "count": 6},
-                 {"title": "Writing", "type": "written", "count": 1}]
+DEFAULT_ASSESSMENT = "csr"  # the bank's "Customer Service Representative"
 
 
 def _create_app(*_args, **_kwargs) -> Flask:
@@ -188,20 +186,14 @@ def bank_import(paths: tuple[str, ...]) -> None:
 # ---- demo, simulation, reports -------------------------------------------------------
 
 
-def _demo_assessment(session):
-    from hiring.assessment.recipes import create_assessment
-    from hiring.models import Assessment, Bank
+def _default_assessment(session):
+    from hiring.models import Assessment
 
-    existing = session.exec(select(Assessment).where(
-        Assessment.name == "Customer Service Representative (demo)")).first()
-    if existing:
-        return existing
-    bank = session.exec(select(Bank).order_by(col(Bank.id))).first()
-    if bank is None:
-        _fail("no question bank imported; run `hiring init` first")
-    return create_assessment(session=session, bank=bank,
-                             name="Customer Service Representative (demo)",
-                             sections=DEMO_SECTIONS, time_limit_minutes=30)
+    assessment = session.exec(select(Assessment).where(
+        Assessment.key == DEFAULT_ASSESSMENT).order_by(col(Assessment.id).desc())).first()
+    if assessment is None:
+        _fail(f"no assessment {DEFAULT_ASSESSMENT!r}; run `hiring init` first")
+    return assessment
 
 
 @main.command()
@@ -221,7 +213,7 @@ def demo(ctx: click.Context, serve: bool, host: str, port: int) -> None:
             if not session.exec(select(User).where(User.email == email)).first():
                 create_user(session=session, email=email, name=name, role=role,
                             password=DEMO_PASSWORD)
-        assessment = _demo_assessment(session)
+        assessment = _default_assessment(session)
         _attempt, token = engine.invite(assessment, session=session, name="Dana Demo",
                                         email="dana.demo@example.com",
                                         expires_at=utcnow() + timedelta(days=14))
@@ -237,7 +229,8 @@ def demo(ctx: click.Context, serve: bool, host: str, port: int) -> None:
 
 @main.command("simulate")
 @click.option("--candidates", default=20, show_default=True, type=click.IntRange(1, 100_000))
-@click.option("--assessment", "assessment_id", type=int, help="Default: the demo assessment.")
+@click.option("--assessment", "assessment_id", type=int,
+              help="Default: the Customer Service Representative assessment.")
 @click.option("--seed", default=None, type=int, help="For reproducible runs.")
 @with_appcontext
 def simulate(candidates: int, assessment_id: int | None, seed: int | None) -> None:
@@ -248,7 +241,7 @@ def simulate(candidates: int, assessment_id: int | None, seed: int | None) -> No
     rng = random.Random(seed)  # noqa: S311 - simulation, not security
     with session_scope() as session:
         assessment = (session.get(Assessment, assessment_id) if assessment_id
-                      else _demo_assessment(session))
+                      else _default_assessment(session))
         if assessment is None:
             _fail(f"no assessment {assessment_id}")
     ids = []

@@ -97,7 +97,22 @@ def plan_items(assessment: Assessment, seed: int, *, session: Session
                 ItemRevision.item_id == item.id,
                 ItemRevision.number == item.current_revision)).one()
             plan.append((section.get("title", ""), revision))
+    if assessment.shuffle:
+        plan = _shuffle_runs(plan, rng)
     return plan
+
+
+def _shuffle_runs(plan: list, rng: random.Random) -> list:
+    """Shuffle items across consecutive sections that share a title (one visible section)."""
+    result, run = [], []
+    for entry in plan:
+        if run and entry[0] != run[0][0]:
+            rng.shuffle(run)
+            result.extend(run)
+            run = []
+        run.append(entry)
+    rng.shuffle(run)
+    return result + run
 
 
 def start(attempt: Attempt, *, session: Session, now: datetime, language: str | None = None

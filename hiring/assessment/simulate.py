@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from hiring.assessment import engine
+from hiring.assessment.types.base import translate
 from hiring.assessment.types.numeric import expected, format_number
 from hiring.models import Assessment, Attempt, ItemRevision
 
@@ -31,18 +32,20 @@ WRITTEN_SENTENCES = [
 def _answer_sjt(content: dict, ability: float, rng: random.Random) -> dict:
     """Choose options with probability rising with their key, more so for able candidates."""
     options = content["options"]
-    weights = [math.exp(ability * 1.5 * (option["key"] - 3)) for option in options]
+    # Most people prefer the better options somewhat; ability sharpens the preference.
+    slope = 0.5 + 0.6 * ability
+    weights = [math.exp(slope * (option["key"] - 3)) for option in options]
     best = rng.choices(options, weights)[0]["id"]
     answer = {"best": best}
     if content.get("format") == "best_worst":
         rest = [o for o in options if o["id"] != best]
-        worst_weights = [math.exp(ability * 1.5 * (3 - o["key"])) for o in rest]
+        worst_weights = [math.exp(slope * (3 - o["key"])) for o in rest]
         answer["worst"] = rng.choices(rest, worst_weights)[0]["id"]
     return answer
 
 
 def simulated_answer(content: dict, params: dict | None, ability: float,
-                     rng: random.Random) -> dict:
+                     rng: random.Random, language: str = "en") -> dict:
     """Return a plausible answer for an item from a candidate of the given ability (-2..2)."""
     kind = content["type"]
     if kind == "sjt":
@@ -52,6 +55,21 @@ def simulated_answer(content: dict, params: dict | None, ability: float,
         p_correct = 1 / (1 + math.exp(-(ability + 0.5) * 1.7))
         value = correct if rng.random() < p_correct else correct * rng.choice([0.9, 1.1, 1.25])
         return {"value": format_number(value, content.get("decimals", 2))}
+    if kind == "choice":
+        options = content["options"]
+        correct = [o["id"] for o in options if o["correct"]]
+        if rng.random() < 1 / (1 + math.exp(-(ability + 0.5) * 1.7)):
+            return {"choice": correct if content.get("multiple") else correct[0]}
+        return {"choice": rng.choice(options)["id"]}
+    if kind == "typing":
+        passage = translate(content["passage"], language)
+        wpm = max(8.0, rng.gauss(35 + 10 * ability, 5))
+        minutes = content.get("duration_seconds", 60) / 60
+        typed = list(passage[: int(wpm * 5 * minutes)])
+        for _ in range(max(0, int(rng.gauss(3 - ability, 1.5)))):
+            if typed:
+                typed[rng.randrange(len(typed))] = rng.choice("asdfjkl")
+        return {"text": "".join(typed), "elapsed_ms": int(minutes * 60_000)}
     if kind == "written":
         count = max(3, min(len(WRITTEN_SENTENCES), int(4 + ability * 1.5 + rng.random() * 2)))
         return {"text": " ".join(rng.sample(WRITTEN_SENTENCES, count))}
@@ -68,7 +86,8 @@ def complete(attempt: Attempt, *, session: Session, now: datetime, rng: random.R
         revision = session.get(ItemRevision, response.revision_id)
         moment += timedelta(seconds=rng.randint(15, 90))
         engine.save_answer(attempt, response.position,
-                           simulated_answer(revision.content, response.params, ability, rng),
+                           simulated_answer(revision.content, response.params, ability, rng,
+                                            attempt.language),
                            session=session, now=min(moment, attempt.deadline_at), seq=1,
                            time_spent_ms=rng.randint(8_000, 90_000))
     engine.submit(attempt, session=session, now=min(moment, attempt.deadline_at))

@@ -63,7 +63,7 @@ def test_demo_simulate_report(runner, db, tmp_path):
     result = run(runner, "simulate", "--candidates", "5", "--seed", "3")
     assert result.exit_code == 0, result.output
     with db() as session:
-        assert session.exec(select(func.count()).select_from(Assessment)).one() == 1
+        assert session.exec(select(func.count()).select_from(Assessment)).one() == 2
         done = session.exec(select(Attempt).where(
             Attempt.state == AttemptState.SUBMITTED)).all()
         assert len(done) == 5

@@ -7,7 +7,7 @@ import random
 import re
 import string
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -78,8 +78,10 @@ def draw(params: dict[str, dict], rng: random.Random) -> dict[str, float]:
 
 
 def expected(content: dict, params: dict[str, float]) -> float:
-    """Return the correct answer for these parameters."""
-    return round(evaluate(content["formula"], params), content.get("decimals", 2))
+    """Return the correct answer for these parameters, rounded half up as people do."""
+    value = Decimal(repr(evaluate(content["formula"], params)))
+    places = Decimal(1).scaleb(-content.get("decimals", 2))
+    return float(value.quantize(places, rounding=ROUND_HALF_UP))
 
 
 def format_number(value: float, places: int | None = None) -> str:
