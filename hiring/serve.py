@@ -27,4 +27,7 @@ def run(*, host: str, port: int, workers: int | None = None) -> None:
     workers = workers or min(8, 2 * (os.cpu_count() or 1))
     _Server({"bind": f"{host}:{port}", "workers": workers, "threads": 4,
              "worker_class": "gthread", "accesslog": "-", "errorlog": "-",
-             "timeout": 60, "graceful_timeout": 20}).run()
+             "timeout": 60, "graceful_timeout": 20,
+             # gunicorn's control socket lives in the home folder by default, shared by
+             # every server of the user: two servers would delete each other's.
+             "control_socket_disable": True}).run()

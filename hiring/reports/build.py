@@ -18,6 +18,7 @@ from hiring.models import (
     User,
     utcnow,
 )
+from hiring.reports.formatting import format_rounded
 from hiring.reports.profile import DimensionResult, Profile, RatingSummary, WrittenResult
 from hiring.scoring.attempts import ratings_by_response
 from hiring.scoring.dimensions import DimensionScore
@@ -25,10 +26,11 @@ from hiring.scoring.rules import DEFAULT_RULES, classify
 
 
 def _sentence(name: str, score: DimensionScore, strong: bool) -> str:
-    band = f"{score.low:.0f}–{score.high:.0f}"
+    value, band = format_rounded(score.score), (
+        f"{format_rounded(score.low)}–{format_rounded(score.high)}")
     if strong:
-        return f"{name}: {score.score:.0f} (band {band}), consistently effective answers."
-    return f"{name}: {score.score:.0f} (band {band}), worth probing in the interview."
+        return f"{name}: {value} (band {band}), consistently effective answers."
+    return f"{name}: {value} (band {band}), worth probing in the interview."
 
 
 def build_profile(attempt: Attempt, *, session: Session, language: str | None = None) -> Profile:

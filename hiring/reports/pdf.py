@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import math
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,12 +13,18 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from hiring.reports.chart import radar_svg
+from hiring.reports.formatting import (  # noqa: F401 - part of this module's interface
+    MISSING,
+    format_one_decimal,
+    format_percent,
+    format_rounded,
+    format_utc,
+)
 from hiring.reports.profile import Profile
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE = "reports/profile.html"
 STYLESHEET = Path(__file__).with_name("profile.css")
-MISSING = "—"
 
 # Every fixed human-readable string of the report, so that a translation can replace them.
 LABELS: dict[str, str] = {
@@ -96,30 +100,6 @@ def render_profile_pdf(profile: Profile, *, labels: dict[str, str] | None = None
     if pdf is None:
         raise RuntimeError("WeasyPrint returned no PDF bytes")
     return pdf
-
-
-def format_utc(moment: datetime | None, missing: str = MISSING) -> str:
-    """Format a moment as YYYY-MM-DD HH:MM UTC; naive moments are taken as UTC."""
-    if moment is None:
-        return missing
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def format_rounded(value: float | None) -> str:
-    """Format a 0-100 score as a whole number, halves rounded up."""
-    return MISSING if value is None else str(math.floor(value + 0.5))
-
-
-def format_one_decimal(value: float | None) -> str:
-    """Format a rubric mean with one decimal."""
-    return MISSING if value is None else f"{value:.1f}"
-
-
-def format_percent(value: float) -> str:
-    """Format a 0-100 value clamped to that range, for a CSS length in percent."""
-    return f"{min(max(value, 0.0), 100.0):.1f}"
 
 
 def _render_html(profile: Profile, labels: dict[str, str] | None, *, stylesheet: str | None) -> str:

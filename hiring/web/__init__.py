@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from hiring.db import get_session
 from hiring.models import User, utcnow
+from hiring.reports.formatting import format_rounded
 
 csrf = CSRFProtect()
 
@@ -45,6 +46,7 @@ def init_app(app: Flask) -> None:
     from hiring.web import admin, auth, candidate, interviewer
 
     app.config.setdefault("CLOCK", utcnow)
+    app.jinja_env.filters["rounded"] = format_rounded
     csrf.init_app(app)
     app.before_request(_load_user)
     app.register_error_handler(HTTPException, _error)

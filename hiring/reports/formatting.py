@@ -1,0 +1,32 @@
+"""How numbers and dates appear in profiles, the same on the web page and in the PDF."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+MISSING = "—"
+
+
+def format_utc(moment: datetime | None, missing: str = MISSING) -> str:
+    """Format a moment as YYYY-MM-DD HH:MM UTC; naive moments are taken as UTC."""
+    if moment is None:
+        return missing
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def format_rounded(value: float | None) -> str:
+    """Format a 0-100 score as a whole number, halves rounded up."""
+    return MISSING if value is None else str(math.floor(value + 0.5))
+
+
+def format_one_decimal(value: float | None) -> str:
+    """Format a rubric mean with one decimal."""
+    return MISSING if value is None else f"{value:.1f}"
+
+
+def format_percent(value: float) -> str:
+    """Format a 0-100 value clamped to that range, for a CSS length in percent."""
+    return f"{min(max(value, 0.0), 100.0):.1f}"

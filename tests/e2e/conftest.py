@@ -1,0 +1,189 @@
+"""Fixtures for browser tests: the demo served by gunicorn, and Debian's chromium.
+
+The server runs on SQLite in a temporary instance folder, or, when DATABASE_URL is set,
+on a separate PostgreSQL database (hiring_e2e) so that the unit tests sharing the
+DATABASE_URL database are never disturbed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    # Without these chromium keeps calling home, which floods a closed network.
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run",
+]
+E2E_DATABASE = "hiring_e2e"
+STARTUP_TIMEOUT_S = 30
+INVITATION = re.compile(r"Candidate invitation:\s*(\S+)")
+
+
+def _hiring_command() -> str:
+    beside_python = Path(sys.executable).with_name("hiring")
+    found = str(beside_python) if beside_python.exists() else shutil.which("hiring")
+    if not found:
+        pytest.fail("the `hiring` command is not installed; run pip install -e .[test]")
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _recreate_postgres_database(url: str, name: str, *, drop_only: bool = False) -> str:
+    """Drop and create database `name` on the server of `url`; return its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url).set(drivername="postgresql+psycopg")
+    engine = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if not drop_only:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    # The app accepts plain postgresql:// URLs; keep the caller's form.
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+@dataclass
+class LiveServer:
+    """A running `hiring serve` and how to reach it."""
+
+    base_url: str
+    invitation_url: str
+    instance_path: Path
+    env: dict[str, str]
+    port: int
+    log_path: Path
+    process: subprocess.Popen | None = field(default=None, repr=False)
+
+    def demo(self) -> str:
+        """Run `hiring demo --no-serve` and return the invitation URL it prints."""
+        result = subprocess.run(
+            [_hiring_command(), "demo", "--no-serve", "--port", str(self.port)],
+            env=self.env, capture_output=True, text=True, timeout=120, check=False)
+        found = INVITATION.search(result.stdout)
+        if result.returncode != 0 or not found:
+            pytest.fail(f"`hiring demo` failed (exit {result.returncode}):\n"
+                        f"{result.stdout}\n{result.stderr}")
+        return found[1]
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def _wait_until_up(server: LiveServer) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(f"the server exited with {server.process.returncode}:\n{server.log()}")
+        try:
+            with urllib.request.urlopen(server.base_url + "/login", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"the server did not answer /login within {STARTUP_TIMEOUT_S} s:\n"
+                f"{server.log()}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        # The server runs in its own process group: take its workers down with it.
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """Set up the demo in a fresh instance folder and serve it with gunicorn."""
+    instance = tmp_path_factory.mktemp("instance")
+    env = dict(os.environ, HIRING_INSTANCE=str(instance))
+    database_url = os.environ.get("DATABASE_URL")
+    if database_url:
+        env["DATABASE_URL"] = _recreate_postgres_database(database_url, E2E_DATABASE)
+    port = _free_port()
+    server = LiveServer(base_url=f"http://127.0.0.1:{port}", invitation_url="",
+                        instance_path=instance, env=env, port=port,
+                        log_path=instance / "server.log")
+    server.invitation_url = server.demo()
+    # gunicorn's control socket defaults to one path per user, shared by every server
+    # of that user (and unlinked by each on exit); keep this one's in the instance.
+    serve_env = dict(env, XDG_RUNTIME_DIR=str(instance))
+    with server.log_path.open("w", encoding="utf-8") as log:
+        server.process = subprocess.Popen(
+            [_hiring_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--workers", "2"],
+            env=serve_env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+    try:
+        _wait_until_up(server)
+        yield server
+    finally:
+        _stop(server.process)
+        if database_url:
+            _recreate_postgres_database(database_url, E2E_DATABASE, drop_only=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, headless; never a downloaded browser."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
+    expect.set_options(timeout=10_000)  # a loaded CI machine is slower than 5 s sometimes
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser):
+    """Make browser contexts (separate cookie jars) that are closed after the test."""
+    contexts = []
+
+    def make(**options):
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = browser.new_context(**options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    """A page in a fresh context, 1280x900."""
+    return new_context().new_page()

@@ -1,0 +1,338 @@
+"""A candidate takes the demo assessment; an interviewer rates it and downloads the PDF."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from hiring.banks.schema import DIMENSIONS
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+BANK = ROOT / "question_banks" / "csr_core.yaml"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+INTERVIEWER = ("interviewer@example.com", "demo-password")
+CANDIDATE = "Dana Demo"
+NUMBER = "12.50"
+REPLY = (
+    "Thank you for writing to us, and I am truly sorry that your order has not "
+    "gone as promised. I understand how disappointing this is. I have checked "
+    "what happened and I take responsibility for putting it right today. Here is "
+    "what I can offer: I will send the replacement by express courier straight "
+    "away and refund the delivery fee, or, if you prefer, cancel the order and "
+    "refund the full amount. Just reply to this message with your choice and I "
+    "will confirm by phone within the hour. Kind regards, Dana"
+)
+
+
+def dimension_names() -> list[str]:
+    """Return the English names of the dimensions every profile reports."""
+    bank = yaml.safe_load(BANK.read_text(encoding="utf-8"))
+    return [bank["dimensions"][key]["name"]["en"] for key in DIMENSIONS]
+
+
+def most_effective_option(stem: str) -> str:
+    """Return the id of the best-keyed option of the SJT item with this stem."""
+    bank = yaml.safe_load(BANK.read_text(encoding="utf-8"))
+    for item in bank["items"]:
+        if item["type"] == "sjt" and item["stem"]["en"].split() == stem.split():
+            return max(item["options"], key=lambda option: option["key"])["id"]
+    pytest.fail(f"no SJT item in {BANK.name} has the stem {stem!r}")
+
+
+class BrowserProblems:
+    """Collect console errors, uncaught exceptions and CSP violations in a context."""
+
+    def __init__(self, context: BrowserContext) -> None:
+        self.found: list[str] = []
+        context.on("console", self._console)
+        context.on("weberror", lambda error: self.found.append(f"exception: {error.error}"))
+        # Chromium also logs violations to the console; the event is the precise signal.
+        context.expose_binding("__reportCspViolation",
+                               lambda _source, text: self.found.append(f"CSP: {text}"))
+        context.add_init_script(
+            "document.addEventListener('securitypolicyviolation', function (e) {"
+            " window.__reportCspViolation(e.violatedDirective + ' blocked '"
+            " + (e.blockedURI || 'inline') + ' in ' + e.documentURI); });")
+
+    def _console(self, message) -> None:
+        url = message.location.get("url", "")
+        # The app has no favicon; the browser asks for one by itself, not the pages.
+        if message.type == "error" and not url.endswith("/favicon.ico"):
+            self.found.append(f"console: {message.text} ({url})")
+
+
+# ---- the candidate's side ------------------------------------------------------------
+
+
+def item_url(invitation_url: str, position: int) -> re.Pattern:
+    return re.compile(re.escape(f"{invitation_url}/q/{position}") + "$")
+
+
+def wait_until_saved(page: Page, action, answer: dict[str, str]) -> None:
+    """Do `action`, then wait until the server acknowledged an autosave with `answer`."""
+
+    def is_the_save(response) -> bool:
+        request = response.request
+        if request.method != "POST" or not response.url.endswith("/save"):
+            return False
+        sent = (request.post_data_json or {}).get("answer") or {}
+        return all(sent.get(name) == value for name, value in answer.items())
+
+    try:
+        with page.expect_response(is_the_save) as saved:
+            action()
+    except PlaywrightTimeoutError:
+        status = page.locator("#save-status").text_content()
+        pytest.fail(f"no autosave of {answer} from {page.url}; the page says {status!r}")
+    assert saved.value.ok, saved.value.text()
+    expect(page.locator("#save-status")).to_have_text("Saved")
+
+
+def type_passage(page: Page) -> dict[str, str]:
+    """Copy the typing passage at a plausible speed (the page clock is moved on)."""
+    typing = page.locator("textarea#typing")
+    passage = page.locator(".passage").inner_text().strip()
+    duration_ms = 1000 * int(typing.get_attribute("data-duration"))
+    typing.fill(passage[:-1])  # the first key press starts the exercise's clock
+    page.clock.fast_forward(duration_ms * 2 // 3)
+
+    # The exercise ends, and saves, when the whole passage is typed.
+    wait_until_saved(page, lambda: typing.fill(passage), {"text": passage})
+    return {"text": passage}
+
+
+def pick(options, position: int, shift: int = 0):
+    """Choose an option that varies with the position, so that scores vary."""
+    return options.nth((position + shift) % options.count())
+
+
+def answer_item(page: Page, position: int) -> dict[str, str]:
+    """Answer the item on the page whatever its type; return the answer given."""
+    # The form shows before candidate.js (at the end of the body) runs; a change made
+    # earlier is saved by the form post on Next, but not autosaved.
+    page.wait_for_load_state("domcontentloaded")
+    best, worst = page.locator("input[name=best]"), page.locator("input[name=worst]")
+    choice = page.locator("input[name=choice]")
+    if page.locator("textarea#typing").count():
+        return type_passage(page)
+    if page.locator("textarea[name=text]").count():
+        answer = {"text": REPLY}
+        wait_until_saved(page, lambda: page.locator("textarea[name=text]").fill(REPLY), answer)
+    elif page.locator("input[name=value]").count():
+        answer = {"value": NUMBER}
+        wait_until_saved(page, lambda: page.locator("input[name=value]").fill(NUMBER), answer)
+    elif choice.count():
+        option = pick(choice, position)
+        value = option.get_attribute("value")
+        multiple = option.get_attribute("type") == "checkbox"
+        answer = {"choice": [value] if multiple else value}
+        wait_until_saved(page, option.check, answer)
+    elif worst.count():
+        answer = {"best": pick(best, position).get_attribute("value"),
+                  "worst": pick(worst, position, 1).get_attribute("value")}
+        pick(best, position).check()  # this save is superseded by the next
+        wait_until_saved(page, pick(worst, position, 1).check, answer)
+    elif best.count():
+        answer = {"best": pick(best, position).get_attribute("value")}
+        wait_until_saved(page, pick(best, position).check, answer)
+    else:
+        fields = page.locator("#item-form").get_attribute("data-fields")
+        pytest.fail(f"the test cannot answer this item (fields {fields}) at {page.url}")
+    return answer
+
+
+def expect_answer(page: Page, answer: dict[str, str]) -> None:
+    """Check that the page shows `answer` as the saved one."""
+    for name, value in answer.items():
+        if name in ("best", "worst", "choice"):
+            for one in value if isinstance(value, list) else [value]:
+                expect(page.locator(f"input[name={name}][value='{one}']")).to_be_checked()
+        elif name == "value":
+            expect(page.locator("input[name=value]")).to_have_value(value)
+        else:
+            expect(page.locator("textarea[name=text]")).to_have_value(value)
+    expect(page.locator("#save-status")).to_have_text("Saved")
+
+
+def start(page: Page, invitation_url: str) -> int:
+    """Open the invitation and start; return the number of items."""
+    page.clock.install()  # runs in real time until the typing exercise moves it on
+    page.goto(invitation_url)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Customer Service")
+    page.get_by_role("button", name="Start the assessment").click()
+    expect(page).to_have_url(item_url(invitation_url, 1))
+    counter = page.get_by_text(re.compile(r"^Question 1 of \d+$"))
+    return int(counter.inner_text().rsplit(" ", 1)[1])
+
+
+def expect_resumes_at(page: Page, invitation_url: str, position: int, total: int,
+                      answer: dict[str, str]) -> None:
+    page.goto(invitation_url)
+    expect(page).to_have_url(item_url(invitation_url, position))
+    expect(page.get_by_text(f"Question {position} of {total}", exact=True)).to_be_visible()
+    expect_answer(page, answer)
+
+
+def answer_from(page: Page, invitation_url: str, first: int, total: int,
+                answers: dict[int, dict[str, str]], on_item=None) -> None:
+    """Answer items `first`..`total` (keeping earlier answers) and reach the review page."""
+    for position in range(first, total + 1):
+        expect(page).to_have_url(item_url(invitation_url, position))
+        expect(page.get_by_text(f"Question {position} of {total}", exact=True)).to_be_visible()
+        expect(page.locator("#timer")).to_contain_text(re.compile(r"Time left: \d+:\d\d"))
+        if position in answers:
+            expect_answer(page, answers[position])
+        else:
+            answers[position] = answer_item(page, position)
+            if on_item:
+                on_item(page, position)
+        forward = "Next" if position < total else "Review and submit"
+        page.get_by_role("button", name=forward, exact=True).click()
+    expect(page).to_have_url(f"{invitation_url}/review")
+
+
+def submit(page: Page) -> None:
+    expect(page.get_by_text("You have answered every question.")).to_be_visible()
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Thank you, {CANDIDATE}")
+
+
+# ---- the interviewer's side ----------------------------------------------------------
+
+
+def log_in(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/login")
+    page.get_by_label("Email").fill(INTERVIEWER[0])
+    page.get_by_label("Password").fill(INTERVIEWER[1])
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{base_url}/attempts/")
+
+
+def rate_written_answer(page: Page, comment: str) -> None:
+    form = page.locator("form.rating")
+    criteria = form.locator("fieldset.criterion")
+    assert criteria.count() >= 2
+    for index in range(criteria.count()):
+        criteria.nth(index).locator(f"input[value='{3 + index % 3}']").check()
+    form.get_by_label("Comment").fill(comment)
+    form.get_by_role("button", name="Save rating").click()
+    expect(page.get_by_role("status")).to_have_text("Rating saved.")
+    expect(page.locator("body")).to_contain_text(comment)
+
+
+def download_profile(page: Page, path: Path) -> str:
+    """Download the attempt's PDF profile to `path`; return its text."""
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF profile").click()
+    download.value.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF-")
+    result = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
+                            capture_output=True, text=True, check=True, timeout=60)
+    return " ".join(result.stdout.split())
+
+
+# ---- tests ---------------------------------------------------------------------------
+
+
+def test_candidate_takes_assessment_and_interviewer_gets_profile(
+        live_server, page, new_context, tmp_path):
+    invitation = live_server.invitation_url
+    problems = BrowserProblems(page.context)
+    total = start(page, invitation)
+    assert total >= 7
+
+    answers: dict[int, dict[str, str]] = {}
+    for position in range(1, 6):
+        expect(page.get_by_text(f"Question {position} of {total}", exact=True)).to_be_visible()
+        answers[position] = answer_item(page, position)
+        page.get_by_role("button", name="Next", exact=True).click()
+    expect(page).to_have_url(item_url(invitation, 6))
+    answers[6] = answer_item(page, 6)
+
+    # A reload, the invitation link, and the link in a browser without the session
+    # cookie all come back to question 6 with its answer.
+    page.reload()
+    expect(page).to_have_url(item_url(invitation, 6))
+    expect_answer(page, answers[6])
+    expect_resumes_at(page, invitation, 6, total, answers[6])
+    elsewhere = new_context().new_page()
+    elsewhere_problems = BrowserProblems(elsewhere.context)
+    expect_resumes_at(elsewhere, invitation, 6, total, answers[6])
+    assert elsewhere_problems.found == []
+    page.get_by_role("button", name="Previous", exact=True).click()
+    expect(page).to_have_url(item_url(invitation, 5))
+    expect_answer(page, answers[5])
+    for position in range(1, 5):
+        page.goto(f"{invitation}/q/{position}")
+        expect_answer(page, answers[position])
+    # The last question seen is where the invitation link resumes.
+    page.goto(invitation)
+    expect(page).to_have_url(item_url(invitation, 4))
+
+    answer_from(page, invitation, 4, total, answers)
+    submit(page)
+    page.goto(invitation)  # the link now only says thank you
+    expect(page).to_have_url(f"{invitation}/done")
+    assert problems.found == []
+
+    staff = new_context().new_page()
+    staff_problems = BrowserProblems(staff.context)
+    log_in(staff, live_server.base_url)
+    # The startup invitation is the oldest Dana Demo attempt: the last in the list.
+    row = staff.get_by_role("row").filter(has_text=CANDIDATE).last
+    expect(row).to_contain_text("submitted")
+    row.get_by_role("link", name=CANDIDATE).click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text(CANDIDATE)
+    rate_written_answer(staff, "Warm apology, clear choice of remedies.")
+
+    text = download_profile(staff, tmp_path / "profile.pdf")
+    assert CANDIDATE in text
+    names = dimension_names()
+    assert len(names) == 6
+    for name in names:
+        assert name in text
+    assert staff_problems.found == []
+
+
+def test_readme_screenshots(live_server, new_context, tmp_path):
+    """Write docs/screenshots/candidate-item.png and profile-page1.png for the README."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    invitation = live_server.demo()
+    page = new_context(viewport={"width": 1100, "height": 800}).new_page()
+    shot = SCREENSHOTS / "candidate-item.png"
+    shot.unlink(missing_ok=True)
+
+    def screenshot_first_sjt(page: Page, _position: int) -> None:
+        if shot.exists() or not page.locator("fieldset.options input[name=best]").count():
+            return
+        # The README should not show a poor answer as the chosen one.
+        chosen = most_effective_option(page.locator("p.stem").inner_text())
+        option = page.locator(f"input[name=best][value='{chosen}']")
+        if not option.is_checked():
+            wait_until_saved(page, option.check, {"best": chosen})
+        page.screenshot(path=shot)
+
+    total = start(page, invitation)
+    answer_from(page, invitation, 1, total, {}, on_item=screenshot_first_sjt)
+    submit(page)
+    assert shot.exists()
+
+    staff = new_context().new_page()
+    log_in(staff, live_server.base_url)
+    # This test's invitation is the newest attempt: the first in the list.
+    staff.get_by_role("row").filter(has_text=CANDIDATE).first.get_by_role(
+        "link", name=CANDIDATE).click()
+    rate_written_answer(staff, "Apologises, owns the problem and offers two remedies.")
+    pdf = tmp_path / "profile.pdf"
+    assert CANDIDATE in download_profile(staff, pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile",
+                    str(pdf), str(SCREENSHOTS / "profile-page1")], check=True, timeout=60)
+    assert (SCREENSHOTS / "profile-page1.png").stat().st_size > 10_000
