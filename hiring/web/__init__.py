@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, g, jsonify, render_template, request, session
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -34,8 +35,8 @@ def _error(exc: HTTPException):
 
 
 def _csrf_error(exc: CSRFError):
-    message = ("Your session has expired or the page is out of date. "
-               "Reload the page and try again.")
+    message = gettext("Your session has expired or the page is out of date. "
+                      "Reload the page and try again.")
     if _wants_json():
         return jsonify(ok=False, error=message, csrf=True), 400
     return render_template("error.html", error=exc, message=message), 400

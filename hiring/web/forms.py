@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+import flask_babel
+from flask_wtf import FlaskForm as _FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     EmailField,
@@ -14,6 +15,37 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+
+from hiring.assessment.messages import N_
+
+# WTForms ships no Croatian (and only Latin Serbian) messages, so its validators' messages
+# are translated from our own catalogues. The ones our forms can show:
+WTFORMS_MESSAGES = (
+    N_("This field is required."),
+    N_("Invalid email address."),
+    N_("Not a valid integer value."),
+    N_("Not a valid choice."),
+    N_("Number must be between %(min)s and %(max)s."),
+    N_("The CSRF token is missing."),
+    N_("The CSRF token has expired."),
+    N_("The CSRF token is invalid."),
+)
+
+
+class _Translations:
+    """WTForms' translation interface, answered from our Flask-Babel catalogues."""
+
+    def gettext(self, message: str) -> str:
+        return flask_babel.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return flask_babel.ngettext(singular, plural, n)
+
+
+class FlaskForm(_FlaskForm):
+    class Meta(_FlaskForm.Meta):
+        def get_translations(self, form):
+            return _Translations()
 
 
 class LoginForm(FlaskForm):

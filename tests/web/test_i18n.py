@@ -67,3 +67,36 @@ def test_unknown_language_is_ignored(client, db, assessment, clock):
     assert "What to expect" in page
     response = client.post(f"/a/{token}/start", data={"language": "xx"})
     assert response.status_code == 409
+
+
+def test_form_messages_come_from_our_catalogues(app):
+    from werkzeug.datastructures import MultiDict
+
+    from hiring.web.forms import InvitationForm
+
+    with app.test_request_context("/", headers={"Accept-Language": "hr"}):
+        form = InvitationForm(MultiDict({"email": "not-an-email", "days": "x"}))
+        assert not form.validate()
+        assert form.name.errors == ["Ovo je polje obavezno."]
+        assert form.email.errors == ["Neispravna adresa e-pošte."]
+        assert "Nije valjan cijeli broj." in form.days.errors
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        form = InvitationForm(MultiDict({}))
+        form.validate()
+        assert form.name.errors == ["This field is required."]
+
+
+def test_numeric_item_shows_the_same_numbers_on_reload_and_others_elsewhere(
+        client, db, assessment, clock):
+    stems = []
+    for n in range(6):
+        with db() as session:
+            _, token = make_attempt(session, assessment, now=clock(), email=f"n{n}@example.com")
+        client.post(f"/a/{token}/start")
+        first = client.get(f"/a/{token}/q/5").get_data(as_text=True)
+        again = client.get(f"/a/{token}/q/5").get_data(as_text=True)
+        stem = first.split('<p class="stem">')[1].split("</p>")[0]
+        assert "A plan costs" in stem and "{price}" not in stem
+        assert stem == again.split('<p class="stem">')[1].split("</p>")[0]
+        stems.append(stem)
+    assert len(set(stems)) > 1
