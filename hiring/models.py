@@ -141,6 +141,11 @@ class Attempt(SQLModel, table=True):
     results: dict | None = _json()  # dimension scores, filled by scoring
     overall_score: float | None = None
     created_by: int | None = Field(default=None, foreign_key="user.id")
+    # Integrity facts, shown with counts and never as verdicts.
+    focus_losses: int = 0  # the page lost focus: another tab or window
+    paste_count: int = 0
+    ip_addresses: list | None = _json()  # distinct, in order of first use (at most 10)
+    user_agents: list | None = _json()
 
 
 class Response(SQLModel, table=True):
@@ -159,6 +164,8 @@ class Response(SQLModel, table=True):
     saved_at: datetime | None = _ts()
     time_spent_ms: int = 0
     score: float | None = None
+    paste_count: int = 0
+    pasted_chars: int = 0
 
 
 class Rating(SQLModel, table=True):

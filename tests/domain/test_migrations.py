@@ -16,3 +16,38 @@ def test_models_and_migrations_agree(app):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, SQLModel.metadata)
     assert differences == []
+
+
+def test_upgrading_a_database_with_attempts_keeps_them(tmp_path):
+    """Later migrations run on a database full of data (SQLite copies tables to alter them)."""
+    from sqlalchemy import text
+
+    from hiring.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    migrate.upgrade(engine, "0002")
+    with engine.begin() as connection:
+        run = connection.exec_driver_sql
+        run("INSERT INTO bank (id, slug, version, title, languages, dimensions, source_name,"
+            " imported_at) VALUES (1, 'b', 1, '{}', '[\"en\"]', '{}', 'b.yaml', '2026-01-01')")
+        run("INSERT INTO item (id, bank_id, key, type, dimension, current_revision, retired)"
+            " VALUES (1, 1, 'i', 'sjt', 'composure', 1, 0)")
+        run("INSERT INTO itemrevision (id, item_id, number, content, content_hash, created_at,"
+            " created_by) VALUES (1, 1, 1, '{}', 'h', '2026-01-01', 'import')")
+        run("INSERT INTO assessment (id, bank_id, name, language, time_limit_minutes,"
+            " grace_seconds, shuffle, sections, created_at) VALUES (1, 1, 'A', 'en', 30, 60,"
+            " 1, '[]', '2026-01-01')")
+        run("INSERT INTO attempt (id, assessment_id, candidate_name, candidate_email,"
+            " token_hash, state, language, seed, created_at, expires_at, current_position,"
+            " extra_minutes) VALUES (1, 1, 'Ana', 'a@example.com', 'h', 'in_progress', 'en',"
+            " 7, '2026-01-01', '2026-02-01', 1, 0)")
+        run("INSERT INTO response (id, attempt_id, position, section, revision_id, answer,"
+            " client_seq, time_spent_ms) VALUES (1, 1, 1, '', 1, '{\"best\": \"a\"}', 3, 0)")
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        row = connection.execute(text(
+            "SELECT r.answer, r.client_seq, r.paste_count, a.focus_losses FROM response r"
+            " JOIN attempt a ON a.id = r.attempt_id")).one()
+        assert tuple(row) == ('{"best": "a"}', 3, 0, 0)
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
