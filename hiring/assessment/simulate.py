@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session
 
@@ -76,18 +78,38 @@ def simulated_answer(content: dict, params: dict | None, ability: float,
     raise ValueError(f"no simulated answers for item type {kind!r}")
 
 
+Answerer = Callable[[dict, dict | None], Any]
+
+
+def ability_answerer(ability: float, rng: random.Random, language: str) -> Answerer:
+    """Answer every item from one overall ability (the demo's simple candidates)."""
+    return lambda content, params: simulated_answer(content, params, ability, rng, language)
+
+
+def model_answerer(levels: dict[str, float], rng: random.Random, language: str) -> Answerer:
+    """Answer each item from the true level of its dimension (see hiring.scoring.model)."""
+    from hiring.scoring.model import RESPONDERS
+
+    def answer(content: dict, params: dict | None) -> Any:
+        theta = levels[content["dimension"]]
+        if content["type"] == "written":  # a reply whose quality follows the level
+            return simulated_answer(content, params, theta, rng, language)
+        return RESPONDERS[content["type"]](content, params, theta, rng)[0]
+
+    return answer
+
+
 def complete(attempt: Attempt, *, session: Session, now: datetime, rng: random.Random,
-             ability: float | None = None) -> Attempt:
+             answerer: Answerer | None = None) -> Attempt:
     """Start the attempt, answer every item as a simulated candidate, and submit."""
-    ability = rng.gauss(0, 1) if ability is None else ability
+    answerer = answerer or ability_answerer(rng.gauss(0, 1), rng, attempt.language)
     engine.start(attempt, session=session, now=now)
     moment = now
     for response in engine.responses(attempt, session=session):
         revision = session.get(ItemRevision, response.revision_id)
         moment += timedelta(seconds=rng.randint(15, 90))
         engine.save_answer(attempt, response.position,
-                           simulated_answer(revision.content, response.params, ability, rng,
-                                            attempt.language),
+                           answerer(revision.content, response.params),
                            session=session, now=min(moment, attempt.deadline_at), seq=1,
                            time_spent_ms=rng.randint(8_000, 90_000))
     engine.submit(attempt, session=session, now=min(moment, attempt.deadline_at))
@@ -95,11 +117,16 @@ def complete(attempt: Attempt, *, session: Session, now: datetime, rng: random.R
 
 
 def invite_and_complete(assessment: Assessment, *, session: Session, now: datetime,
-                        rng: random.Random) -> Attempt:
-    """Invite a simulated candidate and complete the attempt."""
+                        rng: random.Random, levels: dict[str, float] | None = None
+                        ) -> Attempt:
+    """Invite a simulated candidate and complete the attempt.
+
+    With levels (true level per dimension), answers follow the scoring model;
+    otherwise one overall ability drives every answer."""
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     attempt, _token = engine.invite(
         assessment, session=session, name=f"{first} {last}",
         email=f"{first}.{last}.{rng.randrange(10**6)}@example.com".lower().translate(_ASCII),
         expires_at=now + timedelta(days=14))
-    return complete(attempt, session=session, now=now, rng=rng)
+    answerer = model_answerer(levels, rng, attempt.language) if levels else None
+    return complete(attempt, session=session, now=now, rng=rng, answerer=answerer)

@@ -1,0 +1,114 @@
+"""The `hiring` command: setup, accounts and the database; other groups live beside."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from hiring import migrate
+from hiring.banks.loader import BankInvalid
+from hiring.db import get_engine, session_scope
+
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - printed for the local demo only
+DEMO_USERS = [("hr@example.com", "Hana HR", "hr"),
+              ("interviewer@example.com", "Ivan Interviewer", "interviewer")]
+
+
+def _create_app(*_args, **_kwargs) -> Flask:
+    from hiring import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+             add_version_option=False)
+def main() -> None:
+    """Assessments for customer-service hiring."""
+
+
+def init_app(app: Flask) -> None:
+    """Nothing to attach: the commands live on the `hiring` group."""
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+# ---- database and setup -------------------------------------------------------------
+
+
+@main.group()
+def db() -> None:
+    """Manage the database schema."""
+
+
+@db.command("upgrade")
+@with_appcontext
+def db_upgrade() -> None:
+    """Bring the database schema up to date."""
+    migrate.upgrade(get_engine())
+    click.echo(f"database at revision {migrate.current(get_engine())}")
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    config_file = Path(app.instance_path) / "config.py"
+    if not config_file.exists():
+        config_file.write_text(
+            "# Local settings; see hiring/config.py for what can be set here.\n"
+            f"SECRET_KEY = {secrets.token_hex(32)!r}\n", encoding="utf-8")
+        config_file.chmod(0o600)
+        app.config.from_pyfile(str(config_file))
+
+
+@main.command()
+@with_appcontext
+def init() -> None:
+    """Create the instance folder and database and import the default bank."""
+    app = current_app._get_current_object()
+    _ensure_secret_key(app)
+    migrate.upgrade(get_engine())
+    click.echo(f"database: {app.config['DATABASE_URL']}")
+    default = Path(app.config["BANKS_DIR"]) / app.config["DEFAULT_BANK"]
+    if default.exists():
+        try:
+            from hiring.cli.banks import _import
+
+            click.echo(f"bank: {_import(default)}")
+        except BankInvalid as exc:
+            _fail("the default bank is invalid:\n" + "\n".join(map(str, exc.problems)))
+
+
+@main.group()
+def user() -> None:
+    """Manage staff accounts."""
+
+
+@user.command("create")
+@click.option("--role", type=click.Choice(["hr", "interviewer"]), required=True)
+@click.option("--email", required=True)
+@click.option("--name", default="")
+@click.option("--password", envvar="HIRING_PASSWORD", prompt=True, hide_input=True,
+              confirmation_prompt=True, help="Or set HIRING_PASSWORD.")
+@with_appcontext
+def user_create(role: str, email: str, name: str, password: str) -> None:
+    """Create an HR manager or interviewer account."""
+    from hiring.accounts import AccountError, create_user
+
+    try:
+        with session_scope() as session:
+            created = create_user(session=session, email=email, name=name, role=role,
+                                  password=password)
+            click.echo(f"created {created.role} {created.email}")
+    except AccountError as exc:
+        _fail(str(exc))
+
+
+
+
+from hiring.cli import banks, runs  # noqa: E402,F401 - registers their commands

@@ -1,0 +1,84 @@
+"""`hiring bank ...`: validate, count and import question banks."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from hiring.banks.loader import BankInvalid, bank_paths, load_path
+from hiring.cli import main
+from hiring.db import session_scope
+
+
+def _import(path: Path) -> str:
+    from hiring.banks.importer import import_bank
+
+    bank_file = load_path(path)
+    with session_scope() as session:
+        return str(import_bank(bank_file, session=session))
+
+
+@main.group()
+def bank() -> None:
+    """Validate and import question banks."""
+
+
+@bank.command("validate", with_appcontext=False)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+def bank_validate(paths: tuple[str, ...]) -> None:
+    """Check bank files and list every problem with its line."""
+    failed = False
+    for path in [p for arg in paths for p in bank_paths(arg)]:
+        try:
+            bank_file = load_path(path)
+        except BankInvalid as exc:
+            failed = True
+            for problem in exc.problems:
+                click.echo(str(problem))
+            click.echo(f"{path}: {len(exc.problems)} problem(s)", err=True)
+        else:
+            click.echo(f"{path}: ok ({len(bank_file.items)} items)")
+    sys.exit(1 if failed else 0)
+
+
+@bank.command("stats", with_appcontext=False)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+def bank_stats_command(paths: tuple[str, ...]) -> None:
+    """Count items by type, dimension and language."""
+    from hiring.banks.stats import bank_stats
+
+    failed = False
+    for path in [p for arg in paths for p in bank_paths(arg)]:
+        try:
+            bank_file = load_path(path)
+        except BankInvalid as exc:
+            failed = True
+            click.echo(f"{path}: invalid ({len(exc.problems)} problem(s)); run bank validate",
+                       err=True)
+            continue
+        click.echo(f"== {path}: {bank_file.slug} v{bank_file.header['version']}")
+        for line in bank_stats(bank_file).lines():
+            click.echo(line)
+    sys.exit(1 if failed else 0)
+
+
+@bank.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@with_appcontext
+def bank_import(paths: tuple[str, ...]) -> None:
+    """Import bank files; a file with any problem imports nothing."""
+    failed = False
+    for path in [p for arg in paths for p in bank_paths(arg)]:
+        try:
+            click.echo(_import(path))
+        except BankInvalid as exc:
+            failed = True
+            for problem in exc.problems:
+                click.echo(str(problem))
+            click.echo(f"{path}: not imported ({len(exc.problems)} problem(s))", err=True)
+    sys.exit(1 if failed else 0)
+
+

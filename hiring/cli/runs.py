@@ -1,0 +1,170 @@
+"""Demo, simulation, reports, scoring check and serving."""
+
+from __future__ import annotations
+
+import csv
+import random
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from sqlmodel import col, select
+
+from hiring.cli import DEMO_PASSWORD, DEMO_USERS, _fail, init, main
+from hiring.db import session_scope
+
+DEFAULT_ASSESSMENT = "csr"  # the bank's "Customer Service Representative"
+
+
+def _default_assessment(session):
+    from hiring.models import Assessment
+
+    assessment = session.exec(select(Assessment).where(
+        Assessment.key == DEFAULT_ASSESSMENT).order_by(col(Assessment.id).desc())).first()
+    if assessment is None:
+        _fail(f"no assessment {DEFAULT_ASSESSMENT!r}; run `hiring init` first")
+    return assessment
+
+
+@main.command()
+@click.option("--serve/--no-serve", default=True, help="Serve after setting up.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.pass_context
+def demo(ctx: click.Context, serve: bool, host: str, port: int) -> None:
+    """Set up demo users, an assessment and an invitation, then serve."""
+    from hiring.accounts import create_user
+    from hiring.assessment import engine
+    from hiring.models import User, utcnow
+
+    ctx.invoke(init)
+    with session_scope() as session:
+        for email, name, role in DEMO_USERS:
+            if not session.exec(select(User).where(User.email == email)).first():
+                create_user(session=session, email=email, name=name, role=role,
+                            password=DEMO_PASSWORD)
+        assessment = _default_assessment(session)
+        _attempt, token = engine.invite(assessment, session=session, name="Dana Demo",
+                                        email="dana.demo@example.com",
+                                        expires_at=utcnow() + timedelta(days=14))
+    base = f"http://{host}:{port}"
+    click.echo("\nDemo ready.")
+    click.echo(f"  Candidate invitation: {base}/a/{token}")
+    click.echo(f"  Staff login:          {base}/login")
+    for email, _name, role in DEMO_USERS:
+        click.echo(f"    {role:<12} {email} / {DEMO_PASSWORD}")
+    if serve:
+        ctx.invoke(serve_command, host=host, port=port, workers=None)
+
+
+@main.command("simulate")
+@click.option("--candidates", default=20, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--assessment", "assessment_id", type=int,
+              help="Default: the Customer Service Representative assessment.")
+@click.option("--seed", default=None, type=int, help="For reproducible runs.")
+@click.option("--model", "truth_file", type=click.Path(dir_okay=False, writable=True),
+              default=None, help="Model mode: give each candidate true levels per dimension, "
+                                 "answer from them, and write the levels to this CSV file.")
+@with_appcontext
+def simulate(candidates: int, assessment_id: int | None, seed: int | None,
+             truth_file: str | None) -> None:
+    """Complete attempts with plausible random answers."""
+    from hiring.assessment.simulate import invite_and_complete
+    from hiring.models import Assessment, Bank, utcnow
+    from hiring.scoring.model import TrueProfile
+
+    rng = random.Random(seed)  # noqa: S311 - simulation, not security
+    with session_scope() as session:
+        assessment = (session.get(Assessment, assessment_id) if assessment_id
+                      else _default_assessment(session))
+        if assessment is None:
+            _fail(f"no assessment {assessment_id}")
+        dimensions = list(session.get(Bank, assessment.bank_id).dimensions)
+    ids, truths = [], []
+    with click.progressbar(range(candidates), label="simulating", file=sys.stderr) as bar:
+        for _ in bar:
+            levels = TrueProfile.draw(dimensions, rng).levels if truth_file else None
+            with session_scope() as session:
+                attempt = invite_and_complete(session.merge(assessment), session=session,
+                                              now=utcnow() - timedelta(hours=1), rng=rng,
+                                              levels=levels)
+                ids.append(attempt.id)
+            truths.append((attempt.id, levels))
+    if truth_file:
+        with open(truth_file, "w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["attempt_id", *dimensions])
+            for attempt_id, levels in truths:
+                writer.writerow([attempt_id, *(f"{levels[d]:.4f}" for d in dimensions)])
+        click.echo(f"true levels written to {truth_file}")
+    click.echo(f"completed {len(ids)} attempts: ids {ids[0]}..{ids[-1]}")
+
+
+@main.command("scoring-check", with_appcontext=False)
+@click.option("--candidates", default=500, show_default=True, type=click.IntRange(20, 100_000))
+@click.option("--assessment", "recipe_id", default=DEFAULT_ASSESSMENT, show_default=True,
+              help="The id of an assessment the bank ships.")
+@click.option("--bank", "bank_path", type=click.Path(exists=True, dir_okay=False),
+              default=None, help="Default: the shipped question_banks/csr_core.yaml.")
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--lengths/--no-lengths", default=True, show_default=True,
+              help="Also report the correlation for 2 to 10 items per dimension.")
+def scoring_check_command(candidates: int, recipe_id: str, bank_path: str | None, seed: int,
+                          lengths: bool) -> None:
+    """Check that reported scores recover simulated candidates' true levels."""
+    from hiring.banks.loader import BankInvalid, load_path
+    from hiring.config import Defaults
+    from hiring.scoring.check import correlation_by_length, scoring_check
+
+    path = Path(bank_path or Path(Defaults.BANKS_DIR) / Defaults.DEFAULT_BANK)
+    try:
+        bank = load_path(path)
+    except BankInvalid as exc:
+        _fail("the bank is invalid:\n" + "\n".join(map(str, exc.problems)))
+    try:
+        report = scoring_check(bank, recipe_id=recipe_id, candidates=candidates, seed=seed)
+    except (KeyError, ValueError) as exc:
+        _fail(str(exc))
+    for line in report.lines():
+        click.echo(line)
+    if lengths:
+        click.echo("")
+        curve = correlation_by_length(bank, recipe_id=recipe_id, candidates=candidates,
+                                      seed=seed)
+        for line in curve.lines():
+            click.echo(line)
+
+
+@main.command()
+@click.option("--attempt", "attempt_id", type=int, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.option("--language", default=None, help="Default: the candidate's language.")
+@with_appcontext
+def report(attempt_id: int, output: str, language: str | None) -> None:
+    """Write an attempt's PDF profile."""
+    from hiring.models import Attempt, AttemptState
+    from hiring.reports.build import build_profile
+    from hiring.reports.pdf import render_profile_pdf
+
+    with session_scope() as session:
+        attempt = session.get(Attempt, attempt_id)
+        if attempt is None:
+            _fail(f"no attempt {attempt_id}")
+        if attempt.state not in (AttemptState.SUBMITTED, AttemptState.SCORED):
+            _fail(f"attempt {attempt_id} is {attempt.state}: nothing to report yet")
+        pdf = render_profile_pdf(build_profile(attempt, session=session, language=language))
+    Path(output).write_bytes(pdf)
+    click.echo(f"wrote {output} ({len(pdf)} bytes)")
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--workers", default=None, type=int, help="Default: 2 per core, at most 8.")
+def serve_command(host: str, port: int, workers: int | None) -> None:
+    """Serve the app with gunicorn."""
+    from hiring.serve import run
+
+    run(host=host, port=port, workers=workers)
