@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from hiring.assessment import engine
+from hiring.assessment import engine, integrity
 from hiring.assessment.types import AnswerError, get_type
 from hiring.db import get_session
 from hiring.models import Assessment, Attempt, AttemptState, ItemRevision
@@ -20,6 +20,8 @@ def _attempt(token: str) -> Attempt:
     if attempt is None:
         abort(404, gettext("This invitation link is not valid. Check that you copied all of it."))
     g.language = attempt.language
+    integrity.record_client(attempt, ip=request.remote_addr,
+                            user_agent=request.headers.get("User-Agent"))
     if engine.finalize_if_due(attempt, session=session, now=now()):
         # Closing an overdue attempt stands on its own, even if this request then fails.
         session.commit()
@@ -147,6 +149,20 @@ def save(token: str):
         return jsonify(ok=False, error=exc.translated(gettext)), 422
     return jsonify(ok=True, accepted=result.accepted, seq=result.seq,
                    saved_at=result.saved_at.isoformat())
+
+
+@bp.route("/<token>/event", methods=["POST"])
+@candidate
+def event(token: str):
+    attempt = _attempt(token)
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or payload.get("type") not in integrity.EVENTS:
+        return jsonify(ok=False, error=gettext("Unknown event.")), 400
+    chars = payload.get("chars", 0)
+    counted = integrity.record_event(
+        attempt, payload["type"], session=get_session(), position=payload.get("position"),
+        chars=chars if isinstance(chars, int) and not isinstance(chars, bool) else 0)
+    return jsonify(ok=True, counted=counted)
 
 
 @bp.route("/<token>/review")

@@ -150,3 +150,22 @@ def test_candidate_text_is_escaped(client, db, assessment, clock):
     page = client.get(f"/a/{token}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_integrity_events_are_counted(client, db, invitation):
+    attempt_id, token = invitation
+    assert client.post(f"/a/{token}/event", json={"type": "focus_lost"}).json["counted"] is False
+    started(client, token)
+    assert 'data-event-url="/a/' in client.get(f"/a/{token}/q/1").get_data(as_text=True)
+    for _ in range(2):
+        assert client.post(f"/a/{token}/event", json={"type": "focus_lost"}).json["counted"]
+    client.post(f"/a/{token}/event", json={"type": "paste", "position": 6, "chars": 120})
+    bad = client.post(f"/a/{token}/event", json={"type": "reboot"})
+    assert bad.status_code == 400
+    client.get(f"/a/{token}/q/2", headers={"User-Agent": "Other browser"},
+               environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    attempt, responses = stored(db, attempt_id)
+    assert (attempt.focus_losses, attempt.paste_count) == (2, 1)
+    assert (responses[6].paste_count, responses[6].pasted_chars) == (1, 120)
+    assert attempt.ip_addresses == ["127.0.0.1", "10.1.2.3"]
+    assert len(attempt.user_agents) == 2

@@ -21,6 +21,30 @@
     statusEl.className = "save-status " + (cls || "");
   }
 
+  // ---- integrity facts: counted, never judged here ---------------------------
+  var eventUrl = document.body.dataset.eventUrl;
+  function report(type, extra) {
+    if (!eventUrl || !csrf) return;
+    var body = Object.assign({type: type}, extra || {});
+    fetch(eventUrl, {
+      method: "POST", credentials: "same-origin", keepalive: true,
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf.value},
+      body: JSON.stringify(body)
+    }).catch(function () { /* a lost count is not worth a retry */ });
+  }
+  var away = false;
+  function left() { if (!away) { away = true; report("focus_lost"); } }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") left(); else away = false;
+  });
+  window.addEventListener("blur", left);
+  window.addEventListener("focus", function () { away = false; });
+  document.addEventListener("paste", function (event) {
+    var text = (event.clipboardData && event.clipboardData.getData("text")) || "";
+    var position = form ? parseInt(form.dataset.position, 10) : null;
+    report("paste", {position: position, chars: text.length});
+  }, true);
+
   // ---- timer -------------------------------------------------------------
   var timer = document.getElementById("timer");
   if (timer) {
@@ -97,7 +121,7 @@
           return true;
         }
         if (data.closed && data.done) { window.location = data.done; return true; }
-        if (res.status === 422) { setStatus(data.error || "Check your answer.", "warn"); return true; }
+        if (res.status === 422) { setStatus(data.error || t("check_answer"), "warn"); return true; }
         throw new Error(data.error || ("HTTP " + res.status));
       });
     });

@@ -1,0 +1,60 @@
+"""Integrity signals for the profile: facts with counts, never verdicts."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+from hiring.models import Attempt, Response
+
+# Faster than this many words per second cannot have been read (skimming is about 8).
+MAX_READING_WORDS_PER_SECOND = 8
+MIN_PLAUSIBLE_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class IntegrityFacts:
+    focus_losses: int
+    pastes: int
+    pasted_items: list[int] = field(default_factory=list)  # positions
+    fast_answers: list[int] = field(default_factory=list)  # positions answered too fast
+    median_seconds_per_item: float | None = None
+    ip_addresses: int = 0
+    browsers: int = 0
+
+    @property
+    def ip_changes(self) -> int:
+        return max(0, self.ip_addresses - 1)
+
+    @property
+    def browser_changes(self) -> int:
+        return max(0, self.browsers - 1)
+
+
+def reading_words(view: dict) -> int:
+    """Count the words a candidate must read on an item page."""
+    texts = [view.get("stem") or view.get("prompt") or view.get("passage") or ""]
+    texts += [option["text"] for option in view.get("options", [])]
+    return sum(len(text.split()) for text in texts)
+
+
+def too_fast(seconds: float, words: int) -> bool:
+    """Tell whether an answer came faster than the item could be read."""
+    return seconds < max(MIN_PLAUSIBLE_SECONDS, words / MAX_READING_WORDS_PER_SECOND)
+
+
+def integrity_facts(attempt: Attempt, responses: list[tuple[Response, dict, bool]]
+                    ) -> IntegrityFacts:
+    """Collect the facts; responses are (response, candidate view, answered)."""
+    seconds = [r.time_spent_ms / 1000 for r, _, answered in responses if answered]
+    return IntegrityFacts(
+        focus_losses=attempt.focus_losses,
+        pastes=attempt.paste_count,
+        pasted_items=[r.position for r, _, _ in responses if r.paste_count],
+        fast_answers=[r.position for r, view, answered in responses
+                      if answered and r.time_spent_ms and
+                      too_fast(r.time_spent_ms / 1000, reading_words(view))],
+        median_seconds_per_item=round(statistics.median(seconds), 1) if seconds else None,
+        ip_addresses=len(attempt.ip_addresses or []),
+        browsers=len(attempt.user_agents or []),
+    )
