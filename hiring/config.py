@@ -19,6 +19,7 @@ class Defaults:
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # a bank upload or a form post
     MAX_ANSWER_CHARS = 10_000
     INVITATION_DAYS = 14
+    NORM_MIN_GROUP = 30  # completed attempts before percentiles are shown
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a long assessment must not outlive its CSRF token

@@ -19,10 +19,23 @@ from hiring.models import (
     utcnow,
 )
 from hiring.reports.formatting import format_rounded
-from hiring.reports.profile import DimensionResult, Profile, RatingSummary, WrittenResult
+from hiring.reports.profile import (
+    DimensionResult,
+    Evidence,
+    GuideEntry,
+    Probe,
+    Profile,
+    RatingSummary,
+    TypingSummary,
+    WrittenResult,
+)
 from hiring.scoring.attempts import ratings_by_response
 from hiring.scoring.dimensions import DimensionScore
-from hiring.scoring.rules import DEFAULT_RULES, classify
+from hiring.scoring.integrity import integrity_facts
+from hiring.scoring.norms import DEFAULT_MIN_GROUP, norm_groups, percentiles
+from hiring.scoring.rules import Rules, classify
+
+PROBES_PER_AREA = 3
 
 
 def _sentence(name: str, score: DimensionScore, strong: bool) -> str:
@@ -33,85 +46,125 @@ def _sentence(name: str, score: DimensionScore, strong: bool) -> str:
     return f"{name}: {value} (band {band}), worth probing in the interview."
 
 
-def build_profile(attempt: Attempt, *, session: Session, language: str | None = None) -> Profile:
-    """Collect everything the profile shows about an attempt."""
+def _guide(bank: Bank, keys: list[str], language: str, reason: str) -> list[GuideEntry]:
+    entries = []
+    for key in keys:
+        meta = bank.dimensions.get(key, {})
+        probes = [Probe(question=translate(p["question"], language),
+                        good_answer=translate(p["good_answer"], language),
+                        guide={int(n): translate(text, language)
+                               for n, text in p["rating_guide"].items()})
+                  for p in meta.get("probes", [])[:PROBES_PER_AREA]]
+        if probes:
+            entries.append(GuideEntry(key, translate(meta["name"], language), probes, reason))
+    return entries
+
+
+def _written(response: Response, revision: ItemRevision, ratings: list, raters: dict,
+             language: str, blind_for: int | None) -> WrittenResult:
+    from hiring.scoring.writing import writing_indicators
+
+    hidden = 0
+    if blind_for is not None and all(r.rater_id != blind_for for r in ratings):
+        hidden, ratings = len(ratings), []  # raters see the others only once they rated
+    item_type = get_type(revision.content["type"])
+    criteria = item_type.criteria(revision.content, language)
+    summaries = [RatingSummary(rater=raters.get(r.rater_id, "?"), scores=r.scores,
+                               comment=r.comment) for r in ratings]
+    means = {cid: sum(s.scores[cid] for s in summaries) / len(summaries)
+             for cid, _ in criteria if summaries}
+    spread = {cid: max(s.scores[cid] for s in summaries) - min(s.scores[cid] for s in summaries)
+              for cid, _ in criteria if summaries}
+    answer = response.answer or ""
+    return WrittenResult(
+        prompt=item_type.view(revision.content, response.params, language)["prompt"],
+        answer=answer, word_count=word_count(answer), criteria=criteria, ratings=summaries,
+        criterion_means=means, criterion_spread=spread,
+        indicators=writing_indicators(answer, (response.params or {}).get("language")
+                                      or language, revision.content.get("customer_name"))
+        if answer.strip() else None,
+        pasted_chars=response.pasted_chars, hidden_ratings=hidden)
+
+
+def build_profile(attempt: Attempt, *, session: Session, language: str | None = None,
+                  norm_min_group: int = DEFAULT_MIN_GROUP, blind_for: int | None = None
+                  ) -> Profile:
+    """Collect everything the profile shows about an attempt.
+
+    With blind_for, ratings of written responses that this rater has not rated yet are
+    withheld, so that raters stay independent."""
     assessment = session.get(Assessment, attempt.assessment_id)
     bank = session.get(Bank, assessment.bank_id)
     language = language or attempt.language
+    rules = Rules.for_assessment(assessment.settings)
     results = {key: DimensionScore(**value) for key, value in (attempt.results or {}).items()}
+    norms = percentiles(attempt.results or {}, norm_groups(assessment.id, session=session),
+                        norm_min_group)
+
+    rows = list(session.exec(
+        select(Response, ItemRevision)
+        .join(ItemRevision, col(ItemRevision.id) == Response.revision_id)
+        .where(Response.attempt_id == attempt.id).order_by(Response.position)))
+    ratings = ratings_by_response([r.id for r, _ in rows], session=session)
+    raters = {u.id: u.name for u in session.exec(select(User))}
+    evidence: dict[str, list[Evidence]] = {}
+    written, typing, seen = [], [], []
+    for response, revision in rows:
+        content = revision.content
+        item_type = get_type(content["type"])
+        view = item_type.view(content, response.params, language)
+        seen.append((response, view, item_type.is_answered(response.answer)))
+        evidence.setdefault(content["dimension"], []).append(Evidence(
+            position=response.position, item_key=content["id"], item_type=content["type"],
+            question=view.get("stem") or view.get("prompt") or view.get("passage") or "",
+            answer=item_type.describe_answer(content, response.params, response.answer,
+                                             language),
+            keyed=item_type.keyed_answer(content, response.params, language),
+            score=response.score))
+        if item_type.needs_rating:
+            written.append(_written(response, revision, ratings.get(response.id, []), raters,
+                                    language, blind_for))
+        if content["type"] == "typing" and response.answer:
+            result = item_type.result(content, response.answer,
+                                      (response.params or {}).get("language", language))
+            typing.append(TypingSummary(result.net_wpm, result.gross_wpm, result.accuracy,
+                                        result.errors, response.params["target_wpm"]))
 
     dimensions = []
     for key, meta in bank.dimensions.items():
         score = results.get(key)
         if score is None and key not in DIMENSIONS:
-            continue  # an optional dimension this assessment did not use
-        dimensions.append(
-            DimensionResult(
-                key=key,
-                name=translate(meta["name"], language),
-                definition=translate(meta["definition"], language),
-                score=score.score if score else None,
-                low=score.low if score else None,
-                high=score.high if score else None,
-                n_items=score.n_items if score else 0,
-                n_pending=score.n_pending if score else 0,
-            )
-        )
+            continue  # an optional dimension this assessment does not use
+        pct, norm_n = norms.get(key, (None, 0))
+        dimensions.append(DimensionResult(
+            key=key, name=translate(meta["name"], language),
+            definition=translate(meta["definition"], language),
+            score=score.score if score else None, low=score.low if score else None,
+            high=score.high if score else None, n_items=score.n_items if score else 0,
+            n_pending=score.n_pending if score else 0, percentile=pct, norm_n=norm_n,
+            insufficient=score is None or score.n_items < rules.min_items,
+            evidence=evidence.get(key, [])))
 
     names = {d.key: d.name for d in dimensions}
-    strong, weak = classify(results, DEFAULT_RULES)
-    rows = list(
-        session.exec(
-            select(Response, ItemRevision)
-            .join(ItemRevision, col(ItemRevision.id) == Response.revision_id)
-            .where(Response.attempt_id == attempt.id)
-            .order_by(Response.position)
-        )
-    )
-    ratings = ratings_by_response([r.id for r, _ in rows], session=session)
-    raters = {u.id: u.name for u in session.exec(select(User))}
-    written = []
-    for response, revision in rows:
-        item_type = get_type(revision.content["type"])
-        if not item_type.needs_rating:
-            continue
-        criteria = item_type.criteria(revision.content, language)
-        summaries = [
-            RatingSummary(rater=raters.get(r.rater_id, "?"), scores=r.scores, comment=r.comment)
-            for r in ratings.get(response.id, [])
-        ]
-        means = {
-            cid: sum(s.scores[cid] for s in summaries) / len(summaries)
-            for cid, _ in criteria
-            if summaries
-        }
-        answer = response.answer or ""
-        written.append(
-            WrittenResult(
-                prompt=item_type.view(revision.content, response.params, language)["prompt"],
-                answer=answer,
-                word_count=word_count(answer),
-                criteria=criteria,
-                ratings=summaries,
-                criterion_means=means,
-            )
-        )
-
+    strong, weak = classify(results, rules)
+    scored = sorted((d for d in dimensions if d.score is not None and not d.insufficient),
+                    key=lambda d: d.score)
+    guide = (_guide(bank, weak, language, "development area") if weak else
+             _guide(bank, [d.key for d in scored[:2]], language, "lowest score"))
+    lows = [d.low for d in dimensions if d.low is not None]
+    highs = [d.high for d in dimensions if d.high is not None]
     return Profile(
-        attempt_id=attempt.id,
-        candidate_name=attempt.candidate_name,
-        candidate_email=attempt.candidate_email,
-        assessment_name=assessment.name,
-        bank_title=translate(bank.title, language),
-        bank_version=bank.version,
-        language=language,
-        state=attempt.state,
-        submitted_at=attempt.submitted_at,
-        generated_at=utcnow(),
-        overall=attempt.overall_score,
-        dimensions=dimensions,
+        attempt_id=attempt.id, candidate_name=attempt.candidate_name,
+        candidate_email=attempt.candidate_email, assessment_name=assessment.name,
+        bank_title=translate(bank.title, language), bank_version=bank.version,
+        language=language, state=attempt.state, submitted_at=attempt.submitted_at,
+        generated_at=utcnow(), overall=attempt.overall_score, dimensions=dimensions,
         strengths=[_sentence(names.get(k, k), results[k], True) for k in strong],
         development_areas=[_sentence(names.get(k, k), results[k], False) for k in weak],
-        written=written,
-        ratings_complete=attempt.state != AttemptState.SUBMITTED,
+        written=written, ratings_complete=attempt.state != AttemptState.SUBMITTED,
+        assessment_id=assessment.id,
+        overall_low=round(sum(lows) / len(lows), 1) if lows else None,
+        overall_high=round(sum(highs) / len(highs), 1) if highs else None,
+        norm_min_group=norm_min_group, interview_guide=guide, typing=typing,
+        integrity=integrity_facts(attempt, seen), rules=rules.describe(),
     )

@@ -4,6 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hiring.scoring.integrity import IntegrityFacts
+    from hiring.scoring.writing import WritingIndicators
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One item behind a dimension score: what was asked, answered and keyed."""
+
+    position: int
+    item_key: str
+    item_type: str
+    question: str
+    answer: str  # what the candidate chose or wrote, as an interviewer reads it
+    keyed: str  # the option keyed best, or the correct answer ("" for rated items)
+    score: float | None  # 0..1; None while waiting for ratings
 
 
 @dataclass(frozen=True)
@@ -18,6 +36,10 @@ class DimensionResult:
     high: float | None  # upper end of the confidence band, 0-100
     n_items: int  # scored items behind the score
     n_pending: int = 0  # items still waiting for ratings
+    percentile: float | None = None  # against the norm group, when it is large enough
+    norm_n: int = 0  # completed attempts of the same assessment with this dimension
+    insufficient: bool = False  # fewer scored items than the minimum for a claim
+    evidence: list[Evidence] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -39,10 +61,47 @@ class WrittenResult:
     criteria: list[tuple[str, str]]  # (criterion id, translated name)
     ratings: list[RatingSummary]
     criterion_means: dict[str, float]  # criterion id -> mean 1..5 over raters
+    criterion_spread: dict[str, int] = field(default_factory=dict)  # max - min over raters
+    indicators: WritingIndicators | None = None
+    pasted_chars: int = 0
+    hidden_ratings: int = 0  # others' ratings withheld until the viewer has rated
 
     @property
     def pending(self) -> bool:
-        return not self.ratings
+        return not self.ratings and not self.hidden_ratings
+
+    @property
+    def disagreements(self) -> list[str]:
+        """Criteria on which raters differ by 2 points or more."""
+        return [cid for cid, spread in self.criterion_spread.items() if spread >= 2]
+
+
+@dataclass(frozen=True)
+class TypingSummary:
+    net_wpm: float
+    gross_wpm: float
+    accuracy: float  # 0..1
+    errors: int
+    target_wpm: float
+
+
+@dataclass(frozen=True)
+class Probe:
+    """An interview question with what a good answer contains and a 1-5 scorecard."""
+
+    question: str
+    good_answer: str
+    guide: dict[int, str]  # 1..5 -> anchored description
+
+
+@dataclass(frozen=True)
+class GuideEntry:
+    """The interview guide for one development area."""
+
+    dimension_key: str
+    dimension_name: str
+    probes: list[Probe]
+    reason: str = "development area"  # or "lowest score" when there are no development areas
 
 
 @dataclass(frozen=True)
@@ -65,3 +124,11 @@ class Profile:
     development_areas: list[str] = field(default_factory=list)
     written: list[WrittenResult] = field(default_factory=list)
     ratings_complete: bool = True
+    assessment_id: int = 0
+    overall_low: float | None = None
+    overall_high: float | None = None
+    norm_min_group: int = 30
+    interview_guide: list[GuideEntry] = field(default_factory=list)
+    typing: list[TypingSummary] = field(default_factory=list)
+    integrity: IntegrityFacts | None = None
+    rules: list[str] = field(default_factory=list)  # "how to read this profile"

@@ -11,18 +11,29 @@ from hiring.scoring.dimensions import DimensionScore
 class Rules:
     """A dimension is a strength when its score and the low end of its band reach the
     strength thresholds; a development area when its score is below the development
-    threshold. At most `max_each` of each, strongest and weakest first."""
+    threshold. A dimension with fewer scored items than `min_items` is neither: the
+    evidence is insufficient. At most `max_each` of each, strongest and weakest first.
+    An assessment may set any of these in its settings."""
 
     strength_score: float = 70.0
     strength_low: float = 55.0
     development_score: float = 50.0
+    min_items: int = 2
     max_each: int = 3
+
+    @classmethod
+    def for_assessment(cls, settings: dict | None) -> Rules:
+        """Return the defaults overridden by an assessment's settings."""
+        names = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in (settings or {}).items() if k in names})
 
     def describe(self) -> list[str]:
         return [
             f"Strength: score at least {self.strength_score:g} and the lower end of its "
-            f"band at least {self.strength_low:g}.",
+            f"95% band at least {self.strength_low:g}.",
             f"Development area: score below {self.development_score:g}.",
+            f"Insufficient evidence: fewer than {self.min_items} scored items; no claim is "
+            "made.",
             f"At most {self.max_each} of each are listed.",
         ]
 
@@ -33,7 +44,8 @@ DEFAULT_RULES = Rules()
 def classify(scores: dict[str, DimensionScore], rules: Rules = DEFAULT_RULES
              ) -> tuple[list[str], list[str]]:
     """Return the dimension keys that are strengths and development areas."""
-    scored = [(key, s) for key, s in scores.items() if s.score is not None]
+    scored = [(key, s) for key, s in scores.items()
+              if s.score is not None and s.n_items >= rules.min_items]
     strengths = sorted(
         (item for item in scored
          if item[1].score >= rules.strength_score and item[1].low >= rules.strength_low),

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlmodel import col, select
 
 from hiring.assessment import engine
 from hiring.assessment.ratings import RatingError, rate
 from hiring.assessment.types import get_type
 from hiring.db import get_session
-from hiring.models import Assessment, Attempt, AttemptState, ItemRevision
+from hiring.models import Assessment, Attempt, AttemptState, ItemRevision, Rating, Role
 from hiring.reports.build import build_profile
 from hiring.web.access import staff
 from hiring.web.forms import RatingForm
@@ -22,6 +33,19 @@ def _attempt(attempt_id: int) -> Attempt:
     if attempt is None:
         abort(404, "No such attempt.")
     return attempt
+
+
+def _profile(attempt: Attempt):
+    """Build the profile in the chosen language, blind to others' ratings for raters."""
+    session = get_session()
+    assessment = session.get(Assessment, attempt.assessment_id)
+    languages = engine.languages(assessment, session=session)
+    language = request.args.get("lang")
+    if language not in languages:
+        language = attempt.language
+    blind_for = g.user.id if g.user.role == Role.INTERVIEWER else None
+    return build_profile(attempt, session=session, language=language, blind_for=blind_for,
+                         norm_min_group=current_app.config["NORM_MIN_GROUP"]), languages
 
 
 @bp.route("/")
@@ -43,22 +67,26 @@ def attempts():
 def attempt(attempt_id: int):
     session = get_session()
     attempt = _attempt(attempt_id)
-    profile = build_profile(attempt, session=session, language="en")
+    profile, languages = _profile(attempt)
+    language = profile.language
     answers = []
     for response in engine.responses(attempt, session=session):
         revision = session.get(ItemRevision, response.revision_id)
         item_type = get_type(revision.content["type"])
-        view = item_type.view(revision.content, response.params, "en")
+        view = item_type.view(revision.content, response.params, language)
         entry = {"response": response, "content": revision.content, "type": item_type,
-                 "question": view.get("stem") or view.get("prompt"),
+                 "question": view.get("stem") or view.get("prompt") or view.get("passage"),
                  "answer": item_type.describe_answer(revision.content, response.params,
-                                                     response.answer, "en")}
+                                                     response.answer, language),
+                 "keyed": item_type.keyed_answer(revision.content, response.params, language)}
         if item_type.needs_rating:
-            entry["criteria"] = item_type.criteria(revision.content, "en")
-            entry["anchors"] = item_type.anchors(revision.content, "en")
+            entry["criteria"] = item_type.criteria(revision.content, language)
+            entry["anchors"] = item_type.anchors(revision.content, language)
         answers.append(entry)
+    rated = {r.response_id for r in session.exec(select(Rating).where(
+        Rating.rater_id == g.user.id))}
     return render_template("interviewer/attempt.html", attempt=attempt, profile=profile,
-                           answers=answers, form=RatingForm(),
+                           answers=answers, form=RatingForm(), languages=languages, rated=rated,
                            can_rate=attempt.state in (AttemptState.SUBMITTED,
                                                       AttemptState.SCORED))
 
@@ -99,7 +127,8 @@ def profile_pdf(attempt_id: int):
     attempt = _attempt(attempt_id)
     if attempt.state not in (AttemptState.SUBMITTED, AttemptState.SCORED):
         abort(409, "The profile is available once the candidate has submitted.")
-    pdf = render_profile_pdf(build_profile(attempt, session=get_session(), language="en"))
+    profile, _languages = _profile(attempt)
+    pdf = render_profile_pdf(profile)
     filename = f"profile-{attempt.id}.pdf"
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -87,6 +87,10 @@ class ItemType:
         """Return the answer as an interviewer reads it."""
         return "" if answer is None else str(answer)
 
+    def keyed_answer(self, content: dict, params: dict | None, language: str) -> str:
+        """Return what the key says is best or correct, as an interviewer reads it."""
+        return ""
+
     def is_answered(self, answer: Any) -> bool:
         return answer not in (None, "", {}, [])
 

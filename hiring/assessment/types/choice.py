@@ -84,6 +84,10 @@ class Choice(ItemType):
             return 1.0 if chosen == correct else 0.0
         return max(0.0, (len(chosen & correct) - len(chosen - correct)) / len(correct))
 
+    def keyed_answer(self, content: dict, params: dict | None, language: str) -> str:
+        return "; ".join(translate(o["text"], language) for o in content["options"]
+                         if o["correct"])
+
     def describe_answer(self, content: dict, params: dict | None, answer: Any,
                         language: str) -> str:
         texts = {o["id"]: translate(o["text"], language) for o in content["options"]}

@@ -173,7 +173,10 @@ class Numeric(ItemType):
         return 1.0 if abs(given - expected(content, params or {})) <= (
             content.get("tolerance", 0.01) + 1e-9) else 0.0
 
+    def keyed_answer(self, content: dict, params: dict | None, language: str) -> str:
+        return format_number(expected(content, params or {}), content.get("decimals", 2))
+
     def describe_answer(self, content: dict, params: dict | None, answer: Any,
                         language: str) -> str:
-        correct = format_number(expected(content, params or {}), content.get("decimals", 2))
+        correct = self.keyed_answer(content, params, language)
         return f"{answer if answer is not None else '(no answer)'} (correct: {correct})"

@@ -87,6 +87,13 @@ class Sjt(ItemType):
         points = (best - 1 if best else 0) + (5 - worst if worst else 0)
         return points / 8
 
+    def keyed_answer(self, content: dict, params: dict | None, language: str) -> str:
+        options = sorted(content["options"], key=lambda o: -o["key"])
+        best = f"best: {translate(options[0]['text'], language)}"
+        if content.get("format") != "best_worst":
+            return best
+        return f"{best}; worst: {translate(options[-1]['text'], language)}"
+
     def describe_answer(self, content: dict, params: dict | None, answer: Any,
                         language: str) -> str:
         texts = {o["id"]: translate(o["text"], language) for o in content["options"]}

@@ -106,6 +106,10 @@ class Typing(ItemType):
         target = (params or {}).get("target_wpm") or DEFAULT_TARGET_WPM
         return min(1.0, result.net_wpm / target)
 
+    def keyed_answer(self, content: dict, params: dict | None, language: str) -> str:
+        target = (params or {}).get("target_wpm") or DEFAULT_TARGET_WPM
+        return f"target {target} net wpm"
+
     def describe_answer(self, content: dict, params: dict | None, answer: Any,
                         language: str) -> str:
         result = self.result(content, answer, (params or {}).get("language", language))
