@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,6 @@ pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 BANK = ROOT / "question_banks" / "csr_core.yaml"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 INTERVIEWER = ("interviewer@example.com", "demo-password")
 CANDIDATE = "Dana Demo"
 NUMBER = "12.50"
@@ -32,19 +33,69 @@ REPLY = (
 )
 
 
+@dataclass(frozen=True)
+class Words:
+    """The interface words the candidate-side helpers look for, in one language."""
+
+    language: str
+    name: str  # on the welcome page's language switch
+    assessment: str  # part of the welcome page's heading
+    start: str
+    counter: str  # with {position} and {total}
+    time_left: str
+    next: str
+    review: str
+    saved: str
+    all_answered: str
+    submit: str
+    thank_you: str  # with {name}
+
+
+EN = Words(
+    language="en", name="English", assessment="Customer Service",
+    start="Start the assessment", counter="Question {position} of {total}",
+    time_left="Time left:", next="Next", review="Review and submit", saved="Saved",
+    all_answered="You have answered every question.", submit="Submit my answers",
+    thank_you="Thank you, {name}")
+HR = Words(
+    language="hr", name="Hrvatski", assessment="korisničke službe",
+    start="Započni procjenu", counter="Pitanje {position} od {total}",
+    time_left="Preostalo vrijeme:", next="Dalje", review="Pregled i predaja",
+    saved="Spremljeno", all_answered="Odgovorili ste na sva pitanja.",
+    submit="Predaj odgovore", thank_you="Hvala vam, {name}")
+# Interface words of the English pages; candidate text may contain English, so only
+# the interface around an item is searched for them.
+ENGLISH_INTERFACE = re.compile(
+    r"\b(Question|Next|Previous|Review|Submit|Time|Saved|Saving|Best|Worst|Response|"
+    r"Choose|Tick|Your|Type|words|seconds)\b")
+INTERFACE = (".progressbar, .section-title, .instruction, table.bestworst th, "
+             ".field > label, .field > small, #item-form .actions")
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
 def dimension_names() -> list[str]:
     """Return the English names of the dimensions every profile reports."""
     bank = yaml.safe_load(BANK.read_text(encoding="utf-8"))
     return [bank["dimensions"][key]["name"]["en"] for key in DIMENSIONS]
 
 
-def most_effective_option(stem: str) -> str:
+def sjt_stems(language: str) -> set[str]:
+    """Return the stems of the bank's SJT items in `language`, whitespace normalised."""
+    bank = yaml.safe_load(BANK.read_text(encoding="utf-8"))
+    return {normalised(item["stem"][language]) for item in bank["items"]
+            if item["type"] == "sjt"}
+
+
+def most_effective_option(stem: str, language: str = "en") -> str:
     """Return the id of the best-keyed option of the SJT item with this stem."""
     bank = yaml.safe_load(BANK.read_text(encoding="utf-8"))
     for item in bank["items"]:
-        if item["type"] == "sjt" and item["stem"]["en"].split() == stem.split():
+        if item["type"] == "sjt" and normalised(item["stem"][language]) == normalised(stem):
             return max(item["options"], key=lambda option: option["key"])["id"]
-    pytest.fail(f"no SJT item in {BANK.name} has the stem {stem!r}")
+    pytest.fail(f"no SJT item in {BANK.name} has the {language} stem {stem!r}")
 
 
 class BrowserProblems:
@@ -76,7 +127,12 @@ def item_url(invitation_url: str, position: int) -> re.Pattern:
     return re.compile(re.escape(f"{invitation_url}/q/{position}") + "$")
 
 
-def wait_until_saved(page: Page, action, answer: dict[str, str]) -> None:
+def counter(words: Words, position: int, total: int | str) -> str:
+    return words.counter.format(position=position, total=total)
+
+
+def wait_until_saved(page: Page, action, answer: dict[str, str], *, words: Words = EN
+                     ) -> None:
     """Do `action`, then wait until the server acknowledged an autosave with `answer`."""
 
     def is_the_save(response) -> bool:
@@ -93,10 +149,10 @@ def wait_until_saved(page: Page, action, answer: dict[str, str]) -> None:
         status = page.locator("#save-status").text_content()
         pytest.fail(f"no autosave of {answer} from {page.url}; the page says {status!r}")
     assert saved.value.ok, saved.value.text()
-    expect(page.locator("#save-status")).to_have_text("Saved")
+    expect(page.locator("#save-status")).to_have_text(words.saved)
 
 
-def type_passage(page: Page) -> dict[str, str]:
+def type_passage(page: Page, *, words: Words = EN) -> dict[str, str]:
     """Copy the typing passage at a plausible speed (the page clock is moved on)."""
     typing = page.locator("textarea#typing")
     passage = page.locator(".passage").inner_text().strip()
@@ -105,7 +161,7 @@ def type_passage(page: Page) -> dict[str, str]:
     page.clock.fast_forward(duration_ms * 2 // 3)
 
     # The exercise ends, and saves, when the whole passage is typed.
-    wait_until_saved(page, lambda: typing.fill(passage), {"text": passage})
+    wait_until_saved(page, lambda: typing.fill(passage), {"text": passage}, words=words)
     return {"text": passage}
 
 
@@ -114,7 +170,7 @@ def pick(options, position: int, shift: int = 0):
     return options.nth((position + shift) % options.count())
 
 
-def answer_item(page: Page, position: int) -> dict[str, str]:
+def answer_item(page: Page, position: int, *, words: Words = EN) -> dict[str, str]:
     """Answer the item on the page whatever its type; return the answer given."""
     # The form shows before candidate.js (at the end of the body) runs; a change made
     # earlier is saved by the form post on Next, but not autosaved.
@@ -122,34 +178,36 @@ def answer_item(page: Page, position: int) -> dict[str, str]:
     best, worst = page.locator("input[name=best]"), page.locator("input[name=worst]")
     choice = page.locator("input[name=choice]")
     if page.locator("textarea#typing").count():
-        return type_passage(page)
+        return type_passage(page, words=words)
     if page.locator("textarea[name=text]").count():
         answer = {"text": REPLY}
-        wait_until_saved(page, lambda: page.locator("textarea[name=text]").fill(REPLY), answer)
+        wait_until_saved(page, lambda: page.locator("textarea[name=text]").fill(REPLY),
+                         answer, words=words)
     elif page.locator("input[name=value]").count():
         answer = {"value": NUMBER}
-        wait_until_saved(page, lambda: page.locator("input[name=value]").fill(NUMBER), answer)
+        wait_until_saved(page, lambda: page.locator("input[name=value]").fill(NUMBER),
+                         answer, words=words)
     elif choice.count():
         option = pick(choice, position)
         value = option.get_attribute("value")
         multiple = option.get_attribute("type") == "checkbox"
         answer = {"choice": [value] if multiple else value}
-        wait_until_saved(page, option.check, answer)
+        wait_until_saved(page, option.check, answer, words=words)
     elif worst.count():
         answer = {"best": pick(best, position).get_attribute("value"),
                   "worst": pick(worst, position, 1).get_attribute("value")}
         pick(best, position).check()  # this save is superseded by the next
-        wait_until_saved(page, pick(worst, position, 1).check, answer)
+        wait_until_saved(page, pick(worst, position, 1).check, answer, words=words)
     elif best.count():
         answer = {"best": pick(best, position).get_attribute("value")}
-        wait_until_saved(page, pick(best, position).check, answer)
+        wait_until_saved(page, pick(best, position).check, answer, words=words)
     else:
         fields = page.locator("#item-form").get_attribute("data-fields")
         pytest.fail(f"the test cannot answer this item (fields {fields}) at {page.url}")
     return answer
 
 
-def expect_answer(page: Page, answer: dict[str, str]) -> None:
+def expect_answer(page: Page, answer: dict[str, str], *, words: Words = EN) -> None:
     """Check that the page shows `answer` as the saved one."""
     for name, value in answer.items():
         if name in ("best", "worst", "choice"):
@@ -159,50 +217,80 @@ def expect_answer(page: Page, answer: dict[str, str]) -> None:
             expect(page.locator("input[name=value]")).to_have_value(value)
         else:
             expect(page.locator("textarea[name=text]")).to_have_value(value)
-    expect(page.locator("#save-status")).to_have_text("Saved")
+    expect(page.locator("#save-status")).to_have_text(words.saved)
 
 
-def start(page: Page, invitation_url: str) -> int:
-    """Open the invitation and start; return the number of items."""
+def open_invitation(page: Page, invitation_url: str) -> None:
+    """Open the invitation's welcome page, in the language it was sent in."""
     page.clock.install()  # runs in real time until the typing exercise moves it on
     page.goto(invitation_url)
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Customer Service")
-    page.get_by_role("button", name="Start the assessment").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(EN.assessment)
+
+
+def start(page: Page, invitation_url: str, *, words: Words = EN) -> int:
+    """Start from the welcome page; return the number of items."""
+    page.get_by_role("button", name=words.start).click()
     expect(page).to_have_url(item_url(invitation_url, 1))
-    counter = page.get_by_text(re.compile(r"^Question 1 of \d+$"))
-    return int(counter.inner_text().rsplit(" ", 1)[1])
+    first = re.compile("^" + counter(words, 1, r"(\d+)") + "$")
+    return int(first.match(page.get_by_text(first).inner_text())[1])
 
 
 def expect_resumes_at(page: Page, invitation_url: str, position: int, total: int,
-                      answer: dict[str, str]) -> None:
+                      answer: dict[str, str], *, words: Words = EN) -> None:
     page.goto(invitation_url)
     expect(page).to_have_url(item_url(invitation_url, position))
-    expect(page.get_by_text(f"Question {position} of {total}", exact=True)).to_be_visible()
-    expect_answer(page, answer)
+    expect(page.get_by_text(counter(words, position, total), exact=True)).to_be_visible()
+    expect_answer(page, answer, words=words)
 
 
 def answer_from(page: Page, invitation_url: str, first: int, total: int,
-                answers: dict[int, dict[str, str]], on_item=None) -> None:
+                answers: dict[int, dict[str, str]], on_item=None, *, words: Words = EN
+                ) -> None:
     """Answer items `first`..`total` (keeping earlier answers) and reach the review page."""
+    time_left = re.compile(re.escape(words.time_left) + r" \d+:\d\d")
     for position in range(first, total + 1):
         expect(page).to_have_url(item_url(invitation_url, position))
-        expect(page.get_by_text(f"Question {position} of {total}", exact=True)).to_be_visible()
-        expect(page.locator("#timer")).to_contain_text(re.compile(r"Time left: \d+:\d\d"))
+        expect(page.get_by_text(counter(words, position, total), exact=True)).to_be_visible()
+        expect(page.locator("#timer")).to_contain_text(time_left)
         if position in answers:
-            expect_answer(page, answers[position])
+            expect_answer(page, answers[position], words=words)
         else:
-            answers[position] = answer_item(page, position)
+            answers[position] = answer_item(page, position, words=words)
             if on_item:
                 on_item(page, position)
-        forward = "Next" if position < total else "Review and submit"
+        forward = words.next if position < total else words.review
         page.get_by_role("button", name=forward, exact=True).click()
     expect(page).to_have_url(f"{invitation_url}/review")
 
 
-def submit(page: Page) -> None:
-    expect(page.get_by_text("You have answered every question.")).to_be_visible()
-    page.get_by_role("button", name="Submit my answers").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Thank you, {CANDIDATE}")
+def submit(page: Page, *, words: Words = EN) -> None:
+    expect(page.get_by_text(words.all_answered)).to_be_visible()
+    page.get_by_role("button", name=words.submit).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        words.thank_you.format(name=CANDIDATE))
+
+
+def screenshot_best_sjt(page: Page, invitation_url: str, total: int, path: Path, *,
+                        words: Words = EN) -> dict[int, dict[str, str]]:
+    """Answer up to the first SJT with one best response, choose that, screenshot it.
+
+    Return the answers given, the screenshotted item's among them.
+    """
+    answers: dict[int, dict[str, str]] = {}
+    for position in range(1, total + 1):
+        expect(page.get_by_text(counter(words, position, total), exact=True)).to_be_visible()
+        page.wait_for_load_state("domcontentloaded")
+        if page.locator("fieldset.options input[name=best]").count():
+            # The README should not show a poor answer as the chosen one.
+            chosen = most_effective_option(page.locator("p.stem").inner_text(), words.language)
+            option = page.locator(f"input[name=best][value='{chosen}']")
+            wait_until_saved(page, option.check, {"best": chosen}, words=words)
+            page.screenshot(path=path, full_page=True)
+            answers[position] = {"best": chosen}
+            return answers
+        answers[position] = answer_item(page, position, words=words)
+        page.get_by_role("button", name=words.next, exact=True).click()
+    pytest.fail(f"no SJT item with one best response at {invitation_url}")
 
 
 # ---- the interviewer's side ----------------------------------------------------------
@@ -228,6 +316,13 @@ def rate_written_answer(page: Page, comment: str) -> None:
     expect(page.locator("body")).to_contain_text(comment)
 
 
+def open_newest_submitted(page: Page) -> None:
+    """Open the attempt page of the newest submitted demo attempt."""
+    row = page.get_by_role("row").filter(has_text=CANDIDATE).filter(has_text="submitted")
+    row.first.get_by_role("link", name=CANDIDATE).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(CANDIDATE)
+
+
 def download_profile(page: Page, path: Path) -> str:
     """Download the attempt's PDF profile to `path`; return its text."""
     with page.expect_download() as download:
@@ -246,6 +341,7 @@ def test_candidate_takes_assessment_and_interviewer_gets_profile(
         live_server, page, new_context, tmp_path):
     invitation = live_server.invitation_url
     problems = BrowserProblems(page.context)
+    open_invitation(page, invitation)
     total = start(page, invitation)
     assert total >= 7
 
@@ -302,37 +398,84 @@ def test_candidate_takes_assessment_and_interviewer_gets_profile(
     assert staff_problems.found == []
 
 
+def test_candidate_takes_the_assessment_in_croatian(live_server, page, new_context):
+    invitation = live_server.demo()
+    problems = BrowserProblems(page.context)
+    open_invitation(page, invitation)
+    page.get_by_role("link", name=HR.name).click()
+    expect(page).to_have_url(f"{invitation}?lang=hr")
+    expect(page.locator("html")).to_have_attribute("lang", "hr")
+    expect(page.get_by_role("heading", level=2, name="Što vas očekuje")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(HR.assessment)
+    total = start(page, invitation, words=HR)
+
+    croatian_stems, seen_stems, typed = sjt_stems("hr"), [], []
+
+    def check_croatian(page: Page, position: int) -> None:
+        expect(page.locator("html")).to_have_attribute("lang", "hr")
+        expect(page).to_have_title(counter(HR, position, total))
+        interface = " ".join(page.locator(INTERFACE).all_inner_texts())
+        assert counter(HR, position, total) in interface
+        assert not ENGLISH_INTERFACE.findall(interface), (page.url, interface)
+        if page.locator("input[name=best]").count():
+            expect(page.locator(".section-title")).to_have_text("Situacije")
+            seen_stems.append(normalised(page.locator("p.stem").inner_text()))
+        if page.locator("textarea#typing").count():
+            typed.append(position)
+
+    answers: dict[int, dict[str, str]] = {}
+    answer_from(page, invitation, 1, total, answers, on_item=check_croatian, words=HR)
+    assert typed, "the assessment had no typing exercise"
+    assert seen_stems, "the assessment showed no SJT item"
+    assert set(seen_stems) <= croatian_stems, set(seen_stems) - croatian_stems
+    submit(page, words=HR)
+    expect(page.locator("html")).to_have_attribute("lang", "hr")
+    assert problems.found == []
+
+    staff = new_context().new_page()
+    staff_problems = BrowserProblems(staff.context)
+    log_in(staff, live_server.base_url)
+    open_newest_submitted(staff)
+    typing = staff.locator("article.answer").filter(has_text=re.compile(r"\btyping ·"))
+    expect(typing).to_have_count(1)
+    # The whole Croatian passage was typed: measured against it, nothing is wrong.
+    expect(typing).to_contain_text(re.compile(
+        r"Answer: \d+ net wpm \(\d+ gross\), accuracy 100%, 0 errors in \d+ characters"))
+    assert staff_problems.found == []
+
+
 def test_readme_screenshots(live_server, new_context, tmp_path):
-    """Write docs/screenshots/candidate-item.png and profile-page1.png for the README."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    """Write the README's screenshots into $HIRING_SCREENSHOTS (else a temporary folder)."""
+    folder = Path(os.environ.get("HIRING_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    shots = {name: folder / f"{name}.png"
+             for name in ("candidate-sjt-en", "candidate-sjt-hr", "profile-page1")}
+    for shot in shots.values():
+        shot.unlink(missing_ok=True)
+
+    croatian = live_server.demo()
+    page = new_context(viewport={"width": 1100, "height": 800}).new_page()
+    open_invitation(page, croatian)
+    page.get_by_role("link", name=HR.name).click()
+    total = start(page, croatian, words=HR)
+    screenshot_best_sjt(page, croatian, total, shots["candidate-sjt-hr"], words=HR)
+
     invitation = live_server.demo()
     page = new_context(viewport={"width": 1100, "height": 800}).new_page()
-    shot = SCREENSHOTS / "candidate-item.png"
-    shot.unlink(missing_ok=True)
-
-    def screenshot_first_sjt(page: Page, _position: int) -> None:
-        if shot.exists() or not page.locator("fieldset.options input[name=best]").count():
-            return
-        # The README should not show a poor answer as the chosen one.
-        chosen = most_effective_option(page.locator("p.stem").inner_text())
-        option = page.locator(f"input[name=best][value='{chosen}']")
-        if not option.is_checked():
-            wait_until_saved(page, option.check, {"best": chosen})
-        page.screenshot(path=shot)
-
+    open_invitation(page, invitation)
     total = start(page, invitation)
-    answer_from(page, invitation, 1, total, {}, on_item=screenshot_first_sjt)
+    answers = screenshot_best_sjt(page, invitation, total, shots["candidate-sjt-en"])
+    answer_from(page, invitation, max(answers), total, answers)
     submit(page)
-    assert shot.exists()
 
     staff = new_context().new_page()
     log_in(staff, live_server.base_url)
-    # This test's invitation is the newest attempt: the first in the list.
-    staff.get_by_role("row").filter(has_text=CANDIDATE).first.get_by_role(
-        "link", name=CANDIDATE).click()
+    open_newest_submitted(staff)
     rate_written_answer(staff, "Apologises, owns the problem and offers two remedies.")
     pdf = tmp_path / "profile.pdf"
     assert CANDIDATE in download_profile(staff, pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile",
-                    str(pdf), str(SCREENSHOTS / "profile-page1")], check=True, timeout=60)
-    assert (SCREENSHOTS / "profile-page1.png").stat().st_size > 10_000
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
+                    str(pdf), str(shots["profile-page1"].with_suffix(""))],
+                   check=True, timeout=60)
+    for shot in shots.values():
+        assert shot.stat().st_size > 10_000, shot
