@@ -74,6 +74,20 @@ def session_scope(app: Flask | None = None) -> Iterator[Session]:
         _write_intent.reset(token)
 
 
+@contextmanager
+def read_scope(app: Flask | None = None) -> Iterator[Session]:
+    """Open a session for long reading work; it never takes SQLite's write lock."""
+    token = _write_intent.set(False)
+    try:
+        with Session(get_engine(app), expire_on_commit=False) as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+    finally:
+        _write_intent.reset(token)
+
+
 def _before_request() -> None:
     view = current_app.view_functions.get(request.endpoint or "")
     # A view marked `writes` may change data even on GET (a candidate's page records

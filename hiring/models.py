@@ -177,3 +177,26 @@ class Rating(SQLModel, table=True):
     scores: dict = _json(nullable=False)  # criterion id -> 1..5
     comment: str = Field(default="", max_length=5000)
     created_at: datetime = _ts(nullable=False, default=utcnow)
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Job(SQLModel, table=True):
+    """A long task (a ZIP of profiles, ...) that runs in the background and reports progress."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=50)
+    state: str = Field(default=JobState.QUEUED, max_length=20)
+    params: dict = _json(nullable=False)
+    total: int = 0
+    done: int = 0
+    result_path: str | None = Field(default=None, max_length=500)
+    error: str | None = Field(default=None, max_length=2000)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _ts(nullable=False, default=utcnow)
+    finished_at: datetime | None = _ts()

@@ -71,6 +71,7 @@ def app(database_url, tmp_path, clock):
         "SECRET_KEY": "test",
         "WTF_CSRF_ENABLED": False,
         "CLOCK": clock,
+        "JOBS_INLINE": True,
     }, instance_path=str(tmp_path / "instance"))
     engine = app.extensions["hiring.engine"]
     _empty_tables(engine)

@@ -44,7 +44,7 @@ def _csrf_error(exc: CSRFError):
 
 def init_app(app: Flask) -> None:
     """Register the blueprints, CSRF protection and error pages."""
-    from hiring.web import admin, auth, candidate, interviewer
+    from hiring.web import admin, auth, candidate, exports, interviewer
 
     app.config.setdefault("CLOCK", utcnow)
     app.jinja_env.filters["rounded"] = format_rounded
@@ -52,7 +52,7 @@ def init_app(app: Flask) -> None:
     app.before_request(_load_user)
     app.register_error_handler(HTTPException, _error)
     app.register_error_handler(CSRFError, _csrf_error)
-    for blueprint in (auth.bp, candidate.bp, interviewer.bp, admin.bp):
+    for blueprint in (auth.bp, candidate.bp, interviewer.bp, exports.bp, admin.bp):
         app.register_blueprint(blueprint)
 
     @app.context_processor

@@ -53,13 +53,18 @@ def _profile(attempt: Attempt):
 def attempts():
     session = get_session()
     state = request.args.get("state") or None
+    assessment_id = request.args.get("assessment", type=int)
     query = select(Attempt, Assessment).join(
         Assessment, col(Assessment.id) == Attempt.assessment_id)
     if state in {s.value for s in AttemptState}:
         query = query.where(Attempt.state == state)
+    if assessment_id:
+        query = query.where(Attempt.assessment_id == assessment_id)
     rows = list(session.exec(query.order_by(col(Attempt.id).desc()).limit(500)))
     return render_template("interviewer/attempts.html", rows=rows, state=state,
-                           states=[s.value for s in AttemptState])
+                           states=[s.value for s in AttemptState],
+                           assessments=list(session.exec(select(Assessment))),
+                           assessment_id=assessment_id)
 
 
 @bp.route("/<int:attempt_id>")

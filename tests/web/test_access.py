@@ -18,7 +18,8 @@ def world(db, assessment, clock):
     with db() as session:
         attempt, token = make_attempt(session, assessment, now=clock(), started=True)
     return {"token": token, "attempt_id": attempt.id, "response_id": 1, "bank_id": 1,
-            "assessment_id": assessment.id, "position": 1, "filename": "css/app.css"}
+            "assessment_id": assessment.id, "position": 1, "filename": "css/app.css",
+            "job_id": 1}
 
 
 def staff_urls(app, world):

@@ -1,0 +1,96 @@
+"""Background jobs: long work runs outside the request and reports its progress.
+
+Without a queue the work runs in a small pool of threads in the app process; the job's
+state lives in the database, so any worker can show its progress.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from flask import Flask
+from sqlmodel import Session
+
+from hiring.db import read_scope, session_scope
+from hiring.models import Job, JobState, utcnow
+
+log = logging.getLogger(__name__)
+_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hiring-job")
+_futures: dict[int, Future] = {}
+
+Work = Callable[[Job, Session, Path, Callable[[int], None]], str]
+WORK: dict[str, Work] = {}
+
+
+def work(kind: str) -> Callable[[Work], Work]:
+    """Register the function that does one kind of job; it returns the result file's name."""
+
+    def decorate(function: Work) -> Work:
+        WORK[kind] = function
+        return function
+
+    return decorate
+
+
+def exports_dir(app: Flask) -> Path:
+    path = Path(app.instance_path) / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def start(app: Flask, job_id: int) -> None:
+    """Run a committed job: inline when JOBS_INLINE is set (tests), else in the pool."""
+    if app.config.get("JOBS_INLINE"):
+        run(app, job_id)
+    else:
+        _futures[job_id] = _pool.submit(run, app, job_id)
+
+
+def wait(job_id: int, timeout: float = 120) -> None:
+    """Wait for a job started in this process to finish."""
+    future = _futures.pop(job_id, None)
+    if future is not None:
+        future.result(timeout=timeout)
+
+
+def run(app: Flask, job_id: int) -> None:
+    """Do the job's work, recording progress, the result or the error."""
+    with app.app_context():
+        with session_scope(app) as session:
+            job = session.get(Job, job_id)
+            job.state = JobState.RUNNING
+        try:
+            # Rendering only reads; holding the write lock would stall candidates' saves.
+            with read_scope(app) as session:
+                job = session.get(Job, job_id)
+
+                def progress(done: int) -> None:
+                    with session_scope(app) as progress_session:
+                        progress_session.get(Job, job_id).done = done
+
+                result = WORK[job.kind](job, session, exports_dir(app), progress)
+        except Exception as exc:  # the job fails, the worker lives on
+            log.exception("job %s failed", job_id)
+            with session_scope(app) as session:
+                job = session.get(Job, job_id)
+                job.state, job.error, job.finished_at = JobState.FAILED, str(exc)[:2000], utcnow()
+            return
+        with session_scope(app) as session:
+            job = session.get(Job, job_id)
+            job.state, job.result_path, job.finished_at = JobState.DONE, result, utcnow()
+            job.done = job.total
+
+
+@work("profiles_zip")
+def _profiles_zip(job: Job, session: Session, folder: Path, progress) -> str:
+    from hiring.reports.bundle import write_profiles_zip
+
+    name = f"profiles-{job.id}.zip"
+    write_profiles_zip(job.params["attempt_ids"], folder / name, session=session,
+                       language=job.params.get("language"),
+                       norm_min_group=job.params.get("norm_min_group", 30),
+                       on_progress=progress)
+    return name

@@ -1,0 +1,45 @@
+"""A ZIP of several candidates' PDF profiles."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlmodel import Session
+
+from hiring.models import Attempt, AttemptState
+from hiring.reports.build import build_profile
+from hiring.reports.pdf import render_profile_pdf
+
+REPORTABLE = (AttemptState.SUBMITTED, AttemptState.SCORED)
+
+
+def pdf_name(attempt: Attempt) -> str:
+    """Return a safe file name for an attempt's profile."""
+    ascii_name = unicodedata.normalize("NFKD", attempt.candidate_name.replace("đ", "dj").replace(
+        "Đ", "Dj")).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower()[:60] or "candidate"
+    return f"{attempt.id:05d}-{slug}.pdf"
+
+
+def write_profiles_zip(attempt_ids: list[int], path: Path, *, session: Session,
+                       language: str | None = None, norm_min_group: int = 30,
+                       on_progress: Callable[[int], None] | None = None) -> int:
+    """Render each reportable attempt's profile into a ZIP; return how many it holds."""
+    written = 0
+    partial = path.with_suffix(".part")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for done, attempt_id in enumerate(attempt_ids, start=1):
+            attempt = session.get(Attempt, attempt_id)
+            if attempt is not None and attempt.state in REPORTABLE:
+                profile = build_profile(attempt, session=session, language=language,
+                                        norm_min_group=norm_min_group)
+                archive.writestr(pdf_name(attempt), render_profile_pdf(profile))
+                written += 1
+            if on_progress:
+                on_progress(done)
+    partial.replace(path)  # a half-written archive is never offered for download
+    return written

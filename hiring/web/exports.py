@@ -1,0 +1,128 @@
+"""Comparing candidates and taking results away: CSV, ZIP of profiles."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from sqlmodel import col, select
+
+from hiring import jobs
+from hiring.db import get_session
+from hiring.models import Assessment, Attempt, Bank, Job, JobState, Role
+from hiring.reports.export import attempts_csv
+from hiring.scoring.norms import norm_groups, percentiles
+from hiring.web.access import staff
+
+bp = Blueprint("exports", __name__, url_prefix="/exports")
+MAX_SELECTED = 500
+MAX_COMPARED = 8
+
+
+def _selected_ids() -> list[int]:
+    ids = []
+    for value in request.values.getlist("attempt"):
+        if value.isdigit() and int(value) not in ids:
+            ids.append(int(value))
+    if not ids:
+        abort(400, "Select at least one attempt.")
+    if len(ids) > MAX_SELECTED:
+        abort(400, f"Select at most {MAX_SELECTED} attempts at a time.")
+    return ids
+
+
+@bp.route("/compare", methods=["GET", "POST"])
+@staff
+def compare():
+    ids = _selected_ids()
+    if len(ids) > MAX_COMPARED:
+        abort(400, f"Compare at most {MAX_COMPARED} candidates side by side.")
+    session = get_session()
+    attempts = [a for a in (session.get(Attempt, i) for i in ids) if a is not None]
+    if not attempts:
+        abort(404, "None of the selected attempts exists.")
+    groups: dict[int, dict] = {}
+    columns = []
+    for attempt in attempts:
+        if attempt.assessment_id not in groups:
+            groups[attempt.assessment_id] = norm_groups(attempt.assessment_id, session=session)
+        columns.append((attempt, percentiles(attempt.results or {},
+                                             groups[attempt.assessment_id],
+                                             current_app.config["NORM_MIN_GROUP"])))
+    bank = session.get(Bank, session.get(Assessment, attempts[0].assessment_id).bank_id)
+    used = {key for a in attempts for key in (a.results or {})}
+    dimensions = [(key, meta["name"].get("en", key)) for key, meta in bank.dimensions.items()
+                  if key in used]
+    return render_template("interviewer/compare.html", columns=columns, dimensions=dimensions,
+                           mixed=len(groups) > 1)
+
+
+@bp.route("/assessments/<int:assessment_id>.csv")
+@staff
+def assessment_csv(assessment_id: int):
+    session = get_session()
+    assessment = session.get(Assessment, assessment_id) or abort(404, "No such assessment.")
+    body = attempts_csv(assessment, session=session,
+                        min_group=current_app.config["NORM_MIN_GROUP"])
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="assessment-{assessment_id}.csv"'})
+
+
+@bp.route("/profiles", methods=["POST"])
+@staff
+def profiles_zip():
+    ids = _selected_ids()
+    session = get_session()
+    found = session.exec(select(Attempt.id).where(col(Attempt.id).in_(ids))).all()
+    if not found:
+        abort(404, "None of the selected attempts exists.")
+    job = Job(kind="profiles_zip", total=len(found), created_by=g.user.id,
+              params={"attempt_ids": [i for i in ids if i in set(found)],
+                      "language": request.form.get("lang") or None,
+                      "norm_min_group": current_app.config["NORM_MIN_GROUP"]})
+    session.add(job)
+    session.commit()  # the job must exist before the pool picks it up
+    jobs.start(current_app._get_current_object(), job.id)
+    return redirect(url_for("exports.job", job_id=job.id))
+
+
+def _job(job_id: int) -> Job:
+    job = get_session().get(Job, job_id)
+    if job is None or (job.created_by != g.user.id and g.user.role != Role.HR):
+        abort(404, "No such export.")
+    return job
+
+
+@bp.route("/jobs/<int:job_id>")
+@staff
+def job(job_id: int):
+    return render_template("interviewer/job.html", job=_job(job_id))
+
+
+@bp.route("/jobs/<int:job_id>.json")
+@staff
+def job_status(job_id: int):
+    job = _job(job_id)
+    return jsonify(state=job.state, done=job.done, total=job.total, error=job.error,
+                   download=url_for("exports.download", job_id=job.id)
+                   if job.state == JobState.DONE else None)
+
+
+@bp.route("/jobs/<int:job_id>/download")
+@staff
+def download(job_id: int):
+    job = _job(job_id)
+    if job.state != JobState.DONE or not job.result_path:
+        abort(409, "The export is not ready yet.")
+    return send_from_directory(jobs.exports_dir(current_app), job.result_path,
+                               as_attachment=True, mimetype="application/zip")

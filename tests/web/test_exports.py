@@ -1,0 +1,119 @@
+"""Comparison, CSV export and the ZIP of profiles."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+from hiring import jobs
+from hiring.assessment import engine
+from hiring.models import Job, JobState
+from hiring.reports.export import csv_columns
+from tests.factories import make_attempt
+
+
+def completed(db, assessment, clock, n: int, best: str = "a") -> list[int]:
+    ids = []
+    with db() as session:
+        for i in range(n):
+            attempt, _ = make_attempt(session, assessment, now=clock(), started=True,
+                                      name=f"Kandidat {i} Šimić", email=f"c{i}@example.com")
+            for position in range(1, 5):
+                engine.save_answer(attempt, position, {"best": best if i % 2 else "b"},
+                                   session=session, now=clock(), seq=1)
+            engine.submit(attempt, session=session, now=clock())
+            ids.append(attempt.id)
+    return ids
+
+
+def test_csv_has_one_row_per_attempt_with_the_documented_columns(client, auth, db, assessment,
+                                                                 clock, app):
+    app.config["NORM_MIN_GROUP"] = 3
+    ids = completed(db, assessment, clock, 3)
+    with db() as session:
+        make_attempt(session, assessment, now=clock(), name="=HYPERLINK(\"x\")",
+                     email="f@example.com")
+    auth.login("interviewer")
+    response = client.get(f"/exports/assessments/{assessment.id}.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    dimensions = ["customer_focus", "listening_problem_solving", "composure", "communication",
+                  "ownership", "numeracy"]
+    assert rows[0] == csv_columns(dimensions)
+    assert len(rows) == 5
+    by_id = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    first = by_id[str(ids[0])]
+    assert first["state"] == "scored" and first["candidate_name"] == "Kandidat 0 Šimić"
+    assert first["customer_focus_score"] == "50.0"
+    assert first["customer_focus_percentile"] != ""  # the group of 3 reached the minimum
+    invited = next(row for row in by_id.values() if row["state"] == "invited")
+    assert invited["candidate_name"].startswith("'=")  # no formula runs in a spreadsheet
+    assert invited["overall"] == ""
+
+
+def test_zip_holds_one_pdf_per_reportable_attempt(client, auth, db, assessment, clock):
+    ids = completed(db, assessment, clock, 3)
+    with db() as session:
+        unstarted, _ = make_attempt(session, assessment, now=clock(), email="u@example.com")
+    auth.login("interviewer")
+    response = client.post("/exports/profiles",
+                           data={"attempt": [*map(str, ids), str(unstarted.id)]})
+    job_url = response.headers["Location"]
+    assert "/exports/jobs/" in job_url
+    status = client.get(job_url + ".json").json
+    assert status["state"] == "done" and status["done"] == status["total"] == 4
+    with client.get(status["download"]) as download:  # a file response: close it
+        assert download.mimetype == "application/zip"
+        archive = zipfile.ZipFile(io.BytesIO(download.data))
+    names = sorted(archive.namelist())
+    assert names == [f"{i:05d}-kandidat-{n}-simic.pdf" for n, i in enumerate(ids)]
+    assert all(archive.read(name).startswith(b"%PDF") for name in names)
+    page = client.get(job_url).get_data(as_text=True)
+    assert "4</span> of 4 attempts" in page and "Download the ZIP" in page
+
+
+def test_zip_job_runs_in_the_background_and_reports_progress(client, auth, db, assessment,
+                                                             clock, app):
+    ids = completed(db, assessment, clock, 2)
+    app.config["JOBS_INLINE"] = False
+    auth.login("interviewer")
+    job_url = client.post("/exports/profiles", data={"attempt": list(map(str, ids))}
+                          ).headers["Location"]
+    job_id = int(job_url.rsplit("/", 1)[1])
+    jobs.wait(job_id)
+    with db() as session:
+        job = session.get(Job, job_id)
+        assert (job.state, job.done, job.total) == (JobState.DONE, 2, 2)
+
+
+def test_jobs_belong_to_their_creator_and_hr(client, auth, db, assessment, clock):
+    ids = completed(db, assessment, clock, 1)
+    auth.login("interviewer", email="one@example.com")
+    job_url = client.post("/exports/profiles", data={"attempt": [str(ids[0])]}
+                          ).headers["Location"]
+    auth.logout()
+    auth.login("interviewer", email="two@example.com")
+    assert client.get(job_url).status_code == 404
+    auth.logout()
+    auth.login("hr")
+    assert client.get(job_url).status_code == 200
+
+
+def test_bad_selections_get_clear_errors(client, auth, db, assessment, clock):
+    auth.login("interviewer")
+    assert client.post("/exports/profiles", data={}).status_code == 400
+    assert client.post("/exports/profiles", data={"attempt": ["999"]}).status_code == 404
+    assert client.get("/exports/compare").status_code == 400
+    with db() as session:
+        assert session.exec(__import__("sqlmodel").select(Job)).first() is None
+
+
+def test_compare_shows_candidates_side_by_side(client, auth, db, assessment, clock):
+    ids = completed(db, assessment, clock, 2)
+    auth.login("interviewer")
+    page = client.get("/exports/compare?" + "&".join(f"attempt={i}" for i in ids)
+                      ).get_data(as_text=True)
+    assert "Kandidat 0 Šimić" in page and "Kandidat 1 Šimić" in page
+    assert "Customer Focus" in page and "Overall" in page
+    assert page.count("<strong>100</strong>") >= 1 and page.count("<strong>50</strong>") >= 1
