@@ -168,6 +168,15 @@ def response_at(attempt: Attempt, position: int, *, session: Session) -> Respons
         Response.attempt_id == attempt.id, Response.position == position)).first()
 
 
+def lock(attempt: Attempt, *, session: Session) -> None:
+    """Re-read the attempt and hold its row until the transaction ends.
+
+    A save and a submit of the same attempt then run one after the other: the submit
+    scores every save acknowledged before it, and a save after it is refused. (SQLite
+    gets the same from BEGIN IMMEDIATE; PostgreSQL needs the row lock.)"""
+    session.refresh(attempt, with_for_update=True)
+
+
 def _closed_message(attempt: Attempt) -> str:
     if attempt.state == AttemptState.EXPIRED:
         return N_("This invitation has expired.")
@@ -182,6 +191,7 @@ def save_answer(attempt: Attempt, position: Any, raw: Any, *, session: Session,
                 now: datetime, seq: int | None = None, time_spent_ms: int = 0
                 ) -> SaveResult:
     """Store an answer unless a newer one is stored; refuse after the deadline's grace."""
+    lock(attempt, session=session)
     if attempt.state != AttemptState.IN_PROGRESS:
         raise AttemptClosed(_closed_message(attempt))
     if is_overdue(attempt, now, session=session):
@@ -214,6 +224,7 @@ def save_answer(attempt: Attempt, position: Any, raw: Any, *, session: Session,
 
 def submit(attempt: Attempt, *, session: Session, now: datetime) -> None:
     """Close the attempt with what is stored and score it."""
+    lock(attempt, session=session)
     if attempt.state != AttemptState.IN_PROGRESS:
         return
     from hiring.scoring.attempts import score_attempt
@@ -234,3 +245,33 @@ def finalize_if_due(attempt: Attempt, *, session: Session, now: datetime) -> boo
         session.flush()
         return True
     return False
+
+
+def finalize_expired(*, session: Session, now: datetime) -> tuple[int, int]:
+    """Submit every overdue attempt and expire every unused invitation past its date.
+
+    Returns (submitted, expired). Safe to run again: closed attempts are left alone."""
+    submitted = expired = 0
+    candidates = session.exec(select(Attempt).where(
+        col(Attempt.state).in_([AttemptState.INVITED, AttemptState.IN_PROGRESS])))
+    for attempt in list(candidates):
+        before = attempt.state
+        if finalize_if_due(attempt, session=session, now=now):
+            if before == AttemptState.IN_PROGRESS:
+                submitted += 1
+            else:
+                expired += 1
+    return submitted, expired
+
+
+def give_extra_time(attempt: Attempt, minutes: int, *, session: Session) -> None:
+    """Add time for one candidate (an accommodation), before or during the attempt."""
+    if not 0 <= minutes <= 600:
+        raise ValueError("Extra time must be between 0 and 600 minutes.")
+    lock(attempt, session=session)
+    if attempt.state not in OPEN_STATES:
+        raise AttemptClosed(N_("This assessment has already been submitted."))
+    if attempt.deadline_at is not None:
+        attempt.deadline_at += timedelta(minutes=minutes - attempt.extra_minutes)
+    attempt.extra_minutes = minutes
+    session.flush()

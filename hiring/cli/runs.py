@@ -102,6 +102,23 @@ def simulate(candidates: int, assessment_id: int | None, seed: int | None,
     click.echo(f"completed {len(ids)} attempts: ids {ids[0]}..{ids[-1]}")
 
 
+@main.group()
+def attempts() -> None:
+    """Look after attempts."""
+
+
+@attempts.command("finalize-expired")
+@with_appcontext
+def finalize_expired_command() -> None:
+    """Submit overdue attempts and expire unused invitations (safe to run from cron)."""
+    from hiring.assessment.engine import finalize_expired
+    from hiring.models import utcnow
+
+    with session_scope() as session:
+        submitted, expired = finalize_expired(session=session, now=utcnow())
+    click.echo(f"submitted {submitted} overdue attempts; expired {expired} invitations")
+
+
 @main.command("scoring-check", with_appcontext=False)
 @click.option("--candidates", default=500, show_default=True, type=click.IntRange(20, 100_000))
 @click.option("--assessment", "recipe_id", default=DEFAULT_ASSESSMENT, show_default=True,

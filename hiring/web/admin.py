@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from sqlmodel import col, func, select
 from wtforms.fields.choices import SelectChoice
 
@@ -128,3 +128,22 @@ def assessment(assessment_id: int):
     return render_template("admin/assessment.html", assessment=assessment,
                            bank=session.get(Bank, assessment.bank_id), form=form, link=link,
                            invitations=invitations, now=now()), status
+
+
+@bp.route("/attempts/<int:attempt_id>/extra-time", methods=["POST"])
+@hr_only
+def extra_time(attempt_id: int):
+    session = get_session()
+    attempt = session.get(Attempt, attempt_id) or abort(404, "No such invitation.")
+    back = url_for("admin.assessment", assessment_id=attempt.assessment_id)
+    minutes = request.form.get("minutes", type=int)
+    if minutes is None:
+        abort(400, "Give the extra time as a whole number of minutes.")
+    try:
+        engine.give_extra_time(attempt, minutes, session=session)
+    except ValueError as exc:
+        abort(400, str(exc))
+    except engine.AttemptClosed:
+        abort(409, "The attempt is already closed; extra time no longer applies.")
+    flash(f"{attempt.candidate_name} now has {minutes} extra minutes.")
+    return redirect(back)

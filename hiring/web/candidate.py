@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext
+from flask_wtf.csrf import generate_csrf
 
 from hiring.assessment import engine, integrity
 from hiring.assessment.types import AnswerError, get_type
@@ -163,6 +164,14 @@ def event(token: str):
         attempt, payload["type"], session=get_session(), position=payload.get("position"),
         chars=chars if isinstance(chars, int) and not isinstance(chars, bool) else 0)
     return jsonify(ok=True, counted=counted)
+
+
+@bp.route("/<token>/csrf")
+@candidate
+def csrf_token(token: str):
+    """Give the page a fresh CSRF token when its session was lost (a long assessment)."""
+    _attempt(token)
+    return jsonify(ok=True, csrf=generate_csrf())
 
 
 @bp.route("/<token>/review")

@@ -94,3 +94,27 @@ def test_bank_stats_counts_types_dimensions_and_languages(runner):
     assert "items by language: en 6, hr 6" in result.output
     broken = run(runner, "bank", "stats", str(DATA / "broken_bank.yaml"))
     assert broken.exit_code == 1
+
+
+def test_finalize_expired_submits_overdue_attempts_and_is_safe_to_repeat(runner, db, assessment):
+    from datetime import UTC, datetime, timedelta
+
+    from hiring.assessment import engine
+    from tests.factories import make_attempt
+
+    long_ago = datetime.now(UTC) - timedelta(days=30)
+    with db() as session:
+        overdue, _ = make_attempt(session, assessment, now=long_ago, started=True)
+        engine.save_answer(overdue, 1, {"best": "a"}, session=session, now=long_ago, seq=1)
+        unused, _ = make_attempt(session, assessment, now=long_ago, email="u@example.com")
+        current, _ = make_attempt(session, assessment, email="c@example.com", started=True)
+    result = run(runner, "attempts", "finalize-expired")
+    assert "submitted 1 overdue attempts; expired 1 invitations" in result.output
+    again = run(runner, "attempts", "finalize-expired")
+    assert "submitted 0 overdue attempts; expired 0 invitations" in again.output
+    with db() as session:
+        assert session.get(Attempt, overdue.id).state in ("submitted", "scored")
+        assert engine.response_at(session.get(Attempt, overdue.id), 1,
+                                  session=session).answer == {"best": "a"}
+        assert session.get(Attempt, unused.id).state == "expired"
+        assert session.get(Attempt, current.id).state == "in_progress"

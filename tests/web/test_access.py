@@ -87,3 +87,17 @@ def test_security_headers(client):
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_lost_session_gets_a_fresh_csrf_token_and_the_answer_still_saves(app, world):
+    app.config["WTF_CSRF_ENABLED"] = True
+    token = world["token"]
+    fresh_browser = app.test_client()  # as if the session cookie had been lost
+    refused = fresh_browser.post(f"/a/{token}/save", json={
+        "position": 2, "seq": 1, "answer": {"best": "b"}}, headers={"X-CSRFToken": "stale"})
+    assert refused.status_code == 400 and refused.json["csrf"] is True
+    renewed = fresh_browser.get(f"/a/{token}/csrf").json["csrf"]
+    saved = fresh_browser.post(f"/a/{token}/save", json={
+        "position": 2, "seq": 1, "answer": {"best": "b"}}, headers={"X-CSRFToken": renewed})
+    assert saved.status_code == 200 and saved.json["accepted"]
+    assert app.test_client().get("/a/not-a-token/csrf").status_code == 404

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 from sqlmodel import func, select
@@ -148,3 +149,26 @@ def test_empty_states(client, auth):
     assert "No question banks yet" in client.get("/admin/").get_data(as_text=True)
     assert "No attempts" in client.get("/attempts/").get_data(as_text=True)
     assert "No assessments yet" in client.get("/admin/assessments").get_data(as_text=True)
+
+
+def test_hr_gives_extra_time_before_and_during_the_attempt(client, auth, db, assessment, clock):
+    with db() as session:
+        before, token = make_attempt(session, assessment, now=clock())
+        during, _ = make_attempt(session, assessment, now=clock(), started=True,
+                                 email="d@example.com")
+        deadline = during.deadline_at
+    auth.login("hr")
+    assert client.post(f"/admin/attempts/{before.id}/extra-time",
+                       data={"minutes": 15}).status_code == 302
+    assert client.post(f"/admin/attempts/{during.id}/extra-time",
+                       data={"minutes": 10}).status_code == 302
+    assert client.post(f"/admin/attempts/{during.id}/extra-time",
+                       data={"minutes": 9999}).status_code == 400
+    with db() as session:
+        assert session.get(Attempt, during.id).deadline_at == deadline + timedelta(minutes=10)
+    auth.logout()
+    assert "45 minutes" in client.get(f"/a/{token}").get_data(as_text=True)
+    client.post(f"/a/{token}/start")
+    with db() as session:
+        started = session.get(Attempt, before.id)
+        assert started.deadline_at == clock() + timedelta(minutes=45)

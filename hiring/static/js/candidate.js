@@ -102,6 +102,19 @@
     return answer;
   }
 
+  // The session (and its CSRF token) can be lost during a long assessment: fetch a new
+  // token and let the retry send the answer again.
+  function renewCsrf() {
+    return fetch(form.dataset.saveUrl.replace(/\/save$/, "/csrf"), {credentials: "same-origin"})
+      .then(function (res) { return res.json(); })
+      .then(function (data) {
+        if (!data.csrf) return;
+        document.querySelectorAll("input[name=csrf_token]").forEach(function (input) {
+          input.value = data.csrf;
+        });
+      });
+  }
+
   function send() {
     seq += 1;
     var body = JSON.stringify({
@@ -121,6 +134,7 @@
           return true;
         }
         if (data.closed && data.done) { window.location = data.done; return true; }
+        if (data.csrf) { return renewCsrf().then(function () { throw new Error("csrf renewed"); }); }
         if (res.status === 422) { setStatus(data.error || t("check_answer"), "warn"); return true; }
         throw new Error(data.error || ("HTTP " + res.status));
       });
