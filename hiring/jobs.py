@@ -80,6 +80,9 @@ def run(app: Flask, job_id: int) -> None:
             return
         with session_scope(app) as session:
             job = session.get(Job, job_id)
+            if job.state == JobState.FAILED:  # its candidates were erased meanwhile
+                (exports_dir(app) / result).unlink(missing_ok=True)
+                return
             job.state, job.result_path, job.finished_at = JobState.DONE, result, utcnow()
             job.done = job.total
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -200,3 +200,18 @@ class Job(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = _ts(nullable=False, default=utcnow)
     finished_at: datetime | None = _ts()
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what with a candidate's data: viewed, rated, exported, erased, purged."""
+
+    __table_args__ = (Index("ix_auditevent_object", "object_type", "object_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _ts(nullable=False, default=utcnow, index=True)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")  # None: cli or system
+    actor_label: str = Field(max_length=254)  # the user's email, "cli" or "system"
+    action: str = Field(max_length=30, index=True)
+    object_type: str = Field(max_length=30)
+    object_id: int | None = None
+    detail: dict | None = _json()  # small, and never the candidate's personal data

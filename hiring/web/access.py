@@ -47,5 +47,11 @@ def roles(*allowed: Role) -> Callable:
     return decorate
 
 
+def records(view: Callable) -> Callable:
+    """Mark a GET view that writes (an audit entry), so it takes the write lock up front."""
+    view.writes = True
+    return view
+
+
 staff = roles(Role.HR, Role.INTERVIEWER)
 hr_only = roles(Role.HR)

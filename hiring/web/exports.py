@@ -17,12 +17,12 @@ from flask import (
 )
 from sqlmodel import col, select
 
-from hiring import jobs
+from hiring import audit, jobs
 from hiring.db import get_session
 from hiring.models import Assessment, Attempt, Bank, Job, JobState, Role
 from hiring.reports.export import attempts_csv
 from hiring.scoring.norms import norm_groups, percentiles
-from hiring.web.access import staff
+from hiring.web.access import records, staff
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 MAX_SELECTED = 500
@@ -68,10 +68,13 @@ def compare():
 
 
 @bp.route("/assessments/<int:assessment_id>.csv")
+@records
 @staff
 def assessment_csv(assessment_id: int):
     session = get_session()
     assessment = session.get(Assessment, assessment_id) or abort(404, "No such assessment.")
+    audit.record(session, actor=g.user, action=audit.Action.EXPORTED,
+                 object_type="assessment", object_id=assessment_id, detail={"format": "csv"})
     body = attempts_csv(assessment, session=session,
                         min_group=current_app.config["NORM_MIN_GROUP"])
     return Response(body, mimetype="text/csv", headers={
@@ -91,6 +94,9 @@ def profiles_zip():
                       "language": request.form.get("lang") or None,
                       "norm_min_group": current_app.config["NORM_MIN_GROUP"]})
     session.add(job)
+    session.flush()
+    audit.record(session, actor=g.user, action=audit.Action.EXPORTED, object_type="job",
+                 object_id=job.id, detail={"format": "zip", "attempts": job.total})
     session.commit()  # the job must exist before the pool picks it up
     jobs.start(current_app._get_current_object(), job.id)
     return redirect(url_for("exports.job", job_id=job.id))

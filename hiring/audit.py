@@ -1,0 +1,73 @@
+"""The audit log: who viewed, rated, exported or erased a candidate's data. Flushes only."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, func, select
+
+from hiring.models import AuditEvent, User
+
+MAX_DETAIL_CHARS = 2000
+
+
+class Action(StrEnum):
+    VIEWED = "viewed"
+    RATED = "rated"
+    EXPORTED = "exported"
+    ERASED = "erased"
+    PURGED = "purged"
+
+
+def record(session: Session, *, actor: User | str | None, action: str, object_type: str,
+           object_id: int | None, detail: dict | None = None,
+           at: datetime | None = None) -> AuditEvent:
+    """Add one event to the log; the caller's transaction commits it with the work it records.
+
+    `actor` is the user who acted, or a label ("cli", "system") when no user did; None
+    means the system. `detail` must stay small and hold no candidate's personal data.
+    `at` defaults to now.
+    """
+    if detail is not None and len(json.dumps(detail, default=str)) > MAX_DETAIL_CHARS:
+        raise ValueError(f"audit detail over {MAX_DETAIL_CHARS} characters")
+    if isinstance(actor, User):
+        actor_id, label = actor.id, actor.email
+    else:
+        actor_id, label = None, actor or "system"
+    event = AuditEvent(actor_id=actor_id, actor_label=label, action=str(action),
+                       object_type=object_type, object_id=object_id, detail=detail)
+    if at is not None:
+        event.at = at
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class EventPage:
+    events: list[AuditEvent]
+    number: int  # 1-based, within 1..pages
+    pages: int  # at least 1, also when there are no events
+    total: int
+
+
+def events(session: Session, *, action: str | None = None,
+           where: ColumnElement[bool] | None = None, number: int = 1,
+           per_page: int = 50) -> EventPage:
+    """Return one page of the log, newest first; a page past the end gives the last one."""
+    query = select(AuditEvent)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if where is not None:
+        query = query.where(where)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    pages = max(1, math.ceil(total / per_page))
+    number = min(max(1, number), pages)
+    rows = session.exec(query.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+                        .offset((number - 1) * per_page).limit(per_page))
+    return EventPage(events=list(rows), number=number, pages=pages, total=total)

@@ -1,0 +1,161 @@
+"""HR: find a candidate's data, export it, erase it; read the audit log."""
+
+from __future__ import annotations
+
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlmodel import col, select
+from wtforms import StringField
+from wtforms.validators import InputRequired, Length
+
+from hiring import audit, jobs, privacy
+from hiring.db import get_session
+from hiring.models import Assessment, Attempt
+from hiring.web.access import hr_only, now, records
+from hiring.web.forms import FlaskForm
+
+bp = Blueprint("privacy", __name__, url_prefix="/admin")
+AUDIT_PER_PAGE = 50
+
+
+class EraseForm(FlaskForm):
+    confirm_email = StringField("Type the candidate's email to confirm",
+                                validators=[InputRequired(), Length(max=254)])
+
+
+def _email_arg(source) -> str:
+    email = privacy.normalise_email(source.get("email"))
+    if not email or len(email) > 254:
+        abort(400, "Give the candidate's email address.")
+    return email
+
+
+def _candidate_attempts(email: str) -> list[Attempt]:
+    attempts = privacy.attempts_for_email(email, session=get_session())
+    if not attempts:
+        abort(404, "No attempts with this email address.")
+    return attempts
+
+
+@bp.route("/candidates")
+@hr_only
+def candidates():
+    text = (request.args.get("q") or "").strip()[:254]
+    groups: dict[str, list[tuple[Attempt, Assessment]]] = {}
+    if text:
+        for attempt, assessment in privacy.search(text, session=get_session()):
+            groups.setdefault(attempt.candidate_email, []).append((attempt, assessment))
+    return render_template("admin/privacy/candidates.html", q=text, groups=groups,
+                           last_activity=privacy.last_activity)
+
+
+def _download(attempts: list[Attempt], filename: str) -> Response:
+    session = get_session()
+    document = privacy.export_attempts(attempts, session=session, now=now())
+    for attempt in attempts:
+        audit.record(session, actor=g.user, action=audit.Action.EXPORTED,
+                     object_type="attempt", object_id=attempt.id, detail={"format": "json"})
+    return Response(json.dumps(document, ensure_ascii=False, indent=2),
+                    mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/candidates/attempts/<int:attempt_id>.json")
+@records
+@hr_only
+def export_attempt(attempt_id: int):
+    attempt = get_session().get(Attempt, attempt_id) or abort(404, "No such attempt.")
+    return _download([attempt], f"candidate-attempt-{attempt_id}.json")
+
+
+@bp.route("/candidates/export.json")
+@records
+@hr_only
+def export_candidate():
+    attempts = _candidate_attempts(_email_arg(request.args))
+    return _download(attempts, f"candidate-attempts-{attempts[0].id}.json")
+
+
+def _confirm_erasure(attempts: list[Attempt], email: str, form_action: str):
+    """Show what erasing deletes; on a POST whose typed email matches, erase it all."""
+    form = EraseForm()
+    if request.method == "POST":
+        shown = sorted({int(v) for v in request.form.getlist("attempt") if v.isdigit()})
+        if not form.validate_on_submit():
+            return _erase_page(form, attempts, email, form_action, 400)
+        if privacy.normalise_email(form.confirm_email.data) != email:
+            form.confirm_email.errors.append(
+                "That is not the candidate's email address: nothing was erased.")
+            return _erase_page(form, attempts, email, form_action, 400)
+        if shown != sorted(a.id for a in attempts):
+            flash("The candidate's attempts changed since the page was shown: "
+                  "nothing was erased. Check the list again.")
+            return _erase_page(form, attempts, email, form_action, 409)
+        session = get_session()
+        erasure = privacy.erase(shown, session=session, exports_dir=jobs.exports_dir(current_app),
+                                actor=g.user, now=now())
+        session.commit()  # the files go only once the rows are gone for good
+        removed = privacy.remove_files(erasure.files)
+        flash(f"Erased {len(shown)} attempt(s) with {erasure.responses} responses, "
+              f"{erasure.ratings} ratings and {removed} export file(s).")
+        return redirect(url_for("privacy.candidates"))
+    return _erase_page(form, attempts, email, form_action, 200)
+
+
+def _erase_page(form: EraseForm, attempts: list[Attempt], email: str, form_action: str,
+                status: int):
+    session = get_session()
+    erasure = privacy.plan([a.id for a in attempts], session=session,
+                           exports_dir=jobs.exports_dir(current_app))
+    assessments = {a.id: a for a in session.exec(select(Assessment).where(
+        col(Assessment.id).in_({a.assessment_id for a in attempts})))}
+    return render_template("admin/privacy/erase.html", form=form, email=email,
+                           attempts=attempts, assessments=assessments, erasure=erasure,
+                           form_action=form_action, last_activity=privacy.last_activity), status
+
+
+@bp.route("/candidates/attempts/<int:attempt_id>/erase", methods=["GET", "POST"])
+@hr_only
+def erase_attempt(attempt_id: int):
+    attempt = get_session().get(Attempt, attempt_id) or abort(404, "No such attempt.")
+    return _confirm_erasure([attempt], attempt.candidate_email,
+                            url_for("privacy.erase_attempt", attempt_id=attempt_id))
+
+
+@bp.route("/candidates/erase", methods=["GET", "POST"])
+@hr_only
+def erase_candidate():
+    email = _email_arg(request.form if request.method == "POST" else request.args)
+    return _confirm_erasure(_candidate_attempts(email), email,
+                            url_for("privacy.erase_candidate"))
+
+
+@bp.route("/audit")
+@hr_only
+def audit_log():
+    session = get_session()
+    action = request.args.get("action") or None
+    email = privacy.normalise_email(request.args.get("email"))[:254]
+    actions = [a.value for a in audit.Action]
+    if action is not None and action not in actions:
+        abort(400, f"Unknown action {action[:30]!r}: choose one of {', '.join(actions)}.")
+    where = privacy.audit_filter(email, session=session) if email else None
+    page = audit.events(session, action=action, where=where,
+                        number=request.args.get("page", 1, type=int),
+                        per_page=AUDIT_PER_PAGE)
+    ids = [e.object_id for e in page.events if e.object_type == "attempt" and e.object_id]
+    existing = set(session.exec(select(Attempt.id).where(col(Attempt.id).in_(ids))))
+    return render_template("admin/privacy/audit.html", page=page, action=action, email=email,
+                           actions=actions, existing=existing)
