@@ -165,7 +165,7 @@ def drive(base_url: str, candidates: list[Candidate], *, interval: float, durati
         rng = random.Random(seed)
         client = Client(parsed.hostname, parsed.port)
         events = []
-        for index, candidate in enumerate(share):
+        for index in range(len(share)):
             start_at = began + rng.uniform(0, window)
             submit_at = began + duration - (rng.uniform(0, 10) if burst else 0)
             heapq.heappush(events, (start_at, index, "start"))
@@ -219,7 +219,7 @@ def check_stored(database_url: str, instance: Path, candidates: list[Candidate]
             for position, seq, best in candidate.acked:
                 total += 1
                 newest[position] = max(newest.get(position, (0, "")), (seq, best))
-            for position, seq, best in candidate.acked:
+            for position, seq, _best in candidate.acked:
                 row = rows[position]
                 if row.client_seq >= seq and (
                         row.client_seq != newest[position][0] or
@@ -272,7 +272,8 @@ def main() -> None:
         f"| saves per second | {figures['saves_per_second']} |",
         f"| save latency p50 / p95 / p99 | {saves.get('median_ms')} / {saves.get('p95_ms')} / "
         f"{saves.get('p99_ms')} ms |",
-        f"| starts (p99) | {len(stats.start_latencies)} ({figures['start_latency']['p99_ms']} ms) |",
+        f"| starts (p99) | {len(stats.start_latencies)} "
+        f"({figures['start_latency']['p99_ms']} ms) |",
         f"| submits (p99) | {len(stats.submit_latencies)} "
         f"({figures['submit_latency']['p99_ms']} ms) |",
         f"| errors | {len(stats.errors)} |",
