@@ -185,6 +185,8 @@ def plan(attempt_ids: Iterable[int], *, session: Session, exports_dir: Path) -> 
     for job in jobs_holding(ids, session=session):
         erasure.job_ids.append(job.id)
         erasure.files.extend(_job_files(job, exports_dir))
+    for attempt_id in ids:  # rendered profiles kept by hiring.reports.cache
+        erasure.files.extend(sorted(exports_dir.glob(f"profile-{attempt_id}-*.pdf")))
     return erasure
 
 

@@ -1,0 +1,43 @@
+"""Rendered profiles are reused until something they show changes."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+from hiring.reports.cache import cached_pdf, fingerprint, forget
+from hiring.reports.profile import DimensionResult, Profile
+
+
+def profile(**overrides) -> Profile:
+    values = {
+        "attempt_id": 7, "candidate_name": "Ana", "candidate_email": "ana@example.com",
+        "assessment_name": "A", "bank_title": "B", "bank_version": 1, "language": "en",
+        "state": "scored", "submitted_at": None, "generated_at": datetime.now(UTC),
+        "overall": 60.0,
+        "dimensions": [DimensionResult("composure", "Composure", "Calm.", 60.0, 40.0, 80.0, 4)],
+    }
+    values.update(overrides)
+    return Profile(**values)
+
+
+def test_the_same_profile_renders_once_and_a_change_renders_again(tmp_path):
+    renders = []
+
+    def render(p: Profile) -> bytes:
+        renders.append(p)
+        return f"%PDF {p.overall}".encode()
+
+    first = profile()
+    assert cached_pdf(first, tmp_path, render) == b"%PDF 60.0"
+    later = dataclasses.replace(first, generated_at=datetime(2030, 1, 1, tzinfo=UTC))
+    assert fingerprint(later) == fingerprint(first)
+    assert cached_pdf(later, tmp_path, render) == b"%PDF 60.0"
+    assert len(renders) == 1
+    rated = dataclasses.replace(first, overall=75.0)
+    assert cached_pdf(rated, tmp_path, render) == b"%PDF 75.0"
+    assert len(renders) == 2
+    assert [p.name for p in tmp_path.glob("profile-7-*.pdf")] == [
+        f"profile-7-{fingerprint(rated)}.pdf"]  # the stale one is gone
+    forget(7, tmp_path)
+    assert list(tmp_path.iterdir()) == []
