@@ -1,7 +1,9 @@
 """Background jobs: long work runs outside the request and reports its progress.
 
-Without a queue the work runs in a small pool of threads in the app process; the job's
-state lives in the database, so any worker can show its progress.
+With REDIS_URL set, jobs go to an RQ queue served by `hiring worker` processes (on any
+machine that shares the database); without it, the work runs in a small pool of threads
+in the app process. The job's state lives in the database, so any web worker can show
+its progress.
 """
 
 from __future__ import annotations
@@ -41,12 +43,37 @@ def exports_dir(app: Flask) -> Path:
     return path
 
 
+QUEUE = "hiring"
+_worker_app: Flask | None = None  # the app of a `hiring worker` process
+
+
+def queue(app: Flask):
+    """Return the RQ queue on the app's Redis."""
+    from redis import Redis
+    from rq import Queue
+
+    return Queue(QUEUE, connection=Redis.from_url(app.config["REDIS_URL"]))
+
+
 def start(app: Flask, job_id: int) -> None:
-    """Run a committed job: inline when JOBS_INLINE is set (tests), else in the pool."""
+    """Run a committed job: inline when JOBS_INLINE is set (tests), on the RQ queue when
+    REDIS_URL is set, else in this process's pool."""
     if app.config.get("JOBS_INLINE"):
         run(app, job_id)
+    elif app.config.get("REDIS_URL"):
+        queue(app).enqueue(run_queued, job_id, job_timeout=3600)
     else:
         _futures[job_id] = _pool.submit(run, app, job_id)
+
+
+def run_queued(job_id: int) -> None:
+    """Run a job taken from the queue, in a `hiring worker` process."""
+    global _worker_app
+    if _worker_app is None:
+        from hiring import create_app
+
+        _worker_app = create_app()
+    run(_worker_app, job_id)
 
 
 def wait(job_id: int, timeout: float = 120) -> None:

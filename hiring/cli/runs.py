@@ -176,6 +176,23 @@ def report(attempt_id: int, output: str, language: str | None) -> None:
     click.echo(f"wrote {output} ({len(pdf)} bytes)")
 
 
+@main.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run background jobs (PDF bundles, ...) from the Redis queue (needs REDIS_URL)."""
+    from flask import current_app
+    from rq import Worker
+
+    from hiring import jobs
+
+    if not current_app.config.get("REDIS_URL"):
+        _fail("REDIS_URL is not set: without Redis, jobs run inside the web workers")
+    jobs._worker_app = current_app._get_current_object()
+    work_queue = jobs.queue(current_app)
+    Worker([work_queue], connection=work_queue.connection).work(burst=burst)
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)

@@ -117,3 +117,29 @@ def test_compare_shows_candidates_side_by_side(client, auth, db, assessment, clo
     assert "Kandidat 0 Šimić" in page and "Kandidat 1 Šimić" in page
     assert "Customer Focus" in page and "Overall" in page
     assert page.count("<strong>100</strong>") >= 1 and page.count("<strong>50</strong>") >= 1
+
+
+def test_with_redis_the_zip_job_goes_to_the_queue_and_a_worker_runs_it(client, auth, db,
+                                                                       assessment, clock, app):
+    from redis import Redis
+    from rq import SimpleWorker
+
+    redis_url = "redis://127.0.0.1:6379/14"
+    Redis.from_url(redis_url).flushdb()
+    ids = completed(db, assessment, clock, 2)
+    app.config.update(JOBS_INLINE=False, REDIS_URL=redis_url)
+    auth.login("interviewer")
+    job_url = client.post("/exports/profiles", data={"attempt": list(map(str, ids))}
+                          ).headers["Location"]
+    assert client.get(job_url + ".json").json["state"] == "queued"
+    queue = jobs.queue(app)
+    assert queue.count == 1
+    jobs._worker_app = app
+    try:
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    finally:
+        jobs._worker_app = None
+        queue.connection.flushdb()
+        queue.connection.close()
+    status = client.get(job_url + ".json").json
+    assert (status["state"], status["done"], status["total"]) == ("done", 2, 2)
