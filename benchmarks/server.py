@@ -67,7 +67,7 @@ class Server:
 def running_server(folder: Path, *, workers: int = 4, database_url: str | None = None
                    ) -> Iterator[Server]:
     """Set up an instance (demo data) and serve it until the block ends."""
-    env = dict(os.environ, HIRING_INSTANCE=str(folder))
+    env = dict(os.environ, HIRING_INSTANCE=str(folder), HIRING_DEVELOPMENT="1")
     env.pop("DATABASE_URL", None)
     if database_url:
         env["DATABASE_URL"] = database_url = fresh_postgres(database_url)

@@ -20,13 +20,26 @@ class Defaults:
     MAX_ANSWER_CHARS = 10_000
     INVITATION_DAYS = 14
     NORM_MIN_GROUP = 30  # completed attempts before percentiles are shown
+    RETENTION_DAYS: int | None = 365  # days since last activity; None or 0 keeps data forever
+    # Plain-http local use, such as `hiring demo`: the session cookie goes without Secure
+    # and no HSTS header is sent. Set it in instance/config.py or as HIRING_DEVELOPMENT=1.
+    DEVELOPMENT = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # None: Secure unless DEVELOPMENT. A browser sends a Secure cookie over https only, so
+    # staff could not log in over plain http; set True or False to decide it yourself.
+    SESSION_COOKIE_SECURE: bool | None = None
     WTF_CSRF_TIME_LIMIT = None  # a long assessment must not outlive its CSRF token
     LANGUAGES = ["en", "hr"]
+    # POST /login per client address and per email; counted in Redis when REDIS_URL is
+    # set (shared by every server), else in each server process's memory.
+    LOGIN_RATE_LIMIT = "10 per minute"
+    PDF_TIME_LIMIT_SECONDS = 30.0  # a render that takes longer is abandoned with an error
+    PDF_MAX_TEXT_CHARS = 12_000  # a longer text is cut in the PDF, with a note saying so
 
 
 ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL")
+TRUE_WORDS = ("1", "true", "yes", "on")
 
 
 def load(app, test_config: dict | None) -> None:
@@ -37,8 +50,12 @@ def load(app, test_config: dict | None) -> None:
         for key in ENV_KEYS:
             if os.environ.get(key):
                 app.config[key] = os.environ[key]
+        if os.environ.get("HIRING_DEVELOPMENT"):
+            app.config["DEVELOPMENT"] = os.environ["HIRING_DEVELOPMENT"].lower() in TRUE_WORDS
     else:
         app.config.update(test_config)
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = not app.config["DEVELOPMENT"]
     if not app.config.get("DATABASE_URL"):
         path = Path(app.instance_path) / "hiring.sqlite"
         app.config["DATABASE_URL"] = f"sqlite:///{path}"

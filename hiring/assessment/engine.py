@@ -164,6 +164,8 @@ def responses(attempt: Attempt, *, session: Session) -> list[Response]:
 
 
 def response_at(attempt: Attempt, position: int, *, session: Session) -> Response | None:
+    if not 0 < position < 2**31:
+        return None  # outside the column's range: no such question
     return session.exec(select(Response).where(
         Response.attempt_id == attempt.id, Response.position == position)).first()
 

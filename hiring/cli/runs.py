@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import random
 import sys
 from datetime import timedelta
@@ -56,6 +57,8 @@ def demo(ctx: click.Context, serve: bool, host: str, port: int) -> None:
     for email, _name, role in DEMO_USERS:
         click.echo(f"    {role:<12} {email} / {DEMO_PASSWORD}")
     if serve:
+        # The demo is served over plain http: its session cookie cannot be Secure.
+        os.environ.setdefault("HIRING_DEVELOPMENT", "1")
         ctx.invoke(serve_command, host=host, port=port, workers=None)
 
 
@@ -163,7 +166,7 @@ def report(attempt_id: int, output: str, language: str | None) -> None:
     """Write an attempt's PDF profile."""
     from hiring.models import Attempt, AttemptState
     from hiring.reports.build import build_profile
-    from hiring.reports.pdf import render_profile_pdf
+    from hiring.reports.pdf import RenderError, render_profile_pdf
 
     with session_scope() as session:
         attempt = session.get(Attempt, attempt_id)
@@ -171,7 +174,11 @@ def report(attempt_id: int, output: str, language: str | None) -> None:
             _fail(f"no attempt {attempt_id}")
         if attempt.state not in (AttemptState.SUBMITTED, AttemptState.SCORED):
             _fail(f"attempt {attempt_id} is {attempt.state}: nothing to report yet")
-        pdf = render_profile_pdf(build_profile(attempt, session=session, language=language))
+        try:
+            pdf = render_profile_pdf(build_profile(attempt, session=session,
+                                                   language=language))
+        except RenderError as exc:
+            _fail(str(exc))
     Path(output).write_bytes(pdf)
     click.echo(f"wrote {output} ({len(pdf)} bytes)")
 

@@ -61,7 +61,7 @@ def _guide(bank: Bank, keys: list[str], language: str, reason: str) -> list[Guid
 
 
 def _written(response: Response, revision: ItemRevision, ratings: list, raters: dict,
-             language: str, blind_for: int | None) -> WrittenResult:
+             language: str, blind_for: int | None, answer_language: str) -> WrittenResult:
     from hiring.scoring.writing import writing_indicators
 
     hidden = 0
@@ -80,8 +80,10 @@ def _written(response: Response, revision: ItemRevision, ratings: list, raters: 
         prompt=item_type.view(revision.content, response.params, language)["prompt"],
         answer=answer, word_count=word_count(answer), criteria=criteria, ratings=summaries,
         criterion_means=means, criterion_spread=spread,
-        indicators=writing_indicators(answer, (response.params or {}).get("language")
-                                      or language, revision.content.get("customer_name"))
+        # The reply is in the language the candidate took the assessment in, whatever
+        # language the interviewer reads the profile in.
+        indicators=writing_indicators(answer, answer_language,
+                                      revision.content.get("customer_name"))
         if answer.strip() else None,
         pasted_chars=response.pasted_chars, hidden_ratings=hidden)
 
@@ -123,7 +125,7 @@ def build_profile(attempt: Attempt, *, session: Session, language: str | None = 
             score=response.score))
         if item_type.needs_rating:
             written.append(_written(response, revision, ratings.get(response.id, []), raters,
-                                    language, blind_for))
+                                    language, blind_for, attempt.language))
         if content["type"] == "typing" and response.answer:
             result = item_type.result(content, response.answer,
                                       (response.params or {}).get("language", language))

@@ -27,6 +27,17 @@ def format_one_decimal(value: float | None) -> str:
     return MISSING if value is None else f"{value:.1f}"
 
 
+def format_ordinal(value: float, language: str) -> str:
+    """Format a percentile as an ordinal number: 62nd in English, 62. elsewhere."""
+    number = math.floor(value + 0.5)
+    if language.replace("_", "-").split("-")[0].lower() != "en":
+        return f"{number}."  # Croatian, Serbian and Bulgarian write ordinals with a dot
+    if 11 <= number % 100 <= 13:
+        return f"{number}th"
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
 def format_percent(value: float) -> str:
     """Format a 0-100 value clamped to that range, for a CSS length in percent."""
     return f"{min(max(value, 0.0), 100.0):.1f}"

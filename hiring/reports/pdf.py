@@ -1,21 +1,25 @@
-"""Render a profile as a standalone HTML document and as a PDF that fetches nothing."""
+"""Render a profile as HTML (a document or a page fragment) and as a PDF that fetches nothing."""
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
-from functools import lru_cache
+import time
+from dataclasses import dataclass, fields, is_dataclass, replace
+from functools import lru_cache, partial
 from pathlib import Path
+from typing import Any
 
 import jinja2
+from babel.support import NullTranslations, Translations
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from hiring.reports.chart import radar_svg
+from hiring.reports.chart import band_svg, radar_svg
 from hiring.reports.formatting import (  # noqa: F401 - part of this module's interface
     MISSING,
     format_one_decimal,
+    format_ordinal,
     format_percent,
     format_rounded,
     format_utc,
@@ -25,53 +29,11 @@ from hiring.reports.profile import Profile
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE = "reports/profile.html"
 STYLESHEET = Path(__file__).with_name("profile.css")
-
-# Every fixed human-readable string of the report, so that a translation can replace them.
-LABELS: dict[str, str] = {
-    "title": "Candidate profile",
-    "assessment": "Assessment",
-    "bank": "Question bank",
-    "version": "version",
-    "state": "State",
-    "attempt": "Attempt",
-    "submitted": "Submitted",
-    "not_submitted": "not submitted",
-    "generated": "Generated",
-    "state_invited": "Invited",
-    "state_in_progress": "In progress",
-    "state_submitted": "Submitted",
-    "state_expired": "Expired",
-    "state_scored": "Scored",
-    "provisional_note": (
-        "Written responses awaiting ratings: scores for {dimensions} are provisional"
-    ),
-    "provisional_note_any": "Written responses awaiting ratings: some scores are provisional",
-    "list_separator": ", ",
-    "overall": "Overall score",
-    "out_of_100": "out of 100",
-    "strengths": "Strengths",
-    "development_areas": "Development areas",
-    "none_identified": "None identified",
-    "dimensions": "Dimensions",
-    "dimension": "Dimension",
-    "score": "Score",
-    "band": "Band",
-    "items": "Items",
-    "scored": "scored",
-    "pending": "pending",
-    "not_yet_scored": "not yet scored",
-    "written_responses": "Written responses",
-    "response": "Response",
-    "prompt": "Prompt",
-    "answer": "Answer",
-    "word_count": "Word count",
-    "criterion": "Criterion",
-    "mean": "Mean",
-    "comments": "Rater comments",
-    "awaiting_ratings": "Awaiting ratings",
-    "page": "page",
-    "of": "of",
-}
+# The same catalogues as the web interface; hiring.i18n would bring Flask along.
+TRANSLATIONS_DIR = Path(__file__).resolve().parents[1] / "translations"
+# The defaults of render_profile_pdf's limits; the app passes its PDF_* settings.
+TIME_LIMIT_SECONDS = 30.0
+MAX_TEXT_CHARS = 12_000
 
 
 @dataclass(frozen=True)
@@ -85,67 +47,128 @@ class _Renderer:
     lock: threading.Lock
 
 
-def render_profile_html(profile: Profile, *, labels: dict[str, str] | None = None) -> str:
-    """Return the profile as a self-contained HTML document with its stylesheet inlined."""
-    return _render_html(profile, labels, stylesheet=_stylesheet_text())
+def render_profile_html(profile: Profile, *, standalone: bool = True) -> str:
+    """Return the profile as HTML in the profile's language.
+
+    Standalone gives a whole document with the stylesheet inlined; otherwise a
+    `<section class="profile">` fragment for a page that links profile_stylesheet()."""
+    return _render_html(profile, standalone=standalone,
+                        stylesheet=profile_stylesheet() if standalone else None)
 
 
-def render_profile_pdf(profile: Profile, *, labels: dict[str, str] | None = None) -> bytes:
-    """Return the profile as PDF bytes."""
+class RenderError(RuntimeError):
+    """The PDF was not rendered within its time limit; the message says so."""
+
+
+def render_profile_pdf(profile: Profile, *, time_limit: float = TIME_LIMIT_SECONDS,
+                       max_text_chars: int = MAX_TEXT_CHARS) -> bytes:
+    """Return the profile as PDF bytes, or raise RenderError when time_limit runs out.
+
+    Each text longer than max_text_chars is cut with a note, which bounds what a render
+    can cost. The render runs in a thread, so a slow one fails the caller with an error
+    instead of holding it; the thread finishes on its own and then lets the next render in.
+    (A render in a subprocess could also cap memory, but costs 0.5 s more each time.)"""
     renderer = _renderer()
-    source = _render_html(profile, labels, stylesheet=None)
-    with renderer.lock:
-        document = HTML(string=source, base_url=None, url_fetcher=renderer.url_fetcher)
-        pdf = document.write_pdf(stylesheets=renderer.stylesheets, font_config=renderer.font_config)
-    if pdf is None:
+    note = " " + _translations(profile.language).gettext("… (truncated)")
+    profile = _shorten_texts(profile, max_text_chars, note)
+    deadline = time.monotonic() + time_limit
+    if not renderer.lock.acquire(timeout=time_limit):
+        raise RenderError(f"The PDF was not rendered within {time_limit:g} s: "
+                          "the renderer is busy. Try again in a minute.")
+    outcome: dict[str, bytes | None | Exception] = {}
+
+    def render() -> None:
+        try:
+            source = _render_html(profile, standalone=True, stylesheet=None)
+            document = HTML(string=source, base_url=None, url_fetcher=renderer.url_fetcher)
+            outcome["pdf"] = document.write_pdf(stylesheets=renderer.stylesheets,
+                                                font_config=renderer.font_config)
+        except Exception as exc:  # handed to the caller below
+            outcome["error"] = exc
+        finally:
+            renderer.lock.release()  # a Lock may be released by another thread than its owner
+
+    thread = threading.Thread(target=render, name="pdf-render", daemon=True)
+    try:
+        thread.start()
+    except BaseException:
+        renderer.lock.release()
+        raise
+    thread.join(max(0.0, deadline - time.monotonic()))
+    if thread.is_alive():
+        raise RenderError(f"The PDF was not rendered within {time_limit:g} s.")
+    if isinstance(error := outcome.get("error"), Exception):
+        raise error
+    pdf = outcome.get("pdf")
+    if not isinstance(pdf, bytes):
         raise RuntimeError("WeasyPrint returned no PDF bytes")
     return pdf
 
 
-def _render_html(profile: Profile, labels: dict[str, str] | None, *, stylesheet: str | None) -> str:
-    """Fill the profile template; the stylesheet is inlined only when given."""
-    merged = {**LABELS, **(labels or {})}
-    template = _environment().get_template(TEMPLATE)
-    return template.render(
-        profile=profile,
-        labels=merged,
-        chart=radar_svg(profile.dimensions),
-        provisional_note=_provisional_note(profile, merged),
-        stylesheet=stylesheet,
-    )
-
-
-def _provisional_note(profile: Profile, labels: dict[str, str]) -> str:
-    """Name the dimensions whose scores still wait for ratings."""
-    waiting = [d.name for d in profile.dimensions if d.n_pending]
-    if not waiting:
-        return labels["provisional_note_any"]
-    return labels["provisional_note"].format(dimensions=labels["list_separator"].join(waiting))
+def _shorten_texts(value: Any, limit: int, note: str) -> Any:
+    """Return value with every string longer than limit cut there and the note added."""
+    if isinstance(value, str):
+        return value if len(value) <= limit else value[:limit] + note
+    if isinstance(value, list | tuple):
+        return type(value)(_shorten_texts(item, limit, note) for item in value)
+    if isinstance(value, dict):
+        return {key: _shorten_texts(item, limit, note) for key, item in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _shorten_texts(getattr(value, f.name), limit, note)
+                   for f in fields(value) if f.init}
+        return replace(value, **changes)
+    return value
 
 
 @lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    """Build the template environment once per process."""
+def profile_stylesheet() -> str:
+    """Return the report stylesheet, read once per process."""
+    return STYLESHEET.read_text(encoding="utf-8")
+
+
+def _render_html(profile: Profile, *, standalone: bool, stylesheet: str | None) -> str:
+    """Fill the profile template; the stylesheet is inlined only when given."""
+    template = _environment(profile.language).get_template(TEMPLATE)
+    return template.render(
+        profile=profile,
+        standalone=standalone,
+        stylesheet=stylesheet,
+        pending_items=sum(d.n_pending for d in profile.dimensions),
+        provisional=[d.name for d in profile.dimensions if d.n_pending],
+    )
+
+
+@lru_cache(maxsize=16)
+def _environment(language: str) -> jinja2.Environment:
+    """Build the template environment of one language once per process.
+
+    One environment per language keeps concurrent renders in different languages apart:
+    installed translations are environment-wide."""
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # newstyle: translated strings are escaped and formatted with %(name)s by Jinja.
+    environment.install_gettext_translations(_translations(language), newstyle=True)
     environment.filters.update(
         utc=format_utc,
         rounded=format_rounded,
         one_decimal=format_one_decimal,
-        percent=format_percent,
+        ordinal=partial(format_ordinal, language=language),
     )
+    environment.globals.update(radar_svg=radar_svg, band_svg=band_svg)
     return environment
 
 
-@lru_cache(maxsize=1)
-def _stylesheet_text() -> str:
-    """Read the report stylesheet once per process."""
-    return STYLESHEET.read_text(encoding="utf-8")
+@lru_cache(maxsize=16)
+def _translations(language: str) -> NullTranslations:
+    """Load the catalogue of a language once; English and unknown languages get none."""
+    locale = language.replace("-", "_")
+    return Translations.load(str(TRANSLATIONS_DIR), [locale], domain="messages")
 
 
 @lru_cache(maxsize=1)
@@ -155,7 +178,7 @@ def _renderer() -> _Renderer:
     url_fetcher = URLFetcher(allowed_protocols=["data"])
     font_config = FontConfiguration()
     stylesheet = CSS(
-        string=_stylesheet_text(),
+        string=profile_stylesheet(),
         base_url=None,
         url_fetcher=url_fetcher,
         font_config=font_config,

@@ -10,8 +10,11 @@ from werkzeug.exceptions import HTTPException
 from hiring.db import get_session
 from hiring.models import User, utcnow
 from hiring.reports.formatting import format_rounded
+from hiring.web import limits
 
 csrf = CSRFProtect()
+# The browser features no page of ours uses, refused to the page and anything it embeds.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
 def _load_user() -> None:
@@ -28,9 +31,10 @@ def _wants_json() -> bool:
 
 
 def _error(exc: HTTPException):
+    message = limits.too_large_message() if exc.code == 413 else exc.description
     if _wants_json():
-        return jsonify(ok=False, error=exc.description), exc.code
-    return render_template("error.html", error=exc,
+        return jsonify(ok=False, error=message), exc.code
+    return render_template("error.html", error=exc, message=message,
                            candidate_page=request.blueprint == "candidate"), exc.code
 
 
@@ -44,16 +48,18 @@ def _csrf_error(exc: CSRFError):
 
 def init_app(app: Flask) -> None:
     """Register the blueprints, CSRF protection and error pages."""
-    from hiring.web import admin, auth, candidate, exports, interviewer
+    from hiring.web import admin, auth, candidate, exports, health, interviewer, privacy
 
     app.config.setdefault("CLOCK", utcnow)
     app.jinja_env.filters["rounded"] = format_rounded
+    for blueprint in (auth.bp, candidate.bp, interviewer.bp, exports.bp, admin.bp, health.bp,
+                      privacy.bp):
+        app.register_blueprint(blueprint)
+    limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)
     app.before_request(_load_user)
     app.register_error_handler(HTTPException, _error)
     app.register_error_handler(CSRFError, _csrf_error)
-    for blueprint in (auth.bp, candidate.bp, interviewer.bp, exports.bp, admin.bp):
-        app.register_blueprint(blueprint)
 
     @app.context_processor
     def _globals():
@@ -68,4 +74,8 @@ def init_app(app: Flask) -> None:
             "Content-Security-Policy",
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if app.config["SESSION_COOKIE_SECURE"]:  # served over https: keep it that way
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

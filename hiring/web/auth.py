@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf.csrf import generate_csrf
 
 from hiring.accounts import authenticate
 from hiring.db import get_session
@@ -41,6 +52,7 @@ def index():
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
+    """Log a staff member in; limits.py caps the attempts per address and per email."""
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(session=get_session(), email=form.email.data,
@@ -48,7 +60,11 @@ def login():
         if user is None:
             form.password.errors.append("Wrong email or password.")
         else:
-            session.clear()  # a fresh session on login
+            # A fresh session on login: the signed cookie changes with its content, and
+            # the CSRF token of the anonymous session is dropped for a new one.
+            session.clear()
+            g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+            generate_csrf()
             session["user_id"] = user.id
             session["auth_hash"] = user.password_hash[-16:]
             g.user = user

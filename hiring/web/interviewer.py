@@ -16,13 +16,15 @@ from flask import (
 )
 from sqlmodel import col, select
 
+from hiring import audit, jobs
 from hiring.assessment import engine
 from hiring.assessment.ratings import RatingError, rate
 from hiring.assessment.types import get_type
 from hiring.db import get_session
 from hiring.models import Assessment, Attempt, AttemptState, ItemRevision, Rating, Role
 from hiring.reports.build import build_profile
-from hiring.web.access import staff
+from hiring.reports.cache import cached_pdf
+from hiring.web.access import records, staff
 from hiring.web.forms import RatingForm
 
 bp = Blueprint("interviewer", __name__, url_prefix="/attempts")
@@ -68,10 +70,15 @@ def attempts():
 
 
 @bp.route("/<int:attempt_id>")
+@records
 @staff
 def attempt(attempt_id: int):
+    from hiring.reports.pdf import render_profile_html
+
     session = get_session()
     attempt = _attempt(attempt_id)
+    audit.record(session, actor=g.user, action=audit.Action.VIEWED, object_type="attempt",
+                 object_id=attempt.id)
     profile, languages = _profile(attempt)
     language = profile.language
     answers = []
@@ -88,12 +95,23 @@ def attempt(attempt_id: int):
             entry["criteria"] = item_type.criteria(revision.content, language)
             entry["anchors"] = item_type.anchors(revision.content, language)
         answers.append(entry)
-    rated = {r.response_id for r in session.exec(select(Rating).where(
-        Rating.rater_id == g.user.id))}
+    my_ratings = {r.response_id: r for r in session.exec(select(Rating).where(
+        Rating.rater_id == g.user.id,
+        col(Rating.response_id).in_([entry["response"].id for entry in answers])))}
+    reportable = attempt.state in (AttemptState.SUBMITTED, AttemptState.SCORED)
+    profile_html = render_profile_html(profile, standalone=False) if reportable else None
     return render_template("interviewer/attempt.html", attempt=attempt, profile=profile,
-                           answers=answers, form=RatingForm(), languages=languages, rated=rated,
-                           can_rate=attempt.state in (AttemptState.SUBMITTED,
-                                                      AttemptState.SCORED))
+                           profile_html=profile_html, answers=answers, form=RatingForm(),
+                           languages=languages, my_ratings=my_ratings, can_rate=reportable)
+
+
+@bp.route("/profile.css")
+@staff
+def profile_stylesheet():
+    """Serve the profile's stylesheet: the page's CSP allows no inline styles."""
+    from hiring.reports.pdf import profile_stylesheet
+
+    return Response(profile_stylesheet(), mimetype="text/css")
 
 
 @bp.route("/<int:attempt_id>/responses/<int:response_id>/rate", methods=["POST"])
@@ -120,20 +138,33 @@ def rate_response(attempt_id: int, response_id: int):
              comment=form.comment.data or "")
     except RatingError as exc:
         abort(400, str(exc))
+    audit.record(session, actor=g.user, action=audit.Action.RATED, object_type="response",
+                 object_id=response.id, detail={"attempt_id": attempt_id})
     flash("Rating saved.")
-    return redirect(url_for("interviewer.attempt", attempt_id=attempt_id) + "#answers")
+    lang = request.args.get("lang")
+    return redirect(url_for("interviewer.attempt", attempt_id=attempt_id,
+                            **({"lang": lang} if lang else {})) + "#answers")
 
 
 @bp.route("/<int:attempt_id>/profile.pdf")
+@records
 @staff
 def profile_pdf(attempt_id: int):
-    from hiring.reports.pdf import render_profile_pdf
+    from hiring.reports.pdf import RenderError, render_profile_pdf
 
     attempt = _attempt(attempt_id)
     if attempt.state not in (AttemptState.SUBMITTED, AttemptState.SCORED):
         abort(409, "The profile is available once the candidate has submitted.")
     profile, _languages = _profile(attempt)
-    pdf = render_profile_pdf(profile)
+    config = current_app.config
+    try:
+        pdf = cached_pdf(profile, jobs.exports_dir(current_app), lambda p: render_profile_pdf(
+            p, time_limit=config["PDF_TIME_LIMIT_SECONDS"],
+            max_text_chars=config["PDF_MAX_TEXT_CHARS"]))
+    except RenderError as exc:
+        abort(503, str(exc))
+    audit.record(get_session(), actor=g.user, action=audit.Action.EXPORTED,
+                 object_type="attempt", object_id=attempt.id, detail={"format": "pdf"})
     filename = f"profile-{attempt.id}.pdf"
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -127,7 +127,8 @@ def _stop(process: subprocess.Popen) -> None:
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     """Set up the demo in a fresh instance folder and serve it with gunicorn."""
     instance = tmp_path_factory.mktemp("instance")
-    env = dict(os.environ, HIRING_INSTANCE=str(instance))
+    # Plain http on 127.0.0.1: session cookies without the Secure flag.
+    env = dict(os.environ, HIRING_INSTANCE=str(instance), HIRING_DEVELOPMENT="1")
     database_url = os.environ.get("DATABASE_URL")
     if database_url:
         env["DATABASE_URL"] = _recreate_postgres_database(database_url, E2E_DATABASE)

@@ -1,0 +1,143 @@
+"""Limits on what a request may bring: its size, its text, and how often staff try to log in."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import NoReturn
+from urllib.parse import parse_qsl
+
+from flask import Flask, abort, current_app, request
+from flask_babel import gettext
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+
+MAX_JSON_DEPTH = 32  # our payloads nest three deep; deeper is an attack on the parser
+
+
+def init_app(app: Flask) -> None:
+    """Check every request's body before CSRF or a view reads it; limit login attempts.
+
+    Call it after the blueprints are registered and before CSRFProtect: the checks must
+    see the raw body before the form parser decodes it leniently."""
+    app.before_request(check_request)
+    redis_url = app.config.get("REDIS_URL")
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        # Moving window: never more than the limit in any minute, not per clock minute.
+        strategy="moving-window",
+        storage_uri=redis_url or "memory://",
+        key_prefix="hiring",
+        headers_enabled=True,  # Retry-After on a 429
+        in_memory_fallback_enabled=bool(redis_url),  # Redis down: count in this process
+    )
+    app.extensions["hiring.limiter"] = limiter
+    login = app.view_functions["auth.login"]
+    for key_func in (_address_key, _email_key):
+        login = limiter.limit(_login_rate, key_func=key_func, methods=["POST"],
+                              error_message=_too_many_attempts)(login)
+    app.view_functions["auth.login"] = login
+
+
+def _login_rate() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _address_key() -> str:
+    return f"address:{get_remote_address()}"
+
+
+def _email_key() -> str:
+    email = request.form.get("email", "").strip().lower()
+    if not email:
+        return ""  # no email: only the address limit applies
+    # Hashed: the counts, which may sit in Redis, hold no addresses of people.
+    return "email:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+
+
+def _too_many_attempts() -> str:
+    return gettext("Too many attempts; try again in a minute.")
+
+
+def too_large_message() -> str:
+    """Say how large a request may be."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    return gettext("The request is too large: at most %(size)s MB.",
+                   size=f"{limit / 1024 / 1024:g}")
+
+
+def check_request() -> None:
+    """Refuse a body over the size limit, text that is not UTF-8, NUL characters, bad JSON."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and (request.content_length or 0) > limit:
+        raise RequestEntityTooLarge()
+    _check_strings(value for pair in request.args.items(multi=True) for value in pair)
+    if request.mimetype == "application/x-www-form-urlencoded":
+        # The form parser reads this cached copy; it would turn bad bytes into other text.
+        body = request.get_data(cache=True)
+        try:
+            pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            _not_utf8()
+        _check_strings(value for pair in pairs for value in pair)
+    elif request.mimetype == "multipart/form-data":
+        # Werkzeug has already replaced undecodable bytes by U+FFFD, which no form sends.
+        fields = [value for pair in request.form.items(multi=True) for value in pair]
+        if any("\ufffd" in value for value in fields):
+            _not_utf8()
+        _check_strings(fields)
+    elif request.is_json:
+        _check_json(request.get_data(cache=True))
+
+
+def _check_json(body: bytes) -> None:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        _not_utf8()
+    if b"\x00" in body:
+        _not_allowed()
+    try:
+        payload = request.get_json()  # cached: the view gets the same object
+    except BadRequest:
+        abort(400, gettext("The request is not valid JSON."))
+    except RecursionError:
+        _too_deep()
+    strings: list[str] = []
+    stack = [(payload, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            _too_deep()
+        if isinstance(value, str):
+            strings.append(value)
+        elif isinstance(value, dict):
+            strings.extend(value)
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+    _check_strings(strings)
+
+
+def _check_strings(values: Iterable[str]) -> None:
+    for value in values:
+        if "\x00" in value:
+            _not_allowed()
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate, such as JSON's "\ud800"
+            _not_utf8()
+
+
+def _not_utf8() -> NoReturn:
+    abort(400, gettext("The request is not valid UTF-8 text."))
+
+
+def _not_allowed() -> NoReturn:
+    abort(400, gettext("The request contains characters that are not allowed."))
+
+
+def _too_deep() -> NoReturn:
+    abort(400, gettext("The request is nested too deeply."))

@@ -1,0 +1,162 @@
+"""The profile on the attempt page and as PDF: blind ratings, norms, the profile's language."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from hiring.assessment import engine
+from hiring.models import Attempt
+from tests.factories import make_attempt, make_user
+
+REPLY = "Dear Ana, I am sorry that your refund took two weeks. I have checked it and it is paid."
+ENGLISH = ["Dimensions", "Interview guide", "Communication", "Integrity signals",
+           "How to read this profile"]
+CROATIAN = ["Dimenzije", "Vodič za intervju", "Komunikacija", "Signali integriteta",
+            "Kako čitati ovaj profil"]
+
+
+def complete_attempt(db, assessment, clock, number: int = 1) -> tuple[int, int]:
+    """Take the mini assessment to the end; return the attempt's and the written reply's ids."""
+    with db() as session:
+        attempt, _ = make_attempt(session, assessment, now=clock(), started=True,
+                                  name=f"Candidate {number}", email=f"c{number}@example.com")
+        for position in range(1, 5):
+            engine.save_answer(attempt, position, {"best": "a"}, session=session, now=clock(),
+                               seq=1)
+        engine.save_answer(attempt, 6, {"text": REPLY}, session=session, now=clock(), seq=1)
+        engine.submit(attempt, session=session, now=clock())
+        written = engine.response_at(attempt, 6, session=session)
+        return attempt.id, written.id
+
+
+def log_in_as(client, db, email: str, name: str, role: str = "interviewer") -> None:
+    client.post("/logout")
+    with db() as session:
+        make_user(session, role=role, email=email, name=name)
+    response = client.post("/login", data={"email": email, "password": "correct horse battery"})
+    assert response.status_code == 302
+
+
+def rate(client, attempt_id: int, response_id: int, tone: int, comment: str) -> None:
+    response = client.post(f"/attempts/{attempt_id}/responses/{response_id}/rate",
+                           data={"score_tone": tone, "score_empathy": 3, "comment": comment})
+    assert response.status_code == 302
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_raters_are_blind_until_they_rate_and_see_disagreement_after(client, db, assessment,
+                                                                     clock):
+    attempt_id, response_id = complete_attempt(db, assessment, clock)
+    url = f"/attempts/{attempt_id}"
+
+    log_in_as(client, db, "a@example.com", "Rater Alpha")
+    assert "awaiting 1 rating" in page(client, url)
+    rate(client, attempt_id, response_id, 1, "Alpha thinks the tone is cold.")
+    after = page(client, url)
+    assert "Alpha thinks the tone is cold." in after
+    # Ratings are stamped with the real time, not the test clock.
+    assert re.search(r"You rated this on \d{4}-\d\d-\d\d \d\d:\d\d UTC", after)
+    assert 'name="score_tone" value="1" required checked' in after
+
+    log_in_as(client, db, "b@example.com", "Rater Beta")
+    blind = page(client, url)
+    assert "1 rating hidden until you submit your own." in blind
+    assert "Alpha thinks the tone is cold." not in blind and "Rater Alpha" not in blind
+    assert "You rated this on" not in blind and "required checked" not in blind
+    rate(client, attempt_id, response_id, 4, "Beta finds it warm.")
+    seen = page(client, url)
+    assert "Alpha thinks the tone is cold." in seen and "Beta finds it warm." in seen
+    assert "hidden until you submit" not in seen
+    assert "raters disagree by 3 points" in seen
+
+    log_in_as(client, db, "hr@example.com", "Head of HR", role="hr")
+    hr = page(client, url)
+    assert "Alpha thinks the tone is cold." in hr and "Beta finds it warm." in hr
+    assert "raters disagree by 3 points" in hr
+    assert "Save rating" in hr
+
+
+def test_percentile_appears_when_the_norm_group_is_large_enough(app, client, auth, db,
+                                                                assessment, clock):
+    app.config["NORM_MIN_GROUP"] = 3
+    auth.login("hr")
+    first, _ = complete_attempt(db, assessment, clock, 1)
+    assert "norm group too small (n = 1; percentiles from 3)" in page(client, f"/attempts/{first}")
+    complete_attempt(db, assessment, clock, 2)
+    two = page(client, f"/attempts/{first}")
+    assert "norm group too small (n = 2; percentiles from 3)" in two
+    assert "percentile of n" not in two
+    complete_attempt(db, assessment, clock, 3)
+    three = page(client, f"/attempts/{first}")
+    assert "percentile of n = 3" in three
+    assert "norm group too small" not in three
+    assert "at least 3 attempts" in three
+
+
+def test_profile_language_switch_and_its_stylesheet(client, auth, db, assessment, clock):
+    attempt_id, _ = complete_attempt(db, assessment, clock)
+    auth.login("interviewer")
+
+    english = page(client, f"/attempts/{attempt_id}")
+    assert all(f"<h2>{heading}</h2>" in english for heading in ENGLISH)
+    assert f'href="/attempts/{attempt_id}?lang=hr"' in english
+    assert f'href="/attempts/{attempt_id}/profile.pdf?lang=en"' in english
+    croatian = page(client, f"/attempts/{attempt_id}?lang=hr")
+    assert all(f"<h2>{heading}</h2>" in croatian for heading in CROATIAN)
+    assert not any(f"<h2>{heading}</h2>" in croatian for heading in ENGLISH)
+    assert '<section class="profile" lang="hr"' in croatian
+    assert f'href="/attempts/{attempt_id}/profile.pdf?lang=hr"' in croatian
+    # The rating forms stay as they were, for every profile language.
+    assert "Save rating" in croatian and 'name="score_tone"' in croatian
+    # The page's CSP forbids inline styles: the profile's stylesheet is a file of its own.
+    assert "style=" not in croatian and "<style" not in croatian
+    assert 'href="/attempts/profile.css"' in croatian
+    stylesheet = client.get("/attempts/profile.css")
+    assert stylesheet.status_code == 200 and stylesheet.mimetype == "text/css"
+    assert ".profile" in stylesheet.get_data(as_text=True)
+
+
+def test_unknown_language_falls_back_to_the_candidates(client, auth, db, assessment, clock):
+    attempt_id, _ = complete_attempt(db, assessment, clock)
+    auth.login("interviewer")
+
+    assert "<h2>How to read this profile</h2>" in page(client, f"/attempts/{attempt_id}?lang=xx")
+
+
+def test_attempt_page_before_submission_has_no_profile(client, auth, db, assessment, clock):
+    with db() as session:
+        attempt, _ = make_attempt(session, assessment, now=clock(), started=True)
+    auth.login("interviewer")
+
+    html = page(client, f"/attempts/{attempt.id}")
+    assert "No profile yet" in html
+    assert "Download PDF profile" not in html and "profile.pdf" not in html
+
+
+def test_pdf_in_croatian(client, auth, db, assessment, clock, tmp_path):
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext (poppler-utils) is not installed: ./dev test installs it")
+    attempt_id, _ = complete_attempt(db, assessment, clock)
+    auth.login("interviewer")
+
+    response = client.get(f"/attempts/{attempt_id}/profile.pdf?lang=hr")
+
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    target = tmp_path / "profile.pdf"
+    target.write_bytes(response.data)
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(target), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    for heading in CROATIAN:
+        assert heading in text
+    assert "Interview guide" not in text
+    with db() as session:
+        assert session.get(Attempt, attempt_id).candidate_name in text

@@ -1,0 +1,385 @@
+"""Sessions, login limits, bad input, escaping, the PDF's limits and security headers."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import SQLModel
+
+from hiring import create_app
+from hiring.assessment import engine
+from hiring.db import session_scope
+from hiring.models import Attempt
+from hiring.reports import pdf
+from hiring.reports.build import build_profile
+from tests import factories
+from tests.factories import make_attempt
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+WRITTEN = 6  # the position of the written item in the mini assessment
+
+
+def make_app(database_url, tmp_path, name="second", **config):
+    return create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test",
+                       "WTF_CSRF_ENABLED": False, **config},
+                      instance_path=str(tmp_path / name))
+
+
+def snapshot(app) -> dict[str, list]:
+    """Return every row of every table, to show that a request changed nothing."""
+    with session_scope(app) as session:
+        return {table.name: [tuple(row) for row in session.execute(
+                    select(table).order_by(*table.primary_key.columns))]
+                for table in SQLModel.metadata.sorted_tables}
+
+
+@pytest.fixture
+def started(db, assessment, clock):
+    """A started attempt: its id and token."""
+    with db() as session:
+        attempt, token = make_attempt(session, assessment, now=clock(), started=True)
+    return attempt.id, token
+
+
+# ---- session cookie and login ---------------------------------------------------------
+
+
+def test_session_cookie_is_httponly_lax_and_secure_by_default(app, auth):
+    assert app.config["DEVELOPMENT"] is False
+    cookie = auth.login().headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+
+
+def test_development_drops_secure_and_hsts(database_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("HIRING_DEVELOPMENT", "1")
+    from_env = create_app(instance_path=str(tmp_path / "from-env"))
+    assert from_env.config["DEVELOPMENT"] is True
+    assert from_env.config["SESSION_COOKIE_SECURE"] is False
+    from_env.extensions["hiring.engine"].dispose()
+    dev = make_app(database_url, tmp_path, DEVELOPMENT=True)
+    with session_scope(dev) as session:
+        factories.make_user(session)
+    response = dev.test_client().post("/login", data={"email": "interviewer@example.com",
+                                                      "password": factories.PASSWORD})
+    assert response.status_code == 302
+    assert "Secure" not in response.headers["Set-Cookie"]
+    assert "Strict-Transport-Security" not in response.headers
+    # An explicit setting wins over the development default.
+    explicit = make_app(database_url, tmp_path, name="third", DEVELOPMENT=True,
+                        SESSION_COOKIE_SECURE=True)
+    assert explicit.config["SESSION_COOKIE_SECURE"] is True
+    for each in (dev, explicit):
+        each.extensions["hiring.engine"].dispose()
+
+
+def _form_token(page: str) -> str:
+    return re.search(r'name="csrf_token"[^>]* value="([^"]+)"', page).group(1)
+
+
+def test_login_starts_a_new_session_with_a_new_csrf_token(app, client, db):
+    app.config["WTF_CSRF_ENABLED"] = True
+    with db() as session:
+        factories.make_user(session)
+    serializer = app.session_interface.get_signing_serializer(app)
+    old_form_token = _form_token(client.get("/login").get_data(as_text=True))
+    old_session = serializer.loads(client.get_cookie("session").value)
+    response = client.post("/login", data={"email": "interviewer@example.com",
+                                           "password": factories.PASSWORD,
+                                           "csrf_token": old_form_token})
+    assert response.status_code == 302
+    new_session = serializer.loads(client.get_cookie("session").value)
+    assert new_session["user_id"] and new_session["csrf_token"] != old_session["csrf_token"]
+    # The token of the anonymous page is worthless now; the new page's works.
+    assert client.post("/logout", data={"csrf_token": old_form_token}).status_code == 400
+    page = client.get("/attempts/")
+    assert page.status_code == 200
+    logout = client.post("/logout", data={"csrf_token": _form_token(page.get_data(as_text=True))})
+    assert logout.status_code == 302
+
+
+# ---- login rate limit -----------------------------------------------------------------
+
+
+def attempt_login(client, email="someone@example.com", address="10.0.0.1",
+                  password="wrong password"):  # noqa: S107 - a test login
+    return client.post("/login", data={"email": email, "password": password},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_the_eleventh_login_attempt_from_an_address_in_a_minute_gets_429(client, db):
+    with db() as session:
+        factories.make_user(session)
+    for number in range(10):
+        assert attempt_login(client, email=f"user{number}@example.com").status_code == 400
+    limited = attempt_login(client, email="interviewer@example.com",
+                            password=factories.PASSWORD)
+    assert limited.status_code == 429
+    assert "Too many attempts; try again in a minute." in limited.get_data(as_text=True)
+    assert int(limited.headers["Retry-After"]) <= 60
+    assert client.get("/login").status_code == 200  # only attempts are counted
+    other = attempt_login(client, email="interviewer@example.com", address="10.0.0.2",
+                          password=factories.PASSWORD)
+    assert other.status_code == 302
+
+
+def test_the_eleventh_login_attempt_for_an_email_in_a_minute_gets_429(client):
+    for number in range(10):
+        assert attempt_login(client, address=f"10.0.1.{number}").status_code == 400
+    assert attempt_login(client, address="10.0.2.1").status_code == 429
+    assert attempt_login(client, email="other@example.com", address="10.0.2.2"
+                         ).status_code == 400
+
+
+@pytest.fixture
+def redis_db():
+    """Redis database 15, emptied before and after (./dev test starts Redis)."""
+    import redis
+
+    connection = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except redis.ConnectionError:
+        pytest.fail("Redis must run on 127.0.0.1:6379 (./dev test starts it)")
+    connection.flushdb()
+    yield connection
+    connection.flushdb()
+    connection.close()
+
+
+def test_login_limit_is_shared_through_redis(database_url, tmp_path, redis_db):
+    servers = [make_app(database_url, tmp_path, name=f"server{n}", REDIS_URL=REDIS_TEST_URL)
+               for n in (1, 2)]
+    clients = [server.test_client() for server in servers]
+    for number in range(10):
+        assert attempt_login(clients[number % 2]).status_code == 400
+    # The counts are in Redis, not in either process.
+    assert redis_db.keys("*/hiring/address:10.0.0.1/auth.login/*")
+    for each in clients:
+        assert attempt_login(each).status_code == 429
+    for server in servers:
+        server.extensions["hiring.engine"].dispose()
+
+
+# ---- bad input: a clear 4xx and no change ---------------------------------------------
+
+
+def post_json(client, token, body: bytes):
+    return client.post(f"/a/{token}/save", data=body,
+                       headers={"Content-Type": "application/json"})
+
+
+def save(position=1, answer=None, seq=1) -> bytes:
+    return json.dumps({"position": position, "seq": seq,
+                       "answer": {"best": "a"} if answer is None else answer}).encode()
+
+
+TOO_LARGE = "The request is too large: at most 2 MB."
+NOT_UTF8 = "The request is not valid UTF-8 text."
+NOT_ALLOWED = "The request contains characters that are not allowed."
+UNKNOWN = "Unknown question."
+
+
+@pytest.mark.parametrize("body,status,message", [
+    (b"{" + b" " * (2 * 1024 * 1024) + b"}", 413, TOO_LARGE),
+    (b'{"position": 1, "seq": 1, "answer": {"best": "\xff"}}', 400, NOT_UTF8),
+    (save(WRITTEN, {"text": "Dear \ud800 customer"}), 400, NOT_UTF8),
+    (save(WRITTEN, {"text": "Dear \x00 customer"}), 400, NOT_ALLOWED),
+    (b'{"position": 1, "seq": 1, "answer": {"best": "a"\x00}}', 400, NOT_ALLOWED),
+    (b'{"position": 1, "seq": 1, "answer": {"best": ', 400, "The request is not valid JSON."),
+    (b"[" * 100_000 + b"]" * 100_000, 400, "The request is nested too deeply."),
+    (save(answer={"best": json.loads("[" * 40 + "]" * 40)}), 400,
+     "The request is nested too deeply."),
+    (save(0), 422, UNKNOWN), (save(-1), 422, UNKNOWN), (save(7), 422, UNKNOWN),
+    (save("1"), 422, UNKNOWN), (save(1.0), 422, UNKNOWN), (save(True), 422, UNKNOWN),
+    (save(10**30), 422, UNKNOWN),
+    (save(1, "Dear customer"), 422, "Choose an option."),
+    (save(5, {"value": "1" * 51}), 422, "Enter a number"),
+    (save(WRITTEN, {"text": "x" * 10_001}), 422, "The answer is too long: at most 10000"),
+])
+def test_bad_saves_get_a_clear_4xx_and_change_nothing(app, client, started, body, status,
+                                                      message):
+    _, token = started
+    before = snapshot(app)
+    response = post_json(client, token, body)
+    assert response.status_code == status
+    assert response.json["ok"] is False and message in response.json["error"]
+    assert snapshot(app) == before
+
+
+@pytest.mark.parametrize("path,body,status,message", [
+    ("/q/6", b"text=" + b"a" * (2 * 1024 * 1024) + b"&go=next", 413, TOO_LARGE),
+    ("/q/6", b"text=Dear%FF%FEcustomer&go=next", 400, NOT_UTF8),
+    ("/q/6", b"text=Dear\xffcustomer&go=next", 400, NOT_UTF8),
+    ("/q/6", b"text=Dear%00customer&go=next", 400, NOT_ALLOWED),
+    ("/q/6", b"te%00xt=Dear&go=next", 400, NOT_ALLOWED),
+    ("/q/6", b"text=" + b"x" * 10_001 + b"&go=next", 400, "The answer is too long"),
+    ("/q/0", b"best=a&go=next", 404, "There is no such question"),
+    ("/q/7", b"best=a&go=next", 404, "There is no such question"),
+    ("/q/" + "9" * 30, b"best=a&go=next", 404, "There is no such question"),
+])
+def test_bad_form_posts_get_a_clear_4xx_page_and_change_nothing(app, client, started, path,
+                                                                body, status, message):
+    _, token = started
+    before = snapshot(app)
+    response = client.post(f"/a/{token}{path}", data=body,
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == status
+    assert response.mimetype == "text/html"
+    assert message in response.get_data(as_text=True)
+    assert snapshot(app) == before
+
+
+def test_nul_in_a_candidate_name_or_a_login_is_refused(app, client, auth, assessment):
+    auth.login("hr")
+    before = snapshot(app)
+    response = client.post(f"/admin/assessments/{assessment.id}",
+                           data={"name": "Ana\x00 Horvat", "email": "ana@example.com",
+                                 "days": "7"})
+    assert response.status_code == 400 and NOT_ALLOWED in response.get_data(as_text=True)
+    login = client.post("/login", data={"email": "hr@example.com\x00", "password": "x"})
+    assert login.status_code == 400 and NOT_ALLOWED in login.get_data(as_text=True)
+    assert client.get("/attempts/?q=%00").status_code == 400
+    assert snapshot(app) == before
+
+
+def test_undecodable_multipart_field_is_refused(app, client, auth):
+    auth.login("hr")
+    before = snapshot(app)
+    boundary = "b0und4ry"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n"
+            ).encode() + b"\xff\xfe\r\n" + (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+        f"filename=\"bank.yaml\"\r\nContent-Type: application/yaml\r\n\r\nid: x\r\n"
+        f"--{boundary}--\r\n").encode()
+    response = client.post("/admin/banks", data=body,
+                           content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 400 and NOT_UTF8 in response.get_data(as_text=True)
+    assert snapshot(app) == before
+
+
+# ---- candidate text is inert on every page and in the PDF ------------------------------
+
+
+@pytest.fixture
+def canary() -> Iterator[tuple[str, list[str]]]:
+    """Serve HTTP on a free local port; yield its address and the paths asked for."""
+    requested: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            requested.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", requested
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def pdf_text(document: bytes, tmp_path) -> str:
+    """Return the PDF's text without whitespace, which the PDF puts where it wraps lines."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.fail("pdftotext (poppler-utils) is not installed: ./dev test installs it")
+    path = tmp_path / "profile.pdf"
+    path.write_bytes(document)
+    text = subprocess.run([pdftotext, "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                          check=True).stdout.decode()
+    return "".join(text.split())
+
+
+def test_candidate_markup_is_escaped_on_pages_and_printed_in_the_pdf(
+        app, client, auth, db, assessment, clock, canary, tmp_path):
+    url, requested = canary
+    snippets = ["<script>alert(1)</script>", f'<img src="{url}/canary.png">',
+                f'<link rel="stylesheet" href="{url}/x.css">',
+                f'<p style="background:url({url}/bg)">']
+    with db() as session:
+        attempt, token = make_attempt(session, assessment, now=clock(),
+                                      name=snippets[0] + snippets[1])
+    answer = "Dear customer, " + " ".join(snippets)
+    pages = [client.get(f"/a/{token}")]
+    client.post(f"/a/{token}/start")
+    assert post_json(client, token, save(WRITTEN, {"text": answer})).json["accepted"]
+    pages.append(client.get(f"/a/{token}/q/{WRITTEN}"))
+    client.post(f"/a/{token}/submit")
+    pages.append(client.get(f"/a/{token}/done"))
+    auth.login("interviewer")
+    pages += [client.get("/attempts/"), client.get(f"/attempts/{attempt.id}")]
+    for page in pages:
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert not any(snippet in html for snippet in snippets), page.request.path
+    assert "&lt;link rel=&#34;stylesheet&#34;" in pages[1].get_data(as_text=True)
+    document = client.get(f"/attempts/{attempt.id}/profile.pdf")
+    assert document.status_code == 200
+    text = pdf_text(document.data, tmp_path)
+    assert all("".join(snippet.split()) in text for snippet in snippets)
+    assert requested == []
+
+
+# ---- the PDF's limits -----------------------------------------------------------------
+
+
+@pytest.fixture
+def submitted(db, started, client, clock):
+    attempt_id, token = started
+    client.post(f"/a/{token}/q/{WRITTEN}", data={"text": "word " * 2_000, "go": "review"})
+    with db() as session:
+        attempt = session.get(Attempt, attempt_id)
+        engine.submit(attempt, session=session, now=clock())
+    return attempt_id
+
+
+def test_pdf_render_past_its_time_limit_raises_and_frees_the_renderer(db, submitted):
+    with db() as session:
+        profile = build_profile(session.get(Attempt, submitted), session=session)
+    with pytest.raises(pdf.RenderError, match="not rendered within 0.001 s"):
+        pdf.render_profile_pdf(profile, time_limit=0.001)
+    assert pdf.render_profile_pdf(profile).startswith(b"%PDF")
+
+
+def test_pdf_cuts_long_texts_with_a_note(db, submitted, tmp_path):
+    with db() as session:
+        profile = build_profile(session.get(Attempt, submitted), session=session)
+    text = pdf_text(pdf.render_profile_pdf(profile, max_text_chars=300), tmp_path)
+    assert "…(truncated)" in text
+    assert "word" * 60 in text and "word" * 61 not in text
+
+
+def test_pdf_past_its_time_limit_is_a_503_page(app, client, auth, submitted):
+    # Fails until interviewer.profile_pdf passes PDF_TIME_LIMIT_SECONDS and turns
+    # pdf.RenderError into abort(503, str(exc)).
+    app.config["PDF_TIME_LIMIT_SECONDS"] = 0.001
+    auth.login("interviewer")
+    response = client.get(f"/attempts/{submitted}/profile.pdf")
+    assert response.status_code == 503
+    assert "not rendered within 0.001 s" in response.get_data(as_text=True)
+
+
+# ---- headers --------------------------------------------------------------------------
+
+
+def test_headers_add_opener_and_permissions_policies_and_hsts(client):
+    headers = client.get("/login").headers
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self';" in csp and "style-src 'self';" in csp and "unsafe" not in csp
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in headers["Permissions-Policy"]
+    assert headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert headers["X-Frame-Options"] == "DENY"
