@@ -19,6 +19,7 @@ from hiring.models import (
     utcnow,
 )
 from hiring.reports.formatting import format_rounded
+from hiring.reports.i18n import translations
 from hiring.reports.profile import (
     DimensionResult,
     Evidence,
@@ -38,12 +39,15 @@ from hiring.scoring.rules import Rules, classify
 PROBES_PER_AREA = 3
 
 
-def _sentence(name: str, score: DimensionScore, strong: bool) -> str:
-    value, band = format_rounded(score.score), (
-        f"{format_rounded(score.low)}–{format_rounded(score.high)}")
+def _sentence(name: str, score: DimensionScore, strong: bool, language: str) -> str:
+    gettext = translations(language).gettext
+    values = {"name": name, "score": format_rounded(score.score),
+              "band": f"{format_rounded(score.low)}–{format_rounded(score.high)}"}
     if strong:
-        return f"{name}: {value} (band {band}), consistently effective answers."
-    return f"{name}: {value} (band {band}), worth probing in the interview."
+        return gettext("%(name)s: %(score)s (band %(band)s), consistently effective "
+                       "answers.") % values
+    return gettext("%(name)s: %(score)s (band %(band)s), worth probing in the "
+                   "interview.") % values
 
 
 def _guide(bank: Bank, keys: list[str], language: str, reason: str) -> list[GuideEntry]:
@@ -161,12 +165,14 @@ def build_profile(attempt: Attempt, *, session: Session, language: str | None = 
         bank_title=translate(bank.title, language), bank_version=bank.version,
         language=language, state=attempt.state, submitted_at=attempt.submitted_at,
         generated_at=utcnow(), overall=attempt.overall_score, dimensions=dimensions,
-        strengths=[_sentence(names.get(k, k), results[k], True) for k in strong],
-        development_areas=[_sentence(names.get(k, k), results[k], False) for k in weak],
+        strengths=[_sentence(names.get(k, k), results[k], True, language) for k in strong],
+        development_areas=[_sentence(names.get(k, k), results[k], False, language)
+                           for k in weak],
         written=written, ratings_complete=attempt.state != AttemptState.SUBMITTED,
         assessment_id=assessment.id,
         overall_low=round(sum(lows) / len(lows), 1) if lows else None,
         overall_high=round(sum(highs) / len(highs), 1) if highs else None,
         norm_min_group=norm_min_group, interview_guide=guide, typing=typing,
-        integrity=integrity_facts(attempt, seen), rules=rules.describe(),
+        integrity=integrity_facts(attempt, seen),
+        rules=rules.describe(translations(language).gettext),
     )

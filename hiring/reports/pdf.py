@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel.support import NullTranslations, Translations
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -24,6 +23,7 @@ from hiring.reports.formatting import (  # noqa: F401 - part of this module's in
     format_rounded,
     format_utc,
 )
+from hiring.reports.i18n import translations
 from hiring.reports.profile import Profile
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -69,7 +69,7 @@ def render_profile_pdf(profile: Profile, *, time_limit: float = TIME_LIMIT_SECON
     instead of holding it; the thread finishes on its own and then lets the next render in.
     (A render in a subprocess could also cap memory, but costs 0.5 s more each time.)"""
     renderer = _renderer()
-    note = " " + _translations(profile.language).gettext("… (truncated)")
+    note = " " + translations(profile.language).gettext("… (truncated)")
     profile = _shorten_texts(profile, max_text_chars, note)
     deadline = time.monotonic() + time_limit
     if not renderer.lock.acquire(timeout=time_limit):
@@ -153,7 +153,7 @@ def _environment(language: str) -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
     )
     # newstyle: translated strings are escaped and formatted with %(name)s by Jinja.
-    environment.install_gettext_translations(_translations(language), newstyle=True)
+    environment.install_gettext_translations(translations(language), newstyle=True)
     environment.filters.update(
         utc=format_utc,
         rounded=format_rounded,
@@ -162,13 +162,6 @@ def _environment(language: str) -> jinja2.Environment:
     )
     environment.globals.update(radar_svg=radar_svg, band_svg=band_svg)
     return environment
-
-
-@lru_cache(maxsize=16)
-def _translations(language: str) -> NullTranslations:
-    """Load the catalogue of a language once; English and unknown languages get none."""
-    locale = language.replace("-", "_")
-    return Translations.load(str(TRANSLATIONS_DIR), [locale], domain="messages")
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from hiring.scoring.dimensions import DimensionScore
@@ -27,15 +28,19 @@ class Rules:
         names = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in (settings or {}).items() if k in names})
 
-    def describe(self) -> list[str]:
-        return [
-            f"Strength: score at least {self.strength_score:g} and the lower end of its "
-            f"95% band at least {self.strength_low:g}.",
-            f"Development area: score below {self.development_score:g}.",
-            f"Insufficient evidence: fewer than {self.min_items} scored items; no claim is "
-            "made.",
-            f"At most {self.max_each} of each are listed.",
-        ]
+    def describe(self, gettext: Callable[[str], str] = lambda text: text) -> list[str]:
+        """Word the rules for the profile's "how to read" box, in the given language."""
+        values = {"strength": f"{self.strength_score:g}", "low": f"{self.strength_low:g}",
+                  "development": f"{self.development_score:g}", "items": self.min_items,
+                  "most": self.max_each}
+        return [text % values for text in (
+            gettext("Strength: score at least %(strength)s and the lower end of its 95%% "
+                    "band at least %(low)s."),
+            gettext("Development area: score below %(development)s."),
+            gettext("Insufficient evidence: fewer than %(items)s scored items; no claim is "
+                    "made."),
+            gettext("At most %(most)s of each are listed."),
+        )]
 
 
 DEFAULT_RULES = Rules()
