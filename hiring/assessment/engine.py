@@ -277,3 +277,18 @@ def give_extra_time(attempt: Attempt, minutes: int, *, session: Session) -> None
         attempt.deadline_at += timedelta(minutes=minutes - attempt.extra_minutes)
     attempt.extra_minutes = minutes
     session.flush()
+
+
+def revoke(attempt: Attempt, *, session: Session, now: datetime) -> None:
+    """Make the invitation link stop working for good.
+
+    An unused invitation expires; an attempt under way is submitted with what was saved.
+    The stored hash is replaced by one no token can match."""
+    lock(attempt, session=session)
+    if attempt.state == AttemptState.IN_PROGRESS:
+        submit(attempt, session=session, now=now)
+    elif attempt.state == AttemptState.INVITED:
+        attempt.state = AttemptState.EXPIRED
+    attempt.token_hash = "revoked:" + new_token()[:40]
+    attempt.expires_at = min(attempt.expires_at, now)
+    session.flush()

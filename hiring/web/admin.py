@@ -147,3 +147,13 @@ def extra_time(attempt_id: int):
         abort(409, "The attempt is already closed; extra time no longer applies.")
     flash(f"{attempt.candidate_name} now has {minutes} extra minutes.")
     return redirect(back)
+
+
+@bp.route("/attempts/<int:attempt_id>/revoke", methods=["POST"])
+@hr_only
+def revoke(attempt_id: int):
+    session = get_session()
+    attempt = session.get(Attempt, attempt_id) or abort(404, "No such invitation.")
+    engine.revoke(attempt, session=session, now=now())
+    flash(f"The invitation of {attempt.candidate_name} is revoked: its link no longer works.")
+    return redirect(url_for("admin.assessment", assessment_id=attempt.assessment_id))

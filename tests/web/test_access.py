@@ -101,3 +101,48 @@ def test_a_lost_session_gets_a_fresh_csrf_token_and_the_answer_still_saves(app, 
         "position": 2, "seq": 1, "answer": {"best": "b"}}, headers={"X-CSRFToken": renewed})
     assert saved.status_code == 200 and saved.json["accepted"]
     assert app.test_client().get("/a/not-a-token/csrf").status_code == 404
+
+
+def test_a_revoked_invitation_link_stops_working(app, client, auth, db, assessment, clock):
+    from hiring.models import Attempt
+
+    with db() as session:
+        unused, unused_token = make_attempt(session, assessment, now=clock())
+        running, running_token = make_attempt(session, assessment, now=clock(), started=True,
+                                              email="r@example.com")
+    auth.login("hr")
+    for attempt in (unused, running):
+        assert client.post(f"/admin/attempts/{attempt.id}/revoke").status_code == 302
+    auth.logout()
+    for token in (unused_token, running_token):
+        assert client.get(f"/a/{token}").status_code == 404
+        assert client.post(f"/a/{token}/save", json={"position": 1, "seq": 1,
+                                                     "answer": {"best": "a"}}
+                           ).status_code == 404
+    with db() as session:
+        assert session.get(Attempt, unused.id).state == "expired"
+        assert session.get(Attempt, running.id).state in ("submitted", "scored")
+
+
+def test_candidate_a_cannot_reach_attempt_b_nor_staff_pages(app, db, assessment, clock):
+    with db() as session:
+        a, token_a = make_attempt(session, assessment, now=clock(), started=True)
+        b, token_b = make_attempt(session, assessment, now=clock(), started=True,
+                                  email="b@example.com")
+    candidate_a = app.test_client()
+    candidate_a.get(f"/a/{token_a}/q/1")  # A's browser, with A's session
+    for url in (f"/attempts/{b.id}", f"/attempts/{b.id}/profile.pdf", "/attempts/",
+                f"/exports/compare?attempt={b.id}", "/admin/"):
+        response = candidate_a.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    # A's token only ever addresses A's own responses.
+    saved = candidate_a.post(f"/a/{token_a}/save", json={"position": 1, "seq": 1,
+                                                         "answer": {"best": "a"}})
+    assert saved.status_code == 200
+    from hiring.assessment import engine as attempt_engine
+    from hiring.models import Attempt
+
+    with db() as session:
+        assert attempt_engine.response_at(session.get(Attempt, b.id), 1,
+                                          session=session).answer is None
+    assert token_b not in candidate_a.get(f"/a/{token_a}/q/1").get_data(as_text=True)

@@ -172,3 +172,22 @@ def test_hr_gives_extra_time_before_and_during_the_attempt(client, auth, db, ass
     with db() as session:
         started = session.get(Attempt, before.id)
         assert started.deadline_at == clock() + timedelta(minutes=45)
+
+
+def test_a_50_mb_bank_upload_is_refused_and_changes_nothing(client, auth, db):
+    auth.login("hr")
+    from werkzeug.test import EnvironBuilder
+
+    huge = b"# padding\n" * (5 * 1024 * 1024)
+    builder = EnvironBuilder(path="/admin/banks", method="POST",
+                             data={"file": (io.BytesIO(huge), "huge.yaml")})
+    environ = builder.get_environ()
+    try:
+        response = client.open(environ)
+    finally:
+        environ["wsgi.input"].close()  # the encoded upload, spooled to a temporary file
+        builder.close()
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
+    with db() as session:
+        assert session.exec(select(func.count()).select_from(Item)).one() == 0
