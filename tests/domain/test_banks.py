@@ -177,3 +177,12 @@ def test_import_creates_and_versions_shipped_assessments(db, clock):
                             session=session).assessments[0]
         assert again.id != first.id  # the taken one is kept as it was
         assert session.get(Assessment, first.id).sections[0]["count"] == 3
+
+
+def test_duplicate_option_and_criterion_ids_are_problems():
+    text = mini_text().replace("      - id: b\n        text: {en: 'Option b of 1'",
+                               "      - id: a\n        text: {en: 'Option b of 1'", 1)
+    text = text.replace("      - id: empathy", "      - id: tone", 1)
+    messages = {(p.field, p.message) for p in problems_of(text)}
+    assert ("items.0.options.1.id", "duplicate option id 'a'") in messages
+    assert ("items.5.rubric.1.id", "duplicate criterion id 'tone'") in messages

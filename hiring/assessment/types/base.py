@@ -47,6 +47,12 @@ class ItemContent(BaseModel):
     weight: float = Field(default=1.0, gt=0, le=10)
 
 
+def duplicate_ids(ids: list[str], where: str, label: str) -> list[tuple[tuple, str]]:
+    """Report ids given twice in one of an item's lists (options, rubric criteria)."""
+    return [((where, index, "id"), f"duplicate {label} id {value!r}")
+            for index, value in enumerate(ids) if value in ids[:index]]
+
+
 class AnswerError(CandidateError, ValueError):
     """The answer is not valid for the item; the message is shown to the candidate."""
 

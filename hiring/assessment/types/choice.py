@@ -14,6 +14,7 @@ from hiring.assessment.types.base import (
     ItemContent,
     ItemType,
     Text,
+    duplicate_ids,
     register,
     translate,
 )
@@ -52,9 +53,8 @@ class Choice(ItemType):
     answer_fields = ("choice",)
 
     def check(self, content: dict) -> list[tuple[tuple, str]]:
-        ids = [option["id"] for option in content["options"]]
-        return [(("options", i, "id"), f"duplicate option id {oid!r}")
-                for i, oid in enumerate(ids) if oid in ids[:i]]
+        return duplicate_ids([option["id"] for option in content["options"]], "options",
+                             "option")
 
     def view(self, content: dict, params: dict | None, language: str) -> dict[str, Any]:
         return {"stem": translate(content["stem"], language),

@@ -14,6 +14,7 @@ from hiring.assessment.types.base import (
     ItemContent,
     ItemType,
     Text,
+    duplicate_ids,
     register,
     translate,
 )
@@ -42,12 +43,8 @@ class Sjt(ItemType):
     answer_fields = ("best", "worst")
 
     def check(self, content: dict) -> list[tuple[tuple, str]]:
-        ids = [option["id"] for option in content["options"]]
-        problems = []
-        for index, option_id in enumerate(ids):
-            if option_id in ids[:index]:
-                problems.append((("options", index, "id"), f"duplicate option id {option_id!r}"))
-        return problems
+        return duplicate_ids([option["id"] for option in content["options"]], "options",
+                             "option")
 
     def view(self, content: dict, params: dict | None, language: str) -> dict[str, Any]:
         return {

@@ -14,6 +14,7 @@ from hiring.assessment.types.base import (
     ItemContent,
     ItemType,
     Text,
+    duplicate_ids,
     register,
     translate,
 )
@@ -63,9 +64,8 @@ class Written(ItemType):
     answer_fields = ("text",)
 
     def check(self, content: dict) -> list[tuple[tuple, str]]:
-        ids = [criterion["id"] for criterion in content["rubric"]]
-        return [(("rubric", i, "id"), f"duplicate criterion id {cid!r}")
-                for i, cid in enumerate(ids) if cid in ids[:i]]
+        return duplicate_ids([criterion["id"] for criterion in content["rubric"]], "rubric",
+                             "criterion")
 
     def view(self, content: dict, params: dict | None, language: str) -> dict[str, Any]:
         return {
