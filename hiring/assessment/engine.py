@@ -82,7 +82,7 @@ def plan_items(assessment: Assessment, seed: int, *, session: Session
     items = list(session.exec(select(Item).where(
         Item.bank_id == assessment.bank_id, col(Item.retired).is_(False)).order_by(Item.key)))
     used: set[int] = set()
-    plan: list[tuple[str, ItemRevision]] = []
+    chosen_by_section: list[tuple[str | dict, list[Item]]] = []
     for section in assessment.sections:
         pool = [item for item in items if item.id not in used
                 and section.get("type") in (None, item.type)
@@ -91,12 +91,15 @@ def plan_items(assessment: Assessment, seed: int, *, session: Session
         chosen = rng.sample(pool, count)
         if not assessment.shuffle:
             chosen.sort(key=lambda item: item.key)
-        for item in chosen:
-            used.add(item.id)
-            revision = session.exec(select(ItemRevision).where(
-                ItemRevision.item_id == item.id,
-                ItemRevision.number == item.current_revision)).one()
-            plan.append((section.get("title", ""), revision))
+        used.update(item.id for item in chosen)
+        chosen_by_section.append((section.get("title", ""), chosen))
+    # One query for every chosen item's current revision: a start is on the hot path of
+    # a hiring day, when hundreds of candidates start at once.
+    revisions = {(r.item_id, r.number): r for r in session.exec(select(ItemRevision).where(
+        col(ItemRevision.item_id).in_(used)))} if used else {}
+    plan: list[tuple[str | dict, ItemRevision]] = [
+        (title, revisions[(item.id, item.current_revision)])
+        for title, chosen in chosen_by_section for item in chosen]
     if assessment.shuffle:
         plan = _shuffle_runs(plan, rng)
     return plan
