@@ -82,3 +82,28 @@ def bank_import(paths: tuple[str, ...]) -> None:
     sys.exit(1 if failed else 0)
 
 
+
+
+@bank.command("export")
+@click.argument("slug")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default="-",
+              show_default=True, help="The YAML file to write; - for standard output.")
+@with_appcontext
+def bank_export(slug: str, output: str) -> None:
+    """Write a bank as it is now (current revisions, shipped assessments) as YAML."""
+    from sqlmodel import select
+
+    from hiring.banks.exporter import export_bank
+    from hiring.models import Bank
+
+    with session_scope() as session:
+        found = session.exec(select(Bank).where(Bank.slug == slug)).first()
+        if found is None:
+            click.echo(f"error: no bank {slug!r}", err=True)
+            sys.exit(1)
+        text = export_bank(found, session=session)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")

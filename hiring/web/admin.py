@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlmodel import col, func, select
 from wtforms.fields.choices import SelectChoice
 
@@ -65,6 +75,18 @@ def bank(bank_id: int):
             col(ItemRevision.number) == Item.current_revision))
         .where(Item.bank_id == bank_id).order_by(Item.type, Item.dimension, Item.key)))
     return render_template("admin/bank.html", bank=bank, rows=rows)
+
+
+@bp.route("/banks/<int:bank_id>.yaml")
+@hr_only
+def bank_yaml(bank_id: int):
+    from hiring.banks.exporter import export_bank
+
+    session = get_session()
+    bank = session.get(Bank, bank_id) or abort(404, "No such bank.")
+    return Response(export_bank(bank, session=session), mimetype="application/yaml",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="{bank.slug}.yaml"'})
 
 
 @bp.route("/assessments")

@@ -118,3 +118,11 @@ def test_finalize_expired_submits_overdue_attempts_and_is_safe_to_repeat(runner,
                                   session=session).answer == {"best": "a"}
         assert session.get(Attempt, unused.id).state == "expired"
         assert session.get(Attempt, current.id).state == "in_progress"
+
+
+def test_bank_export_writes_yaml_that_validates(runner, db, bank, tmp_path):
+    out = tmp_path / "mini.yaml"
+    result = run(runner, "bank", "export", "mini", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert run(runner, "bank", "validate", str(out)).exit_code == 0
+    assert run(runner, "bank", "export", "nope").exit_code == 1
