@@ -12,9 +12,11 @@ DEFAULT_MIN_GROUP = 30
 COMPLETED = (AttemptState.SUBMITTED, AttemptState.SCORED)
 
 
-def percentile(value: float, group: list[float]) -> float:
-    """Return the percentage of the group below the value, counting ties as half."""
-    ordered = sorted(group)
+def percentile(value: float, group: list[float], *, presorted: bool = False) -> float:
+    """Return the percentage of the group below the value, counting ties as half.
+
+    Pass presorted=True with a sorted group when ranking many values against it."""
+    ordered = group if presorted else sorted(group)
     below = bisect_left(ordered, value)
     ties = bisect_right(ordered, value) - below
     return round(100 * (below + ties / 2) / len(ordered), 1)
@@ -30,6 +32,8 @@ def norm_groups(assessment_id: int, *, session: Session) -> dict[str, list[float
         for key, value in (results or {}).items():
             if value.get("score") is not None:
                 groups.setdefault(key, []).append(value["score"])
+    for scores in groups.values():
+        scores.sort()  # sorted once, ranked against many times
     return groups
 
 
@@ -42,5 +46,5 @@ def percentiles(results: dict[str, dict], groups: dict[str, list[float]], min_gr
         if value.get("score") is None or len(group) < min_group:
             out[key] = (None, len(group))
         else:
-            out[key] = (percentile(value["score"], group), len(group))
+            out[key] = (percentile(value["score"], group, presorted=True), len(group))
     return out

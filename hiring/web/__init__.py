@@ -48,11 +48,21 @@ def _csrf_error(exc: CSRFError):
 
 def init_app(app: Flask) -> None:
     """Register the blueprints, CSRF protection and error pages."""
-    from hiring.web import admin, auth, candidate, exports, health, interviewer, privacy
+    from hiring.web import (
+        admin,
+        auth,
+        candidate,
+        exports,
+        health,
+        interviewer,
+        item_health,
+        privacy,
+    )
 
     app.config.setdefault("CLOCK", utcnow)
     app.jinja_env.filters["rounded"] = format_rounded
     for blueprint in (auth.bp, candidate.bp, interviewer.bp, exports.bp, admin.bp, health.bp,
+                      item_health.bp,
                       privacy.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first

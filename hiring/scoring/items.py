@@ -1,0 +1,188 @@
+"""Item statistics: facility, discrimination, option use, time, and reliability (alpha)."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from sqlmodel import Session, col, select
+
+from hiring.models import Attempt, AttemptState, Item, ItemRevision, Response
+
+MIN_ATTEMPTS = 20
+TOO_EASY = 0.9
+TOO_HARD = 0.2
+HISTOGRAM_BINS = 10
+COMPLETED = (AttemptState.SUBMITTED, AttemptState.SCORED)
+
+
+class ResponseRow(NamedTuple):
+    attempt_id: int
+    item_key: str
+    dimension: str
+    item_type: str
+    score: float | None  # None: waiting for ratings
+    answer: Any
+    time_spent_ms: int
+
+
+@dataclass
+class ItemStats:
+    key: str
+    dimension: str
+    type: str
+    n: int  # scored responses
+    facility: float | None
+    discrimination: float | None
+    median_seconds: float | None
+    options: dict[str, dict[str, int]]  # "best"/"worst" -> option id -> times chosen
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Reliability:
+    alpha: float | None
+    n_attempts: int  # attempts that answered every item behind the alpha
+    n_items: int
+
+
+@dataclass
+class ItemHealthReport:
+    n_attempts: int
+    enough: bool
+    items: list[ItemStats]
+    dimensions: dict[str, Reliability]
+    overall: Reliability
+    histogram: list[int]  # attempts per 10-point bin of mean item score x 100
+
+    def items_of(self, dimension: str) -> list[ItemStats]:
+        return [item for item in self.items if item.dimension == dimension]
+
+
+def pearson(xs: list[float], ys: list[float]) -> float | None:
+    """Return the correlation of two equally long lists, None when it is undefined."""
+    n = len(xs)
+    if n < 3:
+        return None
+    mean_x, mean_y = sum(xs) / n, sum(ys) / n
+    sxy = sxx = syy = 0.0
+    for x, y in zip(xs, ys, strict=True):
+        dx, dy = x - mean_x, y - mean_y
+        sxy += dx * dy
+        sxx += dx * dx
+        syy += dy * dy
+    if sxx <= 1e-12 or syy <= 1e-12:
+        return None
+    return sxy / math.sqrt(sxx * syy)
+
+
+def _variance(values: list[float]) -> float:
+    # Sample variance (n - 1) throughout; alpha is a ratio of variances, so the choice
+    # cancels as long as items and totals use the same one.
+    return statistics.variance(values) if len(values) > 1 else 0.0
+
+
+def cronbach_alpha(matrix: dict[int, dict[str, float]], keys: list[str]) -> Reliability:
+    """Return alpha over the attempts (rows) that scored every item key (columns)."""
+    rows = [[scores[key] for key in keys] for scores in matrix.values()
+            if all(key in scores for key in keys)]
+    k = len(keys)
+    if k < 2 or len(rows) < 2:
+        return Reliability(None, len(rows), k)
+    total_variance = _variance([sum(row) for row in rows])
+    if total_variance <= 1e-12:
+        return Reliability(None, len(rows), k)
+    item_variances = sum(_variance(list(column)) for column in zip(*rows, strict=True))
+    return Reliability(k / (k - 1) * (1 - item_variances / total_variance), len(rows), k)
+
+
+def histogram(means: Iterable[float]) -> list[int]:
+    """Count attempts per 10-point bin of 0-100; a perfect 100 falls in the last bin."""
+    bins = [0] * HISTOGRAM_BINS
+    for mean in means:
+        # round first, so that .7 computed as .6999999... still lands in the 70s
+        bins[min(int(round(mean * 100, 6) // 10), HISTOGRAM_BINS - 1)] += 1
+    return bins
+
+
+def _flags(facility: float | None, discrimination: float | None) -> list[str]:
+    flags = []
+    if facility is not None and facility > TOO_EASY:
+        flags.append("too easy")
+    if facility is not None and facility < TOO_HARD:
+        flags.append("too hard")
+    if discrimination is not None and discrimination < 0:
+        flags.append("negative discrimination")
+    return flags
+
+
+def item_statistics(rows: Iterable[tuple]) -> ItemHealthReport:
+    """Compute the health of every item and the reliability of each dimension."""
+    # attempt -> dimension -> item -> score, built in one pass
+    scores: dict[int, dict[str, dict[str, float]]] = {}
+    meta: dict[str, tuple[str, str]] = {}
+    times: dict[str, list[int]] = {}
+    options: dict[str, dict[str, dict[str, int]]] = {}
+    attempts: set[int] = set()
+    for attempt_id, key, dimension, item_type, score, answer, time_ms in rows:
+        attempts.add(attempt_id)
+        meta.setdefault(key, (dimension, item_type))
+        times.setdefault(key, []).append(time_ms or 0)
+        if item_type == "sjt" and isinstance(answer, dict):
+            counts = options.setdefault(key, {})
+            for choice in ("best", "worst"):
+                if answer.get(choice) is not None:
+                    chosen = counts.setdefault(choice, {})
+                    chosen[answer[choice]] = chosen.get(answer[choice], 0) + 1
+        if score is not None:
+            scores.setdefault(attempt_id, {}).setdefault(dimension, {})[key] = score
+
+    item_scores: dict[str, list[float]] = {key: [] for key in meta}
+    rest_totals: dict[str, list[float]] = {key: [] for key in meta}
+    for by_dimension in scores.values():
+        for by_item in by_dimension.values():
+            total = sum(by_item.values())
+            for key, score in by_item.items():
+                item_scores[key].append(score)
+                rest_totals[key].append(total - score)
+
+    items = []
+    for key, (dimension, item_type) in meta.items():
+        values = item_scores[key]
+        facility = sum(values) / len(values) if values else None
+        discrimination = pearson(values, rest_totals[key])
+        items.append(ItemStats(
+            key=key, dimension=dimension, type=item_type, n=len(values), facility=facility,
+            discrimination=discrimination, median_seconds=statistics.median(times[key]) / 1000,
+            options=options.get(key, {}), flags=_flags(facility, discrimination)))
+    items.sort(key=lambda item: (item.dimension, item.key))
+
+    dimensions = {}
+    for dimension in sorted({item.dimension for item in items}):
+        keys = [item.key for item in items if item.dimension == dimension and item.n]
+        matrix = {attempt_id: by_dimension.get(dimension, {})
+                  for attempt_id, by_dimension in scores.items()}
+        dimensions[dimension] = cronbach_alpha(matrix, keys)
+    flat = {attempt_id: {key: score for by_item in by_dimension.values()
+                         for key, score in by_item.items()}
+            for attempt_id, by_dimension in scores.items()}
+    overall = cronbach_alpha(flat, [item.key for item in items if item.n])
+    means = (sum(by_item.values()) / len(by_item) for by_item in flat.values() if by_item)
+    return ItemHealthReport(n_attempts=len(attempts), enough=len(attempts) >= MIN_ATTEMPTS,
+                            items=items, dimensions=dimensions, overall=overall,
+                            histogram=histogram(means))
+
+
+def load_rows(assessment_id: int, *, session: Session) -> list[ResponseRow]:
+    """Return the responses of the completed attempts of an assessment, one row each."""
+    query = (
+        select(Response.attempt_id, Item.key, Item.dimension, Item.type, Response.score,
+               Response.answer, Response.time_spent_ms)
+        .join(Attempt, col(Attempt.id) == col(Response.attempt_id))
+        .join(ItemRevision, col(ItemRevision.id) == col(Response.revision_id))
+        .join(Item, col(Item.id) == col(ItemRevision.item_id))
+        .where(Attempt.assessment_id == assessment_id, col(Attempt.state).in_(COMPLETED)))
+    return [ResponseRow(*row) for row in session.exec(query)]
