@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     g,
     redirect,
@@ -18,7 +19,7 @@ from flask import (
 from sqlmodel import col, func, select
 from wtforms.fields.choices import SelectChoice
 
-from hiring.assessment import engine
+from hiring.assessment import bulk, engine
 from hiring.assessment.recipes import RecipeError, create_assessment, parse_sections
 from hiring.banks.importer import import_bank
 from hiring.banks.loader import BankInvalid, load_bytes
@@ -179,3 +180,40 @@ def revoke(attempt_id: int):
     engine.revoke(attempt, session=session, now=now())
     flash(f"The invitation of {attempt.candidate_name} is revoked: its link no longer works.")
     return redirect(url_for("admin.assessment", assessment_id=attempt.assessment_id))
+
+
+@bp.route("/assessments/<int:assessment_id>/invitations/bulk", methods=["GET", "POST"])
+@hr_only
+def bulk_invitations(assessment_id: int):
+    """Upload a CSV, see every row's problems, then create all invitations at once."""
+    session = get_session()
+    assessment = session.get(Assessment, assessment_id) or abort(404, "No such assessment.")
+    languages = engine.languages(assessment, session=session)
+    context = {"assessment": assessment, "columns": bulk.COLUMNS, "languages": languages}
+    if request.method == "GET":
+        return render_template("admin/bulk.html", **context)
+    if request.form.get("csv_text") is not None:
+        data = request.form["csv_text"].encode("utf-8")
+    else:
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            return render_template("admin/bulk.html", error="Choose a CSV file.",
+                                   **context), 400
+        data = upload.read()
+    try:
+        rows = bulk.read_rows(data, assessment=assessment, languages=languages,
+                              today=now().date(), session=session)
+    except bulk.CsvInvalid as exc:
+        return render_template("admin/bulk.html", error=str(exc), **context), 400
+    bad = [row for row in rows if row.problems]
+    if bad or request.form.get("confirm") != "1":
+        return render_template("admin/bulk.html", rows=rows, bad=len(bad),
+                               csv_text=data.decode("utf-8-sig"), **context), (
+            400 if bad else 200)
+    created = bulk.create_all(rows, assessment=assessment, session=session, now=now(),
+                              default_days=current_app.config["INVITATION_DAYS"],
+                              created_by=g.user.id)
+    links = [(attempt, url_for("candidate.welcome", token=token, _external=True))
+             for attempt, token in created]
+    flash(f"Created {len(links)} invitations. Copy the links now: they are shown only once.")
+    return render_template("admin/bulk.html", links=links, **context)
