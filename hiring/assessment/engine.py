@@ -222,8 +222,10 @@ def save_answer(attempt: Attempt, position: Any, raw: Any, *, session: Session,
     accepted = result.rowcount == 1
     attempt.current_position = position
     session.flush()
-    session.refresh(response)
-    return SaveResult(accepted=accepted, seq=response.client_seq,
+    # The attempt's lock keeps other saves out, so what was read above is still current.
+    if accepted:
+        return SaveResult(accepted=True, seq=seq, saved_at=now)
+    return SaveResult(accepted=False, seq=response.client_seq,
                       saved_at=response.saved_at or now)
 
 

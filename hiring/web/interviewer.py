@@ -19,7 +19,7 @@ from sqlmodel import col, select
 from hiring import audit, jobs
 from hiring.assessment import engine
 from hiring.assessment.ratings import RatingError, rate
-from hiring.assessment.types import get_type
+from hiring.assessment.types import ITEM_TYPES, get_type
 from hiring.db import get_session
 from hiring.models import Assessment, Attempt, AttemptState, ItemRevision, Rating, Role
 from hiring.reports.build import build_profile
@@ -81,27 +81,28 @@ def attempt(attempt_id: int):
                  object_id=attempt.id)
     profile, languages = _profile(attempt)
     language = profile.language
-    answers = []
+    # Every answer is already in the profile's evidence; only the rating forms need more.
+    answers = sorted(((d.key, e) for d in profile.dimensions for e in d.evidence),
+                     key=lambda pair: pair[1].position)
+    written = []
     for response in engine.responses(attempt, session=session):
         revision = session.get(ItemRevision, response.revision_id)
         item_type = get_type(revision.content["type"])
-        view = item_type.view(revision.content, response.params, language)
-        entry = {"response": response, "content": revision.content, "type": item_type,
-                 "question": view.get("stem") or view.get("prompt") or view.get("passage"),
-                 "answer": item_type.describe_answer(revision.content, response.params,
-                                                     response.answer, language),
-                 "keyed": item_type.keyed_answer(revision.content, response.params, language)}
         if item_type.needs_rating:
-            entry["criteria"] = item_type.criteria(revision.content, language)
-            entry["anchors"] = item_type.anchors(revision.content, language)
-        answers.append(entry)
+            view = item_type.view(revision.content, response.params, language)
+            written.append({"response": response, "content": revision.content,
+                            "type": item_type, "question": view["prompt"],
+                            "criteria": item_type.criteria(revision.content, language),
+                            "anchors": item_type.anchors(revision.content, language)})
     my_ratings = {r.response_id: r for r in session.exec(select(Rating).where(
         Rating.rater_id == g.user.id,
-        col(Rating.response_id).in_([entry["response"].id for entry in answers])))}
+        col(Rating.response_id).in_([entry["response"].id for entry in written])))}
     reportable = attempt.state in (AttemptState.SUBMITTED, AttemptState.SCORED)
     profile_html = render_profile_html(profile, standalone=False) if reportable else None
     return render_template("interviewer/attempt.html", attempt=attempt, profile=profile,
-                           profile_html=profile_html, answers=answers, form=RatingForm(),
+                           profile_html=profile_html, answers=answers, written=written,
+                           rated_types={name for name, item_type in ITEM_TYPES.items()
+                                        if item_type.needs_rating}, form=RatingForm(),
                            languages=languages, my_ratings=my_ratings, can_rate=reportable)
 
 
