@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from hiring.assessment.messages import N_, CandidateError
@@ -222,10 +223,15 @@ def save_answer(attempt: Attempt, position: Any, raw: Any, *, session: Session,
     accepted = result.rowcount == 1
     attempt.current_position = position
     session.flush()
-    # The attempt's lock keeps other saves out, so what was read above is still current.
+    # The attempt's lock keeps other saves out, so what was read above is still current;
+    # the stored values are set on the loaded row too, so that this session (a submit in
+    # the same transaction, say) sees the saved answer without reading the row again.
     if accepted:
-        return SaveResult(accepted=True, seq=seq, saved_at=now)
-    return SaveResult(accepted=False, seq=response.client_seq,
+        stored = {"answer": answer, "client_seq": seq, "saved_at": now,
+                  "time_spent_ms": max(response.time_spent_ms, time_spent_ms)}
+        for name, value in stored.items():
+            set_committed_value(response, name, value)
+    return SaveResult(accepted=accepted, seq=response.client_seq,
                       saved_at=response.saved_at or now)
 
 

@@ -117,3 +117,15 @@ def test_submit_scores_and_blank_written_needs_no_rating(db, assessment, clock):
         assert stored.overall_score == attempt.overall_score
         assert session.exec(select(Response).where(Response.attempt_id == attempt.id,
                                                    Response.score.is_(None))).first() is None
+
+
+def test_submit_in_the_same_session_scores_the_answers_just_saved(db, assessment, clock):
+    with db() as session:
+        attempt, _ = make_attempt(session, assessment, now=clock(), started=True)
+        held = engine.responses(attempt, session=session)  # rows loaded before the saves
+        for response in held[:4]:
+            engine.save_answer(attempt, response.position, {"best": "a", "worst": "d"},
+                               session=session, now=clock(), seq=1)
+        assert held[0].answer == {"best": "a"}
+        engine.submit(attempt, session=session, now=clock())
+        assert [r.score for r in held[:4]] == [1.0, 1.0, 1.0, 1.0]
