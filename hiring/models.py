@@ -118,6 +118,13 @@ class Assessment(SQLModel, table=True):
     # [{title (text or language -> text), type?, dimension?, count}]
     sections: list = _json(nullable=False)
     created_at: datetime = _ts(nullable=False, default=utcnow)
+    # Languages candidates may choose; None: every language of the bank.
+    languages: list | None = _json()
+    # Editing an assessment that candidates have taken makes a new version; the old one
+    # keeps its attempts and points at its successor.
+    version: int = 1
+    replaced_by_id: int | None = Field(default=None, foreign_key="assessment.id")
+    created_by: str = Field(default="import", max_length=254)
 
 
 class Attempt(SQLModel, table=True):
@@ -146,6 +153,10 @@ class Attempt(SQLModel, table=True):
     paste_count: int = 0
     ip_addresses: list | None = _json()  # distinct, in order of first use (at most 10)
     user_agents: list | None = _json()
+    # E-mail: when the last invitation (or resend) and the last reminder went out.
+    invited_at: datetime | None = _ts()
+    reminded_at: datetime | None = _ts()
+    revoked_at: datetime | None = _ts()  # HR cancelled the invitation
 
 
 class Response(SQLModel, table=True):
@@ -177,6 +188,37 @@ class Rating(SQLModel, table=True):
     scores: dict = _json(nullable=False)  # criterion id -> 1..5
     comment: str = Field(default="", max_length=5000)
     created_at: datetime = _ts(nullable=False, default=utcnow)
+
+
+class EmailTemplate(SQLModel, table=True):
+    """HR's wording of a message in one language; the shipped wording is used until then."""
+
+    __table_args__ = (UniqueConstraint("kind", "language"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=30)  # invitation, reminder, confirmation
+    language: str = Field(max_length=10)
+    subject: str = Field(max_length=300)
+    body: str = Field(max_length=20_000)
+    updated_at: datetime = _ts(nullable=False, default=utcnow)
+    updated_by: str = Field(default="", max_length=254)
+
+
+class EmailMessage(SQLModel, table=True):
+    """A message sent (or put in the outbox) to a candidate. The body, which holds the
+    invitation link, is never stored here: only in the outbox file or the mail server."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    attempt_id: int | None = Field(default=None, foreign_key="attempt.id", index=True)
+    kind: str = Field(max_length=30)
+    language: str = Field(max_length=10)
+    to_address: str = Field(max_length=254)
+    subject: str = Field(max_length=300)
+    state: str = Field(default="queued", max_length=20)  # queued, sent, outbox, failed
+    error: str | None = Field(default=None, max_length=2000)
+    outbox_file: str | None = Field(default=None, max_length=300)  # name in instance/outbox
+    created_at: datetime = _ts(nullable=False, default=utcnow)
+    sent_at: datetime | None = _ts()
 
 
 class JobState(StrEnum):

@@ -50,19 +50,22 @@ def init_app(app: Flask) -> None:
     """Register the blueprints, CSRF protection and error pages."""
     from hiring.web import (
         admin,
+        assessment_editor,
         auth,
         candidate,
         exports,
         health,
         interviewer,
         item_health,
+        items,
+        mail,
         privacy,
     )
 
     app.config.setdefault("CLOCK", utcnow)
     app.jinja_env.filters["rounded"] = format_rounded
     for blueprint in (auth.bp, candidate.bp, interviewer.bp, exports.bp, admin.bp, health.bp,
-                      item_health.bp,
+                      item_health.bp, items.bp, assessment_editor.bp, mail.bp,
                       privacy.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first
