@@ -8,6 +8,7 @@ import yaml
 from sqlmodel import Session, col, select
 
 from hiring.assessment.types import ITEM_TYPES
+from hiring.banks.schema import Thresholds
 from hiring.models import Assessment, Bank, Item, ItemRevision
 
 DEFAULT_TYPING_TARGET_WPM = 35
@@ -68,6 +69,10 @@ def _item(content: dict) -> dict:
     return {key: content[key] for key in ranked}
 
 
+# The strength and development thresholds, with their defaults (hiring.scoring.rules).
+THRESHOLDS = tuple((name, field.default) for name, field in Thresholds.model_fields.items())
+
+
 def _recipe(assessment: Assessment, languages: list[str]) -> dict:
     settings = assessment.settings or {}
     return {
@@ -77,6 +82,8 @@ def _recipe(assessment: Assessment, languages: list[str]) -> dict:
         "grace_seconds": assessment.grace_seconds,
         "shuffle": assessment.shuffle,
         "typing_target_wpm": settings.get("typing_target_wpm", DEFAULT_TYPING_TARGET_WPM),
+        **({"languages": assessment.languages} if assessment.languages else {}),
+        "thresholds": {name: settings.get(name, default) for name, default in THRESHOLDS},
         "sections": [{k: section[k] for k in ("title", "type", "dimension", "count")
                       if section.get(k) is not None} for section in assessment.sections],
     }

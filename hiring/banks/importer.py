@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from hiring.banks.loader import BankFile
+from hiring.banks.schema import Thresholds
 from hiring.models import Assessment, Attempt, Bank, Item, ItemRevision, utcnow
 
 
@@ -93,27 +94,52 @@ def store_recipe(bank: Bank, recipe: dict, *, session: Session) -> Assessment:
     """Create or update a bank's ready-made assessment.
 
     An assessment that candidates have already taken is never changed under them: a
-    changed recipe then becomes a new assessment with the same key."""
+    changed recipe then becomes a new version (a new row with the same key; the old row
+    points at it). The recipe's hash is kept in the settings, so importing an unchanged
+    file again leaves alone whatever HR has since changed in the browser."""
     sections = [{k: v for k, v in s.items() if v is not None} for s in recipe["sections"]]
     values = {
         "name": recipe["name"].get("en") or next(iter(recipe["name"].values())),
-        "titles": recipe["name"], "language": bank.languages[0],
+        "titles": recipe["name"], "language": (recipe.get("languages") or bank.languages)[0],
+        "languages": recipe.get("languages"),
         "time_limit_minutes": recipe["time_limit_minutes"],
         "grace_seconds": recipe["grace_seconds"], "shuffle": recipe["shuffle"],
-        "settings": {"typing_target_wpm": recipe["typing_target_wpm"]}, "sections": sections,
+        "settings": {"typing_target_wpm": recipe["typing_target_wpm"],
+                     **recipe.get("thresholds", {})},
+        "sections": sections,
     }
+    digest = content_hash(values)
+    values["settings"]["recipe_hash"] = digest
     current = session.exec(select(Assessment).where(
         Assessment.bank_id == bank.id, Assessment.key == recipe["id"])
         .order_by(col(Assessment.id).desc())).first()
-    if current is not None and all(getattr(current, k) == v for k, v in values.items()):
-        return current
+    if current is not None:
+        stored_hash = (current.settings or {}).get("recipe_hash")
+        if stored_hash == digest:
+            return current  # the file has not changed since it was imported
+        if stored_hash is None and _same(current, values):
+            return current
     taken = current is not None and session.exec(select(Attempt.id).where(
         Attempt.assessment_id == current.id)).first() is not None
     if current is None or taken:
-        current = Assessment(bank_id=bank.id, key=recipe["id"], **values)
+        previous = current
+        current = Assessment(bank_id=bank.id, key=recipe["id"],
+                             version=previous.version + 1 if previous else 1, **values)
         session.add(current)
+        session.flush()
+        if previous is not None:
+            previous.replaced_by_id = current.id
     else:
         for key, value in values.items():
             setattr(current, key, value)
     session.flush()
     return current
+
+
+def _same(assessment: Assessment, values: dict) -> bool:
+    """Tell whether a row made before recipe hashes were kept holds these values."""
+    settings = {k: v for k, v in values["settings"].items() if k != "recipe_hash"}
+    stored = {**Thresholds().model_dump(),  # rows made then held the default thresholds
+              **{k: v for k, v in (assessment.settings or {}).items() if k != "recipe_hash"}}
+    return stored == settings and all(getattr(assessment, k) == v for k, v in values.items()
+                                      if k != "settings")

@@ -131,6 +131,10 @@ def parse_text(text: str, source: str) -> BankFile:
 def _check_recipes(header: dict, items: list[dict], problem) -> None:
     """Check every shipped assessment can be drawn from the bank's items."""
     for a_index, recipe in enumerate(header.get("assessments", [])):
+        for language in recipe.get("languages") or []:
+            if language not in header["languages"]:
+                problem(("assessments", a_index, "languages"),
+                        f"{language!r} is not one of the bank's languages")
         used: dict[tuple, int] = {}
         for s_index, section in enumerate(recipe["sections"]):
             path = ("assessments", a_index, "sections", s_index)

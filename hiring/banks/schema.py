@@ -54,6 +54,26 @@ class Section(BaseModel):
     count: int = Field(ge=1, le=500)
 
 
+class Thresholds(BaseModel):
+    """When a dimension is a strength or a development area (see hiring.scoring.rules)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    strength_score: float = Field(default=70.0, ge=0, le=100)
+    strength_low: float = Field(default=55.0, ge=0, le=100)
+    development_score: float = Field(default=50.0, ge=0, le=100)
+    min_items: int = Field(default=2, ge=1, le=10)
+    max_each: int = Field(default=3, ge=1, le=6)
+
+    @model_validator(mode="after")
+    def _order(self) -> Thresholds:
+        if self.development_score >= self.strength_score:
+            raise ValueError("development_score must be below strength_score")
+        if self.strength_low > self.strength_score:
+            raise ValueError("strength_low must not be above strength_score")
+        return self
+
+
 class AssessmentRecipe(BaseModel):
     """A ready-made assessment a bank ships."""
 
@@ -65,6 +85,8 @@ class AssessmentRecipe(BaseModel):
     grace_seconds: int = Field(default=60, ge=0, le=600)
     shuffle: bool = True
     typing_target_wpm: int = Field(default=35, ge=5, le=150)
+    languages: list[str] | None = None  # None: every language of the bank
+    thresholds: Thresholds = Thresholds()
     sections: list[Section] = Field(min_length=1)
 
 

@@ -177,6 +177,70 @@ def test_import_creates_and_versions_shipped_assessments(db, clock):
                             session=session).assessments[0]
         assert again.id != first.id  # the taken one is kept as it was
         assert session.get(Assessment, first.id).sections[0]["count"] == 3
+        assert (again.version, session.get(Assessment, first.id).replaced_by_id) == (
+            2, again.id)
+
+
+RECIPE = """assessments:
+  - id: screen
+    name: {en: Screening, hr: Probir}
+    time_limit_minutes: 15
+    languages: [hr]
+    thresholds: {strength_score: 80, development_score: 40}
+    sections:
+      - {title: {en: Situations, hr: Situacije}, type: sjt, count: 3}
+"""
+
+
+def test_recipe_languages_and_thresholds_reach_the_assessment_and_the_export(db):
+    from hiring.banks.exporter import export_bank
+    from hiring.scoring.rules import Rules
+
+    with db() as session:
+        summary = import_bank(load_bytes((mini_text() + RECIPE).encode(), "m.yaml"),
+                              session=session)
+        screen = summary.assessments[0]
+        assert (screen.languages, screen.language) == (["hr"], "hr")
+        rules = Rules.for_assessment(screen.settings)
+        assert (rules.strength_score, rules.development_score, rules.strength_low) == (
+            80, 40, 55)
+        exported = export_bank(summary.bank, session=session)
+    reloaded = load_bytes(exported.encode(), "export.yaml").header["assessments"][0]
+    assert reloaded["languages"] == ["hr"]
+    assert reloaded["thresholds"]["strength_score"] == 80
+    assert reloaded["thresholds"]["development_score"] == 40
+    with db() as session:  # the export imports back without a new version
+        again = import_bank(load_bytes(exported.encode(), "export.yaml"),
+                            session=session).assessments[0]
+        assert (again.id, again.version) == (screen.id, 1)
+
+
+def test_recipe_thresholds_and_languages_are_checked():
+    upside_down = RECIPE.replace("development_score: 40", "development_score: 90")
+    messages = {p.field: p.message for p in problems_of(mini_text() + upside_down)}
+    assert "below strength_score" in messages["assessments.0.thresholds"]
+    german = RECIPE.replace("languages: [hr]", "languages: [hr, de]")
+    messages = {p.field: p.message for p in problems_of(mini_text() + german)}
+    assert "'de' is not one of the bank's languages" in messages["assessments.0.languages"]
+
+
+def test_reimporting_an_unchanged_bank_keeps_changes_made_in_the_browser(db):
+    from hiring.models import Assessment
+
+    bank_bytes = (mini_text() + RECIPE).encode()
+    with db() as session:
+        screen = import_bank(load_bytes(bank_bytes, "m.yaml"), session=session).assessments[0]
+        screen.time_limit_minutes = 25  # HR's edit in the assessment editor (not yet taken)
+        screen_id = screen.id
+    with db() as session:
+        again = import_bank(load_bytes(bank_bytes, "m.yaml"), session=session).assessments[0]
+        assert (again.id, again.time_limit_minutes) == (screen_id, 25)
+        assert len(session.exec(select(Assessment)).all()) == 1
+    changed = RECIPE.replace("time_limit_minutes: 15", "time_limit_minutes: 18")
+    with db() as session:  # a changed file wins; nobody took it, so it changes in place
+        latest = import_bank(load_bytes((mini_text() + changed).encode(), "m.yaml"),
+                             session=session).assessments[0]
+        assert (latest.id, latest.time_limit_minutes) == (screen_id, 18)
 
 
 def test_duplicate_option_and_criterion_ids_are_problems():
