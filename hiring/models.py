@@ -105,6 +105,10 @@ class ItemRevision(SQLModel, table=True):
 
 
 class Assessment(SQLModel, table=True):
+    # Versions of one assessment share bank and key; two saves can't make the same one.
+    __table_args__ = (UniqueConstraint("bank_id", "key", "version",
+                                       name="uq_assessment_version"),)
+
     id: int | None = Field(default=None, primary_key=True)
     bank_id: int = Field(foreign_key="bank.id", index=True)
     key: str | None = Field(default=None, max_length=100)  # set when the bank defines it

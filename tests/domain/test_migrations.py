@@ -37,6 +37,11 @@ def test_upgrading_a_database_with_attempts_keeps_them(tmp_path):
         run("INSERT INTO assessment (id, bank_id, name, language, time_limit_minutes,"
             " grace_seconds, shuffle, sections, created_at) VALUES (1, 1, 'A', 'en', 30, 60,"
             " 1, '[]', '2026-01-01')")
+        # an import made a second row for a changed recipe: versions 1 and 2 after 0006
+        run("INSERT INTO assessment (id, bank_id, key, name, language, time_limit_minutes,"
+            " grace_seconds, shuffle, sections, created_at) VALUES (2, 1, 'csr', 'A', 'en',"
+            " 30, 60, 1, '[]', '2026-01-01'), (3, 1, 'csr', 'A', 'en', 40, 60, 1, '[]',"
+            " '2026-01-02')")
         run("INSERT INTO attempt (id, assessment_id, candidate_name, candidate_email,"
             " token_hash, state, language, seed, created_at, expires_at, current_position,"
             " extra_minutes) VALUES (1, 1, 'Ana', 'a@example.com', 'h', 'in_progress', 'en',"
@@ -49,5 +54,8 @@ def test_upgrading_a_database_with_attempts_keeps_them(tmp_path):
             "SELECT r.answer, r.client_seq, r.paste_count, a.focus_losses FROM response r"
             " JOIN attempt a ON a.id = r.attempt_id")).one()
         assert tuple(row) == ('{"best": "a"}', 3, 0, 0)
+        versions = connection.execute(text(
+            "SELECT id, version, replaced_by_id FROM assessment ORDER BY id")).all()
+        assert [tuple(v) for v in versions] == [(1, 1, None), (2, 1, 3), (3, 2, None)]
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()

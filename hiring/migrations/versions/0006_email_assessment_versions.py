@@ -55,6 +55,17 @@ def upgrade() -> None:
                                       nullable=False, server_default='import'))
         batch_op.create_foreign_key('fk_assessment_replaced_by', 'assessment', ['replaced_by_id'], ['id'])
 
+    # Imports made a new row per changed recipe with the same key: number them as versions
+    # in the order they were made, and point each at the next, before versions are unique.
+    op.execute("UPDATE assessment SET version = (SELECT COUNT(*) FROM assessment AS a2"
+               " WHERE a2.bank_id = assessment.bank_id AND a2.key = assessment.key"
+               " AND a2.id <= assessment.id) WHERE key IS NOT NULL")
+    op.execute("UPDATE assessment SET replaced_by_id = (SELECT MIN(a2.id) FROM assessment AS a2"
+               " WHERE a2.bank_id = assessment.bank_id AND a2.key = assessment.key"
+               " AND a2.id > assessment.id) WHERE key IS NOT NULL")
+    with op.batch_alter_table('assessment', schema=None) as batch_op:
+        batch_op.create_unique_constraint('uq_assessment_version', ['bank_id', 'key', 'version'])
+
     with op.batch_alter_table('attempt', schema=None) as batch_op:
         batch_op.add_column(sa.Column('invited_at', hiring.models.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('reminded_at', hiring.models.UTCDateTime(timezone=True), nullable=True))
@@ -69,6 +80,7 @@ def downgrade() -> None:
         batch_op.drop_column('invited_at')
 
     with op.batch_alter_table('assessment', schema=None) as batch_op:
+        batch_op.drop_constraint('uq_assessment_version', type_='unique')
         batch_op.drop_constraint('fk_assessment_replaced_by', type_='foreignkey')
         batch_op.drop_column('created_by')
         batch_op.drop_column('replaced_by_id')
