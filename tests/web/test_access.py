@@ -19,7 +19,7 @@ def world(db, assessment, clock):
         attempt, token = make_attempt(session, assessment, now=clock(), started=True)
     return {"token": token, "attempt_id": attempt.id, "response_id": 1, "bank_id": 1,
             "assessment_id": assessment.id, "position": 1, "filename": "css/app.css",
-            "job_id": 1}
+            "job_id": 1, "key": "sjt-1"}
 
 
 def staff_urls(app, world):

@@ -1,0 +1,258 @@
+"""Content to form: the nodes a template renders, and problems put on their fields."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
+
+from hiring.assessment.types import ITEM_TYPES
+from hiring.banks.item_form.shapes import (
+    CHECKBOX,
+    ENTRIES,
+    ENTRY,
+    LEVEL_RANGE,
+    LEVELS,
+    LINE,
+    LIST,
+    NAMED,
+    SELECT,
+    TEXT,
+    TEXTS,
+    Shape,
+    shape_of,
+)
+
+MISSING = "Missing translation: "  # the start of the validation's message
+
+LABELS = {
+    "id": "Id", "type": "Type", "seed": "Seed article", "stem": "Question",
+    "key": "Effectiveness key", "params": "Parameters", "multiple": "Several answers are correct",
+    "customer_name": "Customer's name", "min_words": "Minimum words",
+    "max_words": "Maximum words", "duration_seconds": "Duration (seconds)",
+    "min": "Minimum", "max": "Maximum", "step": "Step",
+}
+HINTS = {
+    "id": "Letters, digits, - and _; unique in the bank; cannot be changed later.",
+    "facets": "Comma-separated tags, e.g. empathy, apology.",
+    "seed": "The number of the seed article the item is grounded in, e.g. 002.",
+    "weight": "How much the item counts in its dimension (default 1).",
+    "format": "best: choose the best option; best_worst: choose the best and the worst.",
+    "key": "1 (least effective) to 5 (most effective).",
+    "formula": "Arithmetic over the parameters, e.g. price * months.",
+    "tolerance": "How far an answer may be from the correct one.",
+    "choices": "Comma-separated values; or give minimum, maximum and step instead.",
+    "customer_name": "The name a good reply uses (for the writing indicators).",
+}
+ENTRY_HINTS = {"id": "Letters, digits, - and _; unique within the item."}
+ENTRY_LABELS = {"options": "option", "rubric": "criterion", "params": "parameter"}
+
+
+@dataclass
+class Node:
+    """One field or group of the form."""
+
+    name: str
+    label: str
+    kind: str
+    value: Any = None
+    children: list[Node] = field(default_factory=list)
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    readonly: bool = False
+    required: bool = False
+    hint: str = ""
+    blank: bool = False  # the empty entry offered to add another
+    errors: list[str] = field(default_factory=list)
+    missing: bool = False  # a translation the validation asks for
+
+    @property
+    def dom_id(self) -> str:
+        return "f-" + self.name.replace(".", "-")
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors) or any(child.has_errors for child in self.children)
+
+
+def _label(name: str) -> str:
+    return LABELS.get(name) or name.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class _Context:
+    languages: list[str]
+    dimensions: list[tuple[str, str]]
+    new: bool
+
+
+def build_form(item_type: str, content: dict, *, languages: list[str],
+               dimensions: Mapping[str, str], new: bool = False) -> list[Node]:
+    """Return the form of an item's content; dimensions map keys to their names."""
+    context = _Context(list(languages), list(dimensions.items()), new)
+    return _model_nodes(ITEM_TYPES[item_type].content_model, content, "", context, True)
+
+
+def _model_nodes(model: type[BaseModel], values: Any, prefix: str, context: _Context,
+                 defaults: bool) -> list[Node]:
+    values = values if isinstance(values, dict) else {}
+    nodes = []
+    for name, info in model.model_fields.items():
+        value = values.get(name)
+        if value is None and defaults and info.default not in (PydanticUndefined, None):
+            value = info.default
+        node = _node(prefix + name, name, shape_of(info.annotation), value, context, defaults)
+        node.required = info.is_required()
+        if prefix:
+            node.hint = ENTRY_HINTS.get(name, node.hint)
+        else:
+            _top_level(node, name, context)
+        nodes.append(node)
+    return nodes
+
+
+def _top_level(node: Node, name: str, context: _Context) -> None:
+    if name == "type" or (name == "id" and not context.new):
+        node.readonly, node.hint = True, ""
+    if name == "dimension":
+        node.kind = SELECT
+        node.choices = list(context.dimensions)
+        if node.value and node.value not in dict(context.dimensions):
+            node.choices.append((node.value, f"{node.value} (not in this bank)"))
+        if not node.value:
+            node.choices.insert(0, ("", "Choose a dimension"))
+
+
+def _node(name: str, field_name: str, shape: Shape, value: Any, context: _Context,
+          defaults: bool) -> Node:
+    node = Node(name, _label(field_name), shape.kind, hint=HINTS.get(field_name, ""))
+    if shape.kind == SELECT:
+        node.choices = [(choice, choice) for choice in shape.choices]
+        node.value = "" if value is None else str(value)
+    elif shape.kind == CHECKBOX:
+        node.value = bool(value)
+    elif shape.kind == LIST:
+        node.value = ", ".join(str(v) for v in value) if isinstance(value, list) else (
+            value or "")
+    elif shape.kind == TEXTS:
+        node.children = _texts(name, value, context)
+    elif shape.kind == LEVELS:
+        value = value if isinstance(value, dict) else {}
+        node.children = [_level(name, level, value.get(level, value.get(str(level))), context)
+                         for level in LEVEL_RANGE]
+    elif shape.kind in (ENTRIES, NAMED):
+        node.children = _entries(name, field_name, shape, value, context)
+    else:
+        node.value = "" if value is None or isinstance(value, dict | list) else value
+    return node
+
+
+def _texts(name: str, value: Any, context: _Context) -> list[Node]:
+    value = value if isinstance(value, dict) else {}
+    # A translation in a language the bank no longer lists is kept, not dropped.
+    languages = list(dict.fromkeys([*context.languages, *value]))
+    return [Node(f"{name}.{language}", language, TEXT, value=str(value.get(language) or ""))
+            for language in languages]
+
+
+def _level(name: str, level: int, value: Any, context: _Context) -> Node:
+    return Node(f"{name}.{level}", f"Level {level}", TEXTS,
+                children=_texts(f"{name}.{level}", value, context))
+
+
+def _entries(name: str, field_name: str, shape: Shape, value: Any, context: _Context
+             ) -> list[Node]:
+    noun = ENTRY_LABELS.get(field_name, "entry")
+    if shape.kind == NAMED:
+        pairs = list(value.items()) if isinstance(value, dict) else []
+    else:
+        pairs = [(None, entry) for entry in value] if isinstance(value, list) else []
+    entries = []
+    for index, (entry_name, entry) in enumerate([*pairs, (None, None)]):
+        prefix = f"{name}.{index}"
+        blank = index == len(pairs)
+        label = (f"Add another {noun}" if blank else
+                 f"{noun.capitalize()} {entry_name}" if entry_name else
+                 f"{noun.capitalize()} {index + 1}")
+        children = _model_nodes(shape.model, entry, prefix + ".", context, not blank)
+        if shape.kind == NAMED:
+            children.insert(0, Node(f"{prefix}._name", "Name", LINE, value=entry_name or "",
+                                    required=True, hint="Used as {name} in the texts and "
+                                                        "the formula."))
+        entries.append(Node(prefix, label, ENTRY, children=children, blank=blank))
+    return entries
+
+
+def field_name(item_type: str, raw: dict, path: tuple) -> str:
+    """Return the form field a validation problem's path points at, in a form of `raw`."""
+    parts: list[str] = []
+    shape: Shape | None = Shape(ENTRY, model=ITEM_TYPES[item_type].content_model)
+    value: Any = raw
+    for element in path:
+        if shape is None:
+            parts.append(str(element))
+            continue
+        if shape.kind == ENTRY:
+            info = shape.model.model_fields.get(element) if isinstance(element, str) else None
+            shape = shape_of(info.annotation) if info else None
+            value = value.get(element) if isinstance(value, dict) else None
+            parts.append(str(element))
+        elif shape.kind == NAMED:
+            keys = list(value) if isinstance(value, dict) else []
+            parts.append(str(keys.index(element)) if element in keys else str(element))
+            value = value.get(element) if isinstance(value, dict) else None
+            shape = Shape(ENTRY, model=shape.model)
+        elif shape.kind == ENTRIES:
+            parts.append(str(element))
+            value = value[element] if isinstance(value, list) and isinstance(
+                element, int) and 0 <= element < len(value) else None
+            shape = Shape(ENTRY, model=shape.model)
+        elif shape.kind == LEVELS:
+            parts.append(str(element))
+            shape = shape.inner
+        else:
+            parts.append(str(element))
+            shape = None
+    return ".".join(parts)
+
+
+def attach(nodes: list[Node], problems: list[tuple[str, str]]
+           ) -> list[tuple[str, str, str | None]]:
+    """Put each problem on the deepest field it names; return (where, message, dom id)."""
+    summary = []
+    for name, message in problems:
+        trail: list[Node] = []
+        _find(nodes, name, trail)
+        if trail:
+            trail[-1].errors.append(message)
+            if trail[-1].kind == TEXTS and message.startswith(MISSING):
+                languages = message.removeprefix(MISSING).split(", ")
+                for child in trail[-1].children:
+                    child.missing = child.missing or child.label in languages
+            summary.append((" › ".join(node.label for node in trail), message,
+                            trail[-1].dom_id))
+        else:
+            summary.append(("Item" if not name else name, message, None))
+    return summary
+
+
+def runs(nodes: list[Node]) -> list[tuple[bool, list[Node]]]:
+    """Split nodes into runs of short fields (shown side by side) and single groups."""
+    out: list[tuple[bool, list[Node]]] = []
+    for node in nodes:
+        short = node.kind not in (TEXTS, ENTRIES, NAMED, LEVELS, ENTRY)
+        if short and out and out[-1][0]:
+            out[-1][1].append(node)
+        else:
+            out.append((short, [node]))
+    return out
+
+
+def _find(nodes: list[Node], name: str, trail: list[Node]) -> None:
+    for node in nodes:
+        if name == node.name or name.startswith(node.name + "."):
+            trail.append(node)
+            _find(node.children, name, trail)
+            return
