@@ -57,7 +57,7 @@ class Section(BaseModel):
 class Thresholds(BaseModel):
     """When a dimension is a strength or a development area (see hiring.scoring.rules)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     strength_score: float = Field(default=70.0, ge=0, le=100)
     strength_low: float = Field(default=55.0, ge=0, le=100)

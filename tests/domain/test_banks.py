@@ -88,6 +88,13 @@ def test_not_yaml_and_not_utf8_and_duplicate_keys():
     assert any(p.message == "key given twice" and p.line == 4 for p in problems_of(text))
 
 
+def test_infinite_numbers_are_problems_not_crashes():
+    text = mini_text()
+    assert "min: 2" in text
+    problems = problems_of(text.replace("min: 2", "min: .inf", 1))
+    assert any("finite" in p.message for p in problems)
+
+
 def test_unknown_item_type_lists_known_types():
     text = mini_text().replace("    type: written", "    type: essay")
     problem = next(p for p in problems_of(text) if p.field.endswith("type"))

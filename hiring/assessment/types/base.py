@@ -37,7 +37,8 @@ def translate(text: dict[str, str] | str | None, language: str, fallback: str = 
 class ItemContent(BaseModel):
     """The fields every item has in a bank file."""
 
-    model_config = ConfigDict(extra="forbid")
+    # extra: a misspelt field is an error; no infinite or NaN numbers (`.inf` is YAML)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     id: str = Field(pattern=KEY_PATTERN)
     type: str

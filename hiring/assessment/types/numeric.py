@@ -27,7 +27,7 @@ CHECK_DRAWS = 500  # parameter sets tried when a bank is validated
 
 
 class Param(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     min: float | None = None
     max: float | None = None
