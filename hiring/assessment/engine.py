@@ -67,8 +67,15 @@ def find_by_token(token: str, *, session: Session) -> Attempt | None:
 
 
 def languages(assessment: Assessment, *, session: Session) -> list[str]:
-    """Return the languages a candidate may take the assessment in."""
-    return list(session.get(Bank, assessment.bank_id).languages)
+    """Return the languages a candidate may take the assessment in, in the bank's order.
+
+    These are the assessment's languages that the bank has; every language of the bank
+    when the assessment names none, or when the bank no longer has any it names (an
+    invitation must stay usable after a bank import drops a language)."""
+    bank_languages = list(session.get(Bank, assessment.bank_id).languages)
+    if assessment.languages is None:
+        return bank_languages
+    return [code for code in bank_languages if code in assessment.languages] or bank_languages
 
 
 def title(assessment: Assessment, language: str) -> str:

@@ -6,15 +6,21 @@ import flask_babel
 from flask_wtf import FlaskForm as _FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     EmailField,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
     IntegerField,
     PasswordField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from hiring.assessment.messages import N_
 
@@ -57,20 +63,101 @@ class BankUploadForm(FlaskForm):
     file = FileField("Bank file (YAML)", validators=[FileRequired()])
 
 
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ScoreField(FloatField):
+    """A threshold on the 0-100 score scale, shown without a needless '.0'."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return f"{self.data:g}" if self.data is not None else ""
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+class SectionForm(Form):
+    """One row of an assessment's sections; the title fields are added per bank language."""
+
+    type = SelectField("Type", default="")  # "": any
+    dimension = SelectField("Dimension", default="")
+    count = IntegerField("Items", validators=[Optional(), NumberRange(1, 500)])
+    remove = BooleanField("Remove")
+
+
 class AssessmentForm(FlaskForm):
-    name = StringField("Name", validators=[InputRequired(), Length(max=200)])
-    bank_id = SelectField("Question bank", coerce=int)
-    language = SelectField("Language", choices=[SelectChoice("en", "English"),
-                                                SelectChoice("hr", "Hrvatski")])
+    """An assessment's recipe; `assessment_form` adds the fields that depend on the bank."""
+
+    name = StringField("Name", filters=[_strip], validators=[DataRequired(), Length(max=200)],
+                       description="What staff see in lists and reports.")
+    languages = MultiCheckboxField("Languages offered")
+    language = SelectField("Default language",
+                           description="Invitations use it unless the candidate switches.")
     time_limit_minutes = IntegerField("Time limit (minutes)", default=40,
                                       validators=[InputRequired(), NumberRange(1, 300)])
-    grace_seconds = IntegerField("Grace period (seconds)", default=60,
-                                 validators=[InputRequired(), NumberRange(0, 600)])
-    sections = TextAreaField(
-        "Sections", default="Situations: sjt x 12\nMath: numeric x 6\nWriting: written x 1",
-        description="One section a line: title: type x count (type: sjt, numeric, "
-                    "written, or any).",
-        validators=[InputRequired(), Length(max=2000)])
+    grace_seconds = IntegerField(
+        "Grace period (seconds)", default=60, validators=[InputRequired(), NumberRange(0, 600)],
+        description="Answers still in flight when time is up are accepted this long.")
+    shuffle = BooleanField("Shuffle the items within each section", default=True)
+    typing_target_wpm = IntegerField(
+        "Typing target (words per minute)", default=35,
+        validators=[InputRequired(), NumberRange(5, 150)],
+        description="A typing item scores full marks at this many words per minute, "
+                    "typing errors subtracted; less scores in proportion.")
+    strength_score = ScoreField(
+        "Strength: score at least", validators=[InputRequired(), NumberRange(0, 100)],
+        description="A dimension scoring this much or more may be listed as a strength.")
+    strength_low = ScoreField(
+        "Strength: lower end of the band at least",
+        validators=[InputRequired(), NumberRange(0, 100)],
+        description="…and the low end of its 95% band must reach this, so that one lucky "
+                    "answer does not make a strength.")
+    development_score = ScoreField(
+        "Development area: score below", validators=[InputRequired(), NumberRange(0, 100)],
+        description="A dimension scoring below this is listed as a development area, with "
+                    "interview questions to probe it.")
+    min_items = IntegerField(
+        "Fewest scored items per dimension", validators=[InputRequired(), NumberRange(1, 10)],
+        description="With fewer, the profile says the evidence is insufficient and claims "
+                    "nothing.")
+    max_each = IntegerField(
+        "Most strengths and development areas listed",
+        validators=[InputRequired(), NumberRange(1, 6)],
+        description="Each list shows at most this many, strongest and weakest first.")
+
+
+def _texts_form(languages: list[str], max_length: int) -> type[Form]:
+    """A form with one text field per language, named by its code."""
+
+    class Texts(Form):
+        pass
+
+    for code in languages:
+        setattr(Texts, code, StringField(code, filters=[_strip],
+                                         validators=[Optional(), Length(max=max_length)]))
+    return Texts
+
+
+def assessment_form(languages: list[str], **kwargs: object) -> AssessmentForm:
+    """Build the assessment form for a bank's languages: titles, and section rows.
+
+    The select fields' choices depend on the bank; the caller sets them."""
+
+    class Section(SectionForm):
+        titles = FormField(_texts_form(languages, 200))
+
+    class BankAssessmentForm(AssessmentForm):
+        titles = FormField(_texts_form(languages, 200))
+        sections = FieldList(FormField(Section))
+
+    return BankAssessmentForm(**kwargs)
 
 
 class InvitationForm(FlaskForm):

@@ -65,15 +65,18 @@ def test_hr_uploads_bank_creates_assessment_and_invites(client, auth, db):
     bank_page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "6 items" in bank_page and "sjt-4" in bank_page
 
-    too_many = client.post("/admin/assessments/new", data={
-        "name": "Too big", "bank_id": 1, "language": "en", "time_limit_minutes": 20,
-        "grace_seconds": 30, "sections": "Situations: sjt x 40"})
+    recipe = {"bank_id": 1, "name": "Front desk", "languages": ["en", "hr"], "language": "hr",
+              "time_limit_minutes": 20, "grace_seconds": 30, "typing_target_wpm": 35,
+              "strength_score": 70, "strength_low": 55, "development_score": 50,
+              "min_items": 2, "max_each": 3, "sections-0-titles-en": "Situations",
+              "sections-0-type": "sjt", "sections-0-count": 40}
+    too_many = client.post("/admin/assessments/new", data=recipe)
     assert too_many.status_code == 400
-    assert "has 4 active sjt items" in too_many.get_data(as_text=True)
+    assert "The bank has only 4 active items that fit" in too_many.get_data(as_text=True)
 
-    created = client.post("/admin/assessments/new", data={
-        "name": "Front desk", "bank_id": 1, "language": "hr", "time_limit_minutes": 20,
-        "grace_seconds": 30, "sections": "Situations: sjt x 3\nMath: numeric x 1"})
+    created = client.post("/admin/assessments/new", data=dict(
+        recipe, **{"sections-0-count": 3, "sections-1-titles-en": "Math",
+                   "sections-1-type": "numeric", "sections-1-count": 1}))
     assert created.status_code == 302
     page = client.post(created.headers["Location"], data={
         "name": "Ivo Ivić", "email": "ivo@example.com", "days": 7}).get_data(as_text=True)
