@@ -36,6 +36,27 @@ class Defaults:
     LOGIN_RATE_LIMIT = "10 per minute"
     PDF_TIME_LIMIT_SECONDS = 30.0  # a render that takes longer is abandoned with an error
     PDF_MAX_TEXT_CHARS = 12_000  # a longer text is cut in the PDF, with a note saying so
+    # E-mail to candidates (invitations, reminders, confirmations). Without MAIL_SMTP_HOST
+    # every message is written to <instance>/outbox/ as an .eml file and listed on the
+    # Outbox page, where HR can copy the links. With it, messages go through that server
+    # after the request (STARTTLS on port 587 by default; MAIL_SMTP_SSL for port 465),
+    # with MAIL_SMTP_USER and MAIL_SMTP_PASSWORD when it needs a login. MAIL_FROM is the
+    # sender ("hiring@example.com" or "Example Ltd <hiring@example.com>"), named after
+    # MAIL_ORGANISATION, which is also the {organisation} of the messages. Links in
+    # e-mails start with MAIL_BASE_URL (e.g. "https://hiring.example.com"); without it, a
+    # page uses the address it was requested at, and `hiring invitations remind` refuses
+    # to run. Deadlines in messages are written in MAIL_TIMEZONE (e.g. "Europe/Zagreb").
+    MAIL_SMTP_HOST: str | None = None
+    MAIL_SMTP_PORT = 587
+    MAIL_SMTP_USER: str | None = None
+    MAIL_SMTP_PASSWORD: str | None = None
+    MAIL_SMTP_STARTTLS = True
+    MAIL_SMTP_SSL = False
+    MAIL_SMTP_TIMEOUT_SECONDS = 20
+    MAIL_FROM = "hiring@localhost"
+    MAIL_ORGANISATION = "The recruitment team"
+    MAIL_BASE_URL: str | None = None
+    MAIL_TIMEZONE = "UTC"
 
 
 ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL")

@@ -18,10 +18,12 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, SQLModel, col, func, select
 
 from hiring import audit
+from hiring.mail.sending import MailSettings, files_of
 from hiring.models import (
     Assessment,
     Attempt,
     AuditEvent,
+    EmailMessage,
     Item,
     ItemRevision,
     Job,
@@ -62,6 +64,7 @@ class Erasure:
     attempts: list[AttemptSummary]
     responses: int = 0
     ratings: int = 0
+    messages: int = 0  # e-mails sent to the candidate; their outbox files are in `files`
     job_ids: list[int] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)  # those that exist
 
@@ -134,6 +137,11 @@ def export_attempt(attempt: Attempt, *, session: Session) -> dict[str, Any]:
                   "revision": revision.number, "content": revision.content},
          "ratings": ratings.get(response.id, [])}
         for response, revision, item in rows]
+    # What was e-mailed, and when; the bodies are not kept (they held the links).
+    data["messages"] = [
+        _plain(message, exclude={"id", "attempt_id", "outbox_file"})
+        for message in session.exec(select(EmailMessage).where(
+            EmailMessage.attempt_id == attempt.id).order_by(col(EmailMessage.id)))]
     return data
 
 
@@ -169,8 +177,12 @@ def _job_files(job: Job, exports_dir: Path) -> list[Path]:
     return [p for p in (path, path.with_suffix(".part")) if p.exists()]
 
 
-def plan(attempt_ids: Iterable[int], *, session: Session, exports_dir: Path) -> Erasure:
-    """Describe what erasing the attempts would delete; change nothing."""
+def plan(attempt_ids: Iterable[int], *, session: Session, exports_dir: Path,
+         instance_path: Path | None = None) -> Erasure:
+    """Describe what erasing the attempts would delete; change nothing.
+
+    E-mails' files are looked for in the instance folder, by default the one that holds
+    `exports_dir`."""
     attempts = [a for chunk in _chunks(sorted(set(attempt_ids))) for a in session.exec(
         select(Attempt).where(col(Attempt.id).in_(chunk)).order_by(col(Attempt.id)))]
     erasure = Erasure([AttemptSummary(a.id, a.assessment_id, a.state, last_activity(a))
@@ -182,6 +194,12 @@ def plan(attempt_ids: Iterable[int], *, session: Session, exports_dir: Path) -> 
             col(Response.attempt_id).in_(chunk))).one()
         erasure.ratings += session.exec(select(func.count()).select_from(Rating).where(
             col(Rating.response_id).in_(response_ids))).one()
+    mail = MailSettings(instance_path=instance_path or exports_dir.parent)
+    for chunk in _chunks(ids):
+        messages = list(session.exec(select(EmailMessage).where(
+            col(EmailMessage.attempt_id).in_(chunk))))
+        erasure.messages += len(messages)
+        erasure.files.extend(files_of(messages, mail))
     for job in jobs_holding(ids, session=session):
         erasure.job_ids.append(job.id)
         erasure.files.extend(_job_files(job, exports_dir))
@@ -195,6 +213,7 @@ def _delete(erasure: Erasure, *, session: Session, now: datetime) -> None:
         response_ids = select(Response.id).where(col(Response.attempt_id).in_(chunk))
         session.exec(delete(Rating).where(col(Rating.response_id).in_(response_ids)))
         session.exec(delete(Response).where(col(Response.attempt_id).in_(chunk)))
+        session.exec(delete(EmailMessage).where(col(EmailMessage.attempt_id).in_(chunk)))
         session.exec(delete(Attempt).where(col(Attempt.id).in_(chunk)))
     for job_id in erasure.job_ids:
         job = session.get(Job, job_id)
@@ -249,7 +268,7 @@ def purge(*, session: Session, cutoff: datetime, exports_dir: Path,
                  object_id=None, at=now, detail={
                      "count": len(ids), "cutoff": cutoff.isoformat(),
                      "responses": erasure.responses, "ratings": erasure.ratings,
-                     "jobs": len(erasure.job_ids),
+                     "messages": erasure.messages, "jobs": len(erasure.job_ids),
                      # the ids say which attempts went, as long as they fit in the detail
                      "attempt_ids": ids if len(ids) <= 200 else None})
     return erasure

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import (
     Blueprint,
@@ -17,16 +17,18 @@ from flask import (
     url_for,
 )
 from sqlmodel import col, func, select
-from wtforms.fields.choices import SelectChoice
 
-from hiring.assessment import bulk, engine
-from hiring.assessment.recipes import RecipeError, create_assessment, parse_sections
+from hiring.assessment import bulk, editor, engine, pipeline
 from hiring.banks.importer import import_bank
 from hiring.banks.loader import BankInvalid, load_bytes
 from hiring.db import get_session
+from hiring.i18n import language_name
+from hiring.mail import invitations
 from hiring.models import Assessment, Attempt, Bank, Item, ItemRevision
+from hiring.web import mail as mail_web
 from hiring.web.access import hr_only, now
-from hiring.web.forms import AssessmentForm, BankUploadForm, InvitationForm
+from hiring.web.assessment_editor import editor_page
+from hiring.web.forms import BankUploadForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -36,9 +38,15 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def dashboard():
     session = get_session()
     counts = dict(session.exec(select(Attempt.state, func.count()).group_by(Attempt.state)).all())
+    pipelines = pipeline.counts_by_assessment(session=session, now=now())
+    # Current versions, and replaced ones only while they still have candidates.
+    shown = [a for a in session.exec(select(Assessment).order_by(Assessment.name,
+                                                                 Assessment.version))
+             if a.replaced_by_id is None or any(pipelines.get(a.id, {}).values())]
     return render_template("admin/dashboard.html", counts=counts,
                            banks=session.exec(select(func.count()).select_from(Bank)).one(),
-                           assessments=list(session.exec(select(Assessment))))
+                           assessments=shown, pipelines=pipelines,
+                           stages=pipeline.STAGES, stage_labels=pipeline.STAGE_LABELS)
 
 
 @bp.route("/banks", methods=["GET", "POST"])
@@ -93,64 +101,74 @@ def bank_yaml(bank_id: int):
 @bp.route("/assessments")
 @hr_only
 def assessments():
-    session = get_session()
-    rows = list(session.exec(select(Assessment, Bank).join(
-        Bank, col(Bank.id) == Assessment.bank_id).order_by(col(Assessment.id).desc())))
+    """List the current version of every assessment."""
+    rows = editor.current_versions(session=get_session())
     return render_template("admin/assessments.html", rows=rows)
 
 
 @bp.route("/assessments/new", methods=["GET", "POST"])
 @hr_only
 def new_assessment():
-    session = get_session()
-    form = AssessmentForm()
-    form.bank_id.choices = [SelectChoice(b.id, f"{b.slug} v{b.version}")
-                            for b in session.exec(select(Bank))]
-    if not form.bank_id.choices:
+    banks = list(get_session().exec(select(Bank).order_by(Bank.slug)))
+    if not banks:
         flash("Upload a question bank first.")
         return redirect(url_for("admin.banks"))
-    status = 200
-    if form.validate_on_submit():
-        try:
-            assessment = create_assessment(
-                session=session, bank=session.get(Bank, form.bank_id.data),
-                name=form.name.data, sections=parse_sections(form.sections.data),
-                language=form.language.data, time_limit_minutes=form.time_limit_minutes.data,
-                grace_seconds=form.grace_seconds.data)
-        except RecipeError as exc:
-            form.sections.errors.append(str(exc))
-            status = 400
-        else:
-            flash("Assessment created.")
-            return redirect(url_for("admin.assessment", assessment_id=assessment.id))
-    elif form.errors:
-        status = 400
-    return render_template("admin/assessment_new.html", form=form), status
+    chosen = request.values.get("bank_id", type=int)
+    bank = next((b for b in banks if b.id == chosen), None)
+    if bank is None and request.method == "POST":
+        abort(400, "Choose a question bank.")
+    return editor_page(bank or banks[0], None, banks=banks)
 
 
 @bp.route("/assessments/<int:assessment_id>", methods=["GET", "POST"])
 @hr_only
 def assessment(assessment_id: int):
+    """The pipeline: invite a candidate, follow everyone invited, act on an invitation."""
     session = get_session()
     assessment = session.get(Assessment, assessment_id) or abort(404, "No such assessment.")
-    form = InvitationForm()
+    choices = [(code, language_name(code))
+               for code in engine.languages(assessment, session=session)]
+    form = mail_web.EmailInvitationForm(language=assessment.language)
+    form.language.choices = choices
     link = None
+    sent = ""
     status = 200
+    current = editor.current(assessment, session=session)
+    if request.method == "POST" and current.id != assessment.id:
+        abort(409, f"This is version {assessment.version}, replaced by version "
+                   f"{current.version}: invite candidates to version {current.version}.")
     if form.validate_on_submit():
         attempt, token = engine.invite(
             assessment, session=session, name=form.name.data, email=form.email.data,
-            expires_at=now() + timedelta(days=form.days.data), created_by=g.user.id)
-        link = url_for("candidate.welcome", token=token, _external=True)
-        flash(f"Invitation created for {attempt.candidate_name}. Copy the link now: "
-              "it is shown only once.")
-        form = InvitationForm(formdata=None)
+            expires_at=now() + timedelta(days=form.days.data), language=form.language.data,
+            created_by=g.user.id)
+        link = mail_web.link_builder()(token)
+        if form.send_email.data:
+            record = invitations.send("invitation", attempt, session=session,
+                                      settings=mail_web.settings(), now=now(), link=link)
+            sent = f" {mail_web.outcome_text([record])}."
+            mail_web.send_queued([record], created_by=g.user.id)
+        flash(f"Invitation created for {attempt.candidate_name}.{sent} The link is also "
+              "shown below, only this once.")
+        form = mail_web.EmailInvitationForm(formdata=None, language=assessment.language)
+        form.language.choices = choices
     elif form.errors:
         status = 400
-    invitations = list(session.exec(select(Attempt).where(
-        Attempt.assessment_id == assessment_id).order_by(col(Attempt.id).desc())))
-    return render_template("admin/assessment.html", assessment=assessment,
-                           bank=session.get(Bank, assessment.bank_id), form=form, link=link,
-                           invitations=invitations, now=now()), status
+    stage = request.args.get("stage") if request.args.get("stage") in pipeline.STAGES else None
+    search = (request.args.get("q") or "")[:254]
+    view = pipeline.page(session=session, assessment_id=assessment_id, now=now(), stage=stage,
+                         search=search, oldest_first=request.args.get("sort") == "oldest",
+                         number=request.args.get("page", 1, type=int))
+    messages = invitations.latest_messages([row.attempt.id for row in view.rows],
+                                           session=session)
+    return render_template(
+        "admin/assessment.html", assessment=assessment, current=current,
+        bank=session.get(Bank, assessment.bank_id), form=form, link=link,
+        emailed=link is not None and bool(sent), view=view,
+        messages=messages, stage=stage, q=search, sort=request.args.get("sort"),
+        stages=pipeline.STAGES, stage_labels=pipeline.STAGE_LABELS,
+        widths=_bar_widths(view.counts), uses_smtp=mail_web.settings().uses_smtp,
+        can_extend=invitations.can_extend, now=now()), status
 
 
 @bp.route("/attempts/<int:attempt_id>/extra-time", methods=["POST"])
@@ -172,34 +190,58 @@ def extra_time(attempt_id: int):
     return redirect(back)
 
 
-@bp.route("/attempts/<int:attempt_id>/revoke", methods=["POST"])
+@bp.route("/attempts/<int:attempt_id>/revoke", methods=["GET", "POST"])
 @hr_only
 def revoke(attempt_id: int):
+    """Cancel an invitation, after HR confirmed on this page what that does."""
     session = get_session()
     attempt = session.get(Attempt, attempt_id) or abort(404, "No such invitation.")
-    engine.revoke(attempt, session=session, now=now())
-    flash(f"The invitation of {attempt.candidate_name} is revoked: its link no longer works.")
-    return redirect(url_for("admin.assessment", assessment_id=attempt.assessment_id))
+    back = url_for("admin.assessment", assessment_id=attempt.assessment_id)
+    error = None
+    if request.method == "POST":
+        if request.form.get("confirm") == "1":
+            try:
+                invitations.cancel(attempt, session=session, now=now())
+            except invitations.InvitationError as exc:
+                abort(409, str(exc))
+            flash(f"The invitation of {attempt.candidate_name} is cancelled: its link no "
+                  "longer works.")
+            return redirect(back)
+        error = "Tick the box to confirm; nothing has changed."
+    if attempt.state not in engine.OPEN_STATES:
+        abort(409, "This invitation is already closed.")
+    return render_template("admin/mail/cancel.html", attempt=attempt, error=error,
+                           back=back), (400 if error else 200)
 
 
 @bp.route("/assessments/<int:assessment_id>/invitations/bulk", methods=["GET", "POST"])
 @hr_only
 def bulk_invitations(assessment_id: int):
-    """Upload a CSV, see every row's problems, then create all invitations at once."""
+    """Upload or paste a CSV, see every row's problems, then create all invitations at once."""
     session = get_session()
     assessment = session.get(Assessment, assessment_id) or abort(404, "No such assessment.")
+    current = editor.current(assessment, session=session)
+    if current.id != assessment.id:
+        flash(f"Version {assessment.version} was replaced by version {current.version}: "
+              "invitations go to the current version.")
+        return redirect(url_for("admin.bulk_invitations", assessment_id=current.id))
     languages = engine.languages(assessment, session=session)
-    context = {"assessment": assessment, "columns": bulk.COLUMNS, "languages": languages}
+    context = {"assessment": assessment, "columns": bulk.COLUMNS, "languages": languages,
+               "uses_smtp": mail_web.settings().uses_smtp}
     if request.method == "GET":
         return render_template("admin/bulk.html", **context)
-    if request.form.get("csv_text") is not None:
+    upload = request.files.get("file")
+    if upload is not None and upload.filename:
+        data = upload.read()
+    elif (request.form.get("csv_text") or "").strip():
         data = request.form["csv_text"].encode("utf-8")
     else:
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            return render_template("admin/bulk.html", error="Choose a CSV file.",
-                                   **context), 400
-        data = upload.read()
+        return render_template("admin/bulk.html", error="Choose a CSV file or paste its rows.",
+                               **context), 400
+    try:
+        context["csv_text"] = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass  # read_rows says so
     try:
         rows = bulk.read_rows(data, assessment=assessment, languages=languages,
                               today=now().date(), session=session)
@@ -207,13 +249,94 @@ def bulk_invitations(assessment_id: int):
         return render_template("admin/bulk.html", error=str(exc), **context), 400
     bad = [row for row in rows if row.problems]
     if bad or request.form.get("confirm") != "1":
-        return render_template("admin/bulk.html", rows=rows, bad=len(bad),
-                               csv_text=data.decode("utf-8-sig"), **context), (
+        return render_template("admin/bulk.html", rows=rows, bad=len(bad), **context), (
             400 if bad else 200)
     created = bulk.create_all(rows, assessment=assessment, session=session, now=now(),
                               default_days=current_app.config["INVITATION_DAYS"],
                               created_by=g.user.id)
-    links = [(attempt, url_for("candidate.welcome", token=token, _external=True))
-             for attempt, token in created]
-    flash(f"Created {len(links)} invitations. Copy the links now: they are shown only once.")
+    link_for = mail_web.link_builder()
+    links = [(attempt, link_for(token)) for attempt, token in created]
+    sent = ""
+    if request.form.get("send_email") == "1":
+        settings = mail_web.settings()
+        records = [invitations.send("invitation", attempt, session=session, settings=settings,
+                                    now=now(), link=link) for attempt, link in links]
+        sent = f"; {mail_web.outcome_text(records)}"
+        mail_web.send_queued(records, created_by=g.user.id)
+    flash(f"Created {len(links)} invitations{sent}. The links are also below, shown only "
+          "this once.")
     return render_template("admin/bulk.html", links=links, **context)
+
+
+@bp.route("/attempts/<int:attempt_id>/resend", methods=["POST"])
+@hr_only
+def resend(attempt_id: int):
+    """E-mail the invitation again with a new link; the previous link stops working."""
+    session = get_session()
+    attempt = session.get(Attempt, attempt_id) or abort(404, "No such invitation.")
+    try:
+        record, link = invitations.resend(attempt, session=session,
+                                          settings=mail_web.settings(), now=now(),
+                                          link_for=mail_web.link_builder())
+    except invitations.InvitationError as exc:
+        abort(409, str(exc))
+    outcome = mail_web.outcome_text([record])
+    mail_web.send_queued([record], created_by=g.user.id)
+    return render_template("admin/mail/resent.html", attempt=attempt, link=link,
+                           outcome=outcome,
+                           back=url_for("admin.assessment", assessment_id=attempt.assessment_id))
+
+
+def _new_expiry(attempt: Attempt) -> tuple[datetime | None, str | None]:
+    """Read the extend form: a date (until the end of that day, UTC) or a number of days."""
+    until = (request.form.get("until") or "").strip()
+    days = (request.form.get("days") or "").strip()
+    if until:
+        try:
+            day = date.fromisoformat(until)
+        except ValueError:
+            return None, "Give the date as YYYY-MM-DD."
+        return datetime.combine(day, time(23, 59), tzinfo=UTC), None
+    if days:
+        if not days.isdigit() or not 1 <= int(days) <= 90:
+            return None, "Give a whole number of days from 1 to 90."
+        return max(attempt.expires_at, now()) + timedelta(days=int(days)), None
+    return None, "Give a new expiry date or a number of days."
+
+
+@bp.route("/attempts/<int:attempt_id>/extend", methods=["GET", "POST"])
+@hr_only
+def extend(attempt_id: int):
+    """Give an invitation not yet started a later expiry; an expired unused one reopens."""
+    session = get_session()
+    attempt = session.get(Attempt, attempt_id) or abort(404, "No such invitation.")
+    back = url_for("admin.assessment", assessment_id=attempt.assessment_id)
+    error = None
+    if request.method == "POST":
+        until, error = _new_expiry(attempt)
+        if until is not None:
+            try:
+                invitations.extend(attempt, until=until, session=session, now=now())
+            except invitations.InvitationError as exc:
+                error = str(exc)
+            else:
+                flash(f"The invitation of {attempt.candidate_name} now expires on "
+                      f"{until:%Y-%m-%d %H:%M} UTC. Their link works until then; use Resend "
+                      "to e-mail them a new one.")
+                return redirect(back)
+    return render_template("admin/mail/extend.html", attempt=attempt, error=error, back=back,
+                           can_extend=invitations.can_extend(attempt),
+                           form=request.form), (400 if error else 200)
+
+
+def _bar_widths(counts: dict[str, int]) -> dict[str, int]:
+    """Split 100% among the stages in 5% steps (CSS classes), largest remainders first."""
+    total = sum(counts.values())
+    if not total:
+        return {stage: 0 for stage in counts}
+    exact = {stage: 20 * count / total for stage, count in counts.items()}
+    steps = {stage: int(value) for stage, value in exact.items()}
+    for stage in sorted(exact, key=lambda s: exact[s] - steps[s], reverse=True)[
+            :20 - sum(steps.values())]:
+        steps[stage] += 1
+    return {stage: 5 * step for stage, step in steps.items()}

@@ -10,6 +10,7 @@ from hiring.assessment import engine, integrity
 from hiring.assessment.types import AnswerError, get_type
 from hiring.db import get_session
 from hiring.models import Assessment, Attempt, AttemptState, ItemRevision
+from hiring.web import mail
 from hiring.web.access import candidate, now
 
 bp = Blueprint("candidate", __name__, url_prefix="/a")
@@ -195,6 +196,7 @@ def review(token: str):
 def submit(token: str):
     attempt = _attempt(token)
     engine.submit(attempt, session=get_session(), now=now())
+    mail.after_submit(attempt)  # commits the submit first; never raises
     return redirect(url_for("candidate.done", token=token))
 
 

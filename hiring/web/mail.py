@@ -1,7 +1,273 @@
-"""HR: the outbox and the e-mail templates."""
+"""HR: the outbox and the e-mail templates; the glue that sends candidates' e-mail."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import logging
+import math
+from collections.abc import Iterable
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import or_
+from sqlmodel import col, func, select
+from wtforms import BooleanField, SelectField
+
+from hiring import jobs
+from hiring.assessment import engine
+from hiring.db import get_session, session_scope
+from hiring.i18n import language_name
+from hiring.mail import invitations, sending, templates
+from hiring.mail.sending import MailSettings, MessageState
+from hiring.models import Assessment, Attempt, EmailMessage, Job
+from hiring.web.access import hr_only, now
+from hiring.web.forms import InvitationForm
 
 bp = Blueprint("mail", __name__, url_prefix="/admin/mail")
+log = logging.getLogger(__name__)
+OUTBOX_PER_PAGE = 50
+JOB_KIND = "mail"
+SAMPLE_NAME = "Ana Horvat"
+SAMPLE_TITLE = "Customer Service Representative"
+
+
+class EmailInvitationForm(InvitationForm):
+    """The single invitation, with the candidate's language and whether to e-mail it."""
+
+    language = SelectField("Language")
+    send_email = BooleanField("Send the invitation by e-mail", default=True)
+
+
+# ---- sending, for the other views ---------------------------------------------------
+
+
+def settings(app: Flask | None = None) -> MailSettings:
+    """Return the mail settings of the app."""
+    app = app or current_app
+    return MailSettings.from_config(app.config, app.instance_path)
+
+
+def link_builder(app: Flask | None = None) -> invitations.LinkFor:
+    """Return token -> candidate link: under MAIL_BASE_URL, else the request's address."""
+    app = app or current_app
+    base = app.config.get("MAIL_BASE_URL")
+    if not base:
+        return lambda token: url_for("candidate.welcome", token=token, _external=True)
+    parts = urlsplit(base.rstrip("/"))
+    adapter = app.url_map.bind(parts.netloc, script_name=parts.path or "/",
+                               url_scheme=parts.scheme or "https")
+    return lambda token: adapter.build("candidate.welcome", {"token": token},
+                                       force_external=True)
+
+
+def send_queued(records: Iterable[EmailMessage], *, created_by: int | None = None) -> int:
+    """Commit, then send the messages waiting for the SMTP server in a background job.
+
+    Returns how many were handed to the job. Outbox messages are already written."""
+    ids = [r.id for r in records if r is not None and r.state == MessageState.QUEUED]
+    if not ids:
+        return 0
+    session = get_session()
+    job = Job(kind=JOB_KIND, total=len(ids), created_by=created_by,
+              params={"message_ids": ids})
+    session.add(job)
+    session.commit()  # the messages and the job must exist before the job runs
+    jobs.start(current_app._get_current_object(), job.id)
+    return len(ids)
+
+
+@jobs.work(JOB_KIND)
+def _send_job(job: Job, _session, _folder, progress) -> str:
+    app = current_app._get_current_object()
+    outcome = sending.send_spooled(job.params["message_ids"], settings=settings(app),
+                                   scope=lambda: session_scope(app),
+                                   clock=app.config["CLOCK"], on_progress=progress)
+    log.info("mail job %s: %s", job.id, dict(outcome))
+    return ""  # nothing to download
+
+
+def outcome_text(records: list[EmailMessage]) -> str:
+    """Say in a few words where the messages went: "3 e-mails in the outbox"."""
+    phrases = {MessageState.OUTBOX: "in the outbox", MessageState.SENT: "sent",
+               MessageState.QUEUED: "being sent", MessageState.FAILED: "failed"}
+    counts = {state: sum(r.state == state for r in records) for state in phrases}
+    noun = "e-mail" if len(records) == 1 else "e-mails"
+    present = [state for state, count in counts.items() if count]
+    if len(present) == 1:
+        return f"{len(records)} {noun} {phrases[present[0]]}"
+    return f"{len(records)} {noun}: " + ", ".join(
+        f"{counts[state]} {phrases[state]}" for state in present)
+
+
+def after_submit(attempt: Attempt) -> None:
+    """Send the candidate the confirmation of their submit. Never fails the submit."""
+    session = get_session()
+    session.commit()  # the submit stands, whatever happens to the e-mail
+    try:
+        record = invitations.confirm_submission(attempt, session=session,
+                                                settings=settings(), now=now())
+        if record is not None:
+            session.commit()
+            send_queued([record])
+    except Exception as exc:  # a broken template or disk must not lose the submit
+        log.exception("confirmation e-mail for attempt %s failed", attempt.id)
+        session.rollback()
+        try:
+            session.add(EmailMessage(
+                attempt_id=attempt.id, kind="confirmation", language=attempt.language,
+                to_address=attempt.candidate_email, subject="(not written)",
+                state=MessageState.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
+                created_at=now()))
+            session.commit()
+        except Exception:
+            log.exception("could not record the failed confirmation of attempt %s",
+                          attempt.id)
+            session.rollback()
+
+
+# ---- the outbox ---------------------------------------------------------------------
+
+
+def _escaped_like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@bp.route("/outbox")
+@hr_only
+def outbox():
+    """List the messages, newest first; HR copies links from here without a mail server."""
+    session = get_session()
+    text = (request.args.get("q") or "").strip()[:254]
+    query = select(EmailMessage)
+    if text:
+        pattern = _escaped_like(text)
+        query = query.where(or_(col(EmailMessage.to_address).ilike(pattern, escape="\\"),
+                                col(EmailMessage.subject).ilike(pattern, escape="\\")))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    pages = max(1, math.ceil(total / OUTBOX_PER_PAGE))
+    number = min(max(1, request.args.get("page", 1, type=int)), pages)
+    messages = list(session.exec(query.order_by(col(EmailMessage.created_at).desc(),
+                                                col(EmailMessage.id).desc())
+                                 .offset((number - 1) * OUTBOX_PER_PAGE)
+                                 .limit(OUTBOX_PER_PAGE)))
+    names = dict(session.exec(select(Attempt.id, Attempt.candidate_name).where(
+        col(Attempt.id).in_([m.attempt_id for m in messages if m.attempt_id]))).all())
+    return render_template("admin/mail/outbox.html", messages=messages, names=names, q=text,
+                           number=number, pages=pages, total=total,
+                           uses_smtp=settings().uses_smtp)
+
+
+@bp.route("/outbox/message")
+@hr_only
+def message():
+    """Show one message: its headers and, from the outbox file, its body as text."""
+    session = get_session()
+    record = session.get(EmailMessage, request.args.get("id", 0, type=int))
+    if record is None:
+        abort(404, "No such message.")
+    path = sending.outbox_path(settings(), record)
+    parsed = sending.read(path) if path is not None else None
+    headers = ([(name, str(parsed[name])) for name in
+                ("From", "To", "Subject", "Date", "Message-ID") if parsed[name] is not None]
+               if parsed is not None else [])
+    body = parsed.get_content() if parsed is not None else None
+    attempt = session.get(Attempt, record.attempt_id) if record.attempt_id else None
+    return render_template("admin/mail/message.html", record=record, headers=headers,
+                           body=body, attempt=attempt)
+
+
+# ---- the wording --------------------------------------------------------------------
+
+
+def _languages() -> list[str]:
+    configured = list(current_app.config.get("LANGUAGES") or [])
+    return list(dict.fromkeys([*templates.default_languages(), *configured]))
+
+
+def _samples(language: str) -> dict[str, str]:
+    session = get_session()
+    assessment = session.exec(select(Assessment).order_by(col(Assessment.id))).first()
+    expires = now() + timedelta(days=current_app.config["INVITATION_DAYS"])
+    return {
+        "name": SAMPLE_NAME,
+        "assessment": engine.title(assessment, language) if assessment else SAMPLE_TITLE,
+        "link": link_builder()("EXAMPLE-personal-link"),
+        "deadline": templates.format_deadline(expires, language, settings().timezone),
+        "minutes": str(assessment.time_limit_minutes if assessment else 40),
+        "organisation": settings().organisation,
+    }
+
+
+def _chosen(source) -> tuple[str, str]:
+    kind = source.get("kind") or templates.KINDS[0]
+    language = source.get("language") or templates.FALLBACK_LANGUAGE
+    if kind not in templates.KINDS or language not in _languages():
+        abort(404, "No such message template.")
+    return kind, language
+
+
+def _editor(kind: str, language: str, *, subject: str | None = None,
+            body: str | None = None, problems: dict | None = None,
+            restore_error: str | None = None):
+    session = get_session()
+    current = templates.wording(kind, language, session=session)
+    subject = current.subject if subject is None else subject
+    body = current.body if body is None else body
+    samples = _samples(language)
+    overview = {(k, lang): templates.stored(k, lang, session=session)
+                for k in templates.KINDS for lang in _languages()}
+    status = 400 if problems or restore_error else 200
+    return render_template(
+        "admin/mail/templates.html", kind=kind, language=language, subject=subject,
+        body=body, problems=problems or {}, restore_error=restore_error, samples=samples,
+        preview_subject=templates.render(subject, samples),
+        preview_body=templates.render(body, samples), current=current,
+        shipped=templates.default(kind, language) or templates.default(
+            kind, templates.FALLBACK_LANGUAGE),
+        customised=overview[(kind, language)] is not None, overview=overview,
+        languages=_languages(), kinds=templates.KINDS, labels=templates.KIND_LABELS,
+        placeholders=templates.PLACEHOLDERS, needs_link=kind in templates.NEEDS_LINK), status
+
+
+@bp.route("/templates", methods=["GET", "POST"])
+@hr_only
+def edit_templates():
+    """Edit a kind of message in a language, with a preview; nothing is saved if invalid."""
+    kind, language = _chosen(request.values)
+    if request.method == "GET":
+        return _editor(kind, language)
+    subject = request.form.get("subject", "")
+    body = request.form.get("body", "").replace("\r\n", "\n")
+    problems = templates.problems(kind, subject, body)
+    if problems or request.form.get("action") == "preview":
+        return _editor(kind, language, subject=subject, body=body, problems=problems)
+    templates.save(kind, language, subject, body, session=get_session(), author=g.user.email,
+                   now=now())
+    flash(f"Saved the {templates.KIND_LABELS[kind].lower()} in {language_name(language)}.")
+    return redirect(url_for("mail.edit_templates", kind=kind, language=language))
+
+
+@bp.route("/templates/restore", methods=["POST"])
+@hr_only
+def restore_template():
+    """Go back to the shipped wording, once HR ticked that their own may be discarded."""
+    kind, language = _chosen(request.form)
+    if request.form.get("confirm") != "1":
+        return _editor(kind, language, restore_error="Tick the box to confirm; nothing "
+                                                     "has changed.")
+    if templates.restore_default(kind, language, session=get_session()):
+        flash(f"The shipped wording of the {templates.KIND_LABELS[kind].lower()} in "
+              f"{language_name(language)} is back.")
+    return redirect(url_for("mail.edit_templates", kind=kind, language=language))

@@ -109,7 +109,7 @@ def _confirm_erasure(attempts: list[Attempt], email: str, form_action: str):
         session.commit()  # the files go only once the rows are gone for good
         removed = privacy.remove_files(erasure.files)
         flash(f"Erased {len(shown)} attempt(s) with {erasure.responses} responses, "
-              f"{erasure.ratings} ratings and {removed} export file(s).")
+              f"{erasure.ratings} ratings and {removed} file(s) (exports and e-mails).")
         return redirect(url_for("privacy.candidates"))
     return _erase_page(form, attempts, email, form_action, 200)
 

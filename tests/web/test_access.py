@@ -112,7 +112,9 @@ def test_a_revoked_invitation_link_stops_working(app, client, auth, db, assessme
                                               email="r@example.com")
     auth.login("hr")
     for attempt in (unused, running):
-        assert client.post(f"/admin/attempts/{attempt.id}/revoke").status_code == 302
+        assert client.post(f"/admin/attempts/{attempt.id}/revoke").status_code == 400
+        assert client.post(f"/admin/attempts/{attempt.id}/revoke",
+                           data={"confirm": "1"}).status_code == 302
     auth.logout()
     for token in (unused_token, running_token):
         assert client.get(f"/a/{token}").status_code == 404

@@ -110,7 +110,8 @@ def test_erasure_needs_the_candidates_email_typed(app, client, auth, db, assessm
     done = client.post(url, data={"confirm_email": " ana@example.com", "attempt": str(ana)})
     assert done.status_code == 302 and done.headers["Location"].endswith("/admin/candidates")
     flashed = client.get("/admin/candidates").get_data(as_text=True)
-    assert "Erased 1 attempt(s) with 6 responses, 1 ratings and 1 export file(s)." in flashed
+    assert ("Erased 1 attempt(s) with 6 responses, 1 ratings and 1 file(s) (exports and "
+            "e-mails).") in flashed
     assert not path.exists()
     with db() as session:
         assert session.get(Attempt, ana) is None

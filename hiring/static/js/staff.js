@@ -38,13 +38,3 @@
   };
   poll();
 })();
-
-// Ask before destructive actions.
-(function () {
-  "use strict";
-  document.querySelectorAll("form.confirm").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
-    });
-  });
-})();

@@ -1,0 +1,142 @@
+"""An assessment's pipeline: where each invitation stands, counted, filtered and paged.
+
+Stages, in the order a candidate moves through them:
+
+- invited: not started, and the link still works;
+- started: in progress;
+- submitted: submitted, but a written answer still waits for an interviewer's rating;
+- rated: submitted, and every answer that needs rating has at least one rating. An
+  attempt with nothing to rate (no written answer, or one left blank, which scores 0 by
+  itself) counts as rated as soon as it is submitted;
+- expired: the invitation expired unused or HR cancelled it.
+
+Each attempt's last activity and its rating status come from one grouped subquery over
+its responses, so a page costs the same few queries however many attempts it shows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, case, exists, or_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import ReturnTypeFromArgs
+from sqlmodel import Session, col, func, select
+
+from hiring.assessment.types import ITEM_TYPES
+from hiring.models import Attempt, AttemptState, Item, ItemRevision, Rating, Response
+
+STAGES = ("invited", "started", "submitted", "rated", "expired")
+STAGE_LABELS = {"invited": "invited", "started": "started", "submitted": "awaiting rating",
+                "rated": "rated", "expired": "expired or cancelled"}
+PER_PAGE = 50
+CLOSED = (AttemptState.SUBMITTED, AttemptState.SCORED)
+
+
+class greatest(ReturnTypeFromArgs):  # noqa: N801 - named like the SQL function
+    """The largest of its arguments: GREATEST in PostgreSQL, multi-argument max() in SQLite."""
+
+    inherit_cache = True
+
+
+@compiles(greatest, "sqlite")
+def _greatest_sqlite(element, compiler, **kw):
+    return f"max({compiler.process(element.clauses, **kw)})"
+
+
+@dataclass(frozen=True)
+class Row:
+    attempt: Attempt
+    stage: str
+    last_activity: datetime
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Row]
+    number: int  # 1-based, within 1..pages
+    pages: int  # at least 1
+    total: int  # attempts matching the stage and the search
+    counts: dict[str, int]  # by stage, for the search alone (every stage)
+
+
+def _response_facts():
+    """Per attempt: the latest save and the answers still waiting for a rating."""
+    rating_types = sorted(name for name, kind in ITEM_TYPES.items() if kind.needs_rating)
+    unrated = and_(col(Item.type).in_(rating_types), col(Response.score).is_(None),
+                   ~exists().where(col(Rating.response_id) == col(Response.id)))
+    return (select(col(Response.attempt_id).label("attempt_id"),
+                   func.max(col(Response.saved_at)).label("last_save"),
+                   func.sum(case((unrated, 1), else_=0)).label("unrated"))
+            .join(ItemRevision, col(ItemRevision.id) == col(Response.revision_id))
+            .join(Item, col(Item.id) == col(ItemRevision.item_id))
+            .group_by(col(Response.attempt_id))
+            .subquery("response_facts"))
+
+
+def _columns(now: datetime):
+    facts = _response_facts()
+    state = col(Attempt.state)
+    stage = case(
+        (and_(state == AttemptState.INVITED, col(Attempt.expires_at) > now), "invited"),
+        (state == AttemptState.IN_PROGRESS, "started"),
+        (and_(state.in_(CLOSED), func.coalesce(facts.c.unrated, 0) > 0), "submitted"),
+        (state.in_(CLOSED), "rated"),
+        else_="expired").label("stage")
+    created = col(Attempt.created_at)
+    last_activity = greatest(created, *(func.coalesce(moment, created) for moment in (
+        col(Attempt.invited_at), col(Attempt.reminded_at), col(Attempt.started_at),
+        col(Attempt.submitted_at), facts.c.last_save))).label("last_activity")
+    return facts, stage, last_activity
+
+
+def _matching(text: str):
+    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    return or_(col(Attempt.candidate_name).ilike(pattern, escape="\\"),
+               col(Attempt.candidate_email).ilike(pattern, escape="\\"))
+
+
+def counts_by_assessment(*, session: Session, now: datetime) -> dict[int, Counter]:
+    """Return every assessment's count of attempts by stage."""
+    facts, stage, _ = _columns(now)
+    query = (select(col(Attempt.assessment_id), stage, func.count())
+             .select_from(Attempt)
+             .join(facts, facts.c.attempt_id == col(Attempt.id), isouter=True)
+             .group_by(col(Attempt.assessment_id), stage))
+    found: dict[int, Counter] = {}
+    for assessment_id, name, count in session.exec(query):
+        found.setdefault(assessment_id, Counter())[name] = count
+    return found
+
+
+def page(*, session: Session, assessment_id: int, now: datetime, stage: str | None = None,
+         search: str = "", oldest_first: bool = False, number: int = 1,
+         per_page: int = PER_PAGE) -> Page:
+    """Return one page of an assessment's attempts, latest activity first (or oldest)."""
+    facts, stage_column, last_activity = _columns(now)
+    where = [col(Attempt.assessment_id) == assessment_id]
+    if search.strip():
+        where.append(_matching(search))
+    counts = Counter({name: 0 for name in STAGES})
+    for name, count in session.exec(
+            select(stage_column, func.count()).select_from(Attempt)
+            .join(facts, facts.c.attempt_id == col(Attempt.id), isouter=True)
+            .where(*where).group_by(stage_column)):
+        counts[name] = count
+    if stage in STAGES:
+        where.append(stage_column == stage)
+    total = counts[stage] if stage in STAGES else sum(counts.values())
+    pages = max(1, math.ceil(total / per_page))
+    number = min(max(1, number), pages)
+    order = last_activity.asc() if oldest_first else last_activity.desc()
+    identity = col(Attempt.id).asc() if oldest_first else col(Attempt.id).desc()
+    query = (select(Attempt, stage_column, last_activity)
+             .join(facts, facts.c.attempt_id == col(Attempt.id), isouter=True)
+             .where(*where).order_by(order, identity)
+             .offset((number - 1) * per_page).limit(per_page))
+    rows = [Row(attempt, name, moment) for attempt, name, moment in session.exec(query)]
+    return Page(rows=rows, number=number, pages=pages, total=total, counts=dict(counts))

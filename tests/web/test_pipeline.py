@@ -1,0 +1,282 @@
+"""The pipeline of an assessment: stages, filters, search, paging, and the row actions."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import func, select
+
+from hiring.assessment import engine, pipeline, ratings
+from hiring.models import Attempt, AttemptState, EmailMessage
+from tests.factories import make_attempt, make_user
+
+
+def invite(session, assessment, clock, **overrides):
+    """Invite at the test clock's time (the table's default is the real time)."""
+    attempt, token = make_attempt(session, assessment, now=clock(), **overrides)
+    attempt.created_at = clock()
+    session.flush()  # before the engine's lock re-reads the row
+    return attempt, token
+
+
+def submitted(session, assessment, clock, *, email: str, text: str, rate: bool = False):
+    attempt, _ = invite(session, assessment, clock, started=True, email=email,
+                        name=email.split("@")[0].title())
+    for position in range(1, 5):
+        engine.save_answer(attempt, position, {"best": "a"}, session=session, now=clock(),
+                           seq=1)
+    engine.save_answer(attempt, 6, {"text": text}, session=session, now=clock(), seq=1)
+    engine.submit(attempt, session=session, now=clock())
+    if rate:
+        rater = make_user(session, role="interviewer")
+        ratings.rate(engine.response_at(attempt, 6, session=session), session=session,
+                     rater_id=rater.id, scores={"tone": 4, "empathy": 4})
+    return attempt
+
+
+@pytest.fixture
+def world(db, assessment, clock):
+    """One attempt in each stage, made at different moments."""
+    with db() as session:
+        ana, ana_token = invite(session, assessment, clock, name="Ana Horvat",
+                                email="ana@example.com")
+        invite(session, assessment, clock, name="Late Lena", email="lena@example.org",
+               expires_at=clock() + timedelta(hours=1))
+        cancelled, _ = invite(session, assessment, clock, name="Cancelled Cid",
+                              email="cid@example.com")
+        engine.revoke(cancelled, session=session, now=clock())
+        waiting = submitted(session, assessment, clock, email="waiting@example.com",
+                            text="Dear customer, I am sorry.")
+        rated = submitted(session, assessment, clock, email="rated@example.com",
+                          text="Dear customer, I will fix it.", rate=True)
+        blank = submitted(session, assessment, clock, email="blank@example.com", text="")
+        clock.advance(hours=2)
+        bruno, _ = invite(session, assessment, clock, started=True, name="Bruno Babić",
+                          email="bruno@example.com")
+    clock.advance(hours=1)  # Lena's invitation has expired, though no cron job ran yet
+    with db() as session:  # Ana's invitation was e-mailed last
+        session.get(Attempt, ana.id).invited_at = clock()
+    return {"ana": ana.id, "ana_token": ana_token, "bruno": bruno.id, "waiting": waiting.id,
+            "rated": rated.id, "blank": blank.id, "cancelled": cancelled.id}
+
+
+def test_stages_counts_search_and_order(db, assessment, clock, world):
+    with db() as session:
+        view = pipeline.page(session=session, assessment_id=assessment.id, now=clock())
+        assert view.counts == {"invited": 1, "started": 1, "submitted": 1, "rated": 2,
+                               "expired": 2}
+        stages = {row.attempt.candidate_email: row.stage for row in view.rows}
+        assert stages["waiting@example.com"] == "submitted"
+        assert stages["rated@example.com"] == stages["blank@example.com"] == "rated"
+        assert stages["lena@example.org"] == stages["cid@example.com"] == "expired"
+        # latest activity first: Ana was e-mailed last, Bruno started before that
+        assert [row.attempt.id for row in view.rows[:2]] == [world["ana"], world["bruno"]]
+        oldest = pipeline.page(session=session, assessment_id=assessment.id, now=clock(),
+                               oldest_first=True)
+        assert oldest.rows[-1].attempt.id == world["ana"]
+
+        for text in ("BRUNO", "babić", "Bruno@Example"):
+            found = pipeline.page(session=session, assessment_id=assessment.id, now=clock(),
+                                  search=text)
+            assert [r.attempt.id for r in found.rows] == [world["bruno"]], text
+        found = pipeline.page(session=session, assessment_id=assessment.id, now=clock(),
+                              search="ANA")
+        assert [r.attempt.id for r in found.rows] == [world["ana"]]
+        assert sum(found.counts.values()) == 1 and found.counts["invited"] == 1
+        found = pipeline.page(session=session, assessment_id=assessment.id, now=clock(),
+                              search="example.org")
+        assert [r.attempt.candidate_email for r in found.rows] == ["lena@example.org"]
+        assert pipeline.page(session=session, assessment_id=assessment.id, now=clock(),
+                             search="100%").rows == []  # % is a character, not a wildcard
+
+        only = pipeline.page(session=session, assessment_id=assessment.id, now=clock(),
+                             stage="rated")
+        assert {r.attempt.id for r in only.rows} == {world["rated"], world["blank"]}
+        assert only.total == 2
+
+
+def test_last_activity_is_the_latest_save(db, assessment, clock, world):
+    with db() as session:
+        bruno = session.get(Attempt, world["bruno"])
+        engine.give_extra_time(bruno, 600, session=session)
+        clock.advance(hours=5)
+        engine.save_answer(bruno, 1, {"best": "b"}, session=session, now=clock(), seq=1)
+    with db() as session:
+        view = pipeline.page(session=session, assessment_id=assessment.id, now=clock())
+        assert view.rows[0].attempt.id == world["bruno"]
+        assert view.rows[0].last_activity == clock()
+
+
+def test_the_page_shows_the_stages_as_filters_with_counts(client, auth, assessment, world):
+    auth.login("hr")
+    page = client.get(f"/admin/assessments/{assessment.id}").get_data(as_text=True)
+    for label, count in (("All", 7), ("Invited", 1), ("Started", 1), ("Awaiting rating", 1),
+                         ("Rated", 2), ("Expired or cancelled", 2)):
+        assert re.search(rf"{label} <strong>{count}</strong>", page), label
+    widths = [int(w) for w in re.findall(r'class="seg seg-\w+ w-(\d+)"', page)]
+    assert sum(widths) == 100 and all(w % 5 == 0 for w in widths)
+    assert 'style="' not in page  # the CSP forbids inline styles
+    assert "css/pipeline.css" in page
+    started = client.get(f"/admin/assessments/{assessment.id}?stage=started")
+    text = started.get_data(as_text=True)
+    assert "Bruno Babić" in text and "Ana Horvat" not in text
+    assert 'aria-current="page"><span class="swatch seg-started">' in text
+    searched = client.get(f"/admin/assessments/{assessment.id}?q=HORVAT").get_data(
+        as_text=True)
+    assert "ana@example.com" in searched and "bruno@example.com" not in searched
+    nothing = client.get(f"/admin/assessments/{assessment.id}?q=zzz").get_data(as_text=True)
+    assert "No invitations match “zzz”." in nothing
+    # an attempt under way gets no resend (its link must keep working)
+    row = re.search(r"bruno@example.com.*?</tr>", text, re.S).group(0)
+    assert "Resend" not in row and "Continues with the link they have." in row
+    assert "Cancel…" in row
+
+
+def test_empty_pipeline_and_paging(client, auth, db, assessment, clock):
+    auth.login("hr")
+    page = client.get(f"/admin/assessments/{assessment.id}").get_data(as_text=True)
+    assert "No invitations yet." in page
+    assert re.search(r'<input checked id="send_email" name="send_email" type="checkbox"', page)
+    with db() as session:
+        for n in range(55):
+            make_attempt(session, assessment, now=clock(), email=f"c{n:02d}@example.com")
+            clock.advance(minutes=1)
+    first = client.get(f"/admin/assessments/{assessment.id}").get_data(as_text=True)
+    assert first.count("@example.com</small>") == 50 and "Page 1 of 2" in first
+    assert "c54@example.com" in first and "c04@example.com" not in first
+    second = client.get(f"/admin/assessments/{assessment.id}?page=2").get_data(as_text=True)
+    assert second.count("@example.com</small>") == 5 and "c00@example.com" in second
+    assert "Page 2 of 2" in client.get(
+        f"/admin/assessments/{assessment.id}?page=99").get_data(as_text=True)
+
+
+def test_the_dashboard_counts_each_assessment(client, auth, assessment, world):
+    auth.login("hr")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert f'href="/admin/assessments/{assessment.id}?stage=expired">2</a>' in page
+    assert f'href="/admin/assessments/{assessment.id}?stage=submitted">1</a>' in page
+
+
+# ---- the single invitation ----------------------------------------------------------
+
+
+def test_a_single_invitation_is_e_mailed_unless_unticked(app, client, auth, db, assessment):
+    auth.login("hr")
+    page = client.post(f"/admin/assessments/{assessment.id}", data={
+        "name": "Ivo Ivić", "email": "ivo@example.com", "days": 7, "language": "hr",
+        "send_email": "y"}).get_data(as_text=True)
+    assert "Invitation created for Ivo Ivić. 1 e-mail in the outbox." in page
+    link = page.split('id="invite-link" type="text" readonly value="')[1].split('"')[0]
+    client.post(f"/admin/assessments/{assessment.id}", data={
+        "name": "Eva", "email": "eva@example.com", "days": 7, "language": "en"})
+    with db() as session:
+        messages = session.exec(select(EmailMessage)).all()
+        assert [(m.to_address, m.language, m.state) for m in messages] == [
+            ("ivo@example.com", "hr", "outbox")]
+        ivo = session.exec(select(Attempt).where(Attempt.candidate_email == "ivo@example.com")
+                           ).one()
+        assert ivo.language == "hr" and ivo.invited_at is not None
+        eva = session.exec(select(Attempt).where(Attempt.candidate_email == "eva@example.com")
+                           ).one()
+        assert eva.invited_at is None
+    outbox = app.instance_path + "/outbox/" + messages[0].outbox_file
+    assert link in Path(outbox).read_text(encoding="utf-8").replace("=\n", "")
+
+
+def test_an_unknown_language_is_refused(client, auth, db, assessment):
+    auth.login("hr")
+    response = client.post(f"/admin/assessments/{assessment.id}", data={
+        "name": "Ivo", "email": "ivo@example.com", "days": 7, "language": "xx"})
+    assert response.status_code == 400 and "Not a valid choice" in response.get_data(
+        as_text=True)
+    with db() as session:
+        assert session.exec(select(func.count()).select_from(Attempt)).one() == 0
+
+
+# ---- row actions --------------------------------------------------------------------
+
+
+def test_resend_gives_a_new_link_and_the_old_one_stops_working(client, auth, db, world,
+                                                              assessment):
+    auth.login("hr")
+    response = client.post(f"/admin/attempts/{world['ana']}/resend")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "The previous link no longer works" in page
+    assert "1 e-mail in the outbox" in page
+    link = page.split('id="invite-link" type="text" readonly value="')[1].split('"')[0]
+    auth.logout()
+    assert client.get(f"/a/{world['ana_token']}").status_code == 404
+    assert client.get(link.replace("http://localhost", "")).status_code == 200
+    auth.login("hr")
+    refused = client.post(f"/admin/attempts/{world['bruno']}/resend")
+    assert refused.status_code == 409
+    assert "continue with the link they have" in refused.get_data(as_text=True)
+
+
+def test_cancel_asks_first_then_cancels(client, auth, db, world):
+    auth.login("hr")
+    url = f"/admin/attempts/{world['ana']}/revoke"
+    confirm = client.get(url).get_data(as_text=True)
+    assert "the link stops working" in confirm.lower() and 'name="confirm"' in confirm
+    unconfirmed = client.post(url)
+    assert unconfirmed.status_code == 400
+    assert "Tick the box to confirm" in unconfirmed.get_data(as_text=True)
+    with db() as session:
+        assert session.get(Attempt, world["ana"]).state == AttemptState.INVITED
+    running = client.get(f"/admin/attempts/{world['bruno']}/revoke").get_data(as_text=True)
+    assert "submitted now with what was saved" in running
+    assert client.post(url, data={"confirm": "1"}).status_code == 302
+    with db() as session:
+        ana = session.get(Attempt, world["ana"])
+        assert ana.state == AttemptState.EXPIRED and ana.revoked_at is not None
+    assert client.get(url).status_code == 409  # closed: nothing left to cancel
+    auth.logout()
+    assert client.get(f"/a/{world['ana_token']}").status_code == 404
+
+
+def test_extend_by_days_or_to_a_date(client, auth, db, world, clock):
+    auth.login("hr")
+    with db() as session:
+        before = session.get(Attempt, world["ana"]).expires_at
+    url = f"/admin/attempts/{world['ana']}/extend"
+    assert "New expiry date" in client.get(url).get_data(as_text=True)
+    assert client.post(url, data={"days": "5"}).status_code == 302
+    with db() as session:
+        assert session.get(Attempt, world["ana"]).expires_at == before + timedelta(days=5)
+    assert client.post(url, data={"until": "2026-06-30"}).status_code == 302
+    with db() as session:
+        assert session.get(Attempt, world["ana"]).expires_at.isoformat() == \
+            "2026-06-30T23:59:00+00:00"
+    for data, message in (({"until": "30.6.2026"}, "YYYY-MM-DD"),
+                          ({"days": "-3"}, "from 1 to 90"), ({}, "Give a new expiry date"),
+                          ({"until": "2020-01-01"}, "must be in the future")):
+        response = client.post(url, data=data)
+        assert response.status_code == 400 and message in response.get_data(as_text=True)
+    with db() as session:
+        assert session.get(Attempt, world["ana"]).expires_at.date().isoformat() == "2026-06-30"
+    started = client.post(f"/admin/attempts/{world['bruno']}/extend", data={"days": "3"})
+    assert started.status_code == 400 and "not been started" in started.get_data(as_text=True)
+
+
+def test_an_expired_unused_invitation_reopens_when_extended(client, auth, db, assessment,
+                                                            clock):
+    with db() as session:
+        attempt, token = make_attempt(session, assessment, now=clock(),
+                                      expires_at=clock() + timedelta(days=1))
+    clock.advance(days=2)
+    assert client.get(f"/a/{token}").status_code == 302  # to "this invitation has expired"
+    auth.login("hr")
+    page = client.get(f"/admin/assessments/{attempt.assessment_id}").get_data(as_text=True)
+    assert f'/admin/attempts/{attempt.id}/extend' in page
+    assert f'/admin/attempts/{attempt.id}/resend' not in page
+    assert client.post(f"/admin/attempts/{attempt.id}/extend",
+                       data={"days": "3"}).status_code == 302
+    with db() as session:
+        reopened = session.get(Attempt, attempt.id)
+        assert reopened.state == AttemptState.INVITED
+        assert reopened.expires_at == clock() + timedelta(days=3)
+    auth.logout()
+    assert client.get(f"/a/{token}").status_code == 200
