@@ -79,7 +79,7 @@ def render_profile_pdf(profile: Profile, *, time_limit: float = TIME_LIMIT_SECON
 
     def render() -> None:
         try:
-            source = _render_html(profile, standalone=True, stylesheet=None)
+            source = _render_html(profile, standalone=True, stylesheet=None, for_pdf=True)
             document = HTML(string=source, base_url=None, url_fetcher=renderer.url_fetcher)
             outcome["pdf"] = document.write_pdf(stylesheets=renderer.stylesheets,
                                                 font_config=renderer.font_config)
@@ -126,11 +126,16 @@ def profile_stylesheet() -> str:
     return STYLESHEET.read_text(encoding="utf-8")
 
 
-def _render_html(profile: Profile, *, standalone: bool, stylesheet: str | None) -> str:
-    """Fill the profile template; the stylesheet is inlined only when given."""
+def _render_html(profile: Profile, *, standalone: bool, stylesheet: str | None,
+                 for_pdf: bool = False) -> str:
+    """Fill the profile template; the stylesheet is inlined only when given.
+
+    For the PDF the evidence is one line an item (its answers are on the attempt page):
+    a full table of answers tripled the pages and the render time."""
     template = _environment(profile.language).get_template(TEMPLATE)
     return template.render(
         profile=profile,
+        compact_evidence=for_pdf,
         standalone=standalone,
         stylesheet=stylesheet,
         pending_items=sum(d.n_pending for d in profile.dimensions),
