@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import random
+import threading
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -59,11 +62,60 @@ def invite(assessment: Assessment, *, session: Session, name: str, email: str,
     return attempt, token
 
 
-def find_by_token(token: str, *, session: Session) -> Attempt | None:
-    """Return the attempt an invitation token opens, if any."""
+def find_by_token(token: str, *, session: Session, for_update: bool = False
+                  ) -> Attempt | None:
+    """Return the attempt an invitation token opens, if any.
+
+    for_update: the caller is about to change the attempt, so its row is locked now
+    (see lock()), which spares the save path a second read of the row."""
     if not token or len(token) > 200:
         return None
-    return session.exec(select(Attempt).where(Attempt.token_hash == hash_token(token))).first()
+    query = select(Attempt).where(Attempt.token_hash == hash_token(token))
+    locking = for_update and not _is_sqlite(session)
+    if locking:
+        query = query.with_for_update()
+    attempt = session.exec(query).first()
+    if attempt is not None and locking:
+        _mark_locked(attempt, session=session)
+    return attempt
+
+
+def _is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _mark_locked(attempt: Attempt, *, session: Session) -> None:
+    session.info.setdefault("attempt_locks", {})[attempt.id] = session.get_transaction()
+
+
+class _RevisionContents:
+    """Item revisions never change once written, so their content is read once per process
+    (per database), not on every save: the biggest row a save reads, and JSON to parse."""
+
+    def __init__(self, size: int = 4096):
+        self._size = size
+        self._lock = threading.Lock()
+        self._by_engine: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def get(self, revision_id: int, *, session: Session) -> dict:
+        engine = session.get_bind()
+        with self._lock:
+            cache = self._by_engine.setdefault(engine, OrderedDict())
+            content = cache.get(revision_id)
+            if content is not None:
+                cache.move_to_end(revision_id)
+                return content
+        revision = session.get(ItemRevision, revision_id)
+        if revision is None:
+            raise LookupError(f"no item revision {revision_id}")
+        with self._lock:
+            cache[revision_id] = revision.content
+            if len(cache) > self._size:
+                cache.popitem(last=False)
+        return revision.content
+
+
+revision_content = _RevisionContents().get
 
 
 def languages(assessment: Assessment, *, session: Session) -> list[str]:
@@ -158,8 +210,13 @@ def start(attempt: Attempt, *, session: Session, now: datetime, language: str | 
 
 
 def grace(attempt: Attempt, *, session: Session) -> timedelta:
-    assessment = session.get(Assessment, attempt.assessment_id)
-    return timedelta(seconds=assessment.grace_seconds)
+    # Kept for the session: the identity map holds rows only while something refers to
+    # them, and a save asks twice (once on arrival, once under the lock).
+    known = session.info.setdefault("grace_seconds", {})
+    if attempt.assessment_id not in known:
+        known[attempt.assessment_id] = session.exec(select(Assessment.grace_seconds).where(
+            Assessment.id == attempt.assessment_id)).one()
+    return timedelta(seconds=known[attempt.assessment_id])
 
 
 def is_overdue(attempt: Attempt, now: datetime, *, session: Session) -> bool:
@@ -185,9 +242,18 @@ def lock(attempt: Attempt, *, session: Session) -> None:
     """Re-read the attempt and hold its row until the transaction ends.
 
     A save and a submit of the same attempt then run one after the other: the submit
-    scores every save acknowledged before it, and a save after it is refused. (SQLite
-    gets the same from BEGIN IMMEDIATE; PostgreSQL needs the row lock.)"""
+    scores every save acknowledged before it, and a save after it is refused.
+    PostgreSQL needs the row lock, unless find_by_token took it in this transaction.
+    SQLite gets the same from BEGIN IMMEDIATE: the transaction holds the write lock from
+    its first statement, so every row it read is current and no one else can change it;
+    the only rows it could hold stale are closed attempts a request committed earlier,
+    and a closed attempt never opens again."""
+    if _is_sqlite(session):
+        return
+    if session.info.get("attempt_locks", {}).get(attempt.id) is session.get_transaction():
+        return
     session.refresh(attempt, with_for_update=True)
+    _mark_locked(attempt, session=session)
 
 
 def _closed_message(attempt: Attempt) -> str:
@@ -214,8 +280,8 @@ def save_answer(attempt: Attempt, position: Any, raw: Any, *, session: Session,
     response = response_at(attempt, position, session=session)
     if response is None:
         raise AnswerError(N_("Unknown question."))
-    revision = session.get(ItemRevision, response.revision_id)
-    answer = get_type(revision.content["type"]).parse_answer(revision.content, raw)
+    content = revision_content(response.revision_id, session=session)
+    answer = get_type(content["type"]).parse_answer(content, raw)
     if seq is None:  # a plain form post: it is the newest thing the candidate did
         seq = response.client_seq + 1
     time_spent_ms = max(0, min(int(time_spent_ms or 0), 24 * 3600 * 1000))

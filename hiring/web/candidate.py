@@ -18,7 +18,8 @@ bp = Blueprint("candidate", __name__, url_prefix="/a")
 
 def _attempt(token: str) -> Attempt:
     session = get_session()
-    attempt = engine.find_by_token(token, session=session)
+    attempt = engine.find_by_token(token, session=session,
+                                   for_update=request.method == "POST")
     if attempt is None:
         abort(404, gettext("This invitation link is not valid. Check that you copied all of it."))
     g.language = attempt.language
