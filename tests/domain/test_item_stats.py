@@ -95,6 +95,55 @@ def test_alpha_uses_only_attempts_that_answered_every_item():
     assert report.dimensions["care"].alpha == pytest.approx(0.79412, abs=1e-5)
 
 
+def test_alpha_is_pairwise_when_items_are_drawn_at_random():
+    # Three items, two drawn per attempt: no attempt has all three. Each pair is answered
+    # together by five attempts, with the same scores: x = 1,1,0,0,1 and y = 1,0,0,0,1.
+    #   means .6 and .4; dx = .4,.4,-.6,-.6,.4; dy = .6,-.4,-.4,-.4,.6
+    #   sxy = .24-.16+.24+.24+.24 = .8; sxx = syy = 1.2; r = .8/1.2 = 2/3 for every pair
+    #   k = 2 items an attempt: alpha = 2(2/3) / (1 + 2/3) = (4/3) / (5/3) = .8
+    x, y = (1, 1, 0, 0, 1), (1, 0, 0, 0, 1)
+    data, attempt = [], 0
+    for first, second in (("a", "b"), ("b", "c"), ("a", "c")):
+        for score_x, score_y in zip(x, y, strict=True):
+            attempt += 1
+            data += [(attempt, first, "care", "numeric", score_x, None, 0),
+                     (attempt, second, "care", "numeric", score_y, None, 0)]
+    care = item_statistics(data).dimensions["care"]
+    assert care.method == "pairwise"
+    assert care.alpha == pytest.approx(0.8)
+    assert (care.n_attempts, care.n_items, care.n_pairs) == (15, 2, 3)
+    # A pair answered together by fewer than five attempts does not count.
+    four_each = [row for row in data if row[0] % 5 != 0]
+    assert item_statistics(four_each).dimensions["care"].alpha is None
+
+
+def test_alpha_on_random_draws_from_the_real_bank(db, assessment):
+    """The shipped bank draws 30 of 90 items, so alpha has to come from item pairs."""
+    from pathlib import Path
+
+    from sqlmodel import select
+
+    from hiring.banks.importer import import_bank
+    from hiring.banks.loader import load_path
+    from hiring.config import Defaults
+    from hiring.models import Assessment
+
+    rng = random.Random(11)
+    with db() as session:
+        import_bank(load_path(Path(Defaults.BANKS_DIR) / Defaults.DEFAULT_BANK),
+                    session=session)
+        csr = session.exec(select(Assessment).where(Assessment.key == "csr")).one()
+        for _ in range(120):
+            invite_and_complete(csr, session=session, now=datetime.now(UTC), rng=rng)
+        report = item_statistics(load_rows(csr.id, session=session))
+    for key in ("customer_focus", "composure", "communication"):
+        reliability = report.dimensions[key]
+        assert reliability.method == "pairwise"
+        assert reliability.n_pairs > 0 and reliability.alpha is not None
+    # The simulated answers follow one ability, so items of a dimension agree.
+    assert report.dimensions["customer_focus"].alpha > 0
+
+
 def test_sjt_option_counts():
     items = by_key(item_statistics(rows()))
     assert items["s1"].options == {"best": {"a": 3, "b": 1, "c": 1},
