@@ -15,6 +15,22 @@ from pathlib import Path
 
 from benchmarks.common import summary_ms, write_result
 
+# A full A4 page of text and a small table in the same fonts: what one page of real
+# content costs. (REFERENCE, a heading and a line, measures little beyond the fixed cost.)
+_PARAGRAPH = ("Kupac zove treći put zbog istog računa. Saslušajte ga do kraja, ponovite što "
+              "ste razumjeli i recite mu što ćete učiniti i do kada. The customer calls for "
+              "the third time about the same bill: listen, sum up, and say what happens "
+              "next and by when. Љиљана Петровић, България. ")
+FULL_PAGE = ("""<!doctype html><html><head><meta charset="utf-8"><style>
+@page { size: A4; margin: 20mm } body { font-family: "Noto Sans", "DejaVu Sans";
+font-size: 10pt; line-height: 1.4 } td, th { border-bottom: 0.5pt solid #999; padding: 2pt }
+</style></head><body><h1>Reference page</h1>"""
+             + "".join(f"<h2>Section {n}</h2><p>{_PARAGRAPH * 2}</p>" for n in range(1, 5))
+             + "<table><tr><th>Dimension</th><th>Score</th><th>Band</th></tr>"
+             + "".join(f"<tr><td>Dimension {n}</td><td>{50 + n}</td><td>{30 + n}–{70 + n}</td>"
+                       "</tr>" for n in range(1, 7))
+             + "</table></body></html>")
+
 REFERENCE = """<!doctype html><html><head><meta charset="utf-8"><style>
 @page { size: A4; margin: 20mm } body { font-family: "Noto Sans", "DejaVu Sans"; }
 </style></head><body><h1>Reference page</h1><p>Čćđšž — Љиљана Петровић — България.</p>
@@ -63,6 +79,19 @@ def full_profile(folder: Path):
     return profile
 
 
+def _page_count(pdf: bytes) -> int:
+    """Count the pages with poppler's pdfinfo, as the tests read PDFs with poppler."""
+    import subprocess
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        info = subprocess.run(["pdfinfo", handle.name], capture_output=True, text=True,
+                              check=True).stdout
+    return int(next(line.split()[1] for line in info.splitlines()
+                    if line.startswith("Pages:")))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=50)
@@ -76,36 +105,44 @@ def main() -> None:
         profile = full_profile(Path(folder))
     renderer = _renderer()
 
-    def reference() -> bytes:
-        return HTML(string=REFERENCE, url_fetcher=renderer.url_fetcher).write_pdf(
+    def reference(source: str = REFERENCE) -> bytes:
+        return HTML(string=source, url_fetcher=renderer.url_fetcher).write_pdf(
             font_config=renderer.font_config)
+
 
     cold_started = time.perf_counter()
     first = render_profile_pdf(profile)
     cold = time.perf_counter() - cold_started
-    reference()
-    profile_times, reference_times = [], []
-    for _ in range(args.runs):  # interleaved, so that machine noise hits both alike
-        started = time.perf_counter()
-        render_profile_pdf(profile)
-        profile_times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        reference()
-        reference_times.append(time.perf_counter() - started)
+    profile_pages = _page_count(first)
+    full_page_pages = _page_count(reference(FULL_PAGE))
+    if full_page_pages != 1:
+        raise SystemExit(f"the full-page reference has {full_page_pages} pages; fix it")
+    times: dict[str, list[float]] = {"profile": [], "reference": [], "full_page": []}
+    for _ in range(args.runs):  # interleaved, so that machine noise hits all alike
+        for name, render in (("profile", lambda: render_profile_pdf(profile)),
+                             ("reference", reference),
+                             ("full_page", lambda: reference(FULL_PAGE))):
+            started = time.perf_counter()
+            render()
+            times[name].append(time.perf_counter() - started)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    profile_stats, reference_stats = summary_ms(profile_times), summary_ms(reference_times)
-    ratio = round(profile_stats["median_ms"] / reference_stats["median_ms"], 2)
+    stats = {name: summary_ms(values) for name, values in times.items()}
+    ratio = round(stats["profile"]["median_ms"] / stats["reference"]["median_ms"], 2)
+    full_ratio = round(stats["profile"]["median_ms"] / stats["full_page"]["median_ms"], 2)
+    per_page = round(full_ratio / profile_pages, 2)
     figures = {"runs": args.runs, "cold_first_render_ms": round(1000 * cold, 1),
-               "profile": profile_stats, "reference": reference_stats,
-               "ratio_median": ratio, "peak_rss_mib": round(peak_mib, 1),
+               "profile": stats["profile"], "reference": stats["reference"],
+               "full_page_reference": stats["full_page"], "profile_pages": profile_pages,
+               "ratio_median": ratio, "ratio_full_page_median": full_ratio,
+               "ratio_per_page": per_page, "peak_rss_mib": round(peak_mib, 1),
                "profile_pdf_bytes": len(first)}
-    lines = [
-        "| | median | p95 | max |", "|---|---:|---:|---:|",
-        f"| profile PDF (full attempt) | {profile_stats['median_ms']} ms | "
-        f"{profile_stats['p95_ms']} ms | {profile_stats['max_ms']} ms |",
-        f"| one-page reference | {reference_stats['median_ms']} ms | "
-        f"{reference_stats['p95_ms']} ms | {reference_stats['max_ms']} ms |",
-        "", f"Ratio of medians: {ratio}x. First render in a cold process: "
+    label = {"profile": f"profile PDF (full attempt, {profile_pages} pages)",
+             "reference": "reference: a heading and a line", "full_page": "reference: a full page"}
+    lines = ["| | median | p95 | max |", "|---|---:|---:|---:|"] + [
+        f"| {label[name]} | {s['median_ms']} ms | {s['p95_ms']} ms | {s['max_ms']} ms |"
+        for name, s in stats.items()] + [
+        "", f"Ratio of medians: {ratio}x the heading-and-a-line reference, {full_ratio}x the "
+        f"full page, {per_page}x the full page per page. First render in a cold process: "
         f"{figures['cold_first_render_ms']} ms. Peak resident memory: {figures['peak_rss_mib']}"
         f" MiB. {args.runs} runs each, interleaved.",
     ]
