@@ -10,6 +10,14 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional name the extractor
     return message
 
 
+def in_language(language: str, message: str, **values: object) -> str:
+    """Translate a message into a language now (for texts built outside a request)."""
+    from hiring.reports.i18n import translations  # babel only: no Flask, no renderer
+
+    text = translations(language).gettext(message)
+    return text % values if values else text
+
+
 class CandidateError(Exception):
     """An error whose message a candidate reads; params fill %(name)s placeholders."""
 

@@ -36,6 +36,21 @@ def test_sjt_best_worst_scores_both_halves(items):
     assert sjt.score(content, None, {"best": "a"}) == 4 / 8
 
 
+def test_answers_are_described_in_the_profile_language(items):
+    sjt, content = get_type("sjt"), items["sjt-4"]
+    option = {o["id"]: o["text"] for o in content["options"]}
+    english = sjt.describe_answer(content, None, {"best": "a", "worst": "d"}, "en")
+    croatian = sjt.describe_answer(content, None, {"best": "a", "worst": "d"}, "hr")
+    assert english == f"best: {option['a']['en']}; worst: {option['d']['en']}"
+    assert croatian == f"najbolje: {option['a']['hr']}; najlošije: {option['d']['hr']}"
+    assert sjt.describe_answer(content, None, None, "hr") == "(bez odgovora)"
+    numeric, sum_item = get_type("numeric"), next(i for i in items.values()
+                                                  if i["type"] == "numeric")
+    params = numeric.draw_params(sum_item, random.Random(1))
+    assert "(točno: " in numeric.describe_answer(sum_item, params, "12", "hr")
+    assert "(correct: " in numeric.describe_answer(sum_item, params, "12", "en")
+
+
 def test_sjt_rejects_foreign_options_and_same_best_and_worst(items):
     sjt = get_type("sjt")
     with pytest.raises(AnswerError):

@@ -440,7 +440,8 @@ def test_candidate_takes_the_assessment_in_croatian(live_server, page, new_conte
     expect(typing).to_have_count(1)
     # The whole Croatian passage was typed: measured against it, nothing is wrong.
     expect(typing).to_contain_text(re.compile(
-        r"Answer: \d+ net wpm \(\d+ gross\), accuracy 100%, 0 errors in \d+ characters"))
+        r"Answer: \d+ net words a minute \(\d+ gross\), accuracy 100%, 0 errors in \d+ "
+        r"characters"))
     assert staff_problems.found == []
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from hiring.assessment.messages import N_
+from hiring.assessment.messages import N_, in_language
 from hiring.assessment.types.base import (
     KEY_PATTERN,
     AnswerError,
@@ -93,5 +93,7 @@ class Choice(ItemType):
         texts = {o["id"]: translate(o["text"], language) for o in content["options"]}
         chosen = (answer or {}).get("choice", [])
         correct = [texts[o["id"]] for o in content["options"] if o["correct"]]
-        given = "; ".join(texts[c] for c in chosen if c in texts) or "(no answer)"
-        return f"{given} (correct: {'; '.join(correct)})"
+        given = "; ".join(texts[c] for c in chosen if c in texts) or in_language(
+            language, N_("(no answer)"))
+        return in_language(language, N_("%(given)s (correct: %(correct)s)"), given=given,
+                           correct="; ".join(correct))

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from hiring.assessment.messages import N_
+from hiring.assessment.messages import N_, in_language
 from hiring.assessment.types.base import (
     AnswerError,
     ItemContent,
@@ -179,4 +179,6 @@ class Numeric(ItemType):
     def describe_answer(self, content: dict, params: dict | None, answer: Any,
                         language: str) -> str:
         correct = self.keyed_answer(content, params, language)
-        return f"{answer if answer is not None else '(no answer)'} (correct: {correct})"
+        given = answer if answer is not None else in_language(language, N_("(no answer)"))
+        return in_language(language, N_("%(given)s (correct: %(correct)s)"), given=given,
+                           correct=correct)

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hiring.assessment.messages import N_
+from hiring.assessment.messages import N_, in_language
 from hiring.assessment.types.base import (
     KEY_PATTERN,
     AnswerError,
@@ -86,15 +86,19 @@ class Sjt(ItemType):
 
     def keyed_answer(self, content: dict, params: dict | None, language: str) -> str:
         options = sorted(content["options"], key=lambda o: -o["key"])
-        best = f"best: {translate(options[0]['text'], language)}"
+        best = in_language(language, N_("best: %(text)s"),
+                           text=translate(options[0]["text"], language))
         if content.get("format") != "best_worst":
             return best
-        return f"{best}; worst: {translate(options[-1]['text'], language)}"
+        worst = in_language(language, N_("worst: %(text)s"),
+                            text=translate(options[-1]["text"], language))
+        return f"{best}; {worst}"
 
     def describe_answer(self, content: dict, params: dict | None, answer: Any,
                         language: str) -> str:
         texts = {o["id"]: translate(o["text"], language) for o in content["options"]}
         answer = answer or {}
-        parts = [f"{label}: {texts[answer[part]]}" for part, label in
-                 (("best", "best"), ("worst", "worst")) if answer.get(part) in texts]
-        return "; ".join(parts) or "(no answer)"
+        labels = {"best": N_("best: %(text)s"), "worst": N_("worst: %(text)s")}
+        parts = [in_language(language, labels[part], text=texts[answer[part]])
+                 for part in ("best", "worst") if answer.get(part) in texts]
+        return "; ".join(parts) or in_language(language, N_("(no answer)"))

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import Field
 from rapidfuzz.distance import Levenshtein
 
-from hiring.assessment.messages import N_
+from hiring.assessment.messages import N_, in_language
 from hiring.assessment.types.base import (
     AnswerError,
     ItemContent,
@@ -108,13 +108,15 @@ class Typing(ItemType):
 
     def keyed_answer(self, content: dict, params: dict | None, language: str) -> str:
         target = (params or {}).get("target_wpm") or DEFAULT_TARGET_WPM
-        return f"target {target} net wpm"
+        return in_language(language, N_("target %(wpm)s net words a minute"), wpm=target)
 
     def describe_answer(self, content: dict, params: dict | None, answer: Any,
                         language: str) -> str:
         result = self.result(content, answer, (params or {}).get("language", language))
         if result is None:
-            return "(no answer)"
-        return (f"{result.net_wpm:.0f} net wpm ({result.gross_wpm:.0f} gross), accuracy "
-                f"{100 * result.accuracy:.0f}%, {result.errors} errors in "
-                f"{result.typed_chars} characters")
+            return in_language(language, N_("(no answer)"))
+        return in_language(
+            language, N_("%(net).0f net words a minute (%(gross).0f gross), accuracy "
+                         "%(accuracy).0f%%, %(errors)d errors in %(chars)d characters"),
+            net=result.net_wpm, gross=result.gross_wpm, accuracy=100 * result.accuracy,
+            errors=result.errors, chars=result.typed_chars)
