@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -108,14 +108,34 @@ class _RevisionContents:
         revision = session.get(ItemRevision, revision_id)
         if revision is None:
             raise LookupError(f"no item revision {revision_id}")
-        with self._lock:
-            cache[revision_id] = revision.content
-            if len(cache) > self._size:
-                cache.popitem(last=False)
+        self._keep(cache, {revision_id: revision.content})
         return revision.content
 
+    def get_many(self, revision_ids: list[int], *, session: Session) -> dict[int, dict]:
+        """Return the contents of several revisions, reading the missing ones at once."""
+        engine = session.get_bind()
+        with self._lock:
+            cache = self._by_engine.setdefault(engine, OrderedDict())
+            found = {rid: cache[rid] for rid in revision_ids if rid in cache}
+        missing = [rid for rid in revision_ids if rid not in found]
+        if missing:
+            read = dict(session.exec(select(ItemRevision.id, ItemRevision.content).where(
+                col(ItemRevision.id).in_(missing))).all())
+            if len(read) != len(set(missing)):
+                raise LookupError(f"no item revisions {sorted(set(missing) - set(read))}")
+            self._keep(cache, read)
+            found.update(read)
+        return found
 
-revision_content = _RevisionContents().get
+    def _keep(self, cache: OrderedDict, contents: dict[int, dict]) -> None:
+        with self._lock:
+            cache.update(contents)
+            while len(cache) > self._size:
+                cache.popitem(last=False)
+
+
+_revisions = _RevisionContents()
+revision_content = _revisions.get
 
 
 def languages(assessment: Assessment, *, session: Session) -> list[str]:
@@ -135,14 +155,26 @@ def title(assessment: Assessment, language: str) -> str:
     return translate(assessment.titles, language) or assessment.name
 
 
-def plan_items(assessment: Assessment, seed: int, *, session: Session
-               ) -> list[tuple[str | dict, ItemRevision]]:
-    """Choose the item revisions an attempt gets, section by section, from its seed."""
+@dataclass(frozen=True)
+class PlannedItem:
+    section: str | dict
+    revision_id: int
+    content: dict
+
+
+def plan(assessment: Assessment, seed: int, *, session: Session) -> list[PlannedItem]:
+    """Choose the item revisions an attempt gets, section by section, from its seed.
+
+    A start is on the hot path of a hiring day, when hundreds of candidates start at
+    once: the items are read as plain rows, the chosen revisions' ids in one query, and
+    their content from the per-process cache of revisions."""
     rng = random.Random(seed)  # noqa: S311 - reproducible per attempt, not a secret
-    items = list(session.exec(select(Item).where(
-        Item.bank_id == assessment.bank_id, col(Item.retired).is_(False)).order_by(Item.key)))
+    items = session.exec(select(Item.id, Item.key, Item.type, Item.dimension,
+                                Item.current_revision).where(
+        Item.bank_id == assessment.bank_id, col(Item.retired).is_(False)).order_by(Item.key)
+    ).all()
     used: set[int] = set()
-    chosen_by_section: list[tuple[str | dict, list[Item]]] = []
+    chosen_by_section: list[tuple[str | dict, list]] = []
     for section in assessment.sections:
         pool = [item for item in items if item.id not in used
                 and section.get("type") in (None, item.type)
@@ -153,16 +185,25 @@ def plan_items(assessment: Assessment, seed: int, *, session: Session
             chosen.sort(key=lambda item: item.key)
         used.update(item.id for item in chosen)
         chosen_by_section.append((section.get("title", ""), chosen))
-    # One query for every chosen item's current revision: a start is on the hot path of
-    # a hiring day, when hundreds of candidates start at once.
-    revisions = {(r.item_id, r.number): r for r in session.exec(select(ItemRevision).where(
-        col(ItemRevision.item_id).in_(used)))} if used else {}
-    plan: list[tuple[str | dict, ItemRevision]] = [
-        (title, revisions[(item.id, item.current_revision)])
-        for title, chosen in chosen_by_section for item in chosen]
+    revision_ids = {(item_id, number): revision_id for revision_id, item_id, number in
+                    session.exec(select(ItemRevision.id, ItemRevision.item_id,
+                                        ItemRevision.number).where(
+                        col(ItemRevision.item_id).in_(used)))} if used else {}
+    planned = [(title, revision_ids[(item.id, item.current_revision)])
+               for title, chosen in chosen_by_section for item in chosen]
     if assessment.shuffle:
-        plan = _shuffle_runs(plan, rng)
-    return plan
+        planned = _shuffle_runs(planned, rng)
+    contents = _revisions.get_many([revision_id for _, revision_id in planned],
+                                   session=session)
+    return [PlannedItem(title, revision_id, contents[revision_id])
+            for title, revision_id in planned]
+
+
+def plan_items(assessment: Assessment, seed: int, *, session: Session
+               ) -> list[tuple[str | dict, ItemRevision]]:
+    """The plan with each item's revision row (for previews; start() uses plan())."""
+    return [(entry.section, session.get(ItemRevision, entry.revision_id))
+            for entry in plan(assessment, seed, session=session)]
 
 
 def _shuffle_runs(plan: list, rng: random.Random) -> list:
@@ -191,16 +232,19 @@ def start(attempt: Attempt, *, session: Session, now: datetime, language: str | 
         if language not in languages(assessment, session=session):
             raise AssessmentUnavailable(N_("This assessment is not available in that language."))
         attempt.language = language
-    plan = plan_items(assessment, attempt.seed, session=session)
-    if not plan:
+    planned = plan(assessment, attempt.seed, session=session)
+    if not planned:
         raise AssessmentUnavailable(N_("This assessment has no questions yet."))
     rng = random.Random(attempt.seed ^ 0x5EED)  # noqa: S311 - reproducible parameters
     settings = {**(assessment.settings or {}), "language": attempt.language}
-    for position, (section, revision) in enumerate(plan, start=1):
-        params = get_type(revision.content["type"]).draw_params(revision.content, rng, settings)
-        session.add(Response(attempt_id=attempt.id, position=position,
-                             section=translate(section, attempt.language)[:200],
-                             revision_id=revision.id, params=params))
+    rows = [{"attempt_id": attempt.id, "position": position,
+             "section": translate(entry.section, attempt.language)[:200],
+             "revision_id": entry.revision_id,
+             "params": get_type(entry.content["type"]).draw_params(entry.content, rng, settings),
+             "answer": None, "client_seq": 0, "time_spent_ms": 0, "paste_count": 0,
+             "pasted_chars": 0}
+            for position, entry in enumerate(planned, start=1)]
+    session.execute(insert(Response), rows)  # one statement for all, not one per item
     attempt.state = AttemptState.IN_PROGRESS
     attempt.started_at = now
     attempt.current_position = 1
