@@ -3,8 +3,26 @@
 from __future__ import annotations
 
 import os
+import re
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
+
+# A candidate's link is the key to their attempt: it never goes into a log.
+_TOKEN_PATH = re.compile(r"/a/[^/?# ]+")
+# The client, the request, the status, the bytes sent and the time taken in microseconds.
+ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(D)sus'
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger, with invitation tokens in request paths replaced by "…"."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U", "f"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = _TOKEN_PATH.sub("/a/…", atoms[key])
+        return atoms
 
 
 class _Server(BaseApplication):
@@ -27,6 +45,7 @@ def run(*, host: str, port: int, workers: int | None = None) -> None:
     workers = workers or min(8, 2 * (os.cpu_count() or 1))
     _Server({"bind": f"{host}:{port}", "workers": workers, "threads": 4,
              "worker_class": "gthread", "accesslog": "-", "errorlog": "-",
+             "access_log_format": ACCESS_LOG_FORMAT, "logger_class": RedactingLogger,
              "timeout": 60, "graceful_timeout": 20,
              # gunicorn's control socket lives in the home folder by default, shared by
              # every server of the user: two servers would delete each other's.
