@@ -100,6 +100,8 @@ class Client:
 @dataclass
 class Stats:
     save_latencies: list[float] = field(default_factory=list)
+    save_started: list[float] = field(default_factory=list)  # monotonic, one per latency
+    last_start_done: float = 0.0
     start_latencies: list[float] = field(default_factory=list)
     submit_latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -115,6 +117,7 @@ def start(client: Client, candidate: Candidate, stats: Stats) -> None:
                                {"Content-Type": "application/x-www-form-urlencoded"})
     with stats.lock:
         stats.start_latencies.append(time.perf_counter() - began)
+        stats.last_start_done = max(stats.last_start_done, time.monotonic())
         if status != 302:
             stats.errors.append(f"start {status}")
 
@@ -124,7 +127,7 @@ def save(client: Client, candidate: Candidate, rng: random.Random, stats: Stats)
     position, best = rng.randint(1, POSITIONS), rng.choice("abcd")
     body = json.dumps({"position": position, "seq": candidate.seq,
                        "answer": {"best": best}, "time_spent_ms": 4000}).encode()
-    began = time.perf_counter()
+    began, began_at = time.perf_counter(), time.monotonic()
     try:
         status, data = client.request("POST", f"/a/{candidate.token}/save", candidate, body, {
             "Content-Type": "application/json", "X-CSRFToken": candidate.csrf})
@@ -136,6 +139,7 @@ def save(client: Client, candidate: Candidate, rng: random.Random, stats: Stats)
     reply = json.loads(data) if status == 200 else {}
     with stats.lock:
         stats.save_latencies.append(elapsed)
+        stats.save_started.append(began_at)
         if status != 200 or not reply.get("accepted"):
             stats.errors.append(f"save {status}")
     if reply.get("accepted"):
@@ -229,6 +233,14 @@ def check_stored(database_url: str, instance: Path, candidates: list[Candidate]
     return stored, total
 
 
+def server_times(log: Path, suffix: str) -> list[float]:
+    """Return the time the server took (gunicorn's access log, in seconds) for requests
+    whose path ends with suffix: the part of the latency spent inside the server."""
+    pattern = re.compile(r'"POST /a/\S*' + re.escape(suffix) + r' HTTP/[\d.]+" \d+ \S+ (\d+)us')
+    return [int(found[1]) / 1e6 for line in log.read_text(errors="replace").splitlines()
+            if (found := pattern.search(line))]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -251,15 +263,25 @@ def main() -> None:
                                       duration=args.duration, burst=args.burst,
                                       threads=min(args.threads, args.candidates))
         rss = server.worker_rss_mib()
+        server_saves = server_times(Path(folder) / "server.log", "/save")
         stored, acked = check_stored(server.database_url, server.instance, candidates)
 
     saves = summary_ms(stats.save_latencies) if stats.save_latencies else {}
+    inside = summary_ms(server_saves) if server_saves else {}
+    # Saves after every candidate has started: the steady state, without the start storm
+    # (all candidates start within the first interval).
+    steady_latencies = [latency for latency, at in zip(stats.save_latencies,
+                                                        stats.save_started, strict=True)
+                        if at > stats.last_start_done]
+    steady = summary_ms(steady_latencies) if steady_latencies else {}
     figures = {
         "database": database, "candidates": args.candidates, "interval_s": args.interval,
         "duration_s": args.duration, "gunicorn_workers": args.workers, "burst": args.burst,
         "saves": len(stats.save_latencies),
         "saves_per_second": round(len(stats.save_latencies) / saving_seconds, 1),
-        "save_latency": saves, "start_latency": summary_ms(stats.start_latencies),
+        "save_latency": saves, "server_save_time": inside,
+        "steady_saves": len(steady_latencies),
+        "steady_save_latency": steady, "start_latency": summary_ms(stats.start_latencies),
         "submit_latency": summary_ms(stats.submit_latencies), "errors": len(stats.errors),
         "error_kinds": sorted(set(stats.errors))[:10], "acknowledged": acked,
         "acknowledged_and_stored": stored, "worker_rss_mib": rss,
@@ -272,6 +294,10 @@ def main() -> None:
         f"| saves per second | {figures['saves_per_second']} |",
         f"| save latency p50 / p95 / p99 | {saves.get('median_ms')} / {saves.get('p95_ms')} / "
         f"{saves.get('p99_ms')} ms |",
+        f"| time inside the server (access log) p50 / p95 / p99 | {inside.get('median_ms')} / "
+        f"{inside.get('p95_ms')} / {inside.get('p99_ms')} ms |",
+        f"| the same after the last start ({len(steady_latencies)} saves) | "
+        f"{steady.get('median_ms')} / {steady.get('p95_ms')} / {steady.get('p99_ms')} ms |",
         f"| starts (p99) | {len(stats.start_latencies)} "
         f"({figures['start_latency']['p99_ms']} ms) |",
         f"| submits (p99) | {len(stats.submit_latencies)} "
