@@ -438,10 +438,11 @@ def test_candidate_takes_the_assessment_in_croatian(live_server, page, new_conte
     open_newest_submitted(staff)
     typing = staff.locator("article.answer").filter(has_text=re.compile(r"\btyping ·"))
     expect(typing).to_have_count(1)
-    # The whole Croatian passage was typed: measured against it, nothing is wrong.
+    # The whole Croatian passage was typed: measured against it, nothing is wrong. The
+    # profile of a Croatian attempt describes the answer in Croatian.
     expect(typing).to_contain_text(re.compile(
-        r"Answer: \d+ net words a minute \(\d+ gross\), accuracy 100%, 0 errors in \d+ "
-        r"characters"))
+        r"Answer: \d+ neto riječi u minuti \(\d+ bruto\), točnost 100%, 0 pogrešaka u \d+ "
+        r"znakova"))
     assert staff_problems.found == []
 
 
