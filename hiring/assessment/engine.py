@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import insert, update
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from hiring.assessment.messages import N_, CandidateError
 from hiring.assessment.tokens import hash_token, new_token
@@ -135,7 +135,9 @@ class _RevisionContents:
 
 
 _revisions = _RevisionContents()
+# An item revision's content, from the cache; shared between requests, so read-only.
 revision_content = _revisions.get
+revision_contents = _revisions.get_many
 
 
 def languages(assessment: Assessment, *, session: Session) -> list[str]:
@@ -273,6 +275,12 @@ def responses(attempt: Attempt, *, session: Session) -> list[Response]:
     """Return the attempt's responses in order."""
     return list(session.exec(select(Response).where(
         Response.attempt_id == attempt.id).order_by(Response.position)))
+
+
+def response_count(attempt: Attempt, *, session: Session) -> int:
+    """Count the attempt's items without loading them."""
+    return session.exec(select(func.count()).select_from(Response).where(
+        Response.attempt_id == attempt.id)).one()
 
 
 def response_at(attempt: Attempt, position: int, *, session: Session) -> Response | None:

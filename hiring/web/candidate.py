@@ -9,7 +9,7 @@ from flask_wtf.csrf import generate_csrf
 from hiring.assessment import engine, integrity
 from hiring.assessment.types import AnswerError, get_type
 from hiring.db import get_session
-from hiring.models import Assessment, Attempt, AttemptState, ItemRevision
+from hiring.models import Assessment, Attempt, AttemptState
 from hiring.web import mail
 from hiring.web.access import candidate, now
 
@@ -93,8 +93,8 @@ def item(token: str, position: int):
     response = engine.response_at(attempt, position, session=session)
     if response is None:
         abort(404, gettext("There is no such question in this assessment."))
-    revision = session.get(ItemRevision, response.revision_id)
-    item_type = get_type(revision.content["type"])
+    content = engine.revision_content(response.revision_id, session=session)
+    item_type = get_type(content["type"])
     error = None
     if request.method == "POST":
         seq = request.form.get("seq", type=int) or None
@@ -110,14 +110,14 @@ def item(token: str, position: int):
         else:
             target = {"prev": position - 1, "next": position + 1}.get(
                 request.form.get("go", "next"), position + 1)
-            total = len(engine.responses(attempt, session=session))
+            total = engine.response_count(attempt, session=session)
             if target > total or request.form.get("go") == "review":
                 return redirect(url_for("candidate.review", token=token))
             return redirect(url_for("candidate.item", token=token, position=max(1, target)))
     else:
         attempt.current_position = position
-    total = len(engine.responses(attempt, session=session))
-    view = item_type.view(revision.content, response.params, attempt.language)
+    total = engine.response_count(attempt, session=session)
+    view = item_type.view(content, response.params, attempt.language)
     deadline = attempt.deadline_at
     return render_template(
         "candidate/item.html", attempt=attempt, token=token, response=response,
@@ -183,10 +183,10 @@ def review(token: str):
     if (closed := _closed_redirect(attempt, token)) is not None:
         return closed
     session = get_session()
-    rows = []
-    for response in engine.responses(attempt, session=session):
-        revision = session.get(ItemRevision, response.revision_id)
-        rows.append((response, get_type(revision.content["type"]).is_answered(response.answer)))
+    responses = engine.responses(attempt, session=session)
+    contents = engine.revision_contents([r.revision_id for r in responses], session=session)
+    rows = [(response, get_type(contents[response.revision_id]["type"]).is_answered(
+        response.answer)) for response in responses]
     deadline = attempt.deadline_at
     return render_template("candidate/review.html", attempt=attempt, token=token, rows=rows,
                            seconds_left=max(0, int((deadline - now()).total_seconds())))

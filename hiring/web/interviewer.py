@@ -85,15 +85,17 @@ def attempt(attempt_id: int):
     answers = sorted(((d.key, e) for d in profile.dimensions for e in d.evidence),
                      key=lambda pair: pair[1].position)
     written = []
-    for response in engine.responses(attempt, session=session):
-        revision = session.get(ItemRevision, response.revision_id)
-        item_type = get_type(revision.content["type"])
+    responses = engine.responses(attempt, session=session)
+    contents = engine.revision_contents([r.revision_id for r in responses], session=session)
+    for response in responses:
+        content = contents[response.revision_id]
+        item_type = get_type(content["type"])
         if item_type.needs_rating:
-            view = item_type.view(revision.content, response.params, language)
-            written.append({"response": response, "content": revision.content,
+            view = item_type.view(content, response.params, language)
+            written.append({"response": response, "content": content,
                             "type": item_type, "question": view["prompt"],
-                            "criteria": item_type.criteria(revision.content, language),
-                            "anchors": item_type.anchors(revision.content, language)})
+                            "criteria": item_type.criteria(content, language),
+                            "anchors": item_type.anchors(content, language)})
     my_ratings = {r.response_id: r for r in session.exec(select(Rating).where(
         Rating.rater_id == g.user.id,
         col(Rating.response_id).in_([entry["response"].id for entry in written])))}
