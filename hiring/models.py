@@ -75,6 +75,7 @@ class Bank(SQLModel, table=True):
     languages: list = _json(nullable=False)
     dimensions: dict = _json(nullable=False)  # key -> {name, definition, ...}
     source_name: str = Field(max_length=300)
+    settings: dict | None = _json()  # the bank file's settings: {"cue_audit": {...}}
     imported_at: datetime = _ts(nullable=False, default=utcnow)
 
 

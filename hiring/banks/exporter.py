@@ -120,6 +120,8 @@ def export_bank(bank: Bank, *, session: Session) -> str:
                        for key, dimension in bank.dimensions.items()},
         "items": [_item(content) for content in rows],
     }
+    for key, value in (bank.settings or {}).items():
+        document[key] = value
     recipes = _recipes(bank, session=session)
     if recipes:
         document["assessments"] = recipes

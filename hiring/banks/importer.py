@@ -35,6 +35,12 @@ def content_hash(content: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _settings(header: dict) -> dict | None:
+    """The bank file's settings kept with the bank (exported back as they were)."""
+    cue_audit = header.get("cue_audit")
+    return {"cue_audit": cue_audit} if cue_audit else None
+
+
 def import_bank(bank_file: BankFile, *, session: Session, author: str = "import"
                 ) -> ImportSummary:
     """Store a validated bank; flush, never commit."""
@@ -43,7 +49,7 @@ def import_bank(bank_file: BankFile, *, session: Session, author: str = "import"
     if bank is None:
         bank = Bank(slug=header["id"], version=header["version"], title=header["title"],
                     languages=header["languages"], dimensions=header["dimensions"],
-                    source_name=bank_file.source)
+                    source_name=bank_file.source, settings=_settings(header))
         session.add(bank)
         session.flush()
     else:
@@ -52,6 +58,7 @@ def import_bank(bank_file: BankFile, *, session: Session, author: str = "import"
         bank.languages = header["languages"]
         bank.dimensions = header["dimensions"]
         bank.source_name = bank_file.source
+        bank.settings = _settings(header)
         bank.imported_at = utcnow()
 
     existing = {item.key: item for item in session.exec(

@@ -90,6 +90,17 @@ class AssessmentRecipe(BaseModel):
     sections: list[Section] = Field(min_length=1)
 
 
+class CueAudit(BaseModel):
+    """Limits of the cue audit of situational items (see hiring.banks.cues)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    # The highest excess over chance a test-wise strategy may reach, per language.
+    max_excess: float = Field(default=0.2, ge=0, le=1)
+    # The highest share of items whose keyed best option is the longest, per language.
+    max_longest_best: float = Field(default=0.35, ge=0, le=1)
+
+
 class BankHeader(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -101,6 +112,7 @@ class BankHeader(BaseModel):
     dimensions: dict[str, Dimension]
     items: list = Field(min_length=1)
     assessments: list[AssessmentRecipe] = []
+    cue_audit: CueAudit | None = None  # None: the defaults
 
     @field_validator("languages")
     @classmethod

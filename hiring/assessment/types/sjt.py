@@ -29,10 +29,29 @@ class Option(BaseModel):
     rationale: Text
 
 
+class KeySource(BaseModel):
+    """Where an item's keys came from when they were not set by the bank's authors."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    method: Literal["panel"] = "panel"
+    round: int = Field(ge=1)  # the keying round's id
+    round_name: str = Field(default="", max_length=200)
+    experts: int = Field(ge=1, le=10_000)  # how many experts rated the item
+    statistic: str = Field(max_length=40)  # the agreement statistic, e.g. "r_wg(J)"
+    agreement: float | None = Field(default=None, ge=-1, le=1)
+    adopted_at: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}")  # ISO date
+
+
 class SjtContent(ItemContent):
     format: Literal["best", "best_worst"] = "best"
     stem: Text
     options: list[Option] = Field(min_length=4, max_length=5)
+    # true: the options are always shown in the file's order (they refer to each other);
+    # otherwise each attempt shows them in its own order, drawn from the attempt's seed.
+    fixed_order: bool | None = None
+    # Set when a panel of experts keyed the item (see hiring keying); None: the authors.
+    keying: KeySource | None = Field(default=None, json_schema_extra={"form": False})
 
 
 @register

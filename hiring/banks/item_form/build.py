@@ -23,6 +23,7 @@ from hiring.banks.item_form.shapes import (
     TEXT,
     TEXTS,
     Shape,
+    form_fields,
     shape_of,
 )
 
@@ -99,7 +100,7 @@ def _model_nodes(model: type[BaseModel], values: Any, prefix: str, context: _Con
                  defaults: bool) -> list[Node]:
     values = values if isinstance(values, dict) else {}
     nodes = []
-    for name, info in model.model_fields.items():
+    for name, info in form_fields(model):
         value = values.get(name)
         if value is None and defaults and info.default not in (PydanticUndefined, None):
             value = info.default

@@ -18,6 +18,7 @@ from hiring.banks.item_form.shapes import (
     NUMBER,
     TEXTS,
     Shape,
+    form_fields,
     shape_of,
 )
 
@@ -36,7 +37,7 @@ def read_form(item_type: str, form: Mapping[str, str]) -> tuple[dict, list[tuple
 def _read_model(model: type[BaseModel], form: Mapping[str, str], prefix: str,
                 problems: list) -> dict:
     raw: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
+    for name, info in form_fields(model):
         shape = shape_of(info.annotation)
         may_omit = shape.optional or not info.is_required()
         value = _read(prefix + name, shape, form, problems)
@@ -51,7 +52,9 @@ _ABSENT = object()
 
 def _read(name: str, shape: Shape, form: Mapping[str, str], problems: list) -> Any:
     if shape.kind == CHECKBOX:
-        return form.get(name) not in (None, "")
+        checked = form.get(name) not in (None, "")
+        # an optional flag left unticked is left out, as it is in the bank file
+        return checked if checked or not shape.optional else _ABSENT
     if shape.kind == TEXTS:
         languages = _children(name, form)
         if not languages:

@@ -62,6 +62,13 @@ def shape_of(annotation: Any) -> Shape:
     raise TypeError(f"no form field for {annotation!r}")
 
 
+def form_fields(model: type[BaseModel]) -> list[tuple[str, Any]]:
+    """The fields of a content model that the form edits: all but those marked
+    `json_schema_extra={"form": False}` (set by the product, such as a panel's keying)."""
+    return [(name, info) for name, info in model.model_fields.items()
+            if (info.json_schema_extra or {}).get("form", True)]
+
+
 def _is_model(value: Any) -> bool:
     return isinstance(value, type) and issubclass(value, BaseModel)
 
@@ -75,7 +82,7 @@ def skeleton(item_type: str, languages: list[str]) -> dict:
 
 def _blank_model(model: type[BaseModel], languages: list[str]) -> dict:
     content: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
+    for name, info in form_fields(model):
         shape = shape_of(info.annotation)
         if info.default not in (PydanticUndefined, None):
             content[name] = info.default
