@@ -10,6 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from hiring.assessment.types import ITEM_TYPES
+from hiring.banks.cues import audit_bank
 from hiring.banks.schema import BankHeader
 
 MAX_BANK_BYTES = 5 * 1024 * 1024
@@ -75,8 +76,10 @@ def _field(path: tuple) -> str:
     return ".".join(str(part) for part in path)
 
 
-def parse_text(text: str, source: str) -> BankFile:
-    """Validate bank text; raise BankInvalid with every problem found."""
+def parse_text(text: str, source: str, *, cue_audit: bool = True) -> BankFile:
+    """Validate bank text; raise BankInvalid with every problem found.
+
+    cue_audit=False skips the cue audit (for `bank stats`, which prints it instead)."""
     problems: list[Problem] = []
 
     def problem(path: tuple, message: str) -> None:
@@ -122,6 +125,8 @@ def parse_text(text: str, source: str) -> BankFile:
         parsed.append(item)
     if header:
         _check_recipes(header, parsed, problem)
+        if cue_audit:
+            _check_cues(header, parsed, [seen_ids[item["id"]] for item in parsed], problem)
     if problems:
         problems.sort(key=lambda p: (p.line, p.field))
         raise BankInvalid(problems)
@@ -154,6 +159,16 @@ def _check_recipes(header: dict, items: list[dict], problem) -> None:
                                            f"{have} that match")
 
 
+def _check_cues(header: dict, items: list[dict], indexes: list[int], problem) -> None:
+    """Refuse situational items whose surface gives their key away (hiring.banks.cues)."""
+    for audit in audit_bank(header, items):
+        for position, message in audit.problems:
+            path = ("items", indexes[position]) if position >= 0 else ("items",)
+            if position >= 0:
+                message = f"{items[position]['id']}: {message}"
+            problem(path, message)
+
+
 def _parse_item(raw: Any, path: tuple, context: dict, dimension_keys: set, problem
                 ) -> dict[str, Any] | None:
     if not isinstance(raw, dict):
@@ -178,7 +193,7 @@ def _parse_item(raw: Any, path: tuple, context: dict, dimension_keys: set, probl
     return item
 
 
-def load_path(path: str | Path) -> BankFile:
+def load_path(path: str | Path, *, cue_audit: bool = True) -> BankFile:
     """Read and validate a bank file; raise BankInvalid with every problem found."""
     path = Path(path)
     try:
@@ -188,10 +203,10 @@ def load_path(path: str | Path) -> BankFile:
     if size > MAX_BANK_BYTES:
         raise BankInvalid([Problem(str(path), 1, "",
                                    f"file too large ({size} bytes; at most {MAX_BANK_BYTES})")])
-    return load_bytes(path.read_bytes(), str(path))
+    return load_bytes(path.read_bytes(), str(path), cue_audit=cue_audit)
 
 
-def load_bytes(content: bytes, source: str) -> BankFile:
+def load_bytes(content: bytes, source: str, *, cue_audit: bool = True) -> BankFile:
     """Validate uploaded bank bytes."""
     if len(content) > MAX_BANK_BYTES:
         raise BankInvalid([Problem(source, 1, "", f"file too large (at most {MAX_BANK_BYTES} "
@@ -203,7 +218,7 @@ def load_bytes(content: bytes, source: str) -> BankFile:
         raise BankInvalid([Problem(source, line, "", "the file is not UTF-8 text")]) from None
     if "\x00" in text:
         raise BankInvalid([Problem(source, 1, "", "the file contains NUL bytes")])
-    return parse_text(text, source)
+    return parse_text(text, source, cue_audit=cue_audit)
 
 
 def bank_paths(path: str | Path) -> list[Path]:

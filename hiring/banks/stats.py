@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from hiring.banks.cues import LanguageAudit, audit_bank
 from hiring.banks.loader import BankFile
 
 
@@ -15,6 +16,7 @@ class BankStats:
     by_language: Counter  # items complete in each language
     probes: Counter  # dimension -> interview probes
     assessments: list[tuple[str, int, int]]  # (name, minutes, items)
+    cue_audits: list[LanguageAudit]  # per language
 
     def lines(self) -> list[str]:
         types = sorted(self.by_type)
@@ -31,6 +33,8 @@ class BankStats:
             f"{lang} {n}" for lang, n in sorted(self.by_language.items()))]
         for name, minutes, items in self.assessments:
             out.append(f"assessment: {name}: {items} items, {minutes} minutes")
+        for audit in self.cue_audits:
+            out += ["", *audit.lines()]
         return out
 
 
@@ -66,4 +70,5 @@ def bank_stats(bank: BankFile) -> BankStats:
         assessments=[(recipe["name"].get("en", recipe["id"]), recipe["time_limit_minutes"],
                       sum(s["count"] for s in recipe["sections"]))
                      for recipe in bank.header.get("assessments", [])],
+        cue_audits=audit_bank(bank.header, bank.items),
     )

@@ -47,13 +47,13 @@ def bank_validate(paths: tuple[str, ...]) -> None:
 @bank.command("stats", with_appcontext=False)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 def bank_stats_command(paths: tuple[str, ...]) -> None:
-    """Count items by type, dimension and language."""
+    """Count items by type, dimension and language, and audit situational items for cues."""
     from hiring.banks.stats import bank_stats
 
     failed = False
     for path in [p for arg in paths for p in bank_paths(arg)]:
         try:
-            bank_file = load_path(path)
+            bank_file = load_path(path, cue_audit=False)  # printed below, with its limits
         except BankInvalid as exc:
             failed = True
             click.echo(f"{path}: invalid ({len(exc.problems)} problem(s)); run bank validate",
