@@ -241,7 +241,7 @@ def _failures(audit: LanguageAudit, named: int = 5) -> None:
     if not messages:
         return
     audit.problems.append((-1, f"cue audit ({audit.language}): " + "; ".join(messages)
-                           + f"; the items that give their key away most follow"))
+                           + "; the items that give their key away most follow"))
     worst = sorted(audit.items, key=lambda i: (-i.giveaway(), -i.best_is_longest))[:named]
     for item in worst:
         if item.giveaway() <= 0 and not item.best_is_longest:
