@@ -65,6 +65,8 @@ class ItemType:
     content_model: ClassVar[type[ItemContent]]
     template: ClassVar[str]  # the candidate input, under templates/candidate/items/
     needs_rating: ClassVar[bool] = False  # scored by interviewers, not automatically
+    # The score the type's items feed (hiring.scoring.scales): "judgement", "numeracy", ...
+    scale: ClassVar[str]
     answer_fields: ClassVar[tuple[str, ...]] = ()  # the form fields an answer is posted in
 
     def check(self, content: dict) -> list[tuple[tuple, str]]:

@@ -48,6 +48,7 @@ class ChoiceContent(ItemContent):
 @register
 class Choice(ItemType):
     name = "choice"
+    scale = "reading"  # account screens and e-mails read for a fact
     content_model = ChoiceContent
     template = "candidate/items/choice.html"
     answer_fields = ("choice",)

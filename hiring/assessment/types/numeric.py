@@ -112,6 +112,7 @@ def parse_number(text: str) -> float:
 @register
 class Numeric(ItemType):
     name = "numeric"
+    scale = "numeracy"
     content_model = NumericContent
     template = "candidate/items/numeric.html"
     answer_fields = ("value",)

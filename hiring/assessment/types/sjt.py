@@ -57,6 +57,7 @@ class SjtContent(ItemContent):
 @register
 class Sjt(ItemType):
     name = "sjt"
+    scale = "judgement"  # with a subscore per behavioural dimension
     content_model = SjtContent
     template = "candidate/items/sjt.html"
     answer_fields = ("best", "worst")

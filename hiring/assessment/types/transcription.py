@@ -62,6 +62,7 @@ def measure(passage: str, typed: str, elapsed_ms: int | None, duration_seconds: 
 @register
 class Typing(ItemType):
     name = "typing"
+    scale = "typing"
     content_model = TypingContent
     template = "candidate/items/typing.html"
     answer_fields = ("text", "elapsed_ms")

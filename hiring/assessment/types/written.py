@@ -58,6 +58,7 @@ def word_count(text: str) -> int:
 @register
 class Written(ItemType):
     name = "written"
+    scale = "writing"
     content_model = WrittenContent
     template = "candidate/items/written.html"
     needs_rating = True
