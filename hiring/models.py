@@ -162,6 +162,9 @@ class Attempt(SQLModel, table=True):
     invited_at: datetime | None = _ts()
     reminded_at: datetime | None = _ts()
     revoked_at: datetime | None = _ts()  # HR cancelled the invitation
+    # Made by `hiring simulate` (demos, trials): never in a norm group or a reliability
+    # estimate, and marked as such wherever it is listed.
+    simulated: bool = False
 
 
 class Response(SQLModel, table=True):

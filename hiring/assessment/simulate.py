@@ -129,5 +129,6 @@ def invite_and_complete(assessment: Assessment, *, session: Session, now: dateti
         email=f"{first}.{last}.{rng.randrange(10**6)}@example.com".lower().translate(_ASCII),
         expires_at=now + timedelta(days=14))
     attempt.seed = rng.randrange(2**31)  # the items drawn follow rng too: reproducible runs
+    attempt.simulated = True
     answerer = model_answerer(levels, rng, attempt.language) if levels else None
     return complete(attempt, session=session, now=now, rng=rng, answerer=answerer)

@@ -126,3 +126,22 @@ def test_flags_are_symmetric():
     assert strong == ["a", "b"] and weak == ["c"]
     assert Rules.for_assessment({"strength_low": 55, "development_score": 40}) \
         .development_score == 40
+
+
+def test_evidence_groups_item_scores_by_scale_and_subscore():
+    from hiring.scoring.evidence import _group, precision_from
+
+    contents = {1: {"type": "sjt", "dimension": "composure"},
+                2: {"type": "sjt", "dimension": "ownership"},
+                3: {"type": "numeric", "dimension": "numeracy"}}
+    rows = [(10, 1, 1.0), (10, 2, 0.5), (10, 3, None),  # math unanswered
+            (11, 1, 0.25), (11, 2, None), (11, 3, 1.0)]
+    evidence = _group(rows, contents)
+    assert evidence.scales == {"judgement": [[1.0, 0.5], [0.25]], "numeracy": [[1.0]]}
+    assert evidence.subscores == {"composure": [[1.0], [0.25]], "ownership": [[0.5]]}
+    assert evidence.sums == [({"composure": 1.0, "ownership": 0.5}, 1.5, True),
+                             ({"composure": 0.25}, 0.25, False)]
+    assert evidence.items == {"judgement": 2, "numeracy": 1, "composure": 1, "ownership": 1}
+    precision = precision_from(evidence)  # far too few attempts: the priors, counted
+    assert precision.scale("judgement").source == "prior"
+    assert precision.reportable == {"composure": False, "ownership": False}

@@ -1,0 +1,153 @@
+"""The item scores of an assessment's completed attempts, by scale: what precision and
+norms are estimated from. Simulated attempts never count."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, func, select
+
+from hiring.assessment.engine import revision_contents
+from hiring.assessment.types import get_type
+from hiring.models import Assessment, Attempt, AttemptState, Response
+from hiring.scoring.precision import ScaleModel, estimate, subscore_value
+from hiring.scoring.scales import COMPOSITE
+
+COMPLETED = (AttemptState.SUBMITTED, AttemptState.SCORED)
+
+
+def completed_attempts(assessment_id: int):
+    """The query condition for attempts that count as evidence: completed, not simulated."""
+    return (Attempt.assessment_id == assessment_id, col(Attempt.state).in_(COMPLETED),
+            col(Attempt.simulated).is_(False))
+
+
+@dataclass
+class ScaleEvidence:
+    """Per attempt, the answered item scores (0..1) of each scale and of each behavioural
+    subscore of the composite, in the attempts' order."""
+
+    scales: dict[str, list[list[float]]] = field(default_factory=dict)
+    subscores: dict[str, list[list[float]]] = field(default_factory=dict)
+    # per attempt: (subscore sums by dimension, composite sum, complete) for Haberman
+    sums: list[tuple[dict[str, float], float, bool]] = field(default_factory=list)
+    items: dict[str, int] = field(default_factory=dict)  # usual item count per scale/subscore
+
+
+def scale_evidence(assessment_id: int, *, session: Session) -> ScaleEvidence:
+    """Read the scored responses of the completed attempts of an assessment, by scale."""
+    rows = session.exec(
+        select(Response.attempt_id, Response.revision_id, Response.score)
+        .join(Attempt, col(Attempt.id) == Response.attempt_id)
+        .where(*completed_attempts(assessment_id))
+        .order_by(Response.attempt_id, Response.position)).all()
+    contents = revision_contents(sorted({rid for _, rid, _ in rows}), session=session)
+    return _group(rows, contents)
+
+
+def _group(rows: Iterable[tuple[int, int, float | None]], contents: dict[int, dict]
+           ) -> ScaleEvidence:
+    evidence = ScaleEvidence()
+    per_attempt: dict[int, list[tuple[str, str, float | None]]] = {}
+    for attempt_id, revision_id, score in rows:
+        content = contents[revision_id]
+        per_attempt.setdefault(attempt_id, []).append(
+            (get_type(content["type"]).scale, content["dimension"], score))
+    for entries in per_attempt.values():
+        by_scale: dict[str, list[float]] = {}
+        by_dimension: dict[str, list[float]] = {}
+        for scale, dimension, score in entries:
+            if score is None:
+                continue
+            by_scale.setdefault(scale, []).append(score)
+            if scale == COMPOSITE:
+                by_dimension.setdefault(dimension, []).append(score)
+        for scale, scores in by_scale.items():
+            evidence.scales.setdefault(scale, []).append(scores)
+        for dimension, scores in by_dimension.items():
+            evidence.subscores.setdefault(dimension, []).append(scores)
+        composite_items = sum(1 for s, _, _ in entries if s == COMPOSITE)
+        answered = by_scale.get(COMPOSITE, [])
+        evidence.sums.append(({d: sum(v) for d, v in by_dimension.items()}, sum(answered),
+                              composite_items > 0 and len(answered) == composite_items))
+    evidence.items = _usual_counts(per_attempt)
+    return evidence
+
+
+def _usual_counts(per_attempt: dict[int, list[tuple[str, str, float | None]]]
+                  ) -> dict[str, int]:
+    """The median attempt's number of items per scale and per subscore."""
+    tallies: dict[str, list[int]] = {}
+    for entries in per_attempt.values():
+        counts: dict[str, int] = {}
+        for scale, dimension, _ in entries:
+            counts[scale] = counts.get(scale, 0) + 1
+            if scale == COMPOSITE:
+                counts[dimension] = counts.get(dimension, 0) + 1
+        for key, count in counts.items():
+            tallies.setdefault(key, []).append(count)
+    return {key: sorted(values)[len(values) // 2] for key, values in tallies.items()}
+
+
+@dataclass(frozen=True)
+class Precision:
+    """An assessment's precision models: per scale, and per behavioural subscore with
+    whether the subscore adds value over the composite (Haberman)."""
+
+    scales: dict[str, ScaleModel]
+    subscores: dict[str, ScaleModel]
+    reportable: dict[str, bool]  # dimension -> subscore may be reported as a score
+    n_attempts: int
+
+    def scale(self, name: str) -> ScaleModel:
+        return self.scales.get(name) or ScaleModel.prior(name)
+
+    def subscore(self, dimension: str) -> ScaleModel:
+        return self.subscores.get(dimension) or ScaleModel.prior(COMPOSITE)
+
+
+def precision_from(evidence: ScaleEvidence, *, seed: int = 0) -> Precision:
+    """Estimate every scale's and subscore's precision, and which subscores add value."""
+    rng = random.Random(seed)  # noqa: S311 - a reproducible bootstrap, not a secret
+    scales = {scale: estimate(scale, attempts, items=evidence.items.get(scale, 1), rng=rng)
+              for scale, attempts in evidence.scales.items()}
+    subscores, reportable = {}, {}
+    complete = [(subs, total) for subs, total, done in evidence.sums if done]
+    for dimension, attempts in evidence.subscores.items():
+        model = estimate(COMPOSITE, attempts, items=evidence.items.get(dimension, 1), rng=rng)
+        subscores[dimension] = model
+        value = None
+        if model.source == "data" and len(complete) >= 3:
+            value = subscore_value([subs.get(dimension, 0.0) for subs, _ in complete],
+                                   [total for _, total in complete], model.reliability())
+        reportable[dimension] = bool(value and value.adds_value)
+    return Precision(scales, subscores, reportable, len(evidence.sums))
+
+
+class _Cache:
+    """Precision per assessment, recomputed when its completed attempts change."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[tuple, Precision] = {}
+
+    def get(self, assessment: Assessment, *, session: Session) -> Precision:
+        count, last = session.exec(
+            select(func.count(), func.max(Attempt.submitted_at))
+            .where(*completed_attempts(assessment.id))).one()
+        key = (id(session.get_bind()), assessment.id, count, last)
+        with self._lock:
+            found = self._entries.get(key)
+        if found is None:
+            found = precision_from(scale_evidence(assessment.id, session=session))
+            with self._lock:
+                self._entries = {k: v for k, v in self._entries.items()
+                                 if k[:2] != key[:2]}
+                self._entries[key] = found
+        return found
+
+
+precision_for = _Cache().get
