@@ -20,11 +20,14 @@ import yaml
 from hiring.assessment.types.base import translate
 
 WORDS_DIR = Path(__file__).resolve().parents[2] / "question_banks" / "cue_words"
-STRATEGIES = ("longest", "courtesy", "combined", "shortest")
+STRATEGIES = ("longest", "courtesy", "combined", "shortest", "plainest", "middle", "steps")
 STRATEGY_NAMES = {
     "longest": "longest option",
-    # a bank written against the first three can tip over into the opposite cue
+    # a bank written against the first three can tip over into the opposite cues
     "shortest": "shortest option",
+    "plainest": "fewest courtesy and empathy words",
+    "middle": "option of middle length",
+    "steps": "most steps",
     "courtesy": "most courtesy and empathy words",
     "combined": "length + courtesy words + steps",
 }
@@ -104,6 +107,10 @@ def _zscores(values: Sequence[float]) -> list[float]:
 FEATURES: dict[str, Callable[[Sequence[OptionCues]], list[float]]] = {
     "longest": lambda options: [o.length for o in options],
     "shortest": lambda options: [-o.length for o in options],
+    "plainest": lambda options: [-o.courtesy for o in options],
+    "middle": lambda options: [-abs(o.length - statistics.median(p.length for p in options))
+                               for o in options],
+    "steps": lambda options: [o.steps for o in options],
     "courtesy": lambda options: [o.courtesy for o in options],
     "combined": lambda options: [sum(z) for z in zip(
         _zscores([o.length for o in options]), _zscores([o.courtesy for o in options]),
