@@ -42,8 +42,10 @@ def test_flags_agree_with_true_levels_well_above_chance(report: CheckReport):
     assert report.chance_precision == pytest.approx(2 / 6)
     assert report.overall.strength_precision >= 0.5
     assert report.overall.development_precision >= 0.5
-    assert report.overall.strength_recall > 0.3
-    assert report.overall.development_recall > 0.3
+    # The rules ask the whole band to clear a threshold, on both sides: fewer flags, and
+    # the ones given are right more often than before (recall fell from about 0.6).
+    assert report.overall.strength_recall > 0.2
+    assert report.overall.development_recall > 0.2
 
 
 def test_more_items_per_dimension_recover_levels_better(bank: BankFile):
