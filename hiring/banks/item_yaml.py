@@ -10,6 +10,7 @@ from hiring.assessment.types import ITEM_TYPES
 from hiring.banks.editing import validate
 from hiring.banks.exporter import BankDumper
 from hiring.banks.loader import Problem, _field, _line_for, _lines
+from hiring.banks.safe_yaml import UnsafeYaml, compose_and_load
 from hiring.models import Bank
 
 MAX_CHARS = 100_000
@@ -44,8 +45,9 @@ def from_yaml(text: str, *, bank: Bank, item_type: str, key: str
         return None, [Problem(SOURCE, 1, "", f"too long (at most {MAX_CHARS} characters)")]
     text = text.replace("\r\n", "\n")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
+        node, raw = compose_and_load(text)
+    except UnsafeYaml as exc:
+        return None, [Problem(SOURCE, exc.line, "", str(exc))]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         detail = getattr(exc, "problem", None) or str(exc)

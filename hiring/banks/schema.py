@@ -106,7 +106,7 @@ class BankHeader(BaseModel):
 
     format: int = Field(ge=1, le=1)
     id: str = Field(pattern=KEY_PATTERN)
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=1_000_000)
     title: Text
     languages: list[str] = Field(min_length=1)
     dimensions: dict[str, Dimension]

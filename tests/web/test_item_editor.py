@@ -305,6 +305,19 @@ def test_yaml_editing(client, hr, bank, db):
     assert good.status_code == 302 and revision_count(db, "wr-1") == 2
 
 
+def test_yaml_editing_refuses_aliases_and_deep_nesting(client, hr, bank, db):
+    text = editor_fields(client.get(url(bank, "wr-1", "/yaml")).get_data(as_text=True),
+                         "yaml-editor")["yaml"]
+    aliased = text.replace("min_words: 5", "min_words: &five 5\nx: *five")
+    response = client.post(url(bank, "wr-1", "/yaml"), data={"yaml": aliased, "base": "1"})
+    assert response.status_code == 400
+    assert "anchors (&amp;five) are not allowed" in response.get_data(as_text=True)
+    deep = client.post(url(bank, "wr-1", "/yaml"),
+                       data={"yaml": "x: " + "[" * 3000 + "]" * 3000, "base": "1"})
+    assert deep.status_code == 400 and "levels deep" in deep.get_data(as_text=True)
+    assert revision_count(db, "wr-1") == 1
+
+
 # ---- new items -----------------------------------------------------------------------
 
 

@@ -194,3 +194,17 @@ def test_a_50_mb_bank_upload_is_refused_and_changes_nothing(client, auth, db):
     assert "too large" in response.get_data(as_text=True)
     with db() as session:
         assert session.exec(select(func.count()).select_from(Item)).one() == 0
+
+
+def test_bank_upload_of_an_alias_bomb_is_one_problem(client, auth, db):
+    from tests.domain.test_hostile_banks import ALIAS_BOMB
+
+    auth.login("hr")
+    response = client.post("/admin/banks", data={
+        "file": (io.BytesIO(ALIAS_BOMB.encode()), "bomb.yaml")},
+        content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "anchors (&amp;a0) are not allowed" in page and "line 1" in page
+    with db() as session:
+        assert session.exec(select(func.count()).select_from(Item)).one() == 0

@@ -8,7 +8,7 @@ import re
 import string
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -29,10 +29,12 @@ CHECK_DRAWS = 500  # parameter sets tried when a bank is validated
 class Param(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    min: float | None = None
-    max: float | None = None
-    step: float | None = Field(default=None, gt=0)
-    choices: list[float] | None = Field(default=None, min_length=1)
+    # bounded like a formula's constants (hiring.banks.formula.MAX_CONSTANT)
+    min: float | None = Field(default=None, ge=-1e9, le=1e9)
+    max: float | None = Field(default=None, ge=-1e9, le=1e9)
+    step: float | None = Field(default=None, gt=0, le=1e9)
+    choices: list[Annotated[float, Field(ge=-1e9, le=1e9)]] | None = Field(
+        default=None, min_length=1, max_length=1000)
 
     @model_validator(mode="after")
     def _shape(self) -> Param:
@@ -53,7 +55,7 @@ class NumericContent(ItemContent):
     params: dict[str, Param] = Field(min_length=1)
     formula: str = Field(max_length=500)
     decimals: int = Field(default=2, ge=0, le=4)
-    tolerance: float = Field(default=0.01, ge=0)
+    tolerance: float = Field(default=0.01, ge=0, le=1e9)
     unit: Text | None = None
     explanation: Text
 

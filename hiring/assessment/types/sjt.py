@@ -35,7 +35,7 @@ class KeySource(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     method: Literal["panel"] = "panel"
-    round: int = Field(ge=1)  # the keying round's id
+    round: int = Field(ge=1, le=2**31 - 1)  # the keying round's id
     round_name: str = Field(default="", max_length=200)
     experts: int = Field(ge=1, le=10_000)  # how many experts rated the item
     statistic: str = Field(max_length=40)  # the agreement statistic, e.g. "r_wg(J)"

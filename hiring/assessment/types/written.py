@@ -39,7 +39,7 @@ class Criterion(BaseModel):
 class WrittenContent(ItemContent):
     prompt: Text
     customer_name: str | None = Field(default=None, max_length=100)  # for writing indicators
-    min_words: int = Field(default=0, ge=0)
+    min_words: int = Field(default=0, ge=0, le=2000)
     max_words: int = Field(default=300, ge=1, le=2000)
     rubric: list[Criterion] = Field(min_length=1)
 
