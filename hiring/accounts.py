@@ -7,7 +7,8 @@ import unicodedata
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from hiring.models import Role, User
+from hiring.logins import end_sessions
+from hiring.models import Role, User, utcnow
 
 MIN_PASSWORD = 8
 # Compared against when the email is unknown, so both paths cost one hash.
@@ -39,6 +40,17 @@ def create_user(*, session: Session, email: str, name: str, role: str, password:
     session.add(user)
     session.flush()
     return user
+
+
+def set_password(*, session: Session, email: str, password: str) -> int:
+    """Change a password and end every session of the account; return how many ended."""
+    user = session.exec(select(User).where(User.email == normalize_email(email))).first()
+    if user is None:
+        raise AccountError(f"No account for {normalize_email(email)}.")
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"The password needs at least {MIN_PASSWORD} characters.")
+    user.password_hash = generate_password_hash(password)
+    return end_sessions(user, session=session, now=utcnow())
 
 
 def authenticate(*, session: Session, email: str, password: str) -> User | None:

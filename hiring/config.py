@@ -31,9 +31,11 @@ class Defaults:
     SESSION_COOKIE_SECURE: bool | None = None
     WTF_CSRF_TIME_LIMIT = None  # a long assessment must not outlive its CSRF token
     LANGUAGES = ["en", "hr"]
-    # POST /login per client address and per email; counted in Redis when REDIS_URL is
-    # set (shared by every server), else in each server process's memory.
+    # Failed logins per client address in any minute; counted in the database, so every
+    # server process and app server shares the count. One e-mail from one address also
+    # meets a growing delay after 5 failures (hiring.logins); nothing locks an e-mail out.
     LOGIN_RATE_LIMIT = "10 per minute"
+    STAFF_SESSION_IDLE_HOURS = 12  # a staff session unused this long ends
     PDF_TIME_LIMIT_SECONDS = 30.0  # a render that takes longer is abandoned with an error
     PDF_MAX_TEXT_CHARS = 12_000  # a longer text is cut in the PDF, with a note saying so
     # E-mail to candidates (invitations, reminders, confirmations). Without MAIL_SMTP_HOST

@@ -155,6 +155,12 @@ def read_scope(app: Flask | None = None) -> Iterator[Session]:
         _write_intent.reset(token)
 
 
+def request_writes() -> bool:
+    """True when this request's transaction takes the write lock (SQLite: BEGIN IMMEDIATE);
+    a second write transaction from the same request would then wait for itself."""
+    return bool(_write_intent.get())
+
+
 def _before_request() -> None:
     view = current_app.view_functions.get(request.endpoint or "")
     # A view marked `writes` may change data even on GET (a candidate's page records

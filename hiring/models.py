@@ -67,6 +67,26 @@ class User(SQLModel, table=True):
     created_at: datetime = _ts(nullable=False, default=utcnow)
 
 
+class StaffSession(SQLModel, table=True):
+    """A staff login; the cookie holds a token whose hash is stored (hiring.logins)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(index=True, unique=True, max_length=64)
+    created_at: datetime = _ts(nullable=False, default=utcnow)
+    last_seen_at: datetime = _ts(nullable=False, default=utcnow)
+    ended_at: datetime | None = _ts()  # logged out, password changed, or idle too long
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed login, counted per address and per e-mail-and-address pair (hashed)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _ts(nullable=False, default=utcnow, index=True)
+    address_key: str = Field(index=True, max_length=40)
+    pair_key: str = Field(index=True, max_length=40)
+
+
 class Bank(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(index=True, unique=True, max_length=100)

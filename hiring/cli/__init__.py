@@ -109,6 +109,22 @@ def user_create(role: str, email: str, name: str, password: str) -> None:
         _fail(str(exc))
 
 
+@user.command("password")
+@click.option("--email", required=True)
+@click.option("--password", envvar="HIRING_PASSWORD", prompt=True, hide_input=True,
+              confirmation_prompt=True, help="Or set HIRING_PASSWORD.")
+@with_appcontext
+def user_password(email: str, password: str) -> None:
+    """Set a staff member's password; every session they have open ends."""
+    from hiring.accounts import AccountError, normalize_email, set_password
+
+    try:
+        with session_scope() as session:
+            ended = set_password(session=session, email=email, password=password)
+            click.echo(f"password changed for {normalize_email(email)}; "
+                       f"{ended} session{'' if ended == 1 else 's'} ended")
+    except AccountError as exc:
+        _fail(str(exc))
 
 
 from hiring.cli import banks, invitations, privacy, runs  # noqa: E402,F401 - registers their commands

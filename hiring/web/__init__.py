@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, render_template, request, session
+from datetime import timedelta
+
+from flask import Flask, current_app, g, jsonify, render_template, request, session
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from hiring.db import get_session
+from hiring import logins
+from hiring.db import get_session, request_writes, session_scope
 from hiring.models import User, utcnow
 from hiring.reports.formatting import format_rounded
 from hiring.web import limits
@@ -18,12 +21,22 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 
 def _load_user() -> None:
+    """Find the staff member of this request from the server-side session (hiring.logins)."""
     g.user = None
-    user_id = session.get("user_id")
-    if user_id is not None:
-        user = get_session().get(User, user_id)
-        if user is not None and session.get("auth_hash") == user.password_hash[-16:]:
-            g.user = user
+    found = logins.open_session(session.get("sid"), session=get_session())
+    if found is None:
+        return
+    now = current_app.config.get("CLOCK", utcnow)()
+    idle = timedelta(hours=current_app.config["STAFF_SESSION_IDLE_HOURS"])
+    expired = logins.idle_too_long(found, now=now, idle=idle)
+    if expired or logins.needs_touch(found, now=now):
+        if request_writes():  # this request's transaction has the write lock already
+            logins.touch(found.id, session=get_session(), now=now, end=expired)
+        else:
+            with session_scope() as writing:
+                logins.touch(found.id, session=writing, now=now, end=expired)
+    if not expired:
+        g.user = get_session().get(User, found.user_id)
 
 
 def _wants_json() -> bool:

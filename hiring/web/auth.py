@@ -15,11 +15,14 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 from flask_wtf.csrf import generate_csrf
 
-from hiring.accounts import authenticate
+from hiring import logins
+from hiring.accounts import authenticate, normalize_email
 from hiring.db import get_session
 from hiring.models import Role
+from hiring.web.access import now as access_now
 from hiring.web.access import public
 from hiring.web.forms import LoginForm
 
@@ -49,24 +52,42 @@ def index():
     return redirect(_home())
 
 
+def _per_minute() -> int:
+    """The number in LOGIN_RATE_LIMIT ("10 per minute")."""
+    return int(str(current_app.config["LOGIN_RATE_LIMIT"]).split()[0])
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
-    """Log a staff member in; limits.py caps the attempts per address and per email."""
+    """Log a staff member in; failures are counted in the database (hiring.logins)."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(session=get_session(), email=form.email.data,
-                            password=form.password.data)
+        db, now = get_session(), access_now()
+        address, email = request.remote_addr or "", normalize_email(form.email.data)
+        refusal = logins.check(session=db, address=address, email=email, now=now,
+                               per_minute=_per_minute())
+        if refusal is not None:
+            page = render_template("auth/login.html", form=form,
+                                   refused=gettext("Too many attempts; try again in a minute.")
+                                   if refusal.reason == "address" else
+                                   gettext("Too many attempts for this e-mail from here; try "
+                                           "again in %(seconds)s seconds.",
+                                           seconds=refusal.retry_after))
+            return page, 429, {"Retry-After": str(refusal.retry_after)}
+        user = authenticate(session=db, email=email, password=form.password.data)
         if user is None:
-            form.password.errors.append("Wrong email or password.")
+            logins.record_failure(session=db, address=address, email=email, now=now)
+            db.commit()  # the failure counts although this request answers 400
+            form.password.errors.append(gettext("Wrong email or password."))
         else:
+            logins.record_success(session=db, address=address, email=email)
             # A fresh session on login: the signed cookie changes with its content, and
             # the CSRF token of the anonymous session is dropped for a new one.
             session.clear()
             g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
             generate_csrf()
-            session["user_id"] = user.id
-            session["auth_hash"] = user.password_hash[-16:]
+            session["sid"] = logins.start_session(user, session=db, now=now)
             g.user = user
             return redirect(_safe_next(request.args.get("next")) or _home())
     status = 200 if not form.errors else 400
@@ -76,6 +97,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @public
 def logout():
+    """End the session on the server too: a copy of the cookie no longer works."""
+    logins.end_session(session.get("sid"), session=get_session(), now=access_now())
     session.clear()
-    flash("You are logged out.")
+    flash(gettext("You are logged out."))
     return redirect(url_for("auth.login"))

@@ -1,64 +1,25 @@
-"""Limits on what a request may bring: its size, its text, and how often staff try to log in."""
+"""Limits on what a request may bring: its size and its text."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from typing import NoReturn
 from urllib.parse import parse_qsl
 
 from flask import Flask, abort, current_app, request
 from flask_babel import gettext
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 MAX_JSON_DEPTH = 32  # our payloads nest three deep; deeper is an attack on the parser
 
 
 def init_app(app: Flask) -> None:
-    """Check every request's body before CSRF or a view reads it; limit login attempts.
+    """Check every request's body before CSRF or a view reads it.
 
     Call it after the blueprints are registered and before CSRFProtect: the checks must
-    see the raw body before the form parser decodes it leniently."""
+    see the raw body before the form parser decodes it leniently. (Login attempts are
+    limited in the database: hiring.logins.)"""
     app.before_request(check_request)
-    redis_url = app.config.get("REDIS_URL")
-    limiter = Limiter(
-        get_remote_address,
-        app=app,
-        # Moving window: never more than the limit in any minute, not per clock minute.
-        strategy="moving-window",
-        storage_uri=redis_url or "memory://",
-        key_prefix="hiring",
-        headers_enabled=True,  # Retry-After on a 429
-        in_memory_fallback_enabled=bool(redis_url),  # Redis down: count in this process
-    )
-    app.extensions["hiring.limiter"] = limiter
-    login = app.view_functions["auth.login"]
-    for key_func in (_address_key, _email_key):
-        login = limiter.limit(_login_rate, key_func=key_func, methods=["POST"],
-                              error_message=_too_many_attempts)(login)
-    app.view_functions["auth.login"] = login
-
-
-def _login_rate() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _address_key() -> str:
-    return f"address:{get_remote_address()}"
-
-
-def _email_key() -> str:
-    email = request.form.get("email", "").strip().lower()
-    if not email:
-        return ""  # no email: only the address limit applies
-    # Hashed: the counts, which may sit in Redis, hold no addresses of people.
-    return "email:" + hashlib.sha256(email.encode()).hexdigest()[:32]
-
-
-def _too_many_attempts() -> str:
-    return gettext("Too many attempts; try again in a minute.")
 
 
 def too_large_message() -> str:
