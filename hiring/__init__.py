@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from hiring import config
+from hiring.logs import RedactTokens
 
 TEMPLATES = config.REPO_ROOT / "templates"
 
@@ -22,7 +23,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         instance_path=str(Path(instance_path).resolve()) if instance_path else None,
     )
     config.load(app, test_config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
+    app.logger.addFilter(RedactTokens())  # no candidate link in an error's log line
 
     from hiring import cli, db, i18n
     from hiring.web import init_app as init_web

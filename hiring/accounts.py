@@ -27,6 +27,9 @@ def normalize_email(email: str) -> str:
 def create_user(*, session: Session, email: str, name: str, role: str, password: str) -> User:
     """Create a staff account; flush, never commit."""
     email = normalize_email(email)
+    if any(unicodedata.category(char) in ("Cf", "Cc", "Zs", "Zl", "Zp") for char in email):
+        # a zero-width space or a soft hyphen would make a second account for one person
+        raise AccountError("The email address contains invisible characters or spaces.")
     if "@" not in email or len(email) > 254:
         raise AccountError(f"{email!r} is not an email address.")
     if role not in {r.value for r in Role}:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 from flask import Flask, current_app, g, request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 # SQLite takes its write lock lazily, so two transactions that read and then write
@@ -28,6 +28,7 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
+    _create_private(make_url(url).database)
     engine = create_engine(
         url,
         connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
@@ -70,6 +71,17 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
             writers.leave()
 
     return engine
+
+
+def _create_private(database: str | None) -> None:
+    """Create a new SQLite file readable by its owner only (0600): it holds candidates'
+    answers. SQLite gives its -wal and -shm files the same permissions."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    try:
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except (FileExistsError, FileNotFoundError):  # there already, or SQLite will say why
+        pass
 
 
 class _WriterQueue:

@@ -39,7 +39,7 @@ def work(kind: str) -> Callable[[Work], Work]:
 
 def exports_dir(app: Flask) -> Path:
     path = Path(app.instance_path) / "exports"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
-# A candidate's link is the key to their attempt: it never goes into a log.
-_TOKEN_PATH = re.compile(r"/a/[^/?# ]+")
+from hiring.logs import redact
+
 # The client, the request, the status, the bytes sent and the time taken in microseconds.
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(D)sus'
 
@@ -21,7 +20,7 @@ class RedactingLogger(Logger):
         atoms = super().atoms(resp, req, environ, request_time)
         for key in ("r", "U", "f"):
             if isinstance(atoms.get(key), str):
-                atoms[key] = _TOKEN_PATH.sub("/a/…", atoms[key])
+                atoms[key] = redact(atoms[key])
         return atoms
 
 

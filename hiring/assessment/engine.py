@@ -402,11 +402,16 @@ def finalize_expired(*, session: Session, now: datetime) -> tuple[int, int]:
     return submitted, expired
 
 
-def give_extra_time(attempt: Attempt, minutes: int, *, session: Session) -> None:
-    """Add time for one candidate (an accommodation), before or during the attempt."""
+def give_extra_time(attempt: Attempt, minutes: int, *, session: Session,
+                    now: datetime) -> None:
+    """Add time for one candidate (an accommodation), before or during the attempt.
+
+    An attempt already past its deadline and grace is finalised first (nothing may have
+    closed it yet): extra time cannot reopen it."""
     if not 0 <= minutes <= 600:
         raise ValueError("Extra time must be between 0 and 600 minutes.")
     lock(attempt, session=session)
+    finalize_if_due(attempt, session=session, now=now)
     if attempt.state not in OPEN_STATES:
         raise AttemptClosed(N_("This assessment has already been submitted."))
     if attempt.deadline_at is not None:

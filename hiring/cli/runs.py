@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import col, select
 
@@ -204,8 +205,15 @@ def worker_command(burst: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
 @click.option("--workers", default=None, type=int, help="Default: 2 per core, at most 8.")
+@with_appcontext
 def serve_command(host: str, port: int, workers: int | None) -> None:
     """Serve the app with gunicorn."""
+    from hiring.config import Defaults
     from hiring.serve import run
 
+    app = current_app._get_current_object()
+    if not app.config["DEVELOPMENT"] and app.config["SECRET_KEY"] == Defaults.SECRET_KEY:
+        _fail("refusing to serve with the public default SECRET_KEY: run `hiring init` "
+              f"(it writes a random one to {app.instance_path}/config.py), or set "
+              "SECRET_KEY in that file or in the environment")
     run(host=host, port=port, workers=workers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 import zipfile
@@ -31,7 +32,10 @@ def write_profiles_zip(attempt_ids: list[int], path: Path, *, session: Session,
     """Render each reportable attempt's profile into a ZIP; return how many it holds."""
     written = 0
     partial = path.with_suffix(".part")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    # 0600: the archive holds candidates' profiles
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as raw, \
+            zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for done, attempt_id in enumerate(attempt_ids, start=1):
             attempt = session.get(Attempt, attempt_id)
             if attempt is not None and attempt.state in REPORTABLE:

@@ -15,15 +15,22 @@ FIXED_COLUMNS = ["attempt_id", "candidate_name", "candidate_email", "state", "la
 DIMENSION_FIELDS = ["score", "low", "high", "percentile"]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value) -> str:
-    """Format a value; text that a spreadsheet would run as a formula is quoted."""
+    """Format a value; text that a spreadsheet would run as a formula is quoted, also where
+    it follows a ";" (a reader that splits on semicolons sees a new cell there)."""
     if value is None:
         return ""
     if hasattr(value, "isoformat"):
         return value.isoformat(timespec="seconds")
     text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
+    if isinstance(value, int | float):
+        return text  # a number is a number, "-3" included
+    if text[:1] in FORMULA_STARTS or any(part[:1] in FORMULA_STARTS
+                                          for part in text.split(";")[1:]):
+        return "'" + text.replace(";", ",")
     return text
 
 

@@ -181,11 +181,16 @@ def extra_time(attempt_id: int):
     if minutes is None:
         abort(400, "Give the extra time as a whole number of minutes.")
     try:
-        engine.give_extra_time(attempt, minutes, session=session)
+        engine.give_extra_time(attempt, minutes, session=session, now=now())
     except ValueError as exc:
         abort(400, str(exc))
     except engine.AttemptClosed:
-        abort(409, "The attempt is already closed; extra time no longer applies.")
+        # answered with a redirect, so that an attempt the clock had closed is stored
+        # as submitted (give_extra_time finalised it)
+        flash(f"{attempt.candidate_name}'s time had already run out or the attempt was "
+              "closed: it is submitted with what was saved, and extra time no longer "
+              "applies.", "error")
+        return redirect(back)
     flash(f"{attempt.candidate_name} now has {minutes} extra minutes.")
     return redirect(back)
 

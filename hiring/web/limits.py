@@ -11,6 +11,7 @@ from flask_babel import gettext
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 MAX_JSON_DEPTH = 32  # our payloads nest three deep; deeper is an attack on the parser
+MAX_JSON_NUMBER_CHARS = 30  # an answer's number is short; a 301-digit one is not an answer
 
 
 def init_app(app: Flask) -> None:
@@ -74,6 +75,9 @@ def _check_json(body: bytes) -> None:
             _too_deep()
         if isinstance(value, str):
             strings.append(value)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            if len(repr(value)) > MAX_JSON_NUMBER_CHARS:
+                abort(400, gettext("The request holds a number that is too long."))
         elif isinstance(value, dict):
             strings.extend(value)
             stack.extend((item, depth + 1) for item in value.values())

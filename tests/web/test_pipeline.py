@@ -56,6 +56,7 @@ def world(db, assessment, clock):
         clock.advance(hours=2)
         bruno, _ = invite(session, assessment, clock, started=True, name="Bruno Babić",
                           email="bruno@example.com")
+        engine.give_extra_time(bruno, 600, session=session, now=clock())
     clock.advance(hours=1)  # Lena's invitation has expired, though no cron job ran yet
     with db() as session:  # Ana's invitation was e-mailed last
         session.get(Attempt, ana.id).invited_at = clock()
@@ -100,8 +101,7 @@ def test_stages_counts_search_and_order(db, assessment, clock, world):
 
 def test_last_activity_is_the_latest_save(db, assessment, clock, world):
     with db() as session:
-        bruno = session.get(Attempt, world["bruno"])
-        engine.give_extra_time(bruno, 600, session=session)
+        bruno = session.get(Attempt, world["bruno"])  # 600 extra minutes from the start
         clock.advance(hours=5)
         engine.save_answer(bruno, 1, {"best": "b"}, session=session, now=clock(), seq=1)
     with db() as session:

@@ -256,7 +256,9 @@ UNKNOWN = "Unknown question."
      "The request is nested too deeply."),
     (save(0), 422, UNKNOWN), (save(-1), 422, UNKNOWN), (save(7), 422, UNKNOWN),
     (save("1"), 422, UNKNOWN), (save(1.0), 422, UNKNOWN), (save(True), 422, UNKNOWN),
-    (save(10**30), 422, UNKNOWN),
+    (save(10**20), 422, UNKNOWN),
+    (save(10**30), 400, "The request holds a number that is too long."),
+    (save(5, {"value": 10**300}), 400, "The request holds a number that is too long."),
     (save(1, "Dear customer"), 422, "Choose an option."),
     (save(5, {"value": "1" * 51}), 422, "Enter a number"),
     (save(WRITTEN, {"text": "x" * 10_001}), 422, "The answer is too long: at most 10000"),
@@ -440,3 +442,87 @@ def test_headers_add_opener_and_permissions_policies_and_hsts(client):
     assert "camera=()" in headers["Permissions-Policy"]
     assert headers["Strict-Transport-Security"] == "max-age=31536000"
     assert headers["X-Frame-Options"] == "DENY"
+
+
+# ---- smaller points ----------------------------------------------------------------------
+
+
+def test_extra_time_does_not_reopen_an_attempt_past_its_deadline_and_grace(
+        app, client, auth, db, started, clock):
+    attempt_id, _token = started
+    auth.login("hr")
+    with db() as session:
+        attempt = session.get(Attempt, attempt_id)
+        clock.advance(seconds=(attempt.deadline_at - clock()).total_seconds() + 3600)
+    response = client.post(f"/admin/attempts/{attempt_id}/extra-time", data={"minutes": 30})
+    assert response.status_code == 302  # back to the pipeline, which says what happened
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "time had already run out" in page
+    with db() as session:
+        attempt = session.get(Attempt, attempt_id)
+        assert attempt.state in ("submitted", "scored") and attempt.extra_minutes == 0
+
+
+def test_tokens_are_redacted_in_the_apps_log_lines(app, caplog):
+    with caplog.at_level("ERROR"):
+        app.logger.error("Exception on /a/s3cr3t-t0ken/save [POST]")
+        app.logger.error("Exception on %s [%s]", "/a/0ther-t0ken/q/3", "POST")
+    assert "s3cr3t-t0ken" not in caplog.text and "0ther-t0ken" not in caplog.text
+    assert "Exception on /a/…/save [POST]" in caplog.text
+
+
+def test_serve_refuses_the_public_default_secret_key(database_url, tmp_path):
+    from hiring.config import Defaults
+
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url},
+                     instance_path=str(tmp_path / "no-config"))
+    assert app.config["SECRET_KEY"] == Defaults.SECRET_KEY
+    result = app.test_cli_runner().invoke(main, ["serve", "--port", "1"])
+    assert result.exit_code == 1
+    assert "refusing to serve with the public default SECRET_KEY" in result.output
+    assert "hiring init" in result.output
+    app.extensions["hiring.engine"].dispose()
+
+
+@pytest.mark.parametrize("email", ["hr\u200b@example.com", "h\u00adr@example.com",
+                                   "hr @example.com"])
+def test_staff_emails_with_invisible_characters_are_refused(db, email):
+    from hiring.accounts import AccountError, create_user
+
+    with db() as session, pytest.raises(AccountError, match="invisible characters"):
+        create_user(session=session, email=email, name="X", role="hr",
+                    password="long enough password")
+
+
+def test_a_new_sqlite_database_is_readable_by_its_owner_only(tmp_path):
+    import os
+
+    from hiring.db import make_engine
+
+    path = tmp_path / "private.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x)")
+    engine.dispose()
+    assert os.stat(path).st_mode & 0o777 == 0o600
+
+
+def test_a_profiles_zip_is_readable_by_its_owner_only(app, db, tmp_path, assessment, clock):
+    import os
+
+    from hiring.reports.bundle import write_profiles_zip
+
+    path = tmp_path / "bundle.zip"
+    with db() as session:
+        write_profiles_zip([], path, session=session)
+    assert os.stat(path).st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("value", ["x;=1+1", "Ana;+385 1 234", "a;@SUM(1)", "=1+1"])
+def test_csv_cells_are_guarded_for_semicolon_readers_too(value):
+    from hiring.reports.export import _cell
+
+    cell = _cell(value)
+    assert cell.startswith("'") and ";" not in cell
+    assert _cell("Ana Horvat; Zagreb") == "Ana Horvat; Zagreb"
+    assert _cell(-3) == "-3"
