@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from hiring.assessment import engine
+from hiring.assessment import engine, preview
+from hiring.assessment.simulate import invite_and_complete
 from hiring.assessment.types import get_type
 from hiring.banks.editing import preview as item_preview
 from hiring.banks.loader import load_path
+from hiring.scoring.items import option_texts
 from tests.factories import make_attempt
 
 DATA = Path(__file__).parent.parent / "data"
@@ -113,3 +116,27 @@ def test_hr_preview_shows_the_files_order_and_still_draws_numbers(items):
     assert [option["id"] for option in view["options"]] == FILE_ORDER
     _, numeric = item_preview(items["num-1"], "en")
     assert "{price}" not in numeric["stem"]
+
+
+def test_sample_draw_shows_the_order_an_attempt_with_that_seed_gets(db, assessment, clock):
+    with db() as session:
+        attempt, _ = make_attempt(session, assessment, now=clock())
+        attempt.seed = 1234
+        engine.start(attempt, session=session, now=clock())
+        given = [(r.params or {}).get("order")
+                 for r in engine.responses(attempt, session=session)]
+        drawn = preview.sample(session.merge(assessment), 1234, "en", session=session)
+    assert [list(item.options) or None for item in drawn.items] == given
+    assert sum(1 for order in given if order) == 4
+
+
+def test_option_texts_name_each_option_of_the_completed_attempts_items(db, assessment):
+    with db() as session:
+        invite_and_complete(session.merge(assessment), session=session,
+                            now=datetime.now(UTC), rng=random.Random(2))
+        texts = option_texts(assessment.id, session=session)
+        croatian = option_texts(assessment.id, session=session, language="hr")
+        nothing = option_texts(assessment.id + 1, session=session)
+    assert texts["sjt-3"] == {o: f"Option {o} of 3" for o in FILE_ORDER}
+    assert croatian["sjt-1"]["b"] == "Opcija b od 1"
+    assert "wr-1" not in texts and nothing == {}

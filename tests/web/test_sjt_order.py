@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
 import re
+from datetime import UTC, datetime
 
 from sqlmodel import select
 
 from hiring.assessment import engine
+from hiring.assessment.simulate import invite_and_complete
 from hiring.models import Attempt, Response
 from tests import factories
 from tests.conftest import DATA
@@ -113,8 +116,30 @@ def test_staff_read_the_chosen_option_whatever_position_it_was_shown_in(
     assert response["params"]["order"][0] == first  # what the candidate saw, by option
 
 
-def test_hr_previews_say_options_are_in_the_files_order(client, auth, bank):
+def test_item_health_names_options_by_id_and_text(client, auth, db, assessment):
+    rng = random.Random(4)
+    with db() as session:
+        for _ in range(20):
+            invite_and_complete(session.merge(assessment), session=session,
+                                now=datetime.now(UTC), rng=rng)
+    auth.login("hr")
+    page = client.get(f"/admin/assessments/{assessment.id}/items").get_data(as_text=True)
+    assert "20 completed attempts" in page
+    assert re.search(r'a <span class="option-text" title="Option a of 2">“Option a of 2”</span> '
+                     r"\d+", page)
+    assert "whatever position each candidate saw it in" in page
+
+
+def test_hr_previews_say_options_are_in_the_files_order(client, auth, db, bank, assessment):
     auth.login("hr")
     page = client.get(f"/admin/banks/{bank.id}/items/sjt-1/preview").get_data(as_text=True)
     assert shown_order(page) == FILE_ORDER
     assert "Options are in the bank's order here" in page
+    sample = client.get(f"/admin/assessments/{assessment.id}/preview?seed=1234").get_data(
+        as_text=True)
+    with db() as session:
+        attempt, _ = make_attempt(session, assessment)
+        attempt.seed = 1234
+        engine.start(attempt, session=session, now=datetime.now(UTC))
+        order = engine.response_at(attempt, 1, session=session).params["order"]
+    assert f"options in this draw's order: {' · '.join(order)}" in sample
