@@ -108,7 +108,8 @@ class Sjt(ItemType):
                 raise AnswerError(N_("That option is not part of this question."))
             answer[part] = value
         if answer.get("best") and answer.get("best") == answer.get("worst"):
-            raise AnswerError(N_("The best and the worst option must be different."))
+            raise AnswerError(N_("The most effective and the least effective response must be "
+                                  "different."))
         return answer or None
 
     def score(self, content: dict, params: dict | None, answer: Any,
