@@ -32,6 +32,8 @@ class SampleItem:
     key: str  # the item's id in the bank
     revision: int
     text: str  # the first line the candidate reads, shortened
+    # The ids of the options in the order this draw shows them (situations shuffle them).
+    options: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,10 +63,11 @@ def sample(assessment: Assessment, seed: int, language: str, *, session: Session
         content = revision.content
         item_type = get_type(content["type"])
         params = item_type.draw_params(content, rng, settings)
+        view = item_type.view(content, params, language)
         items.append(SampleItem(
             position=position, section=translate(section, language), type=content["type"],
-            dimension=content["dimension"], key=content["id"],
-            revision=revision.number, text=excerpt(item_type.view(content, params, language))))
+            dimension=content["dimension"], key=content["id"], revision=revision.number,
+            text=excerpt(view), options=tuple(o["id"] for o in view.get("options", []))))
     sections = Counter(item.section for item in items)
     return Sample(seed=seed, language=language, items=items,
                   asked=sum(int(s.get("count", 0)) for s in assessment.sections),

@@ -228,8 +228,9 @@ def restore(item: Item, *, session: Session) -> None:
 def preview(content: dict, language: str) -> tuple[str, dict]:
     """Return the candidate template and what it shows for the content in a language.
 
-    Parameters are drawn from a fixed seed, so a preview is the same every time."""
+    Parameters are drawn from a fixed seed, so a preview is the same every time; what an
+    attempt shuffles (a situation's options) is shown in the bank's order, as HR wrote it."""
     item_type = get_type(content["type"])
     rng = random.Random(0)  # noqa: S311 - a stable preview, not a secret
-    params = item_type.draw_params(content, rng, {**PREVIEW_SETTINGS, "language": language})
+    params = item_type.preview_params(content, rng, {**PREVIEW_SETTINGS, "language": language})
     return item_type.template, item_type.view(content, params, language)

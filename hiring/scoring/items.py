@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from sqlmodel import Session, col, select
 
+from hiring.assessment.types.base import translate
 from hiring.models import Attempt, AttemptState, Item, ItemRevision, Response
 
 MIN_ATTEMPTS = 20
@@ -39,7 +40,9 @@ class ItemStats:
     facility: float | None
     discrimination: float | None
     median_seconds: float | None
-    options: dict[str, dict[str, int]]  # "best"/"worst" -> option id -> times chosen
+    # "best"/"worst" -> option id -> times chosen: ids, never the position a candidate saw
+    # (each attempt shows a situation's options in its own order)
+    options: dict[str, dict[str, int]]
     flags: list[str] = field(default_factory=list)
 
 
@@ -230,3 +233,22 @@ def load_rows(assessment_id: int, *, session: Session) -> list[ResponseRow]:
         .join(Item, col(Item.id) == col(ItemRevision.item_id))
         .where(Attempt.assessment_id == assessment_id, col(Attempt.state).in_(COMPLETED)))
     return [ResponseRow(*row) for row in session.exec(query)]
+
+
+def option_texts(assessment_id: int, *, session: Session, language: str = "en"
+                 ) -> dict[str, dict[str, str]]:
+    """Return item key -> option id -> text, for reading the choice counts.
+
+    The texts come from the revisions the completed attempts had, so that an option
+    since renamed or removed is still named; where revisions differ, the latest wins."""
+    used = (select(Response.revision_id).distinct()
+            .join(Attempt, col(Attempt.id) == col(Response.attempt_id))
+            .where(Attempt.assessment_id == assessment_id, col(Attempt.state).in_(COMPLETED)))
+    texts: dict[str, dict[str, str]] = {}
+    for key, content in session.exec(
+            select(Item.key, ItemRevision.content)
+            .join(Item, col(Item.id) == col(ItemRevision.item_id))
+            .where(col(ItemRevision.id).in_(used)).order_by(col(ItemRevision.number))):
+        for option in content.get("options") or []:
+            texts.setdefault(key, {})[option["id"]] = translate(option["text"], language)
+    return texts

@@ -6,7 +6,13 @@ from flask import Blueprint, abort, render_template
 
 from hiring.db import get_session
 from hiring.models import Assessment
-from hiring.scoring.items import MIN_ATTEMPTS, MIN_PAIR_ATTEMPTS, item_statistics, load_rows
+from hiring.scoring.items import (
+    MIN_ATTEMPTS,
+    MIN_PAIR_ATTEMPTS,
+    item_statistics,
+    load_rows,
+    option_texts,
+)
 from hiring.web.access import hr_only
 
 bp = Blueprint("item_health", __name__, url_prefix="/admin")
@@ -19,5 +25,6 @@ def items(assessment_id: int):
     assessment = session.get(Assessment, assessment_id) or abort(404)
     report = item_statistics(load_rows(assessment_id, session=session))
     return render_template("admin/item_health.html", assessment=assessment, report=report,
+                           option_texts=option_texts(assessment_id, session=session),
                            min_attempts=MIN_ATTEMPTS,
                            min_pair=MIN_PAIR_ATTEMPTS)

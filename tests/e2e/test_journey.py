@@ -66,8 +66,8 @@ HR = Words(
 # Interface words of the English pages; candidate text may contain English, so only
 # the interface around an item is searched for them.
 ENGLISH_INTERFACE = re.compile(
-    r"\b(Question|Next|Previous|Review|Submit|Time|Saved|Saving|Best|Worst|Response|"
-    r"Choose|Tick|Your|Type|words|seconds)\b")
+    r"\b(Question|Next|Previous|Review|Submit|Time|Saved|Saving|Best|Worst|Most|Least|"
+    r"effective|Response|Choose|Tick|Your|Type|words|seconds)\b")
 INTERFACE = (".progressbar, .section-title, .instruction, table.bestworst th, "
              ".field > label, .field > small, #item-form .actions")
 

@@ -100,3 +100,42 @@ def test_numeric_item_shows_the_same_numbers_on_reload_and_others_elsewhere(
         assert stem == again.split('<p class="stem">')[1].split("</p>")[0]
         stems.append(stem)
     assert len(set(stems)) > 1
+
+
+def test_situations_ask_for_the_most_effective_response_in_each_language(
+        client, db, assessment, clock):
+    """One construct throughout: the welcome page and every item ask for effectiveness."""
+    wanted = {
+        "en": ("For situations, choose the most effective response: what would work best "
+               "for the customer and the company.",
+               "Choose the most effective response.",
+               "Choose the <strong>most effective</strong> and the <strong>least effective"
+               "</strong> response.",
+               ("<th>Most effective</th><th>Least effective</th>",
+                'aria-label="Most effective: Option a of 4"'),
+               "The most effective and the least effective response must be different."),
+        "hr": ("Kod situacija odaberite najučinkovitiju reakciju: onu koja bi najbolje uspjela "
+               "i za korisnika i za tvrtku.",
+               "Odaberite najučinkovitiju reakciju.",
+               "Odaberite <strong>najučinkovitiju</strong> i <strong>najmanje učinkovitu"
+               "</strong> reakciju.",
+               ("<th>Najučinkovitija</th><th>Najmanje učinkovita</th>",
+                'aria-label="Najučinkovitija: Opcija a od 4"'),
+               "Najučinkovitija i najmanje učinkovita reakcija moraju biti različite."),
+    }
+    for language, (welcome, best, best_worst, headers, same) in wanted.items():
+        with db() as session:
+            _, token = make_attempt(session, assessment, now=clock(),
+                                    email=f"{language}@example.com")
+        page = client.get(f"/a/{token}?lang={language}").get_data(as_text=True)
+        assert welcome in page
+        assert "really do" not in page and "doista učinili" not in page
+        client.post(f"/a/{token}/start", data={"language": language})
+        page = client.get(f"/a/{token}/q/1").get_data(as_text=True)  # a best item
+        assert best in page and "least" not in page.lower()
+        page = client.get(f"/a/{token}/q/4").get_data(as_text=True)  # a best/worst item
+        assert best_worst in page
+        assert all(header in page for header in headers)
+        assert ">Best<" not in page and ">Najbolja<" not in page
+        error = client.post(f"/a/{token}/q/4", data={"best": "a", "worst": "a"})
+        assert error.status_code == 400 and same in error.get_data(as_text=True)

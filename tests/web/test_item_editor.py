@@ -362,11 +362,11 @@ def test_preview_shows_the_candidate_view_read_only_in_each_language(client, hr,
     page = client.get(url(bank, "sjt-4", "/preview?lang=hr")).get_data(as_text=True)
     frame = page.split('<div class="preview-frame">')[1]
     assert "Situacija 4 na hrvatskom." in frame and "Opcija a od 4" in frame
-    assert "Najbolja" in frame and "Dalje" in frame  # the candidate's words, in Croatian
+    assert "Najučinkovitija" in frame and "Dalje" in frame  # the candidate's words, in Croatian
     assert '<fieldset class="preview-inputs" disabled>' in frame
     assert "<form" not in frame
     english = client.get(url(bank, "sjt-4", "/preview")).get_data(as_text=True)
-    assert "Situation 4 in English." in english and "Best" in english
+    assert "Situation 4 in English." in english and "Most effective" in english
     numeric = client.get(url(bank, "num-1", "/preview?lang=en")).get_data(as_text=True)
     assert numeric == client.get(url(bank, "num-1", "/preview?lang=en")).get_data(as_text=True)
 

@@ -78,6 +78,11 @@ class ItemType:
         """Fix the per-attempt parameters; settings hold the assessment's and the language."""
         return None
 
+    def preview_params(self, content: dict, rng: random.Random, settings: dict | None = None
+                       ) -> dict | None:
+        """Fix the parameters of HR's preview of the item: by default, drawn as for an attempt."""
+        return self.draw_params(content, rng, settings)
+
     def view(self, content: dict, params: dict | None, language: str) -> dict[str, Any]:
         """Return what the candidate page shows, in the language."""
         raise NotImplementedError

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import random
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -66,13 +68,31 @@ class Sjt(ItemType):
         return duplicate_ids([option["id"] for option in content["options"]], "options",
                              "option")
 
+    def draw_params(self, content: dict, rng: random.Random, settings: dict | None = None
+                    ) -> dict | None:
+        """Draw the order this attempt shows the options in (by id), unless it is fixed.
+
+        Candidates then cannot pass on "the first one is best", and a position an option
+        happens to hold in the file does not pull choices towards it. The order comes from
+        its own generator, seeded from the attempt's: drawing it takes nothing from `rng`,
+        so the other items of the attempt get the same parameters as before."""
+        if content.get("fixed_order"):
+            return None
+        order = [option["id"] for option in content["options"]]
+        _order_rng(rng, content["id"]).shuffle(order)
+        return {"order": order}
+
+    def preview_params(self, content: dict, rng: random.Random, settings: dict | None = None
+                       ) -> dict | None:
+        return None  # HR reviews the options in the order the bank lists them
+
     def view(self, content: dict, params: dict | None, language: str) -> dict[str, Any]:
         return {
             "stem": translate(content["stem"], language),
             "format": content.get("format", "best"),
             "options": [
                 {"id": option["id"], "text": translate(option["text"], language)}
-                for option in content["options"]
+                for option in shown_options(content, params)
             ],
         }
 
@@ -89,7 +109,8 @@ class Sjt(ItemType):
                 raise AnswerError(N_("That option is not part of this question."))
             answer[part] = value
         if answer.get("best") and answer.get("best") == answer.get("worst"):
-            raise AnswerError(N_("The best and the worst option must be different."))
+            raise AnswerError(N_("The most effective and the least effective response must be "
+                                  "different."))
         return answer or None
 
     def score(self, content: dict, params: dict | None, answer: Any,
@@ -122,3 +143,29 @@ class Sjt(ItemType):
         parts = [in_language(language, labels[part], text=texts[answer[part]])
                  for part in ("best", "worst") if answer.get(part) in texts]
         return "; ".join(parts) or in_language(language, N_("(no answer)"))
+
+
+def _order_rng(rng: random.Random, item_id: str) -> random.Random:
+    """Return a generator for one item's option order, seeded from `rng` without drawing.
+
+    The item's id is part of the seed: two items drawn one after the other, with `rng`
+    in the same state, still get orders of their own."""
+    state = repr(rng.getstate()).encode()
+    digest = hashlib.blake2b(state + b"\0" + item_id.encode(), digest_size=8).digest()
+    return random.Random(int.from_bytes(digest, "big"))  # noqa: S311 - not a secret
+
+
+def shown_options(content: dict, params: dict | None) -> list[dict]:
+    """Return the options in the order the candidate is shown them.
+
+    That is the file's order for fixed-order items, for attempts started before orders
+    were drawn (no "order" in their parameters), and for a stored order that does not
+    name exactly this revision's options: an option is never lost, doubled or invented."""
+    options = content["options"]
+    order = params.get("order") if isinstance(params, dict) else None
+    by_id = {option["id"]: option for option in options}
+    if (content.get("fixed_order") or not isinstance(order, list)
+            or not all(isinstance(option_id, str) for option_id in order)
+            or len(order) != len(options) or set(order) != set(by_id)):
+        return list(options)
+    return [by_id[option_id] for option_id in order]
