@@ -15,7 +15,7 @@ FIXED_COLUMNS = ["attempt_id", "candidate_name", "candidate_email", "state", "la
 DIMENSION_FIELDS = ["score", "low", "high", "percentile"]
 
 
-def _cell(value) -> str:
+def safe_cell(value) -> str:
     """Format a value; text that a spreadsheet would run as a formula is quoted."""
     if value is None:
         return ""
@@ -52,5 +52,5 @@ def attempts_csv(assessment: Assessment, *, session: Session, min_group: int) ->
             value = results.get(key, {})
             row += [value.get("score"), value.get("low"), value.get("high"),
                     norms.get(key, (None, 0))[0]]
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     return out.getvalue()
