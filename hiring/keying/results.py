@@ -7,14 +7,8 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from hiring.keying import stats
-from hiring.keying.rounds import RoundItem, round_items
-from hiring.models import (
-    Item,
-    ItemRevision,
-    KeyingExpert,
-    KeyingRating,
-    KeyingRound,
-)
+from hiring.keying.rounds import RoundItem, current_revisions, round_items
+from hiring.models import ItemRevision, KeyingExpert, KeyingRating, KeyingRound
 
 
 @dataclass(frozen=True)
@@ -50,21 +44,11 @@ def round_ratings(round_: KeyingRound, *, session: Session
     return found
 
 
-def current_revisions(items: list[RoundItem], *, session: Session) -> dict[int, ItemRevision]:
-    """Return item id -> its current revision."""
-    rows = session.exec(
-        select(ItemRevision)
-        .join(Item, (col(Item.id) == ItemRevision.item_id)
-              & (col(Item.current_revision) == ItemRevision.number))
-        .where(col(Item.id).in_([i.item.id for i in items])))
-    return {revision.item_id: revision for revision in rows}
-
-
 def results(round_: KeyingRound, *, session: Session) -> list[ItemResult]:
     """Summarise every item of the round; keys compared are those the item has now."""
     items = round_items(round_, session=session)
     ratings = round_ratings(round_, session=session)
-    current = current_revisions(items, session=session)
+    current = current_revisions([i.item for i in items], session=session)
     found = []
     for item in items:
         now = current[item.item.id]

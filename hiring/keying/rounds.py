@@ -75,6 +75,16 @@ def sjt_items(bank: Bank, *, session: Session) -> list[Item]:
         .order_by(col(Item.id))))
 
 
+def current_revisions(items: list[Item], *, session: Session) -> dict[int, ItemRevision]:
+    """Return item id -> the item's current revision."""
+    rows = session.exec(
+        select(ItemRevision)
+        .join(Item, (col(Item.id) == ItemRevision.item_id)
+              & (col(Item.current_revision) == ItemRevision.number))
+        .where(col(Item.id).in_([item.id for item in items])))
+    return {revision.item_id: revision for revision in rows}
+
+
 def _chosen_items(bank: Bank, keys: list[str] | None, *, session: Session) -> list[Item]:
     available = sjt_items(bank, session=session)
     if keys is None:
@@ -100,18 +110,14 @@ def open_round(bank: Bank, *, name: str, item_keys: list[str] | None, session: S
     if len(name) > MAX_NAME:
         raise KeyingError(f"The name is longer than {MAX_NAME} characters.")
     items = _chosen_items(bank, item_keys, session=session)
-    revisions = dict(session.exec(
-        select(ItemRevision.item_id, ItemRevision.id)
-        .join(Item, (col(Item.id) == ItemRevision.item_id)
-              & (col(Item.current_revision) == ItemRevision.number))
-        .where(col(ItemRevision.item_id).in_([item.id for item in items]))).all())
+    revisions = current_revisions(items, session=session)
     label = actor.email if isinstance(actor, User) else (actor or "system")
     round_ = KeyingRound(bank_id=bank.id, name=name, created_by=label, created_at=now)
     session.add(round_)
     session.flush()
     for position, item in enumerate(items, start=1):
         session.add(KeyingItem(round_id=round_.id, item_id=item.id,
-                               revision_id=revisions[item.id], position=position))
+                               revision_id=revisions[item.id].id, position=position))
     session.flush()
     audit.record(session, actor=actor, action=audit.Action.KEYING_OPENED,
                  object_type="keying_round", object_id=round_.id,

@@ -14,8 +14,14 @@ from sqlmodel import Session
 
 from hiring import audit
 from hiring.keying import experts as expert_domain
-from hiring.keying.results import current_revisions, options_of
-from hiring.keying.rounds import Actor, KeyingError, require_open, round_items
+from hiring.keying.results import options_of
+from hiring.keying.rounds import (
+    Actor,
+    KeyingError,
+    current_revisions,
+    require_open,
+    round_items,
+)
 from hiring.models import ExpertKind, KeyingExpert, KeyingRound
 
 MAX_EXPERTS = 200
@@ -37,7 +43,7 @@ def simulate(round_: KeyingRound, *, experts: int, noise: float, seed: int | Non
         raise KeyingError("The noise is a standard deviation from 0 to 5 scale points.")
     rng = random.Random(seed)  # noqa: S311 - a repeatable simulation, not a secret
     items = round_items(round_, session=session)
-    current = current_revisions(items, session=session)
+    current = current_revisions([item.item for item in items], session=session)
     taken = {e.name for e in expert_domain.experts_of(round_, session=session)}
     made = []
     number = 0
