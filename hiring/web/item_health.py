@@ -6,7 +6,13 @@ from flask import Blueprint, abort, render_template
 
 from hiring.db import get_session
 from hiring.models import Assessment
-from hiring.scoring.items import MIN_ATTEMPTS, MIN_PAIR_ATTEMPTS, item_statistics, load_rows
+from hiring.scoring.items import (
+    MIN_ATTEMPTS,
+    MIN_PAIR_ATTEMPTS,
+    item_statistics,
+    key_sources,
+    load_rows,
+)
 from hiring.web.access import hr_only
 
 bp = Blueprint("item_health", __name__, url_prefix="/admin")
@@ -19,5 +25,5 @@ def items(assessment_id: int):
     assessment = session.get(Assessment, assessment_id) or abort(404)
     report = item_statistics(load_rows(assessment_id, session=session))
     return render_template("admin/item_health.html", assessment=assessment, report=report,
-                           min_attempts=MIN_ATTEMPTS,
-                           min_pair=MIN_PAIR_ATTEMPTS)
+                           min_attempts=MIN_ATTEMPTS, min_pair=MIN_PAIR_ATTEMPTS,
+                           key_sources=key_sources(assessment_id, session=session))

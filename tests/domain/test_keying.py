@@ -302,3 +302,36 @@ def test_the_keying_travels_with_the_bank_file(db, bank, clock):
         reloaded = parse_text(text, "export.yaml")
         sjt1 = next(i for i in reloaded.items if i["id"] == "sjt-1")
         assert sjt1["keying"] == current_content(session, "sjt-1")["keying"]
+
+
+def test_item_health_and_the_profile_say_where_the_keys_came_from(db, bank, clock):
+    from hiring.reports.build import build_profile
+    from hiring.reports.pdf import render_profile_html
+    from hiring.scoring.items import key_sources
+
+    with db() as session:
+        assessment = create_assessment(
+            session=session, bank=session.merge(bank), name="SJT only", shuffle=False,
+            sections=[{"title": "Situations", "type": "sjt", "count": 4}])
+        before, _ = make_attempt(session, assessment, now=clock(), started=True)
+        engine.submit(before, session=session, now=clock())
+        round_ = open_round(session, bank, clock=clock)
+        rate(session, round_, PANEL, clock)
+        adopt.adopt(round_, ["sjt-1"], session=session, actor="hr", now=clock())
+        after, _ = make_attempt(session, assessment, now=clock(), started=True,
+                                email="ivo@example.com")
+        engine.submit(after, session=session, now=clock())
+        sources = key_sources(assessment.id, session=session)
+        assert sources["sjt-2"] == ["keyed by the bank's authors"]
+        assert sources["sjt-1"][0] == "keyed by the bank's authors"
+        assert sources["sjt-1"][1].startswith("keyed by a panel of 5 experts (round Pilot "
+                                              "panel, March 2, 2026), r_wg(J) = 0.")
+        profile = build_profile(after, session=session, language="hr")
+        lines = dict(profile.key_sources())
+        assert lines["ključ su odredili autori banke pitanja"] == [2, 3, 4]
+        [(panel, positions)] = [(s, p) for s, p in lines.items() if "panel" in s]
+        assert positions == [1] and panel.startswith("ključ je odredio panel od 5 stručnjaka")
+        html = render_profile_html(profile)
+        assert "Odakle potječu ključevi situacija" in html and "stavka 1: " + panel in html
+        old = build_profile(before, session=session, language="en")
+        assert [s for s, _ in old.key_sources()] == ["keyed by the bank's authors"]
