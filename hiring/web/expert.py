@@ -115,6 +115,7 @@ def item(token: str, position: int):
     return render_template(
         "expert/item.html", panel=panel, token=token, position=position,
         total=len(panel.items), view=_view(panel, current), form=form, rows=rows,
+        scale=[(value, gettext(label)) for value, label in SCALE_LABELS],
         rated=panel.rated(ratings),
         error=error, closed_message=_closed_message() if panel.closed else None), status
 
