@@ -1,4 +1,5 @@
-"""The audit log: who viewed, rated, exported or erased a candidate's data. Flushes only."""
+"""The audit log: who viewed, rated, exported or erased a candidate's data, and who ran
+and adopted keying rounds. Flushes only."""
 
 from __future__ import annotations
 
@@ -22,6 +23,14 @@ class Action(StrEnum):
     EXPORTED = "exported"
     ERASED = "erased"
     PURGED = "purged"
+    # Keying rounds: a panel of experts rating SJT options, and adopting its keys.
+    KEYING_OPENED = "keying_opened"
+    KEYING_INVITED = "keying_invited"
+    KEYING_REMOVED = "keying_removed"
+    KEYING_IMPORTED = "keying_imported"
+    KEYING_SIMULATED = "keying_simulated"
+    KEYING_CLOSED = "keying_closed"
+    KEYING_ADOPTED = "keying_adopted"
 
 
 def record(session: Session, *, actor: User | str | None, action: str, object_type: str,

@@ -59,6 +59,9 @@ class Defaults:
     MAIL_ORGANISATION = "The recruitment team"
     MAIL_BASE_URL: str | None = None
     MAIL_TIMEZONE = "UTC"
+    # Adopting a keying panel's key for an item takes at least this many experts who rated
+    # every option of it. Also HIRING_KEYING_MIN_PANEL in the environment (a test server).
+    KEYING_MIN_PANEL = 5
 
 
 ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL")
@@ -75,6 +78,8 @@ def load(app, test_config: dict | None) -> None:
                 app.config[key] = os.environ[key]
         if os.environ.get("HIRING_DEVELOPMENT"):
             app.config["DEVELOPMENT"] = os.environ["HIRING_DEVELOPMENT"].lower() in TRUE_WORDS
+        if os.environ.get("HIRING_KEYING_MIN_PANEL", "").strip().isdecimal():
+            app.config["KEYING_MIN_PANEL"] = int(os.environ["HIRING_KEYING_MIN_PANEL"])
     else:
         app.config.update(test_config)
     if app.config["SESSION_COOKIE_SECURE"] is None:

@@ -1,4 +1,5 @@
-"""The tables: people, banks and items, assessments, attempts, responses, ratings."""
+"""The tables: people, banks and items, assessments, attempts, responses, ratings,
+and the keying rounds in which a panel of experts rates SJT options."""
 
 from __future__ import annotations
 
@@ -245,6 +246,8 @@ class EmailMessage(SQLModel, table=True):
     state: str = Field(default="queued", max_length=20)  # queued, sent, outbox, failed
     error: str | None = Field(default=None, max_length=2000)
     outbox_file: str | None = Field(default=None, max_length=300)  # name in instance/outbox
+    # A message to an expert of a keying round rather than to a candidate.
+    expert_id: int | None = Field(default=None, foreign_key="keyingexpert.id", index=True)
     created_at: datetime = _ts(nullable=False, default=utcnow)
     sent_at: datetime | None = _ts()
 
@@ -285,3 +288,68 @@ class AuditEvent(SQLModel, table=True):
     object_type: str = Field(max_length=30)
     object_id: int | None = None
     detail: dict | None = _json()  # small, and never the candidate's personal data
+
+
+class KeyingState(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ExpertKind(StrEnum):
+    LINK = "link"  # rates in the browser through a personal link
+    PAPER = "paper"  # rated on paper; HR imported the ratings from a CSV file
+    SIMULATED = "simulated"  # made up by `hiring keying simulate`, to try the workflow
+
+
+class KeyingRound(SQLModel, table=True):
+    """A panel of experts rating the options of some SJT items of a bank."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    bank_id: int = Field(foreign_key="bank.id", index=True)
+    name: str = Field(max_length=200)
+    state: str = Field(default=KeyingState.OPEN, max_length=20)
+    created_by: str = Field(max_length=254)
+    created_at: datetime = _ts(nullable=False, default=utcnow)
+    closed_at: datetime | None = _ts()
+
+
+class KeyingItem(SQLModel, table=True):
+    """An item of a round and the revision every expert of the round sees."""
+
+    __table_args__ = (UniqueConstraint("round_id", "item_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="keyinground.id", index=True)
+    item_id: int = Field(foreign_key="item.id")
+    revision_id: int = Field(foreign_key="itemrevision.id")
+    position: int  # 1-based, the order experts go through the items
+
+
+class KeyingExpert(SQLModel, table=True):
+    """An expert of a round: reached by a link (token stored hashed), on paper, or simulated."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="keyinground.id", index=True)
+    name: str = Field(max_length=200)
+    email: str = Field(default="", max_length=254)
+    language: str = Field(default="en", max_length=10)
+    kind: str = Field(default=ExpertKind.LINK, max_length=20)
+    token_hash: str | None = Field(default=None, index=True, unique=True, max_length=64)
+    position: int = 0  # the item the expert last opened, to resume there
+    invited_at: datetime | None = _ts()
+    started_at: datetime | None = _ts()
+    finished_at: datetime | None = _ts()
+
+
+class KeyingRating(SQLModel, table=True):
+    """One expert's effectiveness rating (1-5) of one option of one item."""
+
+    __table_args__ = (UniqueConstraint("expert_id", "item_id", "option_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    expert_id: int = Field(foreign_key="keyingexpert.id", index=True)
+    item_id: int = Field(foreign_key="item.id")
+    revision_id: int = Field(foreign_key="itemrevision.id")
+    option_id: str = Field(max_length=100)
+    rating: int
+    saved_at: datetime = _ts(nullable=False, default=utcnow)

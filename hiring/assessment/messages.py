@@ -18,6 +18,14 @@ def in_language(language: str, message: str, **values: object) -> str:
     return text % values if values else text
 
 
+def catalogue(language: str):
+    """Return a language's translations, for `catalogue(language).ngettext(...)` (the
+    extractor finds messages with a count by that name)."""
+    from hiring.reports.i18n import translations
+
+    return translations(language)
+
+
 class CandidateError(Exception):
     """An error whose message a candidate reads; params fill %(name)s placeholders."""
 

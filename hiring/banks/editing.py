@@ -156,6 +156,17 @@ def save_revision(item: Item, content: dict, *, session: Session, author: str,
     return revision
 
 
+def carry_over(item: Item, content: dict, *, session: Session, from_form: bool
+               ) -> tuple[dict, str | None]:
+    """Carry what the product recorded on the current revision (a panel's keying) into an
+    edit, as far as the edit leaves it true; return the content and a note for HR when
+    something was dropped (a key changed by hand is no longer the panel's)."""
+    current = get_revision(item, item.current_revision, session=session)
+    if current is None:
+        return content, None
+    return get_type(item.type).carry_over(current.content, content, from_form=from_form)
+
+
 def create_item(bank: Bank, content: dict, *, session: Session, author: str,
                 now: datetime | None = None) -> Item:
     """Add a validated item to the bank with its first revision."""

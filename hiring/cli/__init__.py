@@ -127,4 +127,10 @@ def user_password(email: str, password: str) -> None:
         _fail(str(exc))
 
 
-from hiring.cli import banks, invitations, privacy, runs  # noqa: E402,F401 - registers their commands
+from hiring.cli import (  # noqa: E402,F401 - registers their commands
+    banks,
+    invitations,
+    keying,
+    privacy,
+    runs,
+)

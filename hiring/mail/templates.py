@@ -1,4 +1,5 @@
-"""The wording of candidates' e-mails: shipped defaults, HR's edits, placeholders.
+"""The wording of candidates' (and keying experts') e-mails: shipped defaults, HR's edits,
+placeholders.
 
 A message's text is looked up in the candidate's language, then in English: HR's wording
 (an EmailTemplate row) first, then the shipped default (`defaults/<kind>.<language>.txt`,
@@ -20,16 +21,25 @@ from sqlmodel import Session, select
 
 from hiring.models import EmailTemplate
 
-KINDS = ("invitation", "reminder", "confirmation")
+KINDS = ("invitation", "reminder", "confirmation", "keying")
 KIND_LABELS = {"invitation": "Invitation", "reminder": "Reminder",
-               "confirmation": "Confirmation after submitting"}
-NEEDS_LINK = frozenset({"invitation", "reminder"})
+               "confirmation": "Confirmation after submitting",
+               "keying": "Invitation to rate for a keying panel (experts)"}
+NEEDS_LINK = frozenset({"invitation", "reminder", "keying"})
 PLACEHOLDERS = {
     "name": "the candidate's name",
     "assessment": "the assessment's title as candidates see it, in their language",
     "link": "the candidate's personal link (a new one for every invitation and reminder)",
     "deadline": "when the invitation expires, written for the language",
     "minutes": "the time limit, with any extra time",
+    "organisation": "your organisation (MAIL_ORGANISATION)",
+}
+# Experts of a keying round get their own message, with what they need to know.
+EXPERT_PLACEHOLDERS = {
+    "name": "the expert's name",
+    "round": "the keying round's name",
+    "items": "how many situations the round asks them to rate",
+    "link": "the expert's personal link (a new one for every invitation)",
     "organisation": "your organisation (MAIL_ORGANISATION)",
 }
 FALLBACK_LANGUAGE = "en"
@@ -115,10 +125,17 @@ def placeholders_in(text: str) -> list[str]:
     return list(dict.fromkeys(match.group(1) for match in _FIELD.finditer(text)))
 
 
-def _unknown(text: str) -> list[str]:
-    known = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+def placeholders_for(kind: str) -> dict[str, str]:
+    """Return the placeholders a kind of message may use, with what each stands for."""
+    _check_kind(kind)
+    return EXPERT_PLACEHOLDERS if kind == "keying" else PLACEHOLDERS
+
+
+def _unknown(text: str, kind: str) -> list[str]:
+    allowed = placeholders_for(kind)
+    known = ", ".join(f"{{{name}}}" for name in allowed)
     return [f"Unknown placeholder {{{name}}}: use only {known}."
-            for name in placeholders_in(text) if name not in PLACEHOLDERS]
+            for name in placeholders_in(text) if name not in allowed]
 
 
 def problems(kind: str, subject: str, body: str) -> dict[str, list[str]]:
@@ -135,10 +152,12 @@ def problems(kind: str, subject: str, body: str) -> dict[str, list[str]]:
         found["body"].append("The message is required.")
     elif len(body) > MAX_BODY:
         found["body"].append(f"The message is longer than {MAX_BODY:,} characters.")
-    found["subject"] += _unknown(subject)
-    found["body"] += _unknown(body)
+    found["subject"] += _unknown(subject, kind)
+    found["body"] += _unknown(body, kind)
     if kind in NEEDS_LINK and "link" not in placeholders_in(body):
-        found["body"].append("The message must contain {link}: without it the candidate "
+        found["body"].append("The message must contain {link}: without it the expert cannot "
+                             "open the ratings." if kind == "keying" else
+                             "The message must contain {link}: without it the candidate "
                              "cannot open the assessment.")
     return {name: messages for name, messages in found.items() if messages}
 

@@ -126,7 +126,7 @@ def build_profile(attempt: Attempt, *, session: Session, language: str | None = 
             answer=item_type.describe_answer(content, response.params, response.answer,
                                              language),
             keyed=item_type.keyed_answer(content, response.params, language),
-            score=response.score))
+            score=response.score, key_source=item_type.key_source(content, language)))
         if item_type.needs_rating:
             written.append(_written(response, revision, ratings.get(response.id, []), raters,
                                     language, blind_for, attempt.language))

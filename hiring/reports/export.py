@@ -18,7 +18,7 @@ DIMENSION_FIELDS = ["score", "low", "high", "percentile"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value) -> str:
+def safe_cell(value) -> str:
     """Format a value; text that a spreadsheet would run as a formula is quoted, also where
     it follows a ";" (a reader that splits on semicolons sees a new cell there)."""
     if value is None:
@@ -59,5 +59,5 @@ def attempts_csv(assessment: Assessment, *, session: Session, min_group: int) ->
             value = results.get(key, {})
             row += [value.get("score"), value.get("low"), value.get("high"),
                     norms.get(key, (None, 0))[0]]
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     return out.getvalue()

@@ -22,6 +22,7 @@ class Evidence:
     answer: str  # what the candidate chose or wrote, as an interviewer reads it
     keyed: str  # the option keyed best, or the correct answer ("" for rated items)
     score: float | None  # 0..1; None while waiting for ratings
+    key_source: str | None = None  # where an SJT item's key came from, in the language
 
 
 @dataclass(frozen=True)
@@ -132,3 +133,12 @@ class Profile:
     typing: list[TypingSummary] = field(default_factory=list)
     integrity: IntegrityFacts | None = None
     rules: list[str] = field(default_factory=list)  # "how to read this profile"
+
+    def key_sources(self) -> list[tuple[str, list[int]]]:
+        """Return each source of keys with the positions of the items keyed by it, in the
+        order the items came."""
+        grouped: dict[str, list[int]] = {}
+        for item in sorted((e for d in self.dimensions for e in d.evidence
+                            if e.key_source), key=lambda e: e.position):
+            grouped.setdefault(item.key_source, []).append(item.position)
+        return list(grouped.items())

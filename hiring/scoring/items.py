@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from sqlmodel import Session, col, select
 
+from hiring.assessment.types import get_type
 from hiring.assessment.types.base import translate
 from hiring.models import Attempt, AttemptState, Item, ItemRevision, Response
 
@@ -252,3 +253,23 @@ def option_texts(assessment_id: int, *, session: Session, language: str = "en"
         for option in content.get("options") or []:
             texts.setdefault(key, {})[option["id"]] = translate(option["text"], language)
     return texts
+
+
+def key_sources(assessment_id: int, *, session: Session, language: str = "en"
+                ) -> dict[str, list[str]]:
+    """Return item key -> where the keys of the revisions behind its responses came from,
+    oldest revision first: two entries when the keys changed during these attempts (a
+    panel's keys adopted while the assessment ran). Types without a key are left out."""
+    revision_ids = session.exec(
+        select(Response.revision_id).distinct()
+        .join(Attempt, col(Attempt.id) == col(Response.attempt_id))
+        .where(Attempt.assessment_id == assessment_id, col(Attempt.state).in_(COMPLETED))).all()
+    revisions = session.exec(select(ItemRevision).where(
+        col(ItemRevision.id).in_(revision_ids)).order_by(col(ItemRevision.number)))
+    found: dict[str, list[str]] = {}
+    for revision in revisions:
+        content = revision.content
+        source = get_type(content["type"]).key_source(content, language)
+        if source is not None and source not in found.get(content["id"], []):
+            found.setdefault(content["id"], []).append(source)
+    return found

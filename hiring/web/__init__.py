@@ -48,7 +48,7 @@ def _error(exc: HTTPException):
     if _wants_json():
         return jsonify(ok=False, error=message), exc.code
     return render_template("error.html", error=exc, message=message,
-                           candidate_page=request.blueprint == "candidate"), exc.code
+                           candidate_page=request.blueprint in ("candidate", "expert")), exc.code
 
 
 def _csrf_error(exc: CSRFError):
@@ -66,11 +66,14 @@ def init_app(app: Flask) -> None:
         assessment_editor,
         auth,
         candidate,
+        expert,
         exports,
         health,
         interviewer,
         item_health,
         items,
+        keying,
+        keying_experts,
         mail,
         privacy,
     )
@@ -79,7 +82,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["rounded"] = format_rounded
     for blueprint in (auth.bp, candidate.bp, interviewer.bp, exports.bp, admin.bp, health.bp,
                       item_health.bp, items.bp, assessment_editor.bp, mail.bp,
-                      privacy.bp):
+                      privacy.bp, keying.bp, keying_experts.bp, expert.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)

@@ -14,11 +14,13 @@ from wtforms import (
     FormField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -169,3 +171,82 @@ class InvitationForm(FlaskForm):
 
 class RatingForm(FlaskForm):
     comment = TextAreaField("Comment", validators=[Optional(), Length(max=5000)])
+
+
+# ---- keying rounds ---------------------------------------------------------------------
+
+
+class KeyingRoundForm(FlaskForm):
+    """A new keying round; the item choices are the bank's active SJT items."""
+
+    name = StringField("Name of the round", filters=[_strip],
+                       validators=[InputRequired(), Length(max=200)],
+                       description="E.g. “Team leads, spring 2027”: experts see it.")
+    items = MultiCheckboxField("Items the experts rate")
+
+
+class ExpertForm(FlaskForm):
+    name = StringField("Expert's name", filters=[_strip],
+                       validators=[InputRequired(), Length(max=200)])
+    email = EmailField("Email", filters=[_strip],
+                       validators=[InputRequired(), Email(), Length(max=254)])
+    language = SelectField("Language")
+    send_email = BooleanField("Send the link by e-mail", default=True)
+
+
+class ConfirmForm(FlaskForm):
+    """A destructive or lasting action, done only once HR ticked the box."""
+
+    confirm = BooleanField("Yes", validators=[InputRequired(
+        "Tick the box to confirm; nothing has changed.")])
+
+
+class AdoptForm(FlaskForm):
+    items = MultiCheckboxField("Items", validators=[InputRequired(
+        "Choose at least one item whose key to adopt.")])
+    confirm = BooleanField("Yes")
+
+
+class PaperImportForm(FlaskForm):
+    file = FileField("A CSV file")
+    csv_text = TextAreaField("Or the rows as text", validators=[Length(max=1_000_000)])
+    confirm = BooleanField("Store these ratings")
+
+
+# The effectiveness scale an expert rates each option on, with its visible labels.
+SCALE_LABELS = (
+    (1, N_("very ineffective or harmful")),
+    (2, N_("ineffective")),
+    (3, N_("partly effective")),
+    (4, N_("effective")),
+    (5, N_("very effective")),
+)
+
+
+class ExpertRatingsForm(FlaskForm):
+    """An item's options, each rated on the 1-5 scale; fields are added per option."""
+
+
+def expert_ratings_form(option_ids: list[str], ratings: dict[str, int],
+                        **kwargs: object) -> ExpertRatingsForm:
+    """Build the rating form of one item: a radio group `option_<n>` per option, in order.
+
+    Option ids may hold characters a field name cannot, hence the numbered names; the
+    view maps them back with `option_fields`."""
+
+    class ItemRatings(ExpertRatingsForm):
+        pass
+
+    choices = [SelectChoice(str(value), flask_babel.lazy_gettext(label))
+               for value, label in SCALE_LABELS]
+    for index, option_id in enumerate(option_ids, start=1):
+        setattr(ItemRatings, f"option_{index}", RadioField(
+            option_id, choices=choices, validators=[Optional()],
+            default=str(ratings[option_id]) if option_id in ratings else None))
+    return ItemRatings(**kwargs)
+
+
+def option_fields(form: ExpertRatingsForm, option_ids: list[str]) -> list[tuple[str, object]]:
+    """Return (option id, its radio field) in the options' order."""
+    return [(option_id, form[f"option_{index}"])
+            for index, option_id in enumerate(option_ids, start=1)]

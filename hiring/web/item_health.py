@@ -10,6 +10,7 @@ from hiring.scoring.items import (
     MIN_ATTEMPTS,
     MIN_PAIR_ATTEMPTS,
     item_statistics,
+    key_sources,
     load_rows,
     option_texts,
 )
@@ -26,5 +27,5 @@ def items(assessment_id: int):
     report = item_statistics(load_rows(assessment_id, session=session))
     return render_template("admin/item_health.html", assessment=assessment, report=report,
                            option_texts=option_texts(assessment_id, session=session),
-                           min_attempts=MIN_ATTEMPTS,
-                           min_pair=MIN_PAIR_ATTEMPTS)
+                           min_attempts=MIN_ATTEMPTS, min_pair=MIN_PAIR_ATTEMPTS,
+                           key_sources=key_sources(assessment_id, session=session))

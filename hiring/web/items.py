@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import force_locale
 from markupsafe import Markup
 
-from hiring.assessment.types import ITEM_TYPES
+from hiring.assessment.types import ITEM_TYPES, get_type
 from hiring.banks import editing, item_diff, item_form, item_yaml
 from hiring.db import get_session
 from hiring.models import Bank, Item, ItemRevision
@@ -91,9 +91,12 @@ def _editor(bank: Bank, item: Item | None, item_type: str, raw: dict,
                                        for path, message in problems])
     shown = ([(lang, _candidate_html(preview_of, lang)) for lang in bank.languages]
              if preview_of else [])
+    current = (editing.get_revision(item, item.current_revision, session=get_session())
+               if item else None)
     return render_template("admin/items/edit.html", bank=bank, item=item, item_type=item_type,
                            runs=item_form.runs(nodes), summary=summary, base=base, previews=shown,
-                           conflict=conflict), status
+                           conflict=conflict,
+                           keying=current.content.get("keying") if current else None), status
 
 
 def _yaml_editor(bank: Bank, item: Item, text: str, problems: list, *, base: int | None,
@@ -103,15 +106,19 @@ def _yaml_editor(bank: Bank, item: Item, text: str, problems: list, *, base: int
                            conflict=conflict), status
 
 
-def _save(bank: Bank, item: Item, content: dict, base: int | None):
+def _save(bank: Bank, item: Item, content: dict, base: int | None, *, from_form: bool):
     """Store an edit; return a redirect, or None when someone saved in between."""
+    session = get_session()
+    content, note = editing.carry_over(item, content, session=session, from_form=from_form)
     try:
-        revision = editing.save_revision(item, content, session=get_session(),
+        revision = editing.save_revision(item, content, session=session,
                                          author=g.user.email, base=base, now=now())
     except editing.EditConflict:
         return None
     flash("No changes: nothing was saved." if revision is None
           else f"Saved as revision {revision.number}.")
+    if revision is not None and note:
+        flash(note)
     return redirect(url_for("items.item", bank_id=bank.id, key=item.key))
 
 
@@ -131,7 +138,8 @@ def item(bank_id: int, key: str):
     nodes = item_form.build_form(item.type, current.content, languages=bank.languages,
                                  dimensions=_dimensions(bank))
     return render_template("admin/items/item.html", bank=bank, item=item, current=current,
-                           history=list(reversed(history)), nodes=nodes)
+                           history=list(reversed(history)), nodes=nodes,
+                           key_source=get_type(item.type).key_source(current.content, "en"))
 
 
 @bp.route("/<int:bank_id>/items/<key>/edit", methods=["GET", "POST"])
@@ -151,7 +159,7 @@ def edit(bank_id: int, key: str):
         return _editor(bank, item, item.type, raw, problems, base=base, status=400)
     if request.form.get("action") == "preview":
         return _editor(bank, item, item.type, raw, [], base=base, preview_of=content)
-    return _save(bank, item, content, base) or _editor(
+    return _save(bank, item, content, base, from_form=True) or _editor(
         bank, item, item.type, raw, [], base=item.current_revision, status=409,
         conflict=base)
 
@@ -173,7 +181,7 @@ def edit_yaml(bank_id: int, key: str):
     if request.form.get("action") == "preview":
         previews = [(lang, _candidate_html(content, lang)) for lang in bank.languages]
         return _yaml_editor(bank, item, text, [], base=base, previews=previews)
-    return _save(bank, item, content, base) or _yaml_editor(
+    return _save(bank, item, content, base, from_form=False) or _yaml_editor(
         bank, item, text, [], base=item.current_revision, status=409, conflict=base)
 
 

@@ -30,7 +30,7 @@ from hiring.db import get_session, session_scope
 from hiring.i18n import language_name
 from hiring.mail import invitations, sending, templates
 from hiring.mail.sending import MailSettings, MessageState
-from hiring.models import Assessment, Attempt, EmailMessage, Job
+from hiring.models import Assessment, Attempt, EmailMessage, Job, KeyingExpert
 from hiring.web.access import hr_only, now
 from hiring.web.forms import InvitationForm
 
@@ -40,6 +40,7 @@ OUTBOX_PER_PAGE = 50
 JOB_KIND = "mail"
 SAMPLE_NAME = "Ana Horvat"
 SAMPLE_TITLE = "Customer Service Representative"
+SAMPLE_ROUND = "Team leads, spring"
 
 
 class EmailInvitationForm(InvitationForm):
@@ -58,17 +59,18 @@ def settings(app: Flask | None = None) -> MailSettings:
     return MailSettings.from_config(app.config, app.instance_path)
 
 
-def link_builder(app: Flask | None = None) -> invitations.LinkFor:
-    """Return token -> candidate link: under MAIL_BASE_URL, else the request's address."""
+def link_builder(app: Flask | None = None, endpoint: str = "candidate.welcome"
+                 ) -> invitations.LinkFor:
+    """Return token -> the link a candidate (or, with `endpoint`, an expert) opens: under
+    MAIL_BASE_URL, else the request's address."""
     app = app or current_app
     base = app.config.get("MAIL_BASE_URL")
     if not base:
-        return lambda token: url_for("candidate.welcome", token=token, _external=True)
+        return lambda token: url_for(endpoint, token=token, _external=True)
     parts = urlsplit(base.rstrip("/"))
     adapter = app.url_map.bind(parts.netloc, script_name=parts.path or "/",
                                url_scheme=parts.scheme or "https")
-    return lambda token: adapter.build("candidate.welcome", {"token": token},
-                                       force_external=True)
+    return lambda token: adapter.build(endpoint, {"token": token}, force_external=True)
 
 
 def send_queued(records: Iterable[EmailMessage], *, created_by: int | None = None) -> int:
@@ -164,7 +166,10 @@ def outbox():
                                  .limit(OUTBOX_PER_PAGE)))
     names = dict(session.exec(select(Attempt.id, Attempt.candidate_name).where(
         col(Attempt.id).in_([m.attempt_id for m in messages if m.attempt_id]))).all())
-    return render_template("admin/mail/outbox.html", messages=messages, names=names, q=text,
+    expert_names = dict(session.exec(select(KeyingExpert.id, KeyingExpert.name).where(
+        col(KeyingExpert.id).in_([m.expert_id for m in messages if m.expert_id]))).all())
+    return render_template("admin/mail/outbox.html", messages=messages, names=names,
+                           expert_names=expert_names, q=text,
                            number=number, pages=pages, total=total,
                            uses_smtp=settings().uses_smtp)
 
@@ -207,6 +212,8 @@ def _samples(language: str) -> dict[str, str]:
         "deadline": templates.format_deadline(expires, language, settings().timezone),
         "minutes": str(assessment.time_limit_minutes if assessment else 40),
         "organisation": settings().organisation,
+        "round": SAMPLE_ROUND,
+        "items": "20",
     }
 
 
@@ -238,7 +245,8 @@ def _editor(kind: str, language: str, *, subject: str | None = None,
             kind, templates.FALLBACK_LANGUAGE),
         customised=overview[(kind, language)] is not None, overview=overview,
         languages=_languages(), kinds=templates.KINDS, labels=templates.KIND_LABELS,
-        placeholders=templates.PLACEHOLDERS, needs_link=kind in templates.NEEDS_LINK), status
+        placeholders=templates.placeholders_for(kind),
+        needs_link=kind in templates.NEEDS_LINK), status
 
 
 @bp.route("/templates", methods=["GET", "POST"])

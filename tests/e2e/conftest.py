@@ -124,11 +124,19 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+def server_env() -> dict[str, str]:
+    """Extra environment of the module's server; a test module overrides it to change a
+    setting (e.g. HIRING_KEYING_MIN_PANEL)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, server_env) -> Iterator[LiveServer]:
     """Set up the demo in a fresh instance folder and serve it with gunicorn."""
     instance = tmp_path_factory.mktemp("instance")
     # Plain http on 127.0.0.1: session cookies without the Secure flag.
-    env = dict(os.environ, HIRING_INSTANCE=str(instance), HIRING_DEVELOPMENT="1")
+    env = dict(os.environ, HIRING_INSTANCE=str(instance), HIRING_DEVELOPMENT="1",
+               **server_env)
     database_url = os.environ.get("DATABASE_URL")
     if database_url:
         env["DATABASE_URL"] = _recreate_postgres_database(database_url, E2E_DATABASE)

@@ -14,19 +14,27 @@ def test_every_view_declares_its_access(app):
 
 
 @pytest.fixture
-def world(db, assessment, clock):
+def world(db, assessment, bank, clock):
+    from hiring.keying import experts, rounds
+
     with db() as session:
         attempt, token = make_attempt(session, assessment, now=clock(), started=True)
-    return {"token": token, "attempt_id": attempt.id, "response_id": 1, "bank_id": 1,
+        round_ = rounds.open_round(session.merge(bank), name="Panel", item_keys=None,
+                                   session=session, actor="hr", now=clock())
+        expert, expert_token = experts.invite(round_, name="Iva", email="iva@example.com",
+                                              language="en", session=session, actor="hr",
+                                              now=clock())
+    return {"token": token, "attempt_id": attempt.id, "response_id": 1, "bank_id": bank.id,
             "assessment_id": assessment.id, "position": 1, "filename": "css/app.css",
-            "job_id": 1, "key": "sjt-1"}
+            "job_id": 1, "key": "sjt-1", "round_id": round_.id, "expert_id": expert.id,
+            "expert_token": expert_token}
 
 
 def staff_urls(app, world):
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
         access = getattr(view, "access", "public")
-        if access in ("public", "candidate") or rule.endpoint == "static":
+        if access in ("public", "candidate", "expert") or rule.endpoint == "static":
             continue
         url = rule.build({arg: world[arg] for arg in rule.arguments})[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
@@ -57,14 +65,29 @@ def test_staff_routes_by_role(app, client, auth, world):
         assert "/login" not in response.headers.get("Location", ""), (endpoint, method)
 
 
-def test_candidate_routes_need_the_right_token(app, client, world):
+def test_candidate_and_expert_routes_need_the_right_token(app, client, world):
+    walked = set()
     for rule in app.url_map.iter_rules():
-        if getattr(app.view_functions[rule.endpoint], "access", None) != "candidate":
+        if getattr(app.view_functions[rule.endpoint], "access", None) not in ("candidate",
+                                                                             "expert"):
             continue
+        walked.add(rule.endpoint.split(".")[0])
         args = dict({arg: world[arg] for arg in rule.arguments}, token="wrong-token")
         url = rule.build(args)[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             assert client.open(url, method=method).status_code == 404, (rule.endpoint, method)
+    assert walked == {"candidate", "expert"}
+
+
+def test_an_expert_link_works_without_logging_in(app, client, world):
+    token = world["expert_token"]
+    for url in (f"/k/{token}", f"/k/{token}/i/1", f"/k/{token}/finish", f"/k/{token}/csrf"):
+        assert client.get(url).status_code == 200, url
+    saved = client.post(f"/k/{token}/save", json={"position": 1, "ratings": {"a": 4}})
+    assert saved.status_code == 200 and saved.json["ok"]
+    # The link opens the expert's own pages only: staff pages still want a login.
+    response = client.get(f"/admin/keying/{world['round_id']}")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
 def test_csrf_is_required_on_state_changes(app, client, world, database_url, tmp_path):

@@ -108,6 +108,23 @@ class ItemType:
     def is_answered(self, answer: Any) -> bool:
         return answer not in (None, "", {}, [])
 
+    def key_source(self, content: dict, language: str) -> str | None:
+        """Say where the item's key came from, for the item page, item health and the
+        profile; None for types whose key needs no account of its origin."""
+        return None
+
+    def carry_over(self, previous: dict, content: dict, *, from_form: bool
+                   ) -> tuple[dict, str | None]:
+        """Carry the fields the product sets (not form fields) from the previous revision
+        into an edit, as far as they still hold; return the content and a note for HR when
+        one was dropped. The form cannot show such fields, so an edit made in it carries
+        them over; the YAML editor shows them, so what it says stands."""
+        if not from_form:
+            return content, None
+        kept = {name: previous[name] for name, info in self.content_model.model_fields.items()
+                if not (info.json_schema_extra or {}).get("form", True) and name in previous}
+        return {**content, **kept}, None
+
 
 ITEM_TYPES: dict[str, ItemType] = {}
 

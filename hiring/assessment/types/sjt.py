@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, Literal
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
 from pydantic import BaseModel, ConfigDict, Field
 
-from hiring.assessment.messages import N_, in_language
+from hiring.assessment.messages import N_, catalogue, in_language
 from hiring.assessment.types.base import (
     KEY_PATTERN,
     AnswerError,
@@ -144,6 +147,35 @@ class Sjt(ItemType):
                  for part in ("best", "worst") if answer.get(part) in texts]
         return "; ".join(parts) or in_language(language, N_("(no answer)"))
 
+    def key_source(self, content: dict, language: str) -> str | None:
+        keying = content.get("keying")
+        if not keying:
+            return in_language(language, N_("keyed by the bank's authors"))
+        values = {"round": keying.get("round_name") or f"#{keying['round']}",
+                  "date": _date(keying["adopted_at"], language)}
+        count = keying["experts"]
+        values["num"] = count
+        if keying.get("agreement") is None:
+            return catalogue(language).ngettext(
+                "keyed by a panel of %(num)d expert (round %(round)s, %(date)s)",
+                "keyed by a panel of %(num)d experts (round %(round)s, %(date)s)",
+                count) % values
+        values["agreement"] = _decimal(keying["agreement"], language)
+        values["statistic"] = keying.get("statistic") or "r_wg(J)"
+        return catalogue(language).ngettext(
+            "keyed by a panel of %(num)d expert (round %(round)s, %(date)s), "
+            "%(statistic)s = %(agreement)s",
+            "keyed by a panel of %(num)d experts (round %(round)s, %(date)s), "
+            "%(statistic)s = %(agreement)s", count) % values
+
+    def carry_over(self, previous: dict, content: dict, *, from_form: bool
+                   ) -> tuple[dict, str | None]:
+        content, note = super().carry_over(previous, content, from_form=from_form)
+        if content.get("keying") and _keys(content) != _keys(previous):
+            content = {name: value for name, value in content.items() if name != "keying"}
+            note = ("A key was changed by hand, so the item no longer records the panel's "
+                    "keying: its keys are now the bank's authors'.")
+        return content, note
 
 def _order_rng(rng: random.Random, item_id: str) -> random.Random:
     """Return a generator for one item's option order, seeded from `rng` without drawing.
@@ -169,3 +201,21 @@ def shown_options(content: dict, params: dict | None) -> list[dict]:
             or len(order) != len(options) or set(order) != set(by_id)):
         return list(options)
     return [by_id[option_id] for option_id in order]
+
+
+def _keys(content: dict) -> dict[str, int]:
+    return {option.get("id"): option.get("key") for option in content.get("options") or []}
+
+
+def _date(text: str, language: str) -> str:
+    try:
+        return format_date(date.fromisoformat(text[:10]), "long", locale=language)
+    except (ValueError, LookupError):  # a language Babel does not know
+        return text[:10]
+
+
+def _decimal(value: float, language: str) -> str:
+    try:
+        return format_decimal(value, "0.00", locale=language)
+    except (ValueError, LookupError):
+        return f"{value:.2f}"
