@@ -10,6 +10,12 @@ from hiring.models import Attempt, Response
 # Faster than this many words per second cannot have been read (skimming is about 8).
 MAX_READING_WORDS_PER_SECOND = 8
 MIN_PLAUSIBLE_SECONDS = 2.0
+# A focus loss is an absence from the assessment's page longer than this while the page
+# stays open: another tab or window in front. Shorter ones (a glance at a notification)
+# and the page's own navigation (Next, Previous, review, submit, reload) are not counted.
+# The candidate page waits this long before it reports; the welcome page and the profile
+# state it, so that the count is never read without its definition.
+FOCUS_LOSS_SECONDS = 2
 
 
 @dataclass(frozen=True)

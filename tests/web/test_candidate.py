@@ -152,13 +152,15 @@ def test_candidate_text_is_escaped(client, db, assessment, clock):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_integrity_events_are_counted(client, db, invitation):
+def test_integrity_events_are_counted(client, db, invitation, clock):
     attempt_id, token = invitation
     assert client.post(f"/a/{token}/event", json={"type": "focus_lost"}).json["counted"] is False
     started(client, token)
-    assert 'data-event-url="/a/' in client.get(f"/a/{token}/q/1").get_data(as_text=True)
+    page = client.get(f"/a/{token}/q/1").get_data(as_text=True)
+    assert 'data-event-url="/a/' in page and 'data-focus-loss-ms="2000"' in page
     for _ in range(2):
         assert client.post(f"/a/{token}/event", json={"type": "focus_lost"}).json["counted"]
+        clock.advance(seconds=30)
     client.post(f"/a/{token}/event", json={"type": "paste", "position": 6, "chars": 120})
     bad = client.post(f"/a/{token}/event", json={"type": "reboot"})
     assert bad.status_code == 400
