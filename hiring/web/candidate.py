@@ -170,7 +170,8 @@ def event(token: str):
         return jsonify(ok=False, error=gettext("Unknown event.")), 400
     chars = payload.get("chars", 0)
     counted = integrity.record_event(
-        attempt, payload["type"], session=get_session(), position=payload.get("position"),
+        attempt, payload["type"], session=get_session(), now=now(),
+        position=payload.get("position"),
         chars=chars if isinstance(chars, int) and not isinstance(chars, bool) else 0)
     return jsonify(ok=True, counted=counted)
 

@@ -171,3 +171,28 @@ def test_integrity_events_are_counted(client, db, invitation, clock):
     assert (responses[6].paste_count, responses[6].pasted_chars) == (1, 120)
     assert attempt.ip_addresses == ["127.0.0.1", "10.1.2.3"]
     assert len(attempt.user_agents) == 2
+
+
+def test_focus_losses_closer_than_the_threshold_are_one_absence(client, db, invitation, clock):
+    """A page reports an absence once, after 2 s of it: a burst is one absence, counted once.
+
+    Two open pages of the attempt (or a page that misbehaves) may report the same one."""
+    attempt_id, token = invitation
+    started(client, token)
+
+    def report() -> bool:
+        response = client.post(f"/a/{token}/event", json={"type": "focus_lost"})
+        assert response.status_code == 200
+        return response.json["counted"]
+
+    assert report() is True
+    assert report() is False
+    clock.advance(seconds=1, milliseconds=999)
+    assert report() is False
+    clock.advance(milliseconds=1)  # 2 s after the one counted
+    assert report() is True
+    clock.advance(seconds=2)
+    assert report() is True
+    attempt, _ = stored(db, attempt_id)
+    assert attempt.focus_losses == 3
+    assert attempt.focus_lost_at == clock()
