@@ -20,13 +20,14 @@ FOCUS_LOSS_SECONDS = 2
 
 @dataclass(frozen=True)
 class IntegrityFacts:
-    focus_losses: int
+    focus_losses: int  # absences longer than focus_loss_seconds
     pastes: int
     pasted_items: list[int] = field(default_factory=list)  # positions
     fast_answers: list[int] = field(default_factory=list)  # positions answered too fast
     median_seconds_per_item: float | None = None
     ip_addresses: int = 0
     browsers: int = 0
+    focus_loss_seconds: int = FOCUS_LOSS_SECONDS
 
     @property
     def ip_changes(self) -> int:
