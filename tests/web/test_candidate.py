@@ -33,6 +33,12 @@ def test_welcome_explains_and_starts(client, invitation):
     page = client.get(f"/a/{token}").get_data(as_text=True)
     assert "Ana Horvat" in page and "6 questions" in page and "30 minutes" in page
     assert "Privacy" in page
+    # What is recorded, and that it is neither a verdict nor part of a score, before Start.
+    recorded = page[page.index("What is recorded"):page.index("Privacy")]
+    assert "leave its page for more than 2 seconds (for another tab or window)" in recorded
+    assert "paste text" in recorded and "network (IP) address and your browser" in recorded
+    assert "never as a verdict, and they do not change any score" in recorded
+    assert page.index("What is recorded") < page.index("Start the assessment")
     response = started(client, token)
     assert response.headers["Location"].endswith(f"/a/{token}")
     assert client.get(f"/a/{token}").headers["Location"].endswith(f"/a/{token}/q/1")
