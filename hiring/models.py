@@ -175,7 +175,8 @@ class Attempt(SQLModel, table=True):
     overall_score: float | None = None
     created_by: int | None = Field(default=None, foreign_key="user.id")
     # Integrity facts, shown with counts and never as verdicts.
-    focus_losses: int = 0  # the page lost focus: another tab or window
+    focus_losses: int = 0  # the candidate stayed away from the page (see scoring/integrity)
+    focus_lost_at: datetime | None = _ts()  # when the last focus loss was counted
     paste_count: int = 0
     ip_addresses: list | None = _json()  # distinct, in order of first use (at most 10)
     user_agents: list | None = _json()

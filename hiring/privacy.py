@@ -35,7 +35,8 @@ from hiring.models import (
 
 DEFAULT_RETENTION_DAYS = 365
 EXPORT_FORMAT = "hiring.candidate-export/1"
-INTEGRITY_FIELDS = ("focus_losses", "paste_count", "ip_addresses", "user_agents")
+INTEGRITY_FIELDS = ("focus_losses", "focus_lost_at", "paste_count", "ip_addresses",
+                    "user_agents")
 JOB_ERASED = "Deleted: it held data of a candidate who has since been erased."
 CHUNK = 500  # ids per statement: well under every database's limit on parameters
 
@@ -105,14 +106,17 @@ def search(text: str, *, session: Session, limit: int = 200
 
 
 def _plain(row: SQLModel, exclude: set[str]) -> dict[str, Any]:
-    return {key: value.isoformat() if isinstance(value, datetime) else value
-            for key, value in row.model_dump(exclude=exclude).items()}
+    return {key: _jsonable(value) for key, value in row.model_dump(exclude=exclude).items()}
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def export_attempt(attempt: Attempt, *, session: Session) -> dict[str, Any]:
     """Return everything held about one attempt, except its token's hash."""
     data = _plain(attempt, exclude={"token_hash", *INTEGRITY_FIELDS})
-    data["integrity"] = {name: getattr(attempt, name) for name in INTEGRITY_FIELDS}
+    data["integrity"] = {name: _jsonable(getattr(attempt, name)) for name in INTEGRITY_FIELDS}
     assessment = session.get(Assessment, attempt.assessment_id)
     data["assessment"] = {"id": assessment.id, "key": assessment.key, "name": assessment.name}
     inviter = session.get(User, attempt.created_by) if attempt.created_by else None

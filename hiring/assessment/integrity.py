@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
-from sqlmodel import Session
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, update
+from sqlmodel import Session, col
 
 from hiring.models import Attempt, AttemptState, Response
+from hiring.scoring.integrity import FOCUS_LOSS_SECONDS
 
 MAX_REMEMBERED = 10  # distinct addresses or browsers kept per attempt
 EVENTS = ("focus_lost", "paste")
+# A page reports an absence only after FOCUS_LOSS_SECONDS of it, and once, so two true
+# reports of one attempt are at least that far apart; closer ones are the same absence
+# seen by two open pages of the attempt, or a page that misbehaves.
+MIN_SECONDS_BETWEEN_FOCUS_LOSSES = FOCUS_LOSS_SECONDS
 
 
-def record_event(attempt: Attempt, kind: str, *, session: Session, position: int | None = None,
-                 chars: int = 0) -> bool:
+def record_event(attempt: Attempt, kind: str, *, session: Session, now: datetime,
+                 position: int | None = None, chars: int = 0) -> bool:
     """Count an event the candidate page reported; tell whether it was counted."""
     if attempt.state != AttemptState.IN_PROGRESS or kind not in EVENTS:
         return False
     if kind == "focus_lost":
-        session.execute(update(Attempt).where(Attempt.id == attempt.id)
-                        .values(focus_losses=Attempt.focus_losses + 1))
-        return True
+        return _count_focus_loss(attempt, session=session, now=now)
     chars = max(0, min(int(chars), 100_000))
     session.execute(update(Attempt).where(Attempt.id == attempt.id)
                     .values(paste_count=Attempt.paste_count + 1))
@@ -29,6 +34,19 @@ def record_event(attempt: Attempt, kind: str, *, session: Session, position: int
             paste_count=Response.paste_count + 1,
             pasted_chars=Response.pasted_chars + chars))
     return True
+
+
+def _count_focus_loss(attempt: Attempt, *, session: Session, now: datetime) -> bool:
+    """Count a focus loss unless one was counted moments ago; tell whether it was counted.
+
+    One conditional UPDATE: two requests at once cannot both pass the check."""
+    since = now - timedelta(seconds=MIN_SECONDS_BETWEEN_FOCUS_LOSSES)
+    result = session.execute(
+        update(Attempt)
+        .where(col(Attempt.id) == attempt.id,
+               or_(col(Attempt.focus_lost_at).is_(None), col(Attempt.focus_lost_at) <= since))
+        .values(focus_losses=Attempt.focus_losses + 1, focus_lost_at=now))
+    return result.rowcount == 1
 
 
 def record_client(attempt: Attempt, *, ip: str | None, user_agent: str | None) -> bool:

@@ -10,17 +10,24 @@ from hiring.models import Attempt, Response
 # Faster than this many words per second cannot have been read (skimming is about 8).
 MAX_READING_WORDS_PER_SECOND = 8
 MIN_PLAUSIBLE_SECONDS = 2.0
+# A focus loss is an absence from the assessment's page longer than this while the page
+# stays open: another tab or window in front. Shorter ones (a glance at a notification)
+# and the page's own navigation (Next, Previous, review, submit, reload) are not counted.
+# The candidate page waits this long before it reports; the welcome page and the profile
+# state it, so that the count is never read without its definition.
+FOCUS_LOSS_SECONDS = 2
 
 
 @dataclass(frozen=True)
 class IntegrityFacts:
-    focus_losses: int
+    focus_losses: int  # absences longer than focus_loss_seconds
     pastes: int
     pasted_items: list[int] = field(default_factory=list)  # positions
     fast_answers: list[int] = field(default_factory=list)  # positions answered too fast
     median_seconds_per_item: float | None = None
     ip_addresses: int = 0
     browsers: int = 0
+    focus_loss_seconds: int = FOCUS_LOSS_SECONDS
 
     @property
     def ip_changes(self) -> int:

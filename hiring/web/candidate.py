@@ -10,10 +10,17 @@ from hiring.assessment import engine, integrity
 from hiring.assessment.types import AnswerError, get_type
 from hiring.db import get_session
 from hiring.models import Assessment, Attempt, AttemptState
+from hiring.scoring.integrity import FOCUS_LOSS_SECONDS
 from hiring.web import mail
 from hiring.web.access import candidate, now
 
 bp = Blueprint("candidate", __name__, url_prefix="/a")
+
+
+@bp.context_processor
+def _integrity_rule() -> dict:
+    """Give the pages the focus-loss threshold: the script waits it, the welcome page says it."""
+    return {"focus_loss_seconds": FOCUS_LOSS_SECONDS}
 
 
 def _attempt(token: str) -> Attempt:
@@ -163,7 +170,8 @@ def event(token: str):
         return jsonify(ok=False, error=gettext("Unknown event.")), 400
     chars = payload.get("chars", 0)
     counted = integrity.record_event(
-        attempt, payload["type"], session=get_session(), position=payload.get("position"),
+        attempt, payload["type"], session=get_session(), now=now(),
+        position=payload.get("position"),
         chars=chars if isinstance(chars, int) and not isinstance(chars, bool) else 0)
     return jsonify(ok=True, counted=counted)
 

@@ -31,6 +31,7 @@ def make_candidate(db, assessment, clock, *, email: str = "ana@example.com",
                            session=session, now=clock(), seq=1)
         engine.submit(attempt, session=session, now=clock())
         attempt.focus_losses, attempt.ip_addresses = 2, ["203.0.113.7"]
+        attempt.focus_lost_at = clock()
         attempt.created_at = clock()  # invited "now" on the test clock, not the real one
         user = make_user(session, role="interviewer", email=rater)
         rate(engine.response_at(attempt, 6, session=session), session=session,
@@ -95,6 +96,7 @@ def test_export_holds_everything_but_the_token_hash(db, assessment, clock):
     assert data["candidate_name"] == "Ana Horvat" and data["state"] == "scored"
     assert data["assessment"]["name"] == "Test assessment"
     assert data["integrity"]["focus_losses"] == 2
+    assert data["integrity"]["focus_lost_at"] == clock().isoformat()
     assert data["integrity"]["ip_addresses"] == ["203.0.113.7"]
     assert "communication" in data["results"] and data["overall_score"] is not None
     assert data["submitted_at"] == clock().isoformat()

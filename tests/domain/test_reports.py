@@ -210,7 +210,9 @@ def test_pdf_shows_every_section_with_its_facts(pdftotext: str, tmp_path: Path) 
     assert "not part of the score" in text
     assert "12 characters pasted" in text
     assert squeeze("3 WPM below") in flat
-    # Integrity: facts with counts, and what they are not.
+    # Integrity: facts with counts and their definitions, and what they are not.
+    assert squeeze("Left the assessment's page for more than 2 seconds (another tab or "
+                   "window) 4 times") in flat
     assert squeeze("Pasted text 2 times, on items 3, 7") in flat
     assert squeeze("Answers faster than plausible reading time 1 answer: item 5") in flat
     assert "facts, not verdicts" in text
@@ -227,6 +229,8 @@ def test_pdf_in_croatian_has_croatian_headings(pdftotext: str, tmp_path: Path) -
         assert heading not in text
     assert squeeze("62. percentil (n = 45)") in squeeze(text)
     assert "ocjenjivači se razlikuju za 3 boda" in text
+    assert squeeze("Napuštanje stranice procjene na više od 2 sekunde (druga kartica ili "
+                   "prozor) 4 puta") in squeeze(text)
     assert "stranica 1 od" in text
 
 

@@ -33,6 +33,12 @@ def test_welcome_explains_and_starts(client, invitation):
     page = client.get(f"/a/{token}").get_data(as_text=True)
     assert "Ana Horvat" in page and "6 questions" in page and "30 minutes" in page
     assert "Privacy" in page
+    # What is recorded, and that it is neither a verdict nor part of a score, before Start.
+    recorded = page[page.index("What is recorded"):page.index("Privacy")]
+    assert "leave its page for more than 2 seconds (for another tab or window)" in recorded
+    assert "paste text" in recorded and "network (IP) address and your browser" in recorded
+    assert "never as a verdict, and they do not change any score" in recorded
+    assert page.index("What is recorded") < page.index("Start the assessment")
     response = started(client, token)
     assert response.headers["Location"].endswith(f"/a/{token}")
     assert client.get(f"/a/{token}").headers["Location"].endswith(f"/a/{token}/q/1")
@@ -152,13 +158,15 @@ def test_candidate_text_is_escaped(client, db, assessment, clock):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_integrity_events_are_counted(client, db, invitation):
+def test_integrity_events_are_counted(client, db, invitation, clock):
     attempt_id, token = invitation
     assert client.post(f"/a/{token}/event", json={"type": "focus_lost"}).json["counted"] is False
     started(client, token)
-    assert 'data-event-url="/a/' in client.get(f"/a/{token}/q/1").get_data(as_text=True)
+    page = client.get(f"/a/{token}/q/1").get_data(as_text=True)
+    assert 'data-event-url="/a/' in page and 'data-focus-loss-ms="2000"' in page
     for _ in range(2):
         assert client.post(f"/a/{token}/event", json={"type": "focus_lost"}).json["counted"]
+        clock.advance(seconds=30)
     client.post(f"/a/{token}/event", json={"type": "paste", "position": 6, "chars": 120})
     bad = client.post(f"/a/{token}/event", json={"type": "reboot"})
     assert bad.status_code == 400
@@ -169,3 +177,28 @@ def test_integrity_events_are_counted(client, db, invitation):
     assert (responses[6].paste_count, responses[6].pasted_chars) == (1, 120)
     assert attempt.ip_addresses == ["127.0.0.1", "10.1.2.3"]
     assert len(attempt.user_agents) == 2
+
+
+def test_focus_losses_closer_than_the_threshold_are_one_absence(client, db, invitation, clock):
+    """A page reports an absence once, after 2 s of it: a burst is one absence, counted once.
+
+    Two open pages of the attempt (or a page that misbehaves) may report the same one."""
+    attempt_id, token = invitation
+    started(client, token)
+
+    def report() -> bool:
+        response = client.post(f"/a/{token}/event", json={"type": "focus_lost"})
+        assert response.status_code == 200
+        return response.json["counted"]
+
+    assert report() is True
+    assert report() is False
+    clock.advance(seconds=1, milliseconds=999)
+    assert report() is False
+    clock.advance(milliseconds=1)  # 2 s after the one counted
+    assert report() is True
+    clock.advance(seconds=2)
+    assert report() is True
+    attempt, _ = stored(db, attempt_id)
+    assert attempt.focus_losses == 3
+    assert attempt.focus_lost_at == clock()

@@ -48,6 +48,8 @@ def test_candidate_chooses_croatian_and_sees_it_everywhere(client, db, assessmen
     page = client.get(f"/a/{token}?lang=hr").get_data(as_text=True)
     assert "Što vas očekuje" in page and '<html lang="hr">' in page
     assert "<strong>6 pitanja</strong>" in page and "<strong>30 minuta</strong>" in page
+    assert "Što se bilježi" in page and "na više od 2 sekunde" in page
+    assert "nikad kao presudu, i one ne mijenjaju nijedan rezultat" in page
     client.post(f"/a/{token}/start", data={"language": "hr"})
     page = client.get(f"/a/{token}/q/1").get_data(as_text=True)
     assert "Pitanje 1 od 6" in page and "Situacija 1 na hrvatskom." in page

@@ -22,7 +22,13 @@
   }
 
   // ---- integrity facts: counted, never judged here ---------------------------
+  // A focus loss is an absence: the page hidden or without focus for longer than the
+  // threshold (data-focus-loss-ms) while it stays open. Going to the assessment's next
+  // page hides this one and takes its focus too, so reporting at once would count a
+  // candidate who never left: the page waits, and its own navigation (Next, Previous,
+  // review, submit, reload) cancels the wait. One report per absence, however long.
   var eventUrl = document.body.dataset.eventUrl;
+  var FOCUS_LOSS_MS = parseInt(document.body.dataset.focusLossMs, 10) || 2000;
   function report(type, extra) {
     if (!eventUrl || !csrf) return;
     var body = Object.assign({type: type}, extra || {});
@@ -32,13 +38,75 @@
       body: JSON.stringify(body)
     }).catch(function () { /* a lost count is not worth a retry */ });
   }
-  var away = false;
-  function left() { if (!away) { away = true; report("focus_lost"); } }
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden") left(); else away = false;
-  });
-  window.addEventListener("blur", left);
-  window.addEventListener("focus", function () { away = false; });
+
+  var hidden = document.visibilityState === "hidden";
+  var blurred = false;
+  var absence = null;        // the wait of an absence not yet long enough to count
+  var reported = false;      // this absence has been counted
+  var navigating = false;    // this page is going to another page of the assessment
+  // Other open pages of the same attempt (a question opened in a new tab) say when they
+  // are in front, and answer when asked: going to one of them is not leaving.
+  var siblings = eventUrl && window.BroadcastChannel ? new BroadcastChannel(eventUrl) : null;
+
+  function inFront() { return !hidden && !blurred; }
+  function cancelAbsence() { clearTimeout(absence); absence = null; }
+
+  function checkPresence() {
+    if (inFront()) {
+      cancelAbsence();
+      reported = false;
+      navigating = false;  // a navigation that was stopped is over
+      if (siblings) siblings.postMessage("in front");
+    } else if (!navigating && !reported && absence === null) {
+      absence = setTimeout(function () {
+        absence = null;
+        reported = true;
+        report("focus_lost");
+      }, FOCUS_LOSS_MS);
+      if (siblings) siblings.postMessage("in front?");
+    }
+  }
+
+  function ownNavigation() { navigating = true; cancelAbsence(); }
+
+  function isOwnLink(event) {
+    var link = event.target.closest ? event.target.closest("a[href]") : null;
+    if (!link || event.defaultPrevented || event.button !== 0 || link.target ||
+        event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return false;
+    var url = new URL(link.href, window.location.href);
+    return url.origin === window.location.origin &&
+      url.pathname.indexOf(eventUrl.replace(/event$/, "")) === 0;
+  }
+
+  if (eventUrl) {
+    document.addEventListener("visibilitychange", function () {
+      hidden = document.visibilityState === "hidden";
+      checkPresence();
+    });
+    window.addEventListener("blur", function () { blurred = true; checkPresence(); });
+    window.addEventListener("focus", function () { blurred = false; checkPresence(); });
+    window.addEventListener("beforeunload", ownNavigation);
+    window.addEventListener("pagehide", ownNavigation);
+    window.addEventListener("pageshow", function (event) {
+      if (!event.persisted) return;
+      // Back from the browser's page cache: open again, in front.
+      navigating = blurred = false;
+      hidden = document.visibilityState === "hidden";
+      checkPresence();
+    });
+    document.addEventListener("submit", ownNavigation);
+    document.addEventListener("click", function (event) {
+      if (isOwnLink(event)) ownNavigation();
+    });
+    if (siblings) {
+      siblings.onmessage = function (event) {
+        if (event.data === "in front") cancelAbsence();
+        else if (event.data === "in front?" && inFront()) siblings.postMessage("in front");
+      };
+    }
+    checkPresence();  // a page that loads behind another tab starts absent
+  }
+
   document.addEventListener("paste", function (event) {
     var text = (event.clipboardData && event.clipboardData.getData("text")) || "";
     var position = form ? parseInt(form.dataset.position, 10) : null;
@@ -70,7 +138,7 @@
       flush().then(function () { submitForm("review"); });
     } else {
       var submit = document.querySelector("form[action$='/submit']");
-      if (submit) submit.submit();
+      if (submit) { ownNavigation(); submit.submit(); }
     }
   }
 
@@ -133,7 +201,11 @@
           setStatus(t("saved"), "ok");
           return true;
         }
-        if (data.closed && data.done) { window.location = data.done; return true; }
+        if (data.closed && data.done) {
+          ownNavigation();
+          window.location = data.done;
+          return true;
+        }
         if (data.csrf) { return renewCsrf().then(function () { throw new Error("csrf renewed"); }); }
         if (res.status === 422) { setStatus(data.error || t("check_answer"), "warn"); return true; }
         throw new Error(data.error || ("HTTP " + res.status));
@@ -179,6 +251,7 @@
 
   function submitForm(go) {
     stamp();
+    ownNavigation();  // form.submit() fires no submit event
     var input = document.createElement("input");
     input.type = "hidden"; input.name = "go"; input.value = go;
     form.appendChild(input);
