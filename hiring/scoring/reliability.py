@@ -85,15 +85,22 @@ def reliability_rows(precision: Precision) -> list[ReliabilityRow]:
     return rows
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value) -> str:
-    """Format a value; text a spreadsheet would run as a formula is quoted, as in the
-    attempts export (numbers are written as numbers)."""
+    """Format a value as the attempts export does: text a spreadsheet would run as a
+    formula is quoted, also after a ";" (a reader that splits on semicolons starts a new
+    cell there); numbers are written as numbers."""
     if value is None:
         return ""
-    if isinstance(value, int | float):
-        return str(value)
     text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    if isinstance(value, int | float):
+        return text
+    if text[:1] in FORMULA_STARTS or any(part[:1] in FORMULA_STARTS
+                                          for part in text.split(";")[1:]):
+        return "'" + text.replace(";", ",")
+    return text
 
 
 def reliability_csv(rows: list[ReliabilityRow]) -> str:

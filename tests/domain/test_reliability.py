@@ -32,19 +32,20 @@ def precision() -> Precision:
                 "judgement": ScaleModel("judgement", 0.3, 0.1, "data", 80, 20, (0.6, 0.8)),
                 "numeracy": ScaleModel.prior("numeracy", items=6, n_attempts=12)},
         subscores={"composure": ScaleModel("judgement", 0.3, 0.4, "data", 80, 4, (0.6, 0.8)),
-                   "=cmd()": ScaleModel("judgement", 0.3, 0.2, "data", 80, 4, None)},
-        reportable={"composure": True, "=cmd()": False}, n_attempts=80,
-        values={"composure": SubscoreValue(0.7273, 0.61, 80), "=cmd()": None},
+                   "=cmd()": ScaleModel("judgement", 0.3, 0.2, "data", 80, 4, None),
+                   "x;=cmd()": ScaleModel("judgement", 0.3, 0.2, "data", 80, 4, None)},
+        reportable={"composure": True}, n_attempts=80,
+        values={"composure": SubscoreValue(0.7273, 0.61, 80)},
         scale_attempts={"typing": 80, "judgement": 80, "numeracy": 12},
-        subscore_attempts={"composure": 80, "=cmd()": 80})
+        subscore_attempts={"composure": 80, "=cmd()": 80, "x;=cmd()": 80})
 
 
 def test_rows_put_subscores_after_the_composite_and_say_where_figures_come_from():
     rows = reliability_rows(precision())
     assert [(row.kind, row.name) for row in rows] == [
         ("scale", "judgement"), ("subscore", "=cmd()"), ("subscore", "composure"),
-        ("scale", "numeracy"), ("scale", "typing")]
-    judgement, odd, composure, numeracy, typing = rows
+        ("subscore", "x;=cmd()"), ("scale", "numeracy"), ("scale", "typing")]
+    judgement, odd, composure, _, numeracy, typing = rows
     # Spearman-Brown at 20 items from r = 0.1: 2 / 2.9; SEM = 100 * 0.3 * sqrt(0.9 / 20)
     assert round(judgement.reliability, 4) == round(2 / 2.9, 4)
     assert round(judgement.sem, 3) == round(30 * (0.9 / 20) ** 0.5, 3)
@@ -63,6 +64,7 @@ def test_csv_has_a_row_per_figure_and_quotes_what_a_spreadsheet_would_run():
     assert table[0] == CSV_COLUMNS
     by_name = {row[1]: dict(zip(CSV_COLUMNS, row, strict=True)) for row in table[1:]}
     assert "'=cmd()" in by_name and "=cmd()" not in by_name
+    assert "'x,=cmd()" in by_name  # after a semicolon too
     composure = by_name["composure"]
     assert (composure["icc_1"], composure["reliability_low_95"], composure["verdict"]) == (
         "0.4", "0.6", REPORTED)
