@@ -22,7 +22,10 @@ PAIRED_FIGURES: tuple[Callable[[ScaleCheck], float | None], ...] = (
 
 
 def _number(value: float | None, digits: int = 2) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
+    if value is None:
+        return "-"
+    text = f"{value:.{digits}f}"
+    return text.lstrip("-") if float(text) == 0 else text  # no "-0.00"
 
 
 def _flags(flags: Flags) -> str:
