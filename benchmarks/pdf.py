@@ -52,21 +52,18 @@ def full_profile(folder: Path):
     from hiring.db import session_scope
     from hiring.models import Assessment, utcnow
     from hiring.reports.build import build_profile
-    from hiring.scoring.model import TrueProfile
 
     app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite'}",
                       "SECRET_KEY": "bench", "TESTING": True}, instance_path=str(folder))
     migrate.upgrade(app.extensions["hiring.engine"])
     rng = random.Random(7)
     with session_scope(app) as session:
-        bank = import_bank(load_path(Path(Defaults.BANKS_DIR) / Defaults.DEFAULT_BANK),
-                           session=session).bank
+        import_bank(load_path(Path(Defaults.BANKS_DIR) / Defaults.DEFAULT_BANK),
+                    session=session)
         assessment = session.exec(select(Assessment).where(Assessment.key == "csr")).one()
         rater = create_user(session=session, email="rater@example.com", name="Rater",
                             role="interviewer", password="benchmark-password")
-        levels = TrueProfile.draw(list(bank.dimensions), rng).levels
-        attempt = invite_and_complete(assessment, session=session, now=utcnow(), rng=rng,
-                                      levels=levels)
+        attempt = invite_and_complete(assessment, session=session, now=utcnow(), rng=rng)
         for response in engine.responses(attempt, session=session):
             if response.score is None:
                 content = session.get(__import__("hiring.models", fromlist=["ItemRevision"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import yaml
 from sqlmodel import Session, select
 
 from hiring.accounts import create_user
@@ -14,6 +15,7 @@ from hiring.banks.importer import import_bank
 from hiring.banks.loader import load_path
 from hiring.models import Assessment, Attempt, Bank, User
 
+DATA = Path(__file__).parent / "data"
 PASSWORD = "correct horse battery"  # noqa: S105 - test accounts only
 MINI_SECTIONS = [
     {"title": "Situations", "type": "sjt", "count": 4},
@@ -53,3 +55,38 @@ def make_attempt(session: Session, assessment: Assessment, *, now: datetime | No
     if started:
         engine.start(attempt, session=session, now=now)
     return attempt, token
+
+
+SITUATION_DIMENSIONS = ("customer_focus", "listening_problem_solving", "composure", "ownership")
+
+
+def situations_bank_text(per_dimension: int = 5, count: int = 3) -> str:
+    """Return the mini bank with `per_dimension` situations for each of four behavioural
+    dimensions instead of its four, and an assessment "check" that draws `count` of them
+    per dimension, its math item and its written reply. The keys 5/3/2/1 sit on other
+    options from item to item, and every other item asks for the best and the worst."""
+    data = yaml.safe_load((DATA / "mini_bank.yaml").read_text(encoding="utf-8"))
+    others = [item for item in data["items"] if item["type"] != "sjt"]
+    situations = []
+    for dimension in SITUATION_DIMENSIONS:
+        for index in range(per_dimension):
+            item_id = f"sjt-{dimension}-{index}"
+            keys = [5, 3, 2, 1][index % 4:] + [5, 3, 2, 1][: index % 4]
+            situations.append({
+                "id": item_id, "type": "sjt", "dimension": dimension, "seed": "002",
+                "format": "best_worst" if index % 2 else "best",
+                "stem": {"en": f"Situation {item_id}.", "hr": f"Situacija {item_id}."},
+                "options": [{"id": option, "key": key,
+                             "text": {"en": f"Option {option} of {item_id}",
+                                      "hr": f"Opcija {option} od {item_id}"},
+                             "rationale": {"en": "Why", "hr": "Zašto"}}
+                            for option, key in zip("abcd", keys, strict=True)]})
+    data["items"] = situations + others
+    data["assessments"] = [{
+        "id": "check", "name": {"en": "Check", "hr": "Provjera"}, "time_limit_minutes": 30,
+        "sections": [{"title": {"en": "Situations", "hr": "Situacije"}, "type": "sjt",
+                      "dimension": dimension, "count": count}
+                     for dimension in SITUATION_DIMENSIONS]
+        + [{"title": {"en": "Math", "hr": "Matematika"}, "type": "numeric", "count": 1},
+           {"title": {"en": "Writing", "hr": "Pisanje"}, "type": "written", "count": 1}]}]
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

@@ -69,14 +69,14 @@ def demo(ctx: click.Context, serve: bool, host: str, port: int) -> None:
               help="Default: the Customer Service Representative assessment.")
 @click.option("--seed", default=None, type=int, help="For reproducible runs.")
 @click.option("--model", "truth_file", type=click.Path(dir_okay=False, writable=True),
-              default=None, help="Model mode: give each candidate true levels per dimension, "
-                                 "answer from them, and write the levels to this CSV file.")
+              default=None, help="Write each candidate's true levels (per behavioural "
+                                 "dimension and per skill) to this CSV file.")
 @with_appcontext
 def simulate(candidates: int, assessment_id: int | None, seed: int | None,
              truth_file: str | None) -> None:
-    """Complete attempts with plausible random answers."""
-    from hiring.assessment.simulate import invite_and_complete
-    from hiring.models import Assessment, Bank, utcnow
+    """Complete attempts as simulated candidates with known true levels would."""
+    from hiring.assessment.simulate import behavioural_dimensions, invite_and_complete
+    from hiring.models import Assessment, utcnow
     from hiring.scoring.model import TrueProfile
 
     rng = random.Random(seed)  # noqa: S311 - simulation, not security
@@ -85,23 +85,24 @@ def simulate(candidates: int, assessment_id: int | None, seed: int | None,
                       else _default_assessment(session))
         if assessment is None:
             _fail(f"no assessment {assessment_id}")
-        dimensions = list(session.get(Bank, assessment.bank_id).dimensions)
+        dimensions = behavioural_dimensions(assessment.bank_id, session=session)
     ids, truths = [], []
     with click.progressbar(range(candidates), label="simulating", file=sys.stderr) as bar:
         for _ in bar:
-            levels = TrueProfile.draw(dimensions, rng).levels if truth_file else None
+            profile = TrueProfile.draw(dimensions, rng)
             with session_scope() as session:
                 attempt = invite_and_complete(session.merge(assessment), session=session,
                                               now=utcnow() - timedelta(hours=1), rng=rng,
-                                              levels=levels)
+                                              profile=profile)
                 ids.append(attempt.id)
-            truths.append((attempt.id, levels))
+            truths.append((attempt.id, profile.columns()))
     if truth_file:
         with open(truth_file, "w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out)
-            writer.writerow(["attempt_id", *dimensions])
+            names = list(truths[0][1])
+            writer.writerow(["attempt_id", *names])
             for attempt_id, levels in truths:
-                writer.writerow([attempt_id, *(f"{levels[d]:.4f}" for d in dimensions)])
+                writer.writerow([attempt_id, *(f"{levels[name]:.4f}" for name in names)])
         click.echo(f"true levels written to {truth_file}")
     click.echo(f"completed {len(ids)} attempts: ids {ids[0]}..{ids[-1]}")
 
@@ -124,38 +125,58 @@ def finalize_expired_command() -> None:
 
 
 @main.command("scoring-check", with_appcontext=False)
-@click.option("--candidates", default=500, show_default=True, type=click.IntRange(20, 100_000))
+@click.option("--candidates", default=500, show_default=True,
+              type=click.IntRange(50, 100_000),
+              help="At least 50: precision is estimated from their attempts.")
 @click.option("--assessment", "recipe_id", default=DEFAULT_ASSESSMENT, show_default=True,
               help="The id of an assessment the bank ships.")
 @click.option("--bank", "bank_path", type=click.Path(exists=True, dir_okay=False),
               default=None, help="Default: the shipped question_banks/csr_core.yaml.")
 @click.option("--seed", default=0, show_default=True, type=int)
-@click.option("--lengths/--no-lengths", default=True, show_default=True,
-              help="Also report the correlation for 2 to 10 items per dimension.")
+@click.option("--correlation", "correlations", multiple=True, type=click.FloatRange(0, 1),
+              help="Correlation of the true behavioural levels (default 0.6); give it "
+                   "again for a report per value, e.g. --correlation 0.3 --correlation 0.8.")
+@click.option("--scramble-keys/--no-scramble-keys", default=True, show_default=True,
+              help="Also score the same answers with the situational keys permuted within "
+                   "each item, and fail (exit 1) unless the check tells the two apart.")
+@click.option("--items-per-dimension", type=click.IntRange(1, 50), default=None,
+              help="Draw this many situations per behavioural dimension instead of the "
+                   "assessment's count.")
+@click.option("--markdown", is_flag=True, help="Print Markdown tables (as in the README).")
 def scoring_check_command(candidates: int, recipe_id: str, bank_path: str | None, seed: int,
-                          lengths: bool) -> None:
-    """Check that reported scores recover simulated candidates' true levels."""
+                          correlations: tuple[float, ...], scramble_keys: bool,
+                          items_per_dimension: int | None, markdown: bool) -> None:
+    """Check that reported scores recover simulated candidates' true levels, and that the
+    check notices situational keys that are wrong."""
     from hiring.banks.loader import BankInvalid, load_path
     from hiring.config import Defaults
-    from hiring.scoring.check import correlation_by_length, scoring_check
+    from hiring.scoring import check_tables
+    from hiring.scoring.check import scoring_check
+    from hiring.scoring.model import CORRELATION
 
     path = Path(bank_path or Path(Defaults.BANKS_DIR) / Defaults.DEFAULT_BANK)
     try:
         bank = load_path(path)
     except BankInvalid as exc:
         _fail("the bank is invalid:\n" + "\n".join(map(str, exc.problems)))
-    try:
-        report = scoring_check(bank, recipe_id=recipe_id, candidates=candidates, seed=seed)
-    except (KeyError, ValueError) as exc:
-        _fail(str(exc))
-    for line in report.lines():
-        click.echo(line)
-    if lengths:
-        click.echo("")
-        curve = correlation_by_length(bank, recipe_id=recipe_id, candidates=candidates,
-                                      seed=seed)
-        for line in curve.lines():
+    undetected = []
+    for index, correlation in enumerate(correlations or (CORRELATION,)):
+        try:
+            report = scoring_check(bank, recipe_id=recipe_id, candidates=candidates,
+                                   seed=seed, correlation=correlation,
+                                   items_per_dimension=items_per_dimension,
+                                   permute=scramble_keys)
+        except (KeyError, ValueError) as exc:
+            _fail(str(exc))
+        if index:
+            click.echo("")
+        for line in (check_tables.markdown if markdown else check_tables.lines)(report):
             click.echo(line)
+        if report.detected is False:
+            undetected.append(correlation)
+    if undetected:
+        _fail("the check did not tell permuted situational keys from the real ones "
+              f"(correlation {', '.join(f'{c:g}' for c in undetected)})")
 
 
 @main.command()

@@ -1,222 +1,304 @@
-"""Check that scoring recovers known levels: simulated candidates take an assessment.
+"""Check that reported scores recover simulated candidates' true levels, and that the
+check fails when the situational keys are wrong.
 
-Candidates with known true levels (hiring.scoring.model) take a bank's assessment, item
-by item as the attempt engine draws them; their reported dimension scores are then
-compared with the levels they were simulated from.
+Candidates with known levels (hiring.scoring.model) take a bank's assessment, item by
+item as the attempt engine draws them. Their answers are scored by the real item types
+and scales (hiring.scoring.scales), and each score's band comes from a precision model
+estimated from the simulated attempts themselves (hiring.scoring.evidence.precision_from,
+the estimate the product makes once an assessment has enough completed attempts).
+
+Per scale, and per behavioural subscore of the judgement composite, the check compares:
+
+- the reported score with the true level (Pearson r); the composite's true level is the
+  mean of the behavioural levels;
+- the band with the true score, the expected score at the true level over the items the
+  assessment draws from (hiring.scoring.model.expected_score): coverage is the share of
+  candidates whose true score is inside their band;
+- the strengths and development areas of the symmetric rules on the band
+  (hiring.scoring.rules) with the truth: a strength is right when the true level is in
+  the top 25% of the simulated candidates on that scale, a development area when it is
+  in the bottom 25%, so flags at random are right a quarter of the time. Subscores are
+  flagged as if each were reported; the product flags one only when Haberman's
+  criterion holds, and the check says whether it does.
+
+Key perturbation. The same answers are scored a second time with the situational keys
+permuted within each item: the candidates answered by the real keys, the scorer is given
+wrong ones. A check that reports the same for both cannot fail for the reasons that
+matter. The perturbation is detected when the judgement reliability and the mean
+corrected item-rest correlation of the situational items both fall to at most half of
+what the real keys give.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import statistics
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hiring.assessment.types import get_type
 from hiring.banks.loader import BankFile
-from hiring.scoring.model import TrueProfile, score_dimensions, simulate_attempt
-from hiring.scoring.rules import DEFAULT_RULES, Rules, classify
+from hiring.scoring.evidence import group_evidence, precision_from
+from hiring.scoring.items import pearson
+from hiring.scoring.model import CORRELATION, expectation
+from hiring.scoring.precision import MIN_ATTEMPTS, ScaleModel, SubscoreValue
+from hiring.scoring.rules import Banded, Rules
+from hiring.scoring.scales import COMPOSITE, SCALES, AttemptScores, ItemResult, attempt_scores
+from hiring.scoring.sitting import Candidate, Sections, permuted_keys, recipe_sections, simulate
 
-TOP = 2  # a flagged strength is right when the dimension is among the true top two
+QUARTER = 0.25  # strengths: the true top quarter; development areas: the bottom quarter
+DETECTED_BELOW = 0.5  # a perturbation must halve reliability and item-rest correlation
+MIN_ITEM_ATTEMPTS = 10  # attempts an item needs before its item-rest correlation counts
 
 
 @dataclass(frozen=True)
-class DimensionCheck:
-    """How well one dimension's reported score follows the true level."""
+class Flags:
+    precision: float | None  # flags that are right
+    recall: float | None  # true top (bottom) quarter that is flagged
 
-    dimension: str
-    items: float  # mean number of items per attempt
-    correlation: float  # Pearson r, true theta against the reported 0-100 score
-    band_width: float  # mean width of the 95% band, in score points
-    strength_precision: float | None  # flagged strengths that are in the true top two
-    strength_recall: float | None  # true top dimensions that are flagged strengths
-    development_precision: float | None
-    development_recall: float | None
+
+@dataclass(frozen=True)
+class ScaleCheck:
+    """How well one scale's or subscore's reported score follows the truth."""
+
+    name: str
+    subscore: bool
+    items: float  # mean number of scored items per attempt
+    correlation: float | None  # true level against reported score
+    band_width: float  # mean width of the 95% band, 0-100 points
+    coverage: float  # share of true scores inside the band
+    model: ScaleModel  # the precision estimated from the simulated attempts
+    item_rest: float | None  # mean corrected item-rest correlation of its items
+    strength: Flags
+    development: Flags
+    value: SubscoreValue | None = None  # Haberman, for subscores
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """The figures of one scoring of the simulated answers."""
+
+    keys: str  # "real" or "permuted"
+    scales: list[ScaleCheck]
+    subscores: list[ScaleCheck]
+
+    def scale(self, name: str) -> ScaleCheck | None:
+        return next((check for check in self.scales if check.name == name), None)
+
+    def row(self, check: ScaleCheck) -> ScaleCheck | None:
+        """Return this run's figures for the same scale or subscore as `check`."""
+        group = self.subscores if check.subscore else self.scales
+        return next((other for other in group if other.name == check.name), None)
 
 
 @dataclass(frozen=True)
 class CheckReport:
-    """The result of scoring_check, per dimension and over all of them."""
+    """A scoring check: the real keys' run and, unless skipped, the permuted keys' run."""
 
+    bank: str  # which bank revision: slug, version and a digest of its items
     recipe_id: str
     candidates: int
     seed: int
+    correlation: float
     items_per_dimension: int | None
-    dimensions: list[DimensionCheck]
-    overall: DimensionCheck  # flag agreement pooled over dimensions; no r or band
-    chance_precision: float  # what precision random flags would reach
+    rules: Rules  # the assessment's thresholds
+    real: CheckRun
+    permuted: CheckRun | None
 
-    def correlations(self) -> dict[str, float]:
-        return {check.dimension: check.correlation for check in self.dimensions}
+    def perturbation(self) -> tuple[float | None, float | None, float, float] | None:
+        """Return judgement's (item-rest real, permuted, reliability real, permuted)."""
+        real = self.real.scale(COMPOSITE)
+        permuted = self.permuted.scale(COMPOSITE) if self.permuted else None
+        if real is None or permuted is None:
+            return None
+        return (real.item_rest, permuted.item_rest, real.model.reliability(),
+                permuted.model.reliability())
 
-    def lines(self) -> list[str]:
-        """Return the report as a readable table."""
-        length = (f", {self.items_per_dimension} items per dimension"
-                  if self.items_per_dimension else "")
-        out = [f"Scoring check: assessment {self.recipe_id!r}{length}, "
-               f"{self.candidates} simulated candidates, seed {self.seed}",
-               f"{'dimension':<27}{'items':>6}{'r':>7}{'band':>7}"
-               f"{'strength prec/rec':>20}{'development prec/rec':>23}"]
-        for check in [*self.dimensions, self.overall]:
-            r = "" if check is self.overall else f"{check.correlation:.2f}"
-            band = "" if check is self.overall else f"{check.band_width:.1f}"
-            items = "" if check is self.overall else f"{check.items:.1f}"
-            out.append(
-                f"{check.dimension:<27}{items:>6}{r:>7}{band:>7}"
-                f"{_pair(check.strength_precision, check.strength_recall):>20}"
-                f"{_pair(check.development_precision, check.development_recall):>23}")
-        out += ["r: Pearson correlation of the true level with the reported score; band: "
-                "mean width of the 95% band (0-100).",
-                f"Precision: flagged strengths among the candidate's true top {TOP} "
-                f"(development areas: bottom {TOP}); random flags reach "
-                f"{self.chance_precision:.2f}.",
-                "Recall: candidates whose true top (bottom) dimension is flagged."]
-        return out
+    @property
+    def detected(self) -> bool | None:
+        """Whether the permuted keys were told apart; None when they were not tried."""
+        figures = self.perturbation()
+        if figures is None:
+            return None
+        rest_real, rest_permuted, reliability_real, reliability_permuted = figures
+        estimated = all(run.scale(COMPOSITE).model.source == "data"
+                        for run in (self.real, self.permuted))
+        return (estimated and rest_real is not None and rest_permuted is not None
+                and rest_real > 0 and rest_permuted <= DETECTED_BELOW * rest_real
+                and reliability_real > 0
+                and reliability_permuted <= DETECTED_BELOW * reliability_real)
 
 
-def _pair(precision: float | None, recall: float | None) -> str:
-    def show(value: float | None) -> str:
-        return "  - " if value is None else f"{value:.2f}"
-    return f"{show(precision)} / {show(recall)}"
-
-
-def _ratio(hits: int, total: int) -> float | None:
-    return hits / total if total else None
-
-
-def _sections(bank: BankFile, recipe: dict, items_per_dimension: int | None
-              ) -> list[tuple[list[dict], int]]:
-    """Return (pool, count) per section: the recipe's, or k items per scored dimension."""
-    items = sorted(bank.items, key=lambda item: item["id"])
-    sections = [([item for item in items
-                  if section.get("type") in (None, item["type"])
-                  and section.get("dimension") in (None, item["dimension"])], section["count"])
-                for section in recipe["sections"]]
-    if items_per_dimension is None:
-        return sections
-    scored = sorted({item["dimension"] for pool, _ in sections for item in pool})
-    override = []
-    for dimension in scored:
-        own = [item for item in items if item["dimension"] == dimension]
-        # Behavioural dimensions are measured by situations; the others (numeracy) by
-        # their automatically scored items: numeric, choice and typing.
-        pool = ([item for item in own if item["type"] == "sjt"]
-                or [item for item in own if not get_type(item["type"]).needs_rating])
-        override.append((pool, items_per_dimension))
-    return override
-
-
-def _draw(sections: list[tuple[list[dict], int]], rng: random.Random) -> list[dict]:
-    """Choose an attempt's items section by section, no item twice, as the engine does."""
-    used: set[str] = set()
-    chosen: list[dict] = []
-    for pool, count in sections:
-        available = [item for item in pool if item["id"] not in used]
-        picked = rng.sample(available, min(count, len(available)))
-        used.update(item["id"] for item in picked)
-        chosen += picked
-    return chosen
+def bank_label(bank: BankFile) -> str:
+    """Name the bank revision a report came from; the digest covers only the items, so
+    a change of the bank's settings (its cue-audit limits, say) leaves it alone."""
+    digest = hashlib.sha256(json.dumps(bank.items, sort_keys=True, ensure_ascii=False)
+                            .encode()).hexdigest()[:12]
+    return f"{bank.slug} version {bank.header.get('version')}, items {digest}"
 
 
 def scoring_check(bank: BankFile, *, recipe_id: str = "csr", candidates: int = 500,
-                  seed: int = 0, items_per_dimension: int | None = None,
-                  rules: Rules = DEFAULT_RULES) -> CheckReport:
-    """Simulate candidates with known levels taking an assessment; compare their scores."""
+                  seed: int = 0, correlation: float = CORRELATION,
+                  items_per_dimension: int | None = None, permute: bool = True
+                  ) -> CheckReport:
+    """Simulate candidates taking an assessment; compare their scores with the truth,
+    with the real keys and (permute) with the situational keys permuted. Flags follow the
+    assessment's own thresholds."""
     recipes = {recipe["id"]: recipe for recipe in bank.header.get("assessments", [])}
     if recipe_id not in recipes:
         raise KeyError(f"the bank has no assessment {recipe_id!r} "
                        f"(it has: {', '.join(recipes) or 'none'})")
-    if candidates < 3:
-        raise ValueError("simulate at least 3 candidates")
+    if candidates < MIN_ATTEMPTS:
+        raise ValueError(f"simulate at least {MIN_ATTEMPTS} candidates: precision is "
+                         "estimated from their attempts")
     recipe = recipes[recipe_id]
-    sections = _sections(bank, recipe, items_per_dimension)
-    dimensions = sorted({item["dimension"] for pool, _ in sections for item in pool})
+    rules = Rules.for_assessment(recipe.get("thresholds"))
+    sections = recipe_sections(bank, recipe, items_per_dimension)
+    dimensions = sorted({item["dimension"] for pool, _ in sections for item in pool
+                         if get_type(item["type"]).scale == COMPOSITE})
     settings = {"typing_target_wpm": recipe.get("typing_target_wpm"),
                 "language": bank.header["languages"][0]}
     rng = random.Random(seed)  # noqa: S311 - a reproducible simulation, not a secret
-    thetas: dict[str, list[float]] = {d: [] for d in dimensions}
-    reported: dict[str, list[float]] = {d: [] for d in dimensions}
-    bands: dict[str, list[float]] = {d: [] for d in dimensions}
-    items_seen: Counter[str] = Counter()
-    flags: Counter[tuple[str, str]] = Counter()
-    for _ in range(candidates):
-        profile = TrueProfile.draw(dimensions, rng)
-        items = _draw(sections, rng)
-        scores = score_dimensions(items, simulate_attempt(items, profile, rng, settings))
-        for dimension in dimensions:
-            thetas[dimension].append(profile.levels[dimension])
-            reported[dimension].append(scores[dimension].score)
-            bands[dimension].append(scores[dimension].high - scores[dimension].low)
-            items_seen[dimension] += scores[dimension].n_items
-        _count_flags(flags, profile, *classify(scores, rules))
-    checks = [DimensionCheck(
-        dimension=d, items=items_seen[d] / candidates,
-        correlation=statistics.correlation(thetas[d], reported[d]),
-        band_width=statistics.fmean(bands[d]),
-        **_agreement(flags, [d], candidates)) for d in dimensions]
-    overall = DimensionCheck("all dimensions", 0.0, 0.0, 0.0,
-                             **_agreement(flags, dimensions, candidates))
-    return CheckReport(recipe_id, candidates, seed, items_per_dimension, checks, overall,
-                       chance_precision=TOP / len(dimensions))
+    people = [simulate(sections, dimensions, settings, rng, correlation)
+              for _ in range(candidates)]
+    real = {item["id"]: item for item in bank.items}
+    runs = [_run("real", people, sections, real, settings, seed, rules)]
+    if permute:
+        wrong = permuted_keys(bank.items, random.Random(seed + 1))  # noqa: S311
+        runs.append(_run("permuted", people, sections, wrong, settings, seed, rules))
+    return CheckReport(bank_label(bank), recipe_id, candidates, seed, correlation,
+                       items_per_dimension, rules, runs[0], runs[1] if permute else None)
 
 
-def _count_flags(flags: Counter, profile: TrueProfile, strengths: list[str],
-                 development: list[str]) -> None:
-    ranked = profile.ranked()
-    for dimension in strengths:
-        flags["strength", dimension] += 1
-        flags["strength hit", dimension] += dimension in ranked[:TOP]
-    for dimension in development:
-        flags["development", dimension] += 1
-        flags["development hit", dimension] += dimension in ranked[-TOP:]
-    flags["top", ranked[0]] += 1
-    flags["top found", ranked[0]] += ranked[0] in strengths
-    flags["bottom", ranked[-1]] += 1
-    flags["bottom found", ranked[-1]] += ranked[-1] in development
+def _run(keys: str, people: list[Candidate], sections: Sections,
+         contents: dict[str, dict], settings: dict, seed: int, rules: Rules) -> CheckRun:
+    """Score every candidate's answers with `contents` and compare with the truth."""
+    rows: list[tuple[int, str, float | None]] = []
+    results: list[AttemptScores] = []
+    for index, person in enumerate(people):
+        items = []
+        for answer in person.answers:
+            scored = contents[answer.content["id"]]
+            item_type = get_type(scored["type"])
+            answered = item_type.is_answered(answer.answer)
+            score = (item_type.score(scored, answer.params, answer.answer, answer.ratings)
+                     if answered else None)
+            rows.append((index, scored["id"], score))
+            items.append(ItemResult(item_type.scale, scored["dimension"],
+                                    scored.get("weight", 1.0), answered, score))
+        results.append(attempt_scores(items))
+    precision = precision_from(group_evidence(rows, contents), seed=seed)
+    pools = _pools(sections, settings)
+    rests = _item_rest(rows, contents)
+    scales = [_compare(name, False, [p.profile.judgement if name == COMPOSITE
+                                     else p.profile.skills[name] for p in people],
+                       [r.scales.get(name) for r in results],
+                       _true_scores(people, pools[False, name], contents),
+                       precision.scale(name), rests.get((False, name)), None, rules)
+              for name in sorted({name for s, name in pools if not s}, key=SCALES.index)]
+    subscores = [_compare(name, True, [p.profile.behavioural[name] for p in people],
+                          [r.subscores.get(name) for r in results],
+                          _true_scores(people, pools[True, name], contents),
+                          precision.subscore(name), rests.get((True, name)),
+                          precision.values.get(name), rules)
+                 for name in sorted(name for s, name in pools if s)]
+    return CheckRun(keys, scales, subscores)
 
 
-def _agreement(flags: Counter, dimensions: list[str], candidates: int
-               ) -> dict[str, float | None]:
-    def total(kind: str) -> int:
-        return sum(flags[kind, dimension] for dimension in dimensions)
-    return {"strength_precision": _ratio(total("strength hit"), total("strength")),
-            "strength_recall": _ratio(total("top found"), total("top")),
-            "development_precision": _ratio(total("development hit"), total("development")),
-            "development_recall": _ratio(total("bottom found"), total("bottom"))}
+Pool = list[tuple[float, str, str, dict, dict | None]]  # share, scale, dimension, item, params
 
 
-@dataclass(frozen=True)
-class LengthCurve:
-    """Correlation per dimension for k items per dimension."""
-
-    candidates: int
-    seed: int
-    correlations: dict[int, dict[str, float]]  # k -> dimension -> r
-
-    def items_for(self, target: float = 0.8) -> dict[str, int | None]:
-        """Return the fewest items per dimension that reach the target r (None: none did)."""
-        dimensions = next(iter(self.correlations.values()), {})
-        return {d: next((k for k, rs in sorted(self.correlations.items()) if rs[d] >= target),
-                        None) for d in dimensions}
-
-    def lines(self, target: float = 0.8) -> list[str]:
-        """Return k against r as a table, and the k each dimension needs for the target."""
-        dimensions = list(next(iter(self.correlations.values()), {}))
-        out = [f"Correlation with k items per dimension ({self.candidates} simulated "
-               f"candidates, seed {self.seed})",
-               f"{'dimension':<27}" + "".join(f"{'k=' + str(k):>7}" for k in self.correlations)
-               + f"{'r>=' + format(target, 'g'):>8}"]
-        needed = self.items_for(target)
-        for d in dimensions:
-            out.append(f"{d:<27}" + "".join(f"{rs[d]:>7.2f}" for rs in self.correlations.values())
-                       + f"{needed[d] if needed[d] is not None else '-':>8}")
-        return out
+def _pools(sections: Sections, settings: dict
+           ) -> dict[tuple[bool, str], Pool]:
+    """Return, per scale (False, name) and subscore (True, dimension), the items an attempt
+    may draw, each with its expected share: a section of c items from a pool of n gives
+    each item c / n, times its weight. Parameters are drawn once per item; the model's
+    expected scores do not depend on them."""
+    rng = random.Random(0)  # noqa: S311 - parameters of no consequence
+    pools: dict[tuple[bool, str], Pool] = {}
+    for pool, count in sections:
+        for content in pool:
+            item_type = get_type(content["type"])
+            entry = (count / len(pool) * content.get("weight", 1.0), item_type.scale,
+                     content["dimension"], content, item_type.draw_params(content, rng, settings))
+            pools.setdefault((False, item_type.scale), []).append(entry)
+            if item_type.scale == COMPOSITE:
+                pools.setdefault((True, content["dimension"]), []).append(entry)
+    return pools
 
 
-def correlation_by_length(bank: BankFile, *, recipe_id: str = "csr", candidates: int = 500,
-                          seed: int = 0, lengths: Iterable[int] = range(2, 11)) -> LengthCurve:
-    """Run scoring_check with k items per dimension for each k in lengths."""
-    return LengthCurve(candidates, seed, {
-        k: scoring_check(bank, recipe_id=recipe_id, candidates=candidates, seed=seed,
-                         items_per_dimension=k).correlations() for k in lengths})
+def _true_scores(people: list[Candidate], pool: Pool, contents: dict[str, dict]
+                 ) -> list[float]:
+    """Return each candidate's true score on a pool's items, 0-100: the expected score
+    over the items, at the candidate's levels, scored with `contents`."""
+    total = sum(entry[0] for entry in pool)
+    expected = [(share, scale, dimension, expectation(content, params, contents[content["id"]]))
+                for share, scale, dimension, content, params in pool]
+    return [100 * sum(share * function(person.profile.level(scale, dimension))
+                      for share, scale, dimension, function in expected) / total
+            for person in people]
+
+
+def _item_rest(rows: list[tuple[int, str, float | None]], contents: dict[str, dict]
+               ) -> dict[tuple[bool, str], float]:
+    """Return the mean corrected item-rest correlation per scale and subscore: each item
+    against the sum of the other items of its scale (subscore) in the same attempt."""
+    attempts: dict[tuple[int, bool, str], list[tuple[str, float]]] = {}
+    for index, item_id, score in rows:
+        if score is None:
+            continue
+        content = contents[item_id]
+        scale = get_type(content["type"]).scale
+        attempts.setdefault((index, False, scale), []).append((item_id, score))
+        if scale == COMPOSITE:
+            attempts.setdefault((index, True, content["dimension"]), []).append((item_id, score))
+    pairs: dict[tuple[bool, str], dict[str, tuple[list[float], list[float]]]] = {}
+    for (_, subscore, name), scores in attempts.items():
+        if len(scores) < 2:
+            continue
+        total = sum(score for _, score in scores)
+        for item_id, score in scores:
+            xs, rest = pairs.setdefault((subscore, name), {}).setdefault(item_id, ([], []))
+            xs.append(score)
+            rest.append(total - score)
+    out = {}
+    for group, items in pairs.items():
+        values = [r for xs, rest in items.values() if len(xs) >= MIN_ITEM_ATTEMPTS
+                  and (r := pearson(xs, rest)) is not None]
+        if values:
+            out[group] = statistics.fmean(values)
+    return out
+
+
+def _compare(name: str, subscore: bool, levels: list[float], scores: list, truths: list[float],
+             model: ScaleModel, item_rest: float | None, value: SubscoreValue | None,
+             rules: Rules) -> ScaleCheck:
+    """Compare one scale's reported scores and bands with the candidates' truth."""
+    low_quarter, _, high_quarter = statistics.quantiles(levels, n=4)
+    shown = [(level, score, truth) for level, score, truth in zip(levels, scores, truths,
+                                                                   strict=True)
+             if score is not None and score.score is not None]
+    bands = [model.band(score.score, score.n_items) for _, score, _ in shown]
+    decisions = [rules.decide(Banded(score.score, low, high, score.n_items))
+                 for (_, score, _), (low, high) in zip(shown, bands, strict=True)]
+    tops = [level >= high_quarter for level, _, _ in shown]
+    bottoms = [level <= low_quarter for level, _, _ in shown]
+    return ScaleCheck(
+        name=name, subscore=subscore,
+        items=statistics.fmean(score.n_items for _, score, _ in shown),
+        correlation=pearson([level for level, _, _ in shown],
+                            [score.score for _, score, _ in shown]),
+        band_width=statistics.fmean(high - low for low, high in bands),
+        coverage=statistics.fmean(low <= truth <= high for (_, _, truth), (low, high)
+                                  in zip(shown, bands, strict=True)),
+        model=model, item_rest=item_rest,
+        strength=_agreement([d == "strength" for d in decisions], tops),
+        development=_agreement([d == "development" for d in decisions], bottoms),
+        value=value)
+
+
+def _agreement(flagged: list[bool], true: list[bool]) -> Flags:
+    hits = sum(f and t for f, t in zip(flagged, true, strict=True))
+    return Flags(hits / sum(flagged) if any(flagged) else None,
+                 hits / sum(true) if any(true) else None)

@@ -7,13 +7,14 @@ import random
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from hiring.assessment.engine import revision_contents
 from hiring.assessment.types import get_type
 from hiring.models import Assessment, Attempt, AttemptState, Response
-from hiring.scoring.precision import ScaleModel, estimate, subscore_value
+from hiring.scoring.precision import ScaleModel, SubscoreValue, estimate, subscore_value
 from hiring.scoring.scales import COMPOSITE
 
 COMPLETED = (AttemptState.SUBMITTED, AttemptState.SCORED)
@@ -45,13 +46,17 @@ def scale_evidence(assessment_id: int, *, session: Session) -> ScaleEvidence:
         .where(*completed_attempts(assessment_id))
         .order_by(Response.attempt_id, Response.position)).all()
     contents = revision_contents(sorted({rid for _, rid, _ in rows}), session=session)
-    return _group(rows, contents)
+    return group_evidence(rows, contents)
 
 
-def _group(rows: Iterable[tuple[int, int, float | None]], contents: dict[int, dict]
-           ) -> ScaleEvidence:
+def group_evidence(rows: Iterable[tuple[int, Any, float | None]], contents: dict[Any, dict]
+                   ) -> ScaleEvidence:
+    """Group (attempt, content key, score) rows, in the attempts' order, by scale.
+
+    The content key is a revision id here; the scoring check passes item ids, so that its
+    simulated attempts are read exactly as real ones."""
     evidence = ScaleEvidence()
-    per_attempt: dict[int, list[tuple[str, str, float | None]]] = {}
+    per_attempt: dict[Any, list[tuple[str, str, float | None]]] = {}
     for attempt_id, revision_id, score in rows:
         content = contents[revision_id]
         per_attempt.setdefault(attempt_id, []).append(
@@ -77,7 +82,7 @@ def _group(rows: Iterable[tuple[int, int, float | None]], contents: dict[int, di
     return evidence
 
 
-def _usual_counts(per_attempt: dict[int, list[tuple[str, str, float | None]]]
+def _usual_counts(per_attempt: dict[Any, list[tuple[str, str, float | None]]]
                   ) -> dict[str, int]:
     """The median attempt's number of items per scale and per subscore."""
     tallies: dict[str, list[int]] = {}
@@ -101,6 +106,12 @@ class Precision:
     subscores: dict[str, ScaleModel]
     reportable: dict[str, bool]  # dimension -> subscore may be reported as a score
     n_attempts: int
+    # dimension -> Haberman's PRMSEs; None while the subscore's precision is a prior
+    values: dict[str, SubscoreValue | None] = field(default_factory=dict)
+    # attempts with a scored item on each scale and subscore (a model's n_attempts counts
+    # only those with two or more, the ones an ICC can be estimated from)
+    scale_attempts: dict[str, int] = field(default_factory=dict)
+    subscore_attempts: dict[str, int] = field(default_factory=dict)
 
     def scale(self, name: str) -> ScaleModel:
         return self.scales.get(name) or ScaleModel.prior(name)
@@ -114,7 +125,7 @@ def precision_from(evidence: ScaleEvidence, *, seed: int = 0) -> Precision:
     rng = random.Random(seed)  # noqa: S311 - a reproducible bootstrap, not a secret
     scales = {scale: estimate(scale, attempts, items=evidence.items.get(scale, 1), rng=rng)
               for scale, attempts in evidence.scales.items()}
-    subscores, reportable = {}, {}
+    subscores, reportable, values = {}, {}, {}
     complete = [(subs, total) for subs, total, done in evidence.sums if done]
     for dimension, attempts in evidence.subscores.items():
         model = estimate(COMPOSITE, attempts, items=evidence.items.get(dimension, 1), rng=rng)
@@ -123,8 +134,11 @@ def precision_from(evidence: ScaleEvidence, *, seed: int = 0) -> Precision:
         if model.source == "data" and len(complete) >= 3:
             value = subscore_value([subs.get(dimension, 0.0) for subs, _ in complete],
                                    [total for _, total in complete], model.reliability())
+        values[dimension] = value
         reportable[dimension] = bool(value and value.adds_value)
-    return Precision(scales, subscores, reportable, len(evidence.sums))
+    return Precision(scales, subscores, reportable, len(evidence.sums), values,
+                     {name: len(attempts) for name, attempts in evidence.scales.items()},
+                     {name: len(attempts) for name, attempts in evidence.subscores.items()})
 
 
 class _Cache:

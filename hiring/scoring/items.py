@@ -1,4 +1,8 @@
-"""Item statistics: facility, discrimination, option use, time, and reliability (alpha)."""
+"""Item statistics: facility, discrimination, option use and time.
+
+The reliability of the scores the items make up is in hiring.scoring.reliability: it
+replaced Cronbach's alpha per dimension here, which described neither the scales the
+profile reports nor the precision its bands use."""
 
 from __future__ import annotations
 
@@ -18,7 +22,6 @@ MIN_ATTEMPTS = 20
 TOO_EASY = 0.9
 TOO_HARD = 0.2
 HISTOGRAM_BINS = 10
-MIN_PAIR_ATTEMPTS = 5  # attempts two items must share before their correlation counts
 COMPLETED = (AttemptState.SUBMITTED, AttemptState.SCORED)
 
 
@@ -47,28 +50,16 @@ class ItemStats:
     flags: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Reliability:
-    """Cronbach's alpha. "complete": over the attempts that answered every item (a fixed
-    form). "pairwise": items are drawn at random, so few attempts see them all; alpha is
-    then the standardised one, k r / (1 + (k - 1) r), from the mean correlation r of the
-    item pairs that enough attempts answered together, for the k items an attempt has."""
-
-    alpha: float | None
-    n_attempts: int  # attempts behind the alpha
-    n_items: int  # complete: the items; pairwise: items an attempt answers (median)
-    method: str = "complete"
-    n_pairs: int = 0  # pairwise: item pairs behind the mean correlation
-
-
 @dataclass
 class ItemHealthReport:
     n_attempts: int
     enough: bool
     items: list[ItemStats]
-    dimensions: dict[str, Reliability]
-    overall: Reliability
     histogram: list[int]  # attempts per 10-point bin of mean item score x 100
+
+    @property
+    def dimensions(self) -> list[str]:
+        return sorted({item.dimension for item in self.items})
 
     def items_of(self, dimension: str) -> list[ItemStats]:
         return [item for item in self.items if item.dimension == dimension]
@@ -89,62 +80,6 @@ def pearson(xs: list[float], ys: list[float]) -> float | None:
     if sxx <= 1e-12 or syy <= 1e-12:
         return None
     return sxy / math.sqrt(sxx * syy)
-
-
-def _variance(values: list[float]) -> float:
-    # Sample variance (n - 1) throughout; alpha is a ratio of variances, so the choice
-    # cancels as long as items and totals use the same one.
-    return statistics.variance(values) if len(values) > 1 else 0.0
-
-
-def reliability(matrix: dict[int, dict[str, float]], keys: list[str]) -> Reliability:
-    """Return alpha for the items: over complete attempts when at least half of the
-    attempts that answered any of them answered them all, else pairwise."""
-    touched = [scores for scores in matrix.values() if any(key in scores for key in keys)]
-    complete = sum(1 for scores in touched if all(key in scores for key in keys))
-    if len(keys) >= 2 and touched and 2 * complete < len(touched):
-        return pairwise_alpha(matrix, keys)
-    return cronbach_alpha(matrix, keys)
-
-
-def pairwise_alpha(matrix: dict[int, dict[str, float]], keys: list[str]) -> Reliability:
-    """Standardised alpha from the mean inter-item correlation over pairs of items that at
-    least MIN_PAIR_ATTEMPTS attempts answered together, for the median number of these
-    items an attempt answered."""
-    columns = {key: {attempt: scores[key] for attempt, scores in matrix.items()
-                     if key in scores} for key in keys}
-    correlations = []
-    for index, first in enumerate(keys):
-        for second in keys[index + 1:]:
-            common = sorted(columns[first].keys() & columns[second].keys())
-            if len(common) < MIN_PAIR_ATTEMPTS:
-                continue
-            r = pearson([columns[first][a] for a in common],
-                        [columns[second][a] for a in common])
-            if r is not None:
-                correlations.append(r)
-    per_attempt = [n for scores in matrix.values()
-                   if (n := sum(1 for key in keys if key in scores)) >= 2]
-    k = statistics.median(per_attempt) if per_attempt else 0
-    if not correlations or k < 2:
-        return Reliability(None, len(per_attempt), round(k), "pairwise", len(correlations))
-    mean_r = sum(correlations) / len(correlations)
-    alpha = k * mean_r / (1 + (k - 1) * mean_r) if 1 + (k - 1) * mean_r > 1e-12 else None
-    return Reliability(alpha, len(per_attempt), round(k), "pairwise", len(correlations))
-
-
-def cronbach_alpha(matrix: dict[int, dict[str, float]], keys: list[str]) -> Reliability:
-    """Return alpha over the attempts (rows) that scored every item key (columns)."""
-    rows = [[scores[key] for key in keys] for scores in matrix.values()
-            if all(key in scores for key in keys)]
-    k = len(keys)
-    if k < 2 or len(rows) < 2:
-        return Reliability(None, len(rows), k)
-    total_variance = _variance([sum(row) for row in rows])
-    if total_variance <= 1e-12:
-        return Reliability(None, len(rows), k)
-    item_variances = sum(_variance(list(column)) for column in zip(*rows, strict=True))
-    return Reliability(k / (k - 1) * (1 - item_variances / total_variance), len(rows), k)
 
 
 def histogram(means: Iterable[float]) -> list[int]:
@@ -168,7 +103,7 @@ def _flags(facility: float | None, discrimination: float | None) -> list[str]:
 
 
 def item_statistics(rows: Iterable[tuple]) -> ItemHealthReport:
-    """Compute the health of every item and the reliability of each dimension."""
+    """Compute the health of every item."""
     # attempt -> dimension -> item -> score, built in one pass
     scores: dict[int, dict[str, dict[str, float]]] = {}
     meta: dict[str, tuple[str, str]] = {}
@@ -208,20 +143,12 @@ def item_statistics(rows: Iterable[tuple]) -> ItemHealthReport:
             options=options.get(key, {}), flags=_flags(facility, discrimination)))
     items.sort(key=lambda item: (item.dimension, item.key))
 
-    dimensions = {}
-    for dimension in sorted({item.dimension for item in items}):
-        keys = [item.key for item in items if item.dimension == dimension and item.n]
-        matrix = {attempt_id: by_dimension.get(dimension, {})
-                  for attempt_id, by_dimension in scores.items()}
-        dimensions[dimension] = reliability(matrix, keys)
     flat = {attempt_id: {key: score for by_item in by_dimension.values()
                          for key, score in by_item.items()}
             for attempt_id, by_dimension in scores.items()}
-    overall = reliability(flat, [item.key for item in items if item.n])
     means = (sum(by_item.values()) / len(by_item) for by_item in flat.values() if by_item)
     return ItemHealthReport(n_attempts=len(attempts), enough=len(attempts) >= MIN_ATTEMPTS,
-                            items=items, dimensions=dimensions, overall=overall,
-                            histogram=histogram(means))
+                            items=items, histogram=histogram(means))
 
 
 def load_rows(assessment_id: int, *, session: Session) -> list[ResponseRow]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import random
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 Z_95 = 1.96
@@ -98,11 +98,15 @@ class Moments:
 
     @classmethod
     def of(cls, attempts: Sequence[Sequence[float]]) -> Moments:
+        return cls.of_sums(_sums(attempts))
+
+    @classmethod
+    def of_sums(cls, sums: Iterable[tuple[int, float, float]]) -> Moments:
+        """Add up per attempt (n, sum x, sum x^2): the bootstrap resamples these, so each
+        replicate costs one step per attempt rather than one per item score."""
         n_scores = total = squares = pairs = cross = weighted = 0.0
         pair_attempts = 0
-        for scores in attempts:
-            n = len(scores)
-            s, q = sum(scores), sum(x * x for x in scores)
+        for n, s, q in sums:
             n_scores, total, squares = n_scores + n, total + s, squares + q
             if n >= 2:
                 pair_attempts += 1
@@ -127,6 +131,10 @@ class Moments:
         return math.sqrt(variance), icc
 
 
+def _sums(attempts: Iterable[Sequence[float]]) -> list[tuple[int, float, float]]:
+    return [(len(scores), sum(scores), sum(x * x for x in scores)) for scores in attempts]
+
+
 def estimate(scale: str, attempts: Sequence[Sequence[float]], *, items: int,
              rng: random.Random | None = None, min_attempts: int = MIN_ATTEMPTS,
              samples: int = BOOTSTRAP_SAMPLES) -> ScaleModel:
@@ -134,8 +142,8 @@ def estimate(scale: str, attempts: Sequence[Sequence[float]], *, items: int,
 
     Below min_attempts attempts with two or more items, the prior is returned (with the
     number of attempts seen), and so it is when the data give no variance."""
-    usable = [list(scores) for scores in attempts if len(scores) >= 2]
-    found = Moments.of(usable).estimate() if len(usable) >= min_attempts else None
+    usable = _sums(scores for scores in attempts if len(scores) >= 2)
+    found = Moments.of_sums(usable).estimate() if len(usable) >= min_attempts else None
     if found is None:
         return ScaleModel.prior(scale, items, len(usable))
     item_sd, icc = found
@@ -143,7 +151,7 @@ def estimate(scale: str, attempts: Sequence[Sequence[float]], *, items: int,
     replicates = []
     for _ in range(samples):
         resample = [usable[rng.randrange(len(usable))] for _ in usable]
-        again = Moments.of(resample).estimate()
+        again = Moments.of_sums(resample).estimate()
         if again is not None:
             replicates.append(reliability_at(again[1], items or 1))
     interval = None

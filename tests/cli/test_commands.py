@@ -126,3 +126,43 @@ def test_bank_export_writes_yaml_that_validates(runner, db, bank, tmp_path):
     assert result.exit_code == 0, result.output
     assert run(runner, "bank", "validate", str(out)).exit_code == 0
     assert run(runner, "bank", "export", "nope").exit_code == 1
+
+
+def test_scoring_check_tells_permuted_keys_apart_and_exits_1_when_it_cannot(
+        runner, tmp_path, monkeypatch):
+    from hiring.scoring import check
+    from tests.factories import situations_bank_text
+
+    bank = tmp_path / "situations.yaml"
+    bank.write_text(situations_bank_text(), encoding="utf-8")
+    args = ["scoring-check", "--bank", str(bank), "--assessment", "check", "--candidates", "80"]
+    result = run(runner, *args, "--correlation", "0.3", "--correlation", "0.8")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("key perturbation detected: item-rest r ") == 2
+    assert "behavioural dimensions correlate 0.30" in result.output
+    assert "behavioural dimensions correlate 0.80" in result.output
+    markdown = run(runner, *args, "--markdown", "--no-scramble-keys")
+    assert markdown.exit_code == 0 and "| judgement | 12.0 |" in markdown.output
+    assert "key perturbation" not in markdown.output
+
+    monkeypatch.setattr(check, "permuted_keys",
+                        lambda items, rng: {item["id"]: item for item in items})
+    same = run(runner, *args)
+    assert same.exit_code == 1
+    assert "key perturbation NOT detected" in same.output
+    assert "did not tell permuted situational keys from the real ones" in same.output
+
+
+def test_simulate_writes_the_true_levels_it_answered_from(runner, db, tmp_path):
+    assert run(runner, "init").exit_code == 0
+    truth = tmp_path / "truth.csv"
+    result = run(runner, "simulate", "--candidates", "2", "--seed", "1", "--model", str(truth))
+    assert result.exit_code == 0, result.output
+    header, *rows = [line.split(",") for line in truth.read_text().splitlines()]
+    assert header == ["attempt_id", "communication", "composure", "customer_focus",
+                      "listening_problem_solving", "ownership", "sales_retention",
+                      "numeracy", "reading", "typing", "writing"]
+    assert len(rows) == 2
+    with db() as session:
+        simulated = session.exec(select(Attempt).where(Attempt.simulated)).all()
+        assert sorted(a.id for a in simulated) == sorted(int(row[0]) for row in rows)

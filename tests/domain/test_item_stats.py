@@ -72,78 +72,6 @@ def test_discrimination_correlates_with_the_rest_of_the_dimension():
     assert items["s1"].discrimination is None
 
 
-def test_alpha_per_dimension_and_overall():
-    report = item_statistics(rows())
-    # care, sample variances (n-1 = 4): c1 .8/4 = .2, c2 1.2/4 = .3, c3 1.2/4 = .3 -> .8
-    #   totals 3,2,0,1,3 (mean 1.8): squares 1.44+.04+3.24+.64+1.44 = 6.8 -> 6.8/4 = 1.7
-    #   alpha = 3/2 * (1 - .8/1.7) = 1.5 * .9/1.7 = .79412
-    assert report.dimensions["care"].alpha == pytest.approx(0.79412, abs=1e-5)
-    assert report.dimensions["care"].n_attempts == 5
-    # math has one item: alpha is undefined.
-    assert report.dimensions["math"].alpha is None
-    # overall adds s1: variance (mean .1) = (4(.01)+.16)/4 = .05 -> sum .85
-    #   totals 3,2,0,1.5,3 (mean 1.9): squares 1.21+.01+3.61+.16+1.21 = 6.2 -> 1.55
-    #   alpha = 4/3 * (1 - .85/1.55) = 4/3 * .7/1.55 = .60215
-    assert report.overall.alpha == pytest.approx(0.60215, abs=1e-5)
-    assert (report.overall.n_attempts, report.overall.n_items) == (5, 4)
-
-
-def test_alpha_uses_only_attempts_that_answered_every_item():
-    data = rows() + [(6, "c1", "care", "numeric", 1, None, 0)]
-    report = item_statistics(data)
-    assert report.dimensions["care"].n_attempts == 5
-    assert report.dimensions["care"].alpha == pytest.approx(0.79412, abs=1e-5)
-
-
-def test_alpha_is_pairwise_when_items_are_drawn_at_random():
-    # Three items, two drawn per attempt: no attempt has all three. Each pair is answered
-    # together by five attempts, with the same scores: x = 1,1,0,0,1 and y = 1,0,0,0,1.
-    #   means .6 and .4; dx = .4,.4,-.6,-.6,.4; dy = .6,-.4,-.4,-.4,.6
-    #   sxy = .24-.16+.24+.24+.24 = .8; sxx = syy = 1.2; r = .8/1.2 = 2/3 for every pair
-    #   k = 2 items an attempt: alpha = 2(2/3) / (1 + 2/3) = (4/3) / (5/3) = .8
-    x, y = (1, 1, 0, 0, 1), (1, 0, 0, 0, 1)
-    data, attempt = [], 0
-    for first, second in (("a", "b"), ("b", "c"), ("a", "c")):
-        for score_x, score_y in zip(x, y, strict=True):
-            attempt += 1
-            data += [(attempt, first, "care", "numeric", score_x, None, 0),
-                     (attempt, second, "care", "numeric", score_y, None, 0)]
-    care = item_statistics(data).dimensions["care"]
-    assert care.method == "pairwise"
-    assert care.alpha == pytest.approx(0.8)
-    assert (care.n_attempts, care.n_items, care.n_pairs) == (15, 2, 3)
-    # A pair answered together by fewer than five attempts does not count.
-    four_each = [row for row in data if row[0] % 5 != 0]
-    assert item_statistics(four_each).dimensions["care"].alpha is None
-
-
-def test_alpha_on_random_draws_from_the_real_bank(db, assessment):
-    """The shipped bank draws 30 of 90 items, so alpha has to come from item pairs."""
-    from pathlib import Path
-
-    from sqlmodel import select
-
-    from hiring.banks.importer import import_bank
-    from hiring.banks.loader import load_path
-    from hiring.config import Defaults
-    from hiring.models import Assessment
-
-    rng = random.Random(11)
-    with db() as session:
-        import_bank(load_path(Path(Defaults.BANKS_DIR) / Defaults.DEFAULT_BANK),
-                    session=session)
-        csr = session.exec(select(Assessment).where(Assessment.key == "csr")).one()
-        for _ in range(120):
-            invite_and_complete(csr, session=session, now=datetime.now(UTC), rng=rng)
-        report = item_statistics(load_rows(csr.id, session=session))
-    for key in ("customer_focus", "composure", "communication"):
-        reliability = report.dimensions[key]
-        assert reliability.method == "pairwise"
-        assert reliability.n_pairs > 0 and reliability.alpha is not None
-    # The simulated answers follow one ability, so items of a dimension agree.
-    assert report.dimensions["customer_focus"].alpha > 0
-
-
 def test_sjt_option_counts():
     items = by_key(item_statistics(rows()))
     assert items["s1"].options == {"best": {"a": 3, "b": 1, "c": 1},
@@ -196,7 +124,6 @@ def test_too_few_attempts_is_not_enough():
 def test_empty_assessment():
     report = item_statistics([])
     assert (report.n_attempts, report.enough, report.items) == (0, False, [])
-    assert report.overall.alpha is None
     assert report.histogram == [0] * 10
 
 

@@ -129,14 +129,14 @@ def test_flags_are_symmetric():
 
 
 def test_evidence_groups_item_scores_by_scale_and_subscore():
-    from hiring.scoring.evidence import _group, precision_from
+    from hiring.scoring.evidence import group_evidence, precision_from
 
     contents = {1: {"type": "sjt", "dimension": "composure"},
                 2: {"type": "sjt", "dimension": "ownership"},
                 3: {"type": "numeric", "dimension": "numeracy"}}
     rows = [(10, 1, 1.0), (10, 2, 0.5), (10, 3, None),  # math unanswered
             (11, 1, 0.25), (11, 2, None), (11, 3, 1.0)]
-    evidence = _group(rows, contents)
+    evidence = group_evidence(rows, contents)
     assert evidence.scales == {"judgement": [[1.0, 0.5], [0.25]], "numeracy": [[1.0]]}
     assert evidence.subscores == {"composure": [[1.0], [0.25]], "ownership": [[0.5]]}
     assert evidence.sums == [({"composure": 1.0, "ownership": 0.5}, 1.5, True),
