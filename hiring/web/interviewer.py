@@ -26,6 +26,7 @@ from hiring.reports.build import build_profile
 from hiring.reports.cache import cached_pdf
 from hiring.web.access import records, staff
 from hiring.web.forms import RatingForm
+from hiring.web.rubric_forms import CandidateRatingForm, rubric_form
 
 bp = Blueprint("interviewer", __name__, url_prefix="/attempts")
 
@@ -126,18 +127,15 @@ def rate_response(attempt_id: int, response_id: int):
                      if r.id == response_id), None)
     if response is None:
         abort(404, "No such response in this attempt.")
-    form = RatingForm()
-    if not form.validate_on_submit():
-        abort(400, "; ".join(e for errors in form.errors.values() for e in errors))
     revision = session.get(ItemRevision, response.revision_id)
     item_type = get_type(revision.content["type"])
     if not item_type.needs_rating:
         abort(400, "This answer is scored automatically.")
-    scores = {}
-    for criterion, _name in item_type.criteria(revision.content, "en"):
-        scores[criterion] = request.form.get(f"score_{criterion}", type=int)
+    form = rubric_form(item_type.criteria(revision.content, "en"), CandidateRatingForm)()
+    if not form.validate_on_submit():
+        abort(400, "; ".join(e for errors in form.errors.values() for e in errors))
     try:
-        rate(response, session=session, rater_id=g.user.id, scores=scores,
+        rate(response, session=session, rater_id=g.user.id, scores=form.scores(),
              comment=form.comment.data or "")
     except RatingError as exc:
         abort(400, str(exc))
