@@ -8,11 +8,11 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from hiring.accounts import create_user
-from hiring.assessment import engine
+from hiring.assessment import calibration, engine
 from hiring.assessment.recipes import create_assessment
 from hiring.banks.importer import import_bank
 from hiring.banks.loader import load_path
-from hiring.models import Assessment, Attempt, Bank, User
+from hiring.models import Assessment, Attempt, Bank, CalibrationAnswer, Item, User
 
 PASSWORD = "correct horse battery"  # noqa: S105 - test accounts only
 MINI_SECTIONS = [
@@ -53,3 +53,15 @@ def make_attempt(session: Session, assessment: Assessment, *, now: datetime | No
     if started:
         engine.start(attempt, session=session, now=now)
     return attempt, token
+
+
+def make_calibration_answer(session: Session, *, key: str = "wr-1", **overrides
+                            ) -> CalibrationAnswer:
+    """A calibration answer for the written item `key` of the imported test bank."""
+    item = session.exec(select(Item).where(Item.key == key)).one()
+    values = {"text": "Dear Ana, I am sorry the refund took so long. It is paid today.",
+              "language": "en", "agreed": {"tone": 4, "empathy": 3},
+              "explanation": "Warm and clear; the apology is generic.",
+              "created_by": "hr@example.com"}
+    values.update(overrides)
+    return calibration.add_answer(session=session, item=item, **values)

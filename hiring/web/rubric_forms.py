@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from wtforms import RadioField
+from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Length
 
-from hiring.assessment.types.written import LEVELS
+from hiring.assessment.calibration import MAX_EXPLANATION
+from hiring.assessment.types.written import LEVELS, MAX_CHARS
 from hiring.web.forms import FlaskForm, RatingForm
 
 SCORE_PREFIX = "score_"
@@ -23,6 +24,22 @@ class RubricForm(FlaskForm):
 
 class CandidateRatingForm(RubricForm, RatingForm):
     """An interviewer's rating of a candidate's written answer, with a comment."""
+
+
+class CalibrationRatingForm(RubricForm):
+    """A rater's rating of a calibration answer: the scores only."""
+
+
+class CalibrationAnswerForm(RubricForm):
+    """HR's calibration answer: the text, the agreed ratings and why."""
+
+    language = SelectField("Language of the answer", validators=[InputRequired()])
+    text = TextAreaField("Answer", validators=[InputRequired(), Length(max=MAX_CHARS)],
+                         description="Remove anything that names the candidate: raters "
+                                     "must not know whose answer it is.")
+    explanation = TextAreaField(
+        "Why these ratings", validators=[InputRequired(), Length(max=MAX_EXPLANATION)],
+        description="Shown to each rater after they rate: what earns each level here.")
 
 
 def rubric_form(criteria: list[tuple[str, str]], base: type[FlaskForm] = RubricForm

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_attempt
+from tests.factories import make_attempt, make_calibration_answer
 
 
 def test_every_view_declares_its_access(app):
@@ -17,9 +17,10 @@ def test_every_view_declares_its_access(app):
 def world(db, assessment, clock):
     with db() as session:
         attempt, token = make_attempt(session, assessment, now=clock(), started=True)
+        answer = make_calibration_answer(session)
     return {"token": token, "attempt_id": attempt.id, "response_id": 1, "bank_id": 1,
             "assessment_id": assessment.id, "position": 1, "filename": "css/app.css",
-            "job_id": 1, "key": "sjt-1"}
+            "job_id": 1, "key": "sjt-1", "answer_id": answer.id}
 
 
 def staff_urls(app, world):
