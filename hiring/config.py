@@ -20,6 +20,9 @@ class Defaults:
     MAX_ANSWER_CHARS = 10_000
     INVITATION_DAYS = 14
     NORM_MIN_GROUP = 30  # completed attempts before percentiles are shown
+    # Calibration answers of an item an interviewer rates (and sees the agreed ratings
+    # of) before rating candidates' answers to it; fewer when HR made fewer.
+    CALIBRATION_ANSWERS = 2
     RETENTION_DAYS: int | None = 365  # days since last activity; None or 0 keeps data forever
     # Plain-http local use, such as `hiring demo`: the session cookie goes without Secure
     # and no HSTS header is sent. Set it in instance/config.py or as HIRING_DEVELOPMENT=1.

@@ -220,6 +220,37 @@ class Rating(SQLModel, table=True):
     created_at: datetime = _ts(nullable=False, default=utcnow)
 
 
+class CalibrationAnswer(SQLModel, table=True):
+    """A written answer with ratings HR agreed on, for raters to calibrate against.
+
+    Kept apart from candidates' responses: it belongs to no attempt, names no candidate
+    (HR removes names when it comes from a response) and scores nobody."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    revision_id: int = Field(foreign_key="itemrevision.id")  # the rubric agreed against
+    language: str = Field(max_length=10)
+    text: str = Field(max_length=10_000)
+    agreed: dict = _json(nullable=False)  # criterion id -> 1..5
+    explanation: str = Field(max_length=5000)
+    origin: str = Field(default="sample", max_length=20)  # "sample" or "response"
+    active: bool = True  # retired answers are no longer given to new raters
+    created_by: str = Field(default="", max_length=254)
+    created_at: datetime = _ts(nullable=False, default=utcnow)
+
+
+class CalibrationRating(SQLModel, table=True):
+    """A rater's rating of a calibration answer: never a candidate's score, never changed."""
+
+    __table_args__ = (UniqueConstraint("answer_id", "rater_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    answer_id: int = Field(foreign_key="calibrationanswer.id", index=True)
+    rater_id: int = Field(foreign_key="user.id", index=True)
+    scores: dict = _json(nullable=False)  # criterion id -> 1..5
+    created_at: datetime = _ts(nullable=False, default=utcnow)
+
+
 class EmailTemplate(SQLModel, table=True):
     """HR's wording of a message in one language; the shipped wording is used until then."""
 

@@ -9,11 +9,11 @@ import yaml
 from sqlmodel import Session, select
 
 from hiring.accounts import create_user
-from hiring.assessment import engine
+from hiring.assessment import calibration, engine
 from hiring.assessment.recipes import create_assessment
 from hiring.banks.importer import import_bank
 from hiring.banks.loader import load_path
-from hiring.models import Assessment, Attempt, Bank, User
+from hiring.models import Assessment, Attempt, Bank, CalibrationAnswer, Item, User
 
 DATA = Path(__file__).parent / "data"
 PASSWORD = "correct horse battery"  # noqa: S105 - test accounts only
@@ -90,3 +90,15 @@ def situations_bank_text(per_dimension: int = 5, count: int = 3) -> str:
         + [{"title": {"en": "Math", "hr": "Matematika"}, "type": "numeric", "count": 1},
            {"title": {"en": "Writing", "hr": "Pisanje"}, "type": "written", "count": 1}]}]
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def make_calibration_answer(session: Session, *, key: str = "wr-1", **overrides
+                            ) -> CalibrationAnswer:
+    """A calibration answer for the written item `key` of the imported test bank."""
+    item = session.exec(select(Item).where(Item.key == key)).one()
+    values = {"text": "Dear Ana, I am sorry the refund took so long. It is paid today.",
+              "language": "en", "agreed": {"tone": 4, "empathy": 3},
+              "explanation": "Warm and clear; the apology is generic.",
+              "created_by": "hr@example.com"}
+    values.update(overrides)
+    return calibration.add_answer(session=session, item=item, **values)

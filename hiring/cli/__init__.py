@@ -129,6 +129,7 @@ def user_password(email: str, password: str) -> None:
 
 from hiring.cli import (  # noqa: E402,F401 - registers their commands
     banks,
+    calibration,
     invitations,
     keying,
     privacy,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlmodel import Session, col, select
 
 from hiring.assessment.types import get_type
@@ -30,6 +32,7 @@ from hiring.reports.profile import (
     TypingSummary,
     WrittenResult,
 )
+from hiring.scoring.agreement import load_rating_rows, rater_agreement
 from hiring.scoring.attempts import ratings_by_response
 from hiring.scoring.dimensions import DimensionScore
 from hiring.scoring.integrity import integrity_facts
@@ -92,6 +95,17 @@ def _written(response: Response, revision: ItemRevision, ratings: list, raters: 
         pasted_chars=response.pasted_chars, hidden_ratings=hidden)
 
 
+def _with_agreement(written: list[WrittenResult], assessment_id: int, *, session: Session
+                     ) -> list[WrittenResult]:
+    """Add each criterion's rater agreement over the assessment, where it is known."""
+    if not written:
+        return written
+    pooled = rater_agreement(load_rating_rows(assessment_id, session=session)).pooled
+    return [replace(w, criterion_icc={cid: pooled[cid] for cid, _ in w.criteria
+                                      if cid in pooled and pooled[cid].single is not None})
+            for w in written]
+
+
 def build_profile(attempt: Attempt, *, session: Session, language: str | None = None,
                   norm_min_group: int = DEFAULT_MIN_GROUP, blind_for: int | None = None
                   ) -> Profile:
@@ -135,6 +149,7 @@ def build_profile(attempt: Attempt, *, session: Session, language: str | None = 
                                       (response.params or {}).get("language", language))
             typing.append(TypingSummary(result.net_wpm, result.gross_wpm, result.accuracy,
                                         result.errors, response.params["target_wpm"]))
+    written = _with_agreement(written, assessment.id, session=session)
 
     dimensions = []
     for key, meta in bank.dimensions.items():

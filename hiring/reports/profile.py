@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from hiring.scoring.agreement import Agreement
     from hiring.scoring.integrity import IntegrityFacts
     from hiring.scoring.writing import WritingIndicators
 
@@ -66,6 +67,8 @@ class WrittenResult:
     indicators: WritingIndicators | None = None
     pasted_chars: int = 0
     hidden_ratings: int = 0  # others' ratings withheld until the viewer has rated
+    # criterion id -> raters' agreement on it over the assessment, where there are enough
+    criterion_icc: dict[str, Agreement] = field(default_factory=dict)
 
     @property
     def pending(self) -> bool:

@@ -65,6 +65,7 @@ def init_app(app: Flask) -> None:
         admin,
         assessment_editor,
         auth,
+        calibration,
         candidate,
         expert,
         exports,
@@ -82,7 +83,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["rounded"] = format_rounded
     for blueprint in (auth.bp, candidate.bp, interviewer.bp, exports.bp, admin.bp, health.bp,
                       item_health.bp, items.bp, assessment_editor.bp, mail.bp,
-                      privacy.bp, keying.bp, keying_experts.bp, expert.bp):
+                      privacy.bp, keying.bp, keying_experts.bp, expert.bp,
+                      calibration.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)

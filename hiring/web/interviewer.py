@@ -17,7 +17,7 @@ from flask import (
 from sqlmodel import col, select
 
 from hiring import audit, jobs
-from hiring.assessment import engine
+from hiring.assessment import calibration, engine
 from hiring.assessment.ratings import RatingError, rate
 from hiring.assessment.types import ITEM_TYPES, get_type
 from hiring.db import get_session
@@ -26,6 +26,7 @@ from hiring.reports.build import build_profile
 from hiring.reports.cache import cached_pdf
 from hiring.web.access import records, staff
 from hiring.web.forms import RatingForm
+from hiring.web.rubric_forms import CandidateRatingForm, rubric_form
 
 bp = Blueprint("interviewer", __name__, url_prefix="/attempts")
 
@@ -96,6 +97,7 @@ def attempt(attempt_id: int):
                             "type": item_type, "question": view["prompt"],
                             "criteria": item_type.criteria(content, language),
                             "anchors": item_type.anchors(content, language)})
+    _calibration(written)
     my_ratings = {r.response_id: r for r in session.exec(select(Rating).where(
         Rating.rater_id == g.user.id,
         col(Rating.response_id).in_([entry["response"].id for entry in written])))}
@@ -106,6 +108,26 @@ def attempt(attempt_id: int):
                            rated_types={name for name, item_type in ITEM_TYPES.items()
                                         if item_type.needs_rating}, form=RatingForm(),
                            languages=languages, my_ratings=my_ratings, can_rate=reportable)
+
+
+def _calibration(written: list[dict]) -> None:
+    """Mark the written entries whose item the interviewer must calibrate on first."""
+    items = calibration.item_of_revisions([e["response"].revision_id for e in written],
+                                          session=get_session())
+    for entry in written:
+        entry["item_id"] = items[entry["response"].revision_id]
+    pending = _pending_calibration(list(items.values()))
+    for entry in written:
+        entry["calibration"] = pending.get(entry["item_id"])
+
+
+def _pending_calibration(item_ids: list[int]) -> dict[int, calibration.Progress]:
+    """Return the items an interviewer has calibration answers of still to rate."""
+    if g.user.role != Role.INTERVIEWER:
+        return {}  # HR agrees the calibration ratings; it has nothing to calibrate on
+    progress = calibration.progress(item_ids, g.user.id, session=get_session(),
+                                    required=current_app.config["CALIBRATION_ANSWERS"])
+    return {item_id: p for item_id, p in progress.items() if p.pending}
 
 
 @bp.route("/profile.css")
@@ -126,18 +148,20 @@ def rate_response(attempt_id: int, response_id: int):
                      if r.id == response_id), None)
     if response is None:
         abort(404, "No such response in this attempt.")
-    form = RatingForm()
-    if not form.validate_on_submit():
-        abort(400, "; ".join(e for errors in form.errors.values() for e in errors))
     revision = session.get(ItemRevision, response.revision_id)
     item_type = get_type(revision.content["type"])
     if not item_type.needs_rating:
         abort(400, "This answer is scored automatically.")
-    scores = {}
-    for criterion, _name in item_type.criteria(revision.content, "en"):
-        scores[criterion] = request.form.get(f"score_{criterion}", type=int)
+    pending = _pending_calibration([revision.item_id]).get(revision.item_id)
+    if pending:
+        flash("Rate the calibration answers of this question before candidates' answers.")
+        return redirect(url_for("calibration.answer", answer_id=pending.next_answer_id,
+                                attempt=attempt_id))
+    form = rubric_form(item_type.criteria(revision.content, "en"), CandidateRatingForm)()
+    if not form.validate_on_submit():
+        abort(400, "; ".join(e for errors in form.errors.values() for e in errors))
     try:
-        rate(response, session=session, rater_id=g.user.id, scores=scores,
+        rate(response, session=session, rater_id=g.user.id, scores=form.scores(),
              comment=form.comment.data or "")
     except RatingError as exc:
         abort(400, str(exc))

@@ -6,6 +6,12 @@ from flask import Blueprint, Response, abort, render_template
 
 from hiring.db import get_session
 from hiring.models import Assessment
+from hiring.scoring.agreement import (
+    MIN_RESPONSES,
+    agreement_csv,
+    load_rating_rows,
+    rater_agreement,
+)
 from hiring.scoring.evidence import precision_for
 from hiring.scoring.items import (
     MIN_ATTEMPTS,
@@ -38,7 +44,10 @@ def items(assessment_id: int):
                            key_sources=key_sources(assessment_id, session=session),
                            reliability=reliability, min_attempts=MIN_ATTEMPTS,
                            min_precision_attempts=MIN_PRECISION_ATTEMPTS,
-                           min_subscore_reliability=MIN_SUBSCORE_RELIABILITY)
+                           min_subscore_reliability=MIN_SUBSCORE_RELIABILITY,
+                           agreement=rater_agreement(load_rating_rows(assessment_id,
+                                                                      session=session)),
+                           min_responses=MIN_RESPONSES)
 
 
 @bp.route("/assessments/<int:assessment_id>/reliability.csv")
@@ -49,3 +58,14 @@ def reliability_download(assessment_id: int):
     return Response(reliability_csv(rows), mimetype="text/csv", headers={
         "Content-Disposition":
             f'attachment; filename="assessment-{assessment_id}-reliability.csv"'})
+
+
+@bp.route("/assessments/<int:assessment_id>/rater-agreement.csv")
+@hr_only
+def rater_agreement_csv(assessment_id: int):
+    session = get_session()
+    session.get(Assessment, assessment_id) or abort(404)
+    report = rater_agreement(load_rating_rows(assessment_id, session=session))
+    return Response(agreement_csv(report), mimetype="text/csv", headers={
+        "Content-Disposition":
+            f'attachment; filename="rater-agreement-{assessment_id}.csv"'})

@@ -52,6 +52,24 @@ def test_missing_translation_is_a_problem():
     assert any(p.field == "items.1.stem" and "hr" in p.message for p in problems)
 
 
+def test_a_rubric_without_every_level_from_1_to_5_is_a_problem_at_its_anchors_line():
+    text = mini_text()
+    missing_two = text.replace("          2: {en: Weak, hr: Slabo}\n", "", 1)
+    lines = missing_two.splitlines()
+    tone = lines.index("      - id: tone")
+    line = lines.index("        anchors:", tone) + 2  # the anchors' mapping starts below
+    problems = problems_of(missing_two)
+    assert [(p.line, p.field, p.message) for p in problems] == [
+        (line, "items.5.rubric.0.anchors",
+         "Value error, anchors need a description for every level 1 to 5 (missing: 2)")]
+    assert str(problems[0]).startswith(f"bank.yaml:{line}: items.5.rubric.0.anchors: ")
+    extra = text.replace("          5: {en: Excellent, hr: Izvrsno}\n",
+                         "          5: {en: Excellent, hr: Izvrsno}\n"
+                         "          6: {en: Beyond, hr: Iznad}\n", 1)
+    assert [p.message for p in problems_of(extra)] == [
+        "Value error, anchors are given for levels 1 to 5 only"]
+
+
 def test_sjt_option_without_key_is_a_problem():
     text = mini_text().replace("        key: 5\n", "", 1)
     assert any("key" in p.field for p in problems_of(text))

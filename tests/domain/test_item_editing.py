@@ -149,15 +149,15 @@ def test_parameters_are_entries_with_names():
                                           for p, m in problems]
 
 
-def test_rubric_levels_drop_when_empty():
+def test_rubric_levels_drop_when_empty_and_every_level_is_required():
     bank, items = as_bank(DATA / "mini_bank.yaml")
     raw, problems = edit(items[5], bank, {
-        "rubric.0.anchors.2.en": "Weak", "rubric.0.anchors.2.hr": "Slabo",
+        "rubric.0.anchors.2.en": "Weaker", "rubric.0.anchors.2.hr": "Slabije",
         "rubric.1.anchors.3.en": "", "rubric.1.anchors.3.hr": ""})
-    assert raw["rubric"][0]["anchors"][2] == {"en": "Weak", "hr": "Slabo"}
-    assert sorted(raw["rubric"][1]["anchors"]) == [1, 5]
-    assert problems == [(("rubric", 1),
-                         "Anchors need descriptions for 1, 3 and 5 (and only 1..5)")]
+    assert raw["rubric"][0]["anchors"][2] == {"en": "Weaker", "hr": "Slabije"}
+    assert sorted(raw["rubric"][1]["anchors"]) == [1, 2, 4, 5]
+    assert problems == [(("rubric", 1, "anchors"), "Anchors need a description for every "
+                                                   "level 1 to 5 (missing: 3)")]
 
 
 def test_skeletons_have_empty_texts_in_every_language_and_enough_entries():

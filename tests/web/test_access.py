@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_attempt
+from tests.factories import make_attempt, make_calibration_answer
 
 
 def test_every_view_declares_its_access(app):
@@ -19,6 +19,7 @@ def world(db, assessment, bank, clock):
 
     with db() as session:
         attempt, token = make_attempt(session, assessment, now=clock(), started=True)
+        answer = make_calibration_answer(session)
         round_ = rounds.open_round(session.merge(bank), name="Panel", item_keys=None,
                                    session=session, actor="hr", now=clock())
         expert, expert_token = experts.invite(round_, name="Iva", email="iva@example.com",
@@ -27,7 +28,7 @@ def world(db, assessment, bank, clock):
     return {"token": token, "attempt_id": attempt.id, "response_id": 1, "bank_id": bank.id,
             "assessment_id": assessment.id, "position": 1, "filename": "css/app.css",
             "job_id": 1, "key": "sjt-1", "round_id": round_.id, "expert_id": expert.id,
-            "expert_token": expert_token}
+            "expert_token": expert_token, "answer_id": answer.id}
 
 
 def staff_urls(app, world):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from hiring.assessment.messages import N_
 from hiring.assessment.types.base import (
@@ -20,6 +20,7 @@ from hiring.assessment.types.base import (
 )
 
 MAX_CHARS = 10_000
+LEVELS = (1, 2, 3, 4, 5)  # a rubric rating; every level has its anchor
 
 
 class Criterion(BaseModel):
@@ -29,11 +30,18 @@ class Criterion(BaseModel):
     name: Text
     anchors: dict[int, Text]
 
-    @model_validator(mode="after")
-    def _anchors(self) -> Criterion:
-        if not {1, 3, 5} <= set(self.anchors) or not set(self.anchors) <= {1, 2, 3, 4, 5}:
-            raise ValueError("anchors need descriptions for 1, 3 and 5 (and only 1..5)")
-        return self
+    @field_validator("anchors")
+    @classmethod
+    def _every_level(cls, anchors: dict[int, Text]) -> dict[int, Text]:
+        # Raters anchored at 1, 3 and 5 only guessed what a 2 or a 4 meant, and guessed
+        # differently; every level is described so that they rate against the same text.
+        missing = [str(level) for level in LEVELS if level not in anchors]
+        if missing:
+            raise ValueError(f"anchors need a description for every level 1 to 5 "
+                             f"(missing: {', '.join(missing)})")
+        if not set(anchors) <= set(LEVELS):
+            raise ValueError("anchors are given for levels 1 to 5 only")
+        return anchors
 
 
 class WrittenContent(ItemContent):

@@ -1,0 +1,193 @@
+"""Calibration: HR's answers with agreed ratings, raters rating them, raters' records."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlmodel import col, select
+from wtforms.fields.choices import SelectChoice
+
+from hiring.assessment import calibration
+from hiring.assessment.types import get_type
+from hiring.db import get_session
+from hiring.i18n import language_name
+from hiring.models import (
+    Attempt,
+    Bank,
+    CalibrationAnswer,
+    CalibrationRating,
+    Item,
+    ItemRevision,
+    Response,
+)
+from hiring.web.access import hr_only, staff
+from hiring.web.forms import FlaskForm
+from hiring.web.rubric_forms import CalibrationAnswerForm, CalibrationRatingForm, rubric_form
+
+bp = Blueprint("calibration", __name__)
+
+
+def _answer(answer_id: int) -> CalibrationAnswer:
+    answer = get_session().get(CalibrationAnswer, answer_id)
+    if answer is None:
+        abort(404, "No such calibration answer.")
+    return answer
+
+
+def _rubric(revision: ItemRevision, language: str) -> dict:
+    """Return what a rating form shows of an item: its prompt, criteria and anchors."""
+    item_type = get_type(revision.content["type"])
+    return {"prompt": item_type.view(revision.content, None, language)["prompt"],
+            "criteria": item_type.criteria(revision.content, language),
+            "anchors": item_type.anchors(revision.content, language)}
+
+
+def _attempt_arg() -> int | None:
+    """The attempt the rater came from, to send them back to it (an id, never a URL)."""
+    attempt_id = request.args.get("attempt", type=int)
+    return attempt_id if attempt_id and get_session().get(Attempt, attempt_id) else None
+
+
+@bp.route("/calibration/")
+@staff
+def index():
+    session = get_session()
+    answers = list(session.exec(select(CalibrationAnswer, Item).join(
+        Item, col(Item.id) == CalibrationAnswer.item_id).order_by(
+        col(Item.key), col(CalibrationAnswer.id))))
+    mine = {r.answer_id for r in session.exec(select(CalibrationRating).where(
+        CalibrationRating.rater_id == g.user.id))}
+    progress = calibration.progress({a.item_id for a, _ in answers}, g.user.id,
+                                    session=session,
+                                    required=current_app.config["CALIBRATION_ANSWERS"])
+    return render_template("calibration/index.html", answers=answers, mine=mine,
+                           progress=progress)
+
+
+@bp.route("/calibration/answers/<int:answer_id>", methods=["GET", "POST"])
+@staff
+def answer(answer_id: int):
+    session = get_session()
+    answer = _answer(answer_id)
+    revision = session.get(ItemRevision, answer.revision_id)
+    rubric = _rubric(revision, answer.language)
+    attempt_id = _attempt_arg()
+    mine = session.exec(select(CalibrationRating).where(
+        CalibrationRating.answer_id == answer.id,
+        CalibrationRating.rater_id == g.user.id)).first()
+    form = rubric_form(rubric["criteria"], CalibrationRatingForm)()
+    if mine is None and request.method == "POST":
+        if not answer.active:
+            abort(409, "This calibration answer has been retired.")
+        if not form.validate_on_submit():
+            abort(400, "; ".join(e for errors in form.errors.values() for e in errors))
+        try:
+            calibration.rate_answer(answer, session=session, rater_id=g.user.id,
+                                    scores=form.scores())
+        except calibration.CalibrationError as exc:
+            abort(400, str(exc))
+        return redirect(url_for("calibration.answer", answer_id=answer.id,
+                                **({"attempt": attempt_id} if attempt_id else {})))
+    if mine is None:
+        return render_template("calibration/answer.html", answer=answer, rubric=rubric,
+                               form=form, attempt_id=attempt_id)
+    progress = calibration.progress([answer.item_id], g.user.id, session=session,
+                                    required=current_app.config["CALIBRATION_ANSWERS"]
+                                    )[answer.item_id]
+    return render_template(
+        "calibration/result.html", answer=answer, rubric=rubric, rating=mine,
+        deviations=calibration.deviations(answer, mine, rubric["criteria"]),
+        progress=progress, attempt_id=attempt_id)
+
+
+@bp.route("/admin/calibration/")
+@hr_only
+def manage():
+    session = get_session()
+    rows = list(session.exec(select(CalibrationAnswer, Item).join(
+        Item, col(Item.id) == CalibrationAnswer.item_id).order_by(
+        col(Item.key), col(CalibrationAnswer.id))))
+    written = list(session.exec(select(Item, Bank).join(Bank, col(Bank.id) == Item.bank_id)
+                                .where(Item.type == "written", col(Item.retired).is_(False))
+                                .order_by(col(Bank.slug), col(Item.key))))
+    return render_template("admin/calibration/manage.html", rows=rows, written=written,
+                           rated=calibration.rated_counts([a.id for a, _ in rows],
+                                                          session=session),
+                           retire_form=FlaskForm())
+
+
+def _new_answer_source():
+    """Return (item, draft or None) from ?response= or ?item=."""
+    session = get_session()
+    response_id = request.args.get("response", type=int)
+    if response_id:
+        response = session.get(Response, response_id) or abort(404, "No such response.")
+        try:
+            draft = calibration.draft_from_response(response, session=session)
+        except calibration.CalibrationError as exc:
+            abort(400, str(exc))
+        return draft.item, draft
+    item = session.get(Item, request.args.get("item", type=int) or 0)
+    if item is None or item.type != "written":
+        abort(404, "No such written item.")
+    return item, None
+
+
+@bp.route("/admin/calibration/new", methods=["GET", "POST"])
+@hr_only
+def new_answer():
+    session = get_session()
+    item, draft = _new_answer_source()
+    revision = session.exec(select(ItemRevision).where(
+        ItemRevision.item_id == item.id, ItemRevision.number == item.current_revision)).one()
+    languages = session.get(Bank, item.bank_id).languages
+    language = request.args.get("lang") if request.args.get("lang") in languages else (
+        draft.language if draft else languages[0])
+    rubric = _rubric(revision, language)
+    form = rubric_form(rubric["criteria"], CalibrationAnswerForm)(
+        data={"language": language, "text": draft.text if draft else ""})
+    form.language.choices = [SelectChoice(code, language_name(code)) for code in languages]
+    if form.validate_on_submit():
+        try:
+            calibration.add_answer(
+                session=session, item=item, text=form.text.data, language=form.language.data,
+                agreed=form.scores(), explanation=form.explanation.data,
+                created_by=g.user.email, origin="response" if draft else "sample")
+        except calibration.CalibrationError as exc:
+            form.explanation.errors = [*form.explanation.errors, str(exc)]
+        else:
+            flash(f"Calibration answer saved for {item.key}.")
+            return redirect(url_for("calibration.manage"))
+    status = 400 if form.errors else 200
+    return render_template("admin/calibration/new.html", form=form, item=item, rubric=rubric,
+                           draft=draft, languages=languages, language=language), status
+
+
+@bp.route("/admin/calibration/<int:answer_id>/retire", methods=["POST"])
+@hr_only
+def retire(answer_id: int):
+    answer = _answer(answer_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400, "The form has expired; reload the page.")
+    answer.active = not answer.active
+    flash("Calibration answer " + ("restored." if answer.active else "retired: new raters "
+                                   "no longer get it."))
+    return redirect(url_for("calibration.manage"))
+
+
+@bp.route("/admin/calibration/raters")
+@hr_only
+def raters():
+    records = calibration.rater_records(session=get_session())
+    criteria = sorted({cid for record in records for cid in record.mad})
+    return render_template("admin/calibration/raters.html", records=records,
+                           criteria=criteria)
