@@ -28,6 +28,9 @@ class IntegrityFacts:
     ip_addresses: int = 0
     browsers: int = 0
     focus_loss_seconds: int = FOCUS_LOSS_SECONDS
+    # False for attempts counted under the earlier rule, which also counted each move to
+    # the next question: their number says nothing, so it is not shown.
+    focus_losses_known: bool = True
 
     @property
     def ip_changes(self) -> int:
@@ -56,6 +59,8 @@ def integrity_facts(attempt: Attempt, responses: list[tuple[Response, dict, bool
     seconds = [r.time_spent_ms / 1000 for r, _, answered in responses if answered]
     return IntegrityFacts(
         focus_losses=attempt.focus_losses,
+        # every count under the present rule sets focus_lost_at; a count without it is old
+        focus_losses_known=not (attempt.focus_losses and attempt.focus_lost_at is None),
         pastes=attempt.paste_count,
         pasted_items=[r.position for r, _, _ in responses if r.paste_count],
         fast_answers=[r.position for r, view, answered in responses

@@ -481,3 +481,18 @@ def test_templates_mark_every_visible_string_for_translation() -> None:
     without_code = re.sub(r"{#.*?#}|{%.*?%}|{{.*?}}|<[^>]+>", " ", template, flags=re.S)
 
     assert re.findall(r"[A-Za-z]{3,}", without_code) == []
+
+
+def test_a_focus_count_made_under_the_earlier_rule_is_not_shown(db, assessment, clock):
+    from hiring.scoring.integrity import integrity_facts
+    from tests.factories import make_attempt
+
+    with db() as session:
+        old, _ = make_attempt(session, assessment, now=clock(), started=True,
+                              email="old@example.com")
+        old.focus_losses = 30  # one per page under the earlier rule, no focus_lost_at
+        new, _ = make_attempt(session, assessment, now=clock(), started=True,
+                              email="new@example.com")
+        new.focus_losses, new.focus_lost_at = 2, clock()
+        assert not integrity_facts(old, []).focus_losses_known
+        assert integrity_facts(new, []).focus_losses_known
