@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from hiring.assessment.types.base import KEY_PATTERN, Text
@@ -24,6 +26,8 @@ class Probe(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(pattern=KEY_PATTERN)
+    # behavioural: "Tell me about a time..."; situational: "What would you do if..."
+    kind: Literal["behavioural", "situational"] = "behavioural"
     question: Text
     good_answer: Text
     rating_guide: dict[int, Text]

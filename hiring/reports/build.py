@@ -60,7 +60,8 @@ def _guide(bank: Bank, keys: list[str], language: str, reason: str) -> list[Guid
         probes = [Probe(question=translate(p["question"], language),
                         good_answer=translate(p["good_answer"], language),
                         guide={int(n): translate(text, language)
-                               for n, text in p["rating_guide"].items()})
+                               for n, text in p["rating_guide"].items()},
+                        kind=p.get("kind", "behavioural"))
                   for p in meta.get("probes", [])[:PROBES_PER_AREA]]
         if probes:
             entries.append(GuideEntry(key, translate(meta["name"], language), probes, reason))

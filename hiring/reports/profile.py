@@ -96,6 +96,7 @@ class Probe:
     question: str
     good_answer: str
     guide: dict[int, str]  # 1..5 -> anchored description
+    kind: str = "behavioural"  # or "situational": "What would you do if..."
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,28 @@ def test_probes_need_a_rating_guide():
                and p.line == 17 for p in problems_of(text))
 
 
+def test_every_dimension_of_the_shipped_bank_opens_with_a_situational_probe():
+    from types import SimpleNamespace
+
+    from hiring.reports.build import _guide
+
+    header = load_path(SHIPPED / "csr_core.yaml").header
+    for key, dimension in header["dimensions"].items():
+        situational = [p for p in dimension["probes"] if p.get("kind") == "situational"]
+        assert situational, key
+        assert dimension["probes"][0]["kind"] == "situational", key
+        for probe in situational:
+            for language in ("en", "hr"):
+                assert probe["question"][language].strip(), (key, language)
+                assert probe["good_answer"][language].strip(), (key, language)
+                assert all(probe["rating_guide"][n][language].strip() for n in range(1, 6))
+        # The interview guide asks the first three, the situational one first.
+        probes = _guide(SimpleNamespace(dimensions=header["dimensions"]), [key], "hr",
+                        "development area")[0].probes
+        assert [p.kind for p in probes] == ["situational", "behavioural", "behavioural"]
+        assert probes[0].question.startswith("Što biste učinili kad bi")
+
+
 def test_import_creates_and_versions_shipped_assessments(db, clock):
     from hiring.assessment import engine
     from hiring.models import Assessment

@@ -245,6 +245,20 @@ def test_languages_render_side_by_side_in_threads() -> None:
         assert ("<h2>Interview guide</h2>" in page) == (profile.language == "en")
 
 
+def test_guide_marks_situational_probes_in_each_language() -> None:
+    situational = Probe("What would you do if a customer asked for a refund you could "
+                        "not give?", "Explains the rule, offers an alternative.", ANCHORS,
+                        kind="situational")
+    guide = [GuideEntry("ownership", "Ownership and integrity",
+                        [situational, Probe(PROBE_QUESTION, "Explains the rule.", ANCHORS)])]
+    for language, label, intro in (
+            ("en", "Situational", "suit candidates without customer-service experience"),
+            ("hr", "Situacijsko pitanje", "za kandidate bez iskustva u radu s korisnicima")):
+        page = pdf.render_profile_html(make_profile(language=language, interview_guide=guide))
+        assert page.count(f'<span class="probe-kind">{label}</span>') == 1
+        assert intro in page
+
+
 def test_unknown_language_falls_back_to_english() -> None:
     assert "How to read this profile" in pdf.render_profile_html(make_profile(language="xx"))
 
