@@ -111,4 +111,4 @@ def user_create(role: str, email: str, name: str, password: str) -> None:
 
 
 
-from hiring.cli import banks, invitations, privacy, runs  # noqa: E402,F401 - registers their commands
+from hiring.cli import banks, invitations, privacy, runs, writing  # noqa: E402,F401 - registers their commands

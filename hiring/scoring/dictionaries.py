@@ -8,6 +8,9 @@ microseconds where spylls takes up to a tenth of a second (benchmarks/dictionari
 Enchant is used when it is installed and the dictionary is in the folder enchant reads
 itself; spylls otherwise, so the indicators work without libenchant and with
 dictionaries anywhere (HUNSPELL_DIR).
+
+Either way a dictionary costs time and memory: only background jobs and commands load
+one, never a web request.
 """
 
 from __future__ import annotations

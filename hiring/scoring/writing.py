@@ -2,7 +2,9 @@
 
 Spelling (Debian's hunspell dictionaries), words missing their diacritics, colloquial
 clipped infinitives, a reply in another language, length, LIX, customer-service phrases
-and the customer's name. Computing them loads a dictionary (seconds, megabytes).
+and the customer's name. Computing them loads a dictionary (seconds, megabytes), so they
+are computed once per reply by a background job and stored with it
+(hiring.assessment.writing); pages read what is stored (hiring.scoring.writing_store).
 """
 
 from __future__ import annotations
@@ -101,7 +103,8 @@ def writing_indicators(text: str, language: str, customer_name: str | None = Non
                        *, hunspell_dir: str | Path | None = None) -> WritingIndicators:
     """Measure a written reply for the rater: length, LIX, spelling, phrases, name.
 
-    Loads the language's dictionary on first use."""
+    Loads the language's dictionary on first use: call it from a background job or a
+    command, never while a web request waits."""
     text = unicodedata.normalize("NFC", text)
     tokens, sentence_count = _scan(text)
     words = [token.text for token in tokens]
