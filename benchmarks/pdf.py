@@ -46,6 +46,7 @@ def full_profile(folder: Path):
     from hiring.assessment import engine
     from hiring.assessment.ratings import rate
     from hiring.assessment.simulate import invite_and_complete
+    from hiring.assessment.writing import fill_indicators
     from hiring.banks.importer import import_bank
     from hiring.banks.loader import load_path
     from hiring.config import Defaults
@@ -71,7 +72,11 @@ def full_profile(folder: Path):
                 scores = {c["id"]: rng.randint(2, 5) for c in content["rubric"]}
                 rate(response, session=session, rater_id=rater.id, scores=scores,
                      comment="Clear and warm; offers a concrete next step.")
-        profile = build_profile(attempt, session=session)
+    # The writing indicators, as the background job stores them after a submit.
+    fill_indicators(read=lambda: session_scope(app), write=lambda: session_scope(app),
+                    attempt_ids=[attempt.id])
+    with session_scope(app) as session:
+        profile = build_profile(session.merge(attempt), session=session)
     app.extensions["hiring.engine"].dispose()
     return profile
 

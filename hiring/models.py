@@ -207,6 +207,9 @@ class Response(SQLModel, table=True):
     score: float | None = None
     paste_count: int = 0
     pasted_chars: int = 0
+    # Writing indicators of a written answer, computed once by a background job after
+    # the attempt closes (hiring.scoring.writing_store); None until then.
+    indicators: dict | None = _json()
 
 
 class Rating(SQLModel, table=True):

@@ -7,11 +7,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from flask import has_request_context
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from hiring import create_app, migrate
+from hiring import create_app, jobs, migrate
 from hiring.db import make_engine, session_scope
+from hiring.scoring import dictionaries
 from tests import factories
 
 DATA = Path(__file__).parent / "data"
@@ -56,6 +58,21 @@ def _empty_tables(engine) -> None:
         else:
             for table in tables:
                 connection.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def no_dictionary_in_web_requests(monkeypatch):
+    """Fail any test in which a web request uses a spelling dictionary: loading one takes
+    seconds and up to 230 MB, so only background jobs and commands may (jobs run inline
+    in tests, inside the request that starts them, and say so)."""
+    real = dictionaries.checker
+
+    def guarded(language, folder):
+        if has_request_context() and not jobs.in_background():
+            raise AssertionError(f"a web request used the {language} spelling dictionary")
+        return real(language, folder)
+
+    monkeypatch.setattr(dictionaries, "checker", guarded)
 
 
 @pytest.fixture

@@ -134,4 +134,5 @@ from hiring.cli import (  # noqa: E402,F401 - registers their commands
     keying,
     privacy,
     runs,
+    writing,
 )

@@ -76,6 +76,7 @@ def simulate(candidates: int, assessment_id: int | None, seed: int | None,
              truth_file: str | None) -> None:
     """Complete attempts as simulated candidates with known true levels would."""
     from hiring.assessment.simulate import behavioural_dimensions, invite_and_complete
+    from hiring.cli.writing import compute_indicators
     from hiring.models import Assessment, utcnow
     from hiring.scoring.model import TrueProfile
 
@@ -96,6 +97,7 @@ def simulate(candidates: int, assessment_id: int | None, seed: int | None,
                                               profile=profile)
                 ids.append(attempt.id)
             truths.append((attempt.id, profile.columns()))
+    compute_indicators(attempt_ids=ids)  # as the job would after a real submit
     if truth_file:
         with open(truth_file, "w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out)
@@ -115,13 +117,23 @@ def attempts() -> None:
 @attempts.command("finalize-expired")
 @with_appcontext
 def finalize_expired_command() -> None:
-    """Submit overdue attempts and expire unused invitations (safe to run from cron)."""
+    """Submit overdue attempts and expire unused invitations (safe to run from cron).
+
+    The writing indicators of the attempts it submits are computed here too."""
     from hiring.assessment.engine import finalize_expired
-    from hiring.models import utcnow
+    from hiring.assessment.writing import CLOSED
+    from hiring.cli.writing import compute_indicators, stored_sentence
+    from hiring.models import Attempt, AttemptState, utcnow
 
     with session_scope() as session:
+        open_ids = session.exec(select(Attempt.id).where(
+            Attempt.state == AttemptState.IN_PROGRESS)).all()
         submitted, expired = finalize_expired(session=session, now=utcnow())
+        closed = [attempt_id for attempt_id in open_ids
+                  if session.get(Attempt, attempt_id).state in CLOSED]
     click.echo(f"submitted {submitted} overdue attempts; expired {expired} invitations")
+    if closed:
+        click.echo(stored_sentence(compute_indicators(attempt_ids=closed)))
 
 
 @main.command("scoring-check", with_appcontext=False)
@@ -186,6 +198,7 @@ def scoring_check_command(candidates: int, recipe_id: str, bank_path: str | None
 @with_appcontext
 def report(attempt_id: int, output: str, language: str | None) -> None:
     """Write an attempt's PDF profile."""
+    from hiring.cli.writing import compute_indicators
     from hiring.models import Attempt, AttemptState
     from hiring.reports.build import build_profile
     from hiring.reports.pdf import RenderError, render_profile_pdf
@@ -196,6 +209,9 @@ def report(attempt_id: int, output: str, language: str | None) -> None:
             _fail(f"no attempt {attempt_id}")
         if attempt.state not in (AttemptState.SUBMITTED, AttemptState.SCORED):
             _fail(f"attempt {attempt_id} is {attempt.state}: nothing to report yet")
+    compute_indicators(attempt_ids=[attempt_id])  # those still missing: a command may wait
+    with session_scope() as session:
+        attempt = session.get(Attempt, attempt_id)
         try:
             pdf = render_profile_pdf(build_profile(attempt, session=session,
                                                    language=language))

@@ -32,6 +32,7 @@ from hiring.reports.profile import (
     TypingSummary,
     WrittenResult,
 )
+from hiring.scoring import writing_store
 from hiring.scoring.agreement import load_rating_rows, rater_agreement
 from hiring.scoring.attempts import ratings_by_response
 from hiring.scoring.dimensions import DimensionScore
@@ -69,9 +70,7 @@ def _guide(bank: Bank, keys: list[str], language: str, reason: str) -> list[Guid
 
 
 def _written(response: Response, revision: ItemRevision, ratings: list, raters: dict,
-             language: str, blind_for: int | None, answer_language: str) -> WrittenResult:
-    from hiring.scoring.writing import writing_indicators
-
+             language: str, blind_for: int | None) -> WrittenResult:
     hidden = 0
     if blind_for is not None and all(r.rater_id != blind_for for r in ratings):
         hidden, ratings = len(ratings), []  # raters see the others only once they rated
@@ -84,16 +83,14 @@ def _written(response: Response, revision: ItemRevision, ratings: list, raters: 
     spread = {cid: max(s.scores[cid] for s in summaries) - min(s.scores[cid] for s in summaries)
               for cid, _ in criteria if summaries}
     answer = response.answer or ""
+    # Computed by a background job when the attempt closed: a page never loads a dictionary.
+    indicators, indicators_state = writing_store.read(response.indicators, answer)
     return WrittenResult(
         prompt=item_type.view(revision.content, response.params, language)["prompt"],
         answer=answer, word_count=word_count(answer), criteria=criteria, ratings=summaries,
-        criterion_means=means, criterion_spread=spread,
-        # The reply is in the language the candidate took the assessment in, whatever
-        # language the interviewer reads the profile in.
-        indicators=writing_indicators(answer, answer_language,
-                                      revision.content.get("customer_name"))
-        if answer.strip() else None,
-        pasted_chars=response.pasted_chars, hidden_ratings=hidden)
+        criterion_means=means, criterion_spread=spread, indicators=indicators,
+        indicators_state=indicators_state, pasted_chars=response.pasted_chars,
+        hidden_ratings=hidden)
 
 
 def _with_agreement(written: list[WrittenResult], assessment_id: int, *, session: Session
@@ -144,7 +141,7 @@ def build_profile(attempt: Attempt, *, session: Session, language: str | None = 
             score=response.score, key_source=item_type.key_source(content, language)))
         if item_type.needs_rating:
             written.append(_written(response, revision, ratings.get(response.id, []), raters,
-                                    language, blind_for, attempt.language))
+                                    language, blind_for))
         if content["type"] == "typing" and response.answer:
             result = item_type.result(content, response.answer,
                                       (response.params or {}).get("language", language))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 
+from babel import Locale, UnknownLocaleError
+
 MISSING = "—"
 
 
@@ -41,3 +43,15 @@ def format_ordinal(value: float, language: str) -> str:
 def format_percent(value: float) -> str:
     """Format a 0-100 value clamped to that range, for a CSS length in percent."""
     return f"{min(max(value, 0.0), 100.0):.1f}"
+
+
+def format_language(code: str | None, language: str) -> str:
+    """Name a language in the profile's language: English, engleski; sr-Cyrl with its script."""
+    if not code:
+        return MISSING
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(
+            Locale.parse(language.replace("-", "_")))
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name or code

@@ -17,6 +17,7 @@ from weasyprint.urls import URLFetcher
 from hiring.reports.chart import band_svg, radar_svg
 from hiring.reports.formatting import (  # noqa: F401 - part of this module's interface
     MISSING,
+    format_language,
     format_one_decimal,
     format_ordinal,
     format_percent,
@@ -164,6 +165,7 @@ def _environment(language: str) -> jinja2.Environment:
         rounded=format_rounded,
         one_decimal=format_one_decimal,
         ordinal=partial(format_ordinal, language=language),
+        language_name=partial(format_language, language=language),
     )
     environment.globals.update(radar_svg=radar_svg, band_svg=band_svg)
     return environment

@@ -65,6 +65,9 @@ class WrittenResult:
     criterion_means: dict[str, float]  # criterion id -> mean 1..5 over raters
     criterion_spread: dict[str, int] = field(default_factory=dict)  # max - min over raters
     indicators: WritingIndicators | None = None
+    # ready, computing (the background job has not stored them yet), failed, or none
+    # (an empty answer); see hiring.scoring.writing_store.
+    indicators_state: str = "none"
     pasted_chars: int = 0
     hidden_ratings: int = 0  # others' ratings withheld until the viewer has rated
     # criterion id -> raters' agreement on it over the assessment, where there are enough

@@ -1,35 +1,31 @@
-"""Writing indicators that help raters read a written reply; they never enter the score."""
+"""Writing indicators that help raters read a written reply; they never enter the score.
+
+Spelling (Debian's hunspell dictionaries), words missing their diacritics, colloquial
+clipped infinitives, a reply in another language, length, LIX, customer-service phrases
+and the customer's name. Computing them loads a dictionary (seconds, megabytes), so they
+are computed once per reply by a background job and stored with it
+(hiring.assessment.writing); pages read what is stored (hiring.scoring.writing_store).
+"""
 
 from __future__ import annotations
 
-import os
 import re
-import threading
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
-import yaml
-from spylls.hunspell import Dictionary, readers
+from hiring.scoring import diacritics, dictionaries
+from hiring.scoring.dictionaries import DICTIONARIES, HUNSPELL_DIR_ENV  # noqa: F401 - interface
+from hiring.scoring.phrases import (  # noqa: F401 - part of this module's interface
+    APOSTROPHES,
+    CATEGORIES,
+    PHRASES_FILE,
+    PhraseMatches,
+    count_phrases,
+)
+from hiring.scoring.reply_language import other_language
 
-HUNSPELL_DIR_ENV = "HUNSPELL_DIR"
-DEFAULT_HUNSPELL_DIR = "/usr/share/hunspell"
-PHRASES_FILE = Path(__file__).with_name("phrases.yaml")
-CATEGORIES = ("apology", "empathy", "ownership")
-MAX_LISTED_MISSPELLINGS = 20
-
-# File stems tried in order. Debian's hunspell-sr installs sr_RS (Cyrillic, also linked
-# as sr_ME) and sr_Latn_RS; other distributions call the Latin one sr-Latn.
-DICTIONARIES: dict[str, tuple[str, ...]] = {
-    "en": ("en_US",),
-    "hr": ("hr_HR",),
-    "sr": ("sr_Latn_RS", "sr-Latn"),
-    "sr-Cyrl": ("sr_RS",),
-    "bg": ("bg_BG",),
-}
+MAX_LISTED = 20  # words listed per indicator; the counts count them all
 
 _TOKEN = re.compile(
     r"(?P<url>(?:https?://|www\.)\S*[^\s.,;:!?)\]'\"])"
@@ -39,12 +35,13 @@ _TOKEN = re.compile(
     r"|(?P<end>[.!?…]+|\n[ \t]*\n)"
 )
 _VOWELS = "aeiouаеиоуъюяѐѝ"
-_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
 
 
 @dataclass(frozen=True)
 class Spelling:
-    """Misspellings hunspell found; the list is distinct, in order of appearance."""
+    """Misspellings hunspell found; the list is distinct, in order of appearance.
+
+    Words only missing their diacritics are not misspellings: they are listed apart."""
 
     dictionary: str
     misspelled_count: int
@@ -53,11 +50,11 @@ class Spelling:
 
 
 @dataclass(frozen=True)
-class PhraseMatches:
-    """How often a category's phrases occur, and the distinct phrases as written."""
+class Flagged:
+    """Words a rater should look at, each with the form expected: (as typed, expected)."""
 
     count: int
-    phrases: tuple[str, ...]
+    words: tuple[tuple[str, str], ...]  # distinct, in order of appearance
 
 
 @dataclass(frozen=True)
@@ -71,6 +68,13 @@ class WritingIndicators:
     spelling_note: str | None
     phrases: dict[str, PhraseMatches]
     uses_customer_name: bool
+    # None: not looked for (a language without diacritics data, or no dictionary).
+    missing_diacritics: Flagged | None = None  # zao (žao), racun (račun)
+    colloquial: Flagged | None = None  # clipped infinitives: vratit (vratiti)
+    language: str | None = None  # the attempt's language, whose dictionary was used
+    # The reply is mostly in this other language: its spelling was not checked against
+    # the attempt's language, and its phrases are that language's.
+    written_in: str | None = None
 
     @property
     def spelling_error_rate(self) -> float | None:
@@ -84,9 +88,23 @@ class _Token:
     starts_sentence: bool
 
 
+@dataclass
+class _Review:
+    """What the dictionary says about the checkable words of a reply."""
+
+    words: list[str] = field(default_factory=list)
+    known: int = 0  # spelled right, or only missing diacritics
+    misspelled: list[str] = field(default_factory=list)
+    missing_diacritics: list[tuple[str, str]] = field(default_factory=list)
+    colloquial: list[tuple[str, str]] = field(default_factory=list)
+
+
 def writing_indicators(text: str, language: str, customer_name: str | None = None,
                        *, hunspell_dir: str | Path | None = None) -> WritingIndicators:
-    """Measure a written reply for the rater: length, LIX, spelling, phrases, name."""
+    """Measure a written reply for the rater: length, LIX, spelling, phrases, name.
+
+    Loads the language's dictionary on first use: call it from a background job or a
+    command, never while a web request waits."""
     text = unicodedata.normalize("NFC", text)
     tokens, sentence_count = _scan(text)
     words = [token.text for token in tokens]
@@ -95,21 +113,40 @@ def writing_indicators(text: str, language: str, customer_name: str | None = Non
     # LIX (Björnsson): words per sentence plus the percentage of words over six letters.
     lix = per_sentence + 100 * long_words / len(words) if words else 0.0
     name = _name_pattern(customer_name, language)
+    counts = {"word_count": len(words), "sentence_count": sentence_count,
+              "words_per_sentence": per_sentence, "long_words": long_words, "lix": lix,
+              "uses_customer_name": name is not None and name.search(text) is not None}
     code = _canonical_language(language)
-    spelling, note = (None, f"no spelling dictionary for language {language!r}")
-    if code is not None:
-        spelling, note = _check_spelling(tokens, code, name, hunspell_dir)
+    if code is None:
+        return WritingIndicators(**counts, spelling=None, phrases={},
+                                 spelling_note=f"no spelling dictionary for language "
+                                               f"{language!r}")
+    folder = dictionaries.directory(hunspell_dir)
+    checker, stem, note = dictionaries.checker(code, folder)
+    if checker is None:
+        return WritingIndicators(**counts, spelling=None, spelling_note=note, language=code,
+                                 phrases=count_phrases(text, code))
+    lexicon = diacritics.lexicon(code)
+    found = _review(tokens, name, checker, lexicon)
+    written_in = other_language(found.words, code, found.known / max(len(found.words), 1),
+                                lambda other: dictionaries.checker(other, folder)[0])
+    if written_in is not None:
+        return WritingIndicators(**counts, spelling=None, language=code, written_in=written_in,
+                                 spelling_note=f"written in {written_in}, not {code}: "
+                                               f"spelling not checked",
+                                 phrases=count_phrases(text, written_in))
+    rate = len(found.misspelled) / len(tokens) if tokens else 0.0
     return WritingIndicators(
-        word_count=len(words),
-        sentence_count=sentence_count,
-        words_per_sentence=per_sentence,
-        long_words=long_words,
-        lix=lix,
-        spelling=spelling,
-        spelling_note=note,
-        phrases=_count_phrases(text, code) if code is not None else {},
-        uses_customer_name=name is not None and name.search(text) is not None,
-    )
+        **counts, language=code, spelling_note=None,
+        spelling=Spelling(stem, len(found.misspelled),
+                          tuple(dict.fromkeys(found.misspelled))[:MAX_LISTED], rate),
+        missing_diacritics=_flagged(found.missing_diacritics) if lexicon else None,
+        colloquial=_flagged(found.colloquial) if lexicon else None,
+        phrases=count_phrases(text, code))
+
+
+def _flagged(pairs: list[tuple[str, str]]) -> Flagged:
+    return Flagged(len(pairs), tuple(dict.fromkeys(pairs))[:MAX_LISTED])
 
 
 def _scan(text: str) -> tuple[list[_Token], int]:
@@ -162,149 +199,49 @@ def _name_pattern(customer_name: str | None, language: str) -> re.Pattern[str] |
 
 # --- spelling ----------------------------------------------------------------------------
 
-def _check_spelling(tokens: list[_Token], language: str, name: re.Pattern[str] | None,
-                    hunspell_dir: str | Path | None) -> tuple[Spelling | None, str | None]:
-    directory = Path(hunspell_dir or os.environ.get(HUNSPELL_DIR_ENV) or DEFAULT_HUNSPELL_DIR)
-    dictionary, stem, note = _dictionary(language, directory)
-    if dictionary is None:
-        return None, note
-    misspelled = [token.text for token in _checkable(tokens, name)
-                  if not _spelled_right(dictionary, token)]
-    distinct = tuple(dict.fromkeys(misspelled))[:MAX_LISTED_MISSPELLINGS]
-    rate = len(misspelled) / len(tokens) if tokens else 0.0
-    return Spelling(stem, len(misspelled), distinct, rate), None
+def _review(tokens: list[_Token], name: re.Pattern[str] | None,
+            checker: dictionaries.Checker, lexicon: diacritics.Lexicon | None) -> _Review:
+    """Sort the checkable words: spelled right, missing diacritics, misspelled; and find
+    clipped infinitives among the words that are right."""
+    found = _Review()
+    for index, token in enumerate(tokens):
+        if not _checkable(token, name):
+            continue
+        typed = token.text
+        word = typed.translate(APOSTROPHES)
+        found.words.append(word)
+        if _spelled_right(checker, word, token.starts_sentence):
+            meant = diacritics.usual_form(word, lexicon) if lexicon else None
+        else:
+            meant = diacritics.restore(word, lexicon, checker.is_word) if lexicon else None
+            if meant is None:
+                found.misspelled.append(typed)
+                continue
+        found.known += 1
+        if meant is not None:
+            found.missing_diacritics.append((typed, meant))
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        next_word = (following.text if following is not None and following.kind == "word"
+                     and not following.starts_sentence else None)
+        infinitive = (diacritics.clipped_infinitive(meant or word, next_word, lexicon,
+                                                    checker.is_word) if lexicon else None)
+        if infinitive is not None:
+            found.colloquial.append((typed, infinitive))
+    return found
 
 
-def _checkable(tokens: list[_Token], name: re.Pattern[str] | None) -> Iterator[_Token]:
+def _checkable(token: _Token, name: re.Pattern[str] | None) -> bool:
     """Skip numbers, e-mail addresses, URLs, abbreviations and the customer's name."""
-    for token in tokens:
-        word = token.text
-        if token.kind != "word" or any(c.isdigit() or c == "_" for c in word):
-            continue
-        if (word.isupper() and len(word) <= 5) or (name is not None and name.fullmatch(word)):
-            continue
-        yield token
+    word = token.text
+    if token.kind != "word" or any(c.isdigit() or c == "_" for c in word):
+        return False
+    return not ((word.isupper() and len(word) <= 5)
+                or (name is not None and name.fullmatch(word)))
 
 
-def _spelled_right(dictionary: Dictionary, token: _Token) -> bool:
-    word = token.text.translate(_APOSTROPHES)
-    if _lookup(dictionary, word):
+def _spelled_right(checker: dictionaries.Checker, word: str, starts_sentence: bool) -> bool:
+    if checker.is_word(word):
         return True
-    return token.starts_sentence and word[:1].isupper() and _lookup(dictionary, word.lower())
+    # KEEPCASE words ("hello/K") are rejected capitalised, even at a sentence start.
+    return starts_sentence and word[:1].isupper() and checker.is_word(word.lower())
 
-
-@lru_cache(maxsize=65536)
-def _lookup(dictionary: Dictionary, word: str) -> bool:
-    # spylls needs 0.1 ms (en, bg) to 10 ms (sr) per new word; words recur across replies.
-    return bool(dictionary.lookup(word))
-
-
-_dictionaries: dict[Path, Dictionary] = {}
-_failures: dict[Path, str] = {}
-_load_locks: dict[Path, threading.Lock] = {}
-_guard = threading.Lock()
-
-
-def _dictionary(language: str, directory: Path) -> tuple[Dictionary | None, str, str | None]:
-    """Return the language's dictionary, loaded once per process, or why there is none."""
-    stems = DICTIONARIES[language]
-    for stem in stems:
-        base = directory / stem
-        if base.with_suffix(".aff").is_file() and base.with_suffix(".dic").is_file():
-            break
-    else:
-        base = directory / stems[0]
-        missing = [str(path) for path in (base.with_suffix(".aff"), base.with_suffix(".dic"))
-                   if not path.is_file()]
-        return None, stems[0], f"hunspell dictionary missing: {', '.join(missing)}"
-    with _guard:
-        lock = _load_locks.setdefault(base, threading.Lock())
-    with lock:  # a few seconds per dictionary: load each once, other languages in parallel
-        if base not in _dictionaries and base not in _failures:
-            try:
-                _dictionaries[base] = _read_dictionary(base)
-            except Exception as error:  # a broken file must not fail the rater's page
-                _failures[base] = f"hunspell dictionary {base} could not be loaded: {error}"
-    if base in _failures:
-        return None, stem, _failures[base]
-    return _dictionaries[base], stem, None
-
-
-class _ClosingReader(readers.FileReader):
-    """spylls' file reader, which never closes its files: remember them to close them."""
-
-    def __init__(self, path: str, encoding: str = "Windows-1252") -> None:
-        self.opened: list[IO[str]] = []
-        super().__init__(path, encoding)
-
-    def _open(self, path: str, encoding: str) -> IO[str]:
-        self.opened.append(super()._open(path, encoding))
-        return self.opened[-1]
-
-    def close(self) -> None:
-        for handle in self.opened:
-            handle.close()
-
-
-def _read_dictionary(base: Path) -> Dictionary:
-    """Do what Dictionary.from_files does, closing the files (filterwarnings = error)."""
-    aff_reader = _ClosingReader(f"{base}.aff")
-    try:
-        aff, context = readers.read_aff(aff_reader)
-    finally:
-        aff_reader.close()
-    dic_reader = _ClosingReader(f"{base}.dic", encoding=context.encoding)
-    try:
-        dic = readers.read_dic(dic_reader, aff=aff, context=context)
-    finally:
-        dic_reader.close()
-    return Dictionary(aff, dic)
-
-
-def loaded_dictionaries() -> tuple[str, ...]:
-    """Return the dictionaries loaded so far, as file paths without suffix."""
-    return tuple(str(base) for base in _dictionaries)
-
-
-def clear_dictionary_cache() -> None:
-    """Forget loaded dictionaries and looked-up words (for tests)."""
-    with _guard:
-        _dictionaries.clear()
-        _failures.clear()
-        _load_locks.clear()
-    _lookup.cache_clear()
-
-
-# --- phrases -----------------------------------------------------------------------------
-
-def _count_phrases(text: str, language: str) -> dict[str, PhraseMatches]:
-    lowered = text.translate(_APOSTROPHES).lower()
-    counts = {}
-    for category, pattern in _phrase_patterns(PHRASES_FILE).get(language, {}).items():
-        found = [match.group() for match in pattern.finditer(lowered)]
-        counts[category] = PhraseMatches(len(found), tuple(dict.fromkeys(found)))
-    return counts
-
-
-@cache
-def _phrase_patterns(path: Path) -> dict[str, dict[str, re.Pattern[str]]]:
-    """Compile phrases.yaml: per language, per category, one alternation, longest first."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    patterns: dict[str, dict[str, re.Pattern[str]]] = {}
-    for language, categories in data.items():
-        if not isinstance(categories, dict) or set(categories) != set(CATEGORIES):
-            raise ValueError(f"{path}: {language} needs exactly the categories {CATEGORIES}")
-        patterns[language] = {}
-        for category, phrases in categories.items():
-            if not phrases or not all(isinstance(p, str) and p == p.lower() for p in phrases):
-                raise ValueError(f"{path}: {language}.{category} needs lowercase phrases")
-            ordered = sorted(phrases, key=len, reverse=True)
-            alternatives = "|".join(_phrase_regex(phrase) for phrase in ordered)
-            patterns[language][category] = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
-    return patterns
-
-
-def _phrase_regex(phrase: str) -> str:
-    words = unicodedata.normalize("NFC", phrase).split()
-    return r"\s+".join(re.escape(word[:-1]) + r"\w*" if word.endswith("*") else re.escape(word)
-                       for word in words)

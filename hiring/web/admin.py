@@ -18,6 +18,7 @@ from flask import (
 )
 from sqlmodel import col, func, select
 
+from hiring import jobs
 from hiring.assessment import bulk, editor, engine, pipeline
 from hiring.banks.importer import import_bank
 from hiring.banks.loader import BankInvalid, load_bytes
@@ -209,6 +210,8 @@ def revoke(attempt_id: int):
                 invitations.cancel(attempt, session=session, now=now())
             except invitations.InvitationError as exc:
                 abort(409, str(exc))
+            session.commit()  # an attempt under way was submitted: its answers stand
+            jobs.compute_writing_indicators(current_app._get_current_object(), [attempt])
             flash(f"The invitation of {attempt.candidate_name} is cancelled: its link no "
                   "longer works.")
             return redirect(back)

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext
 from flask_wtf.csrf import generate_csrf
 
+from hiring import jobs
 from hiring.assessment import engine, integrity
 from hiring.assessment.types import AnswerError, get_type
 from hiring.db import get_session
@@ -35,6 +46,7 @@ def _attempt(token: str) -> Attempt:
     if engine.finalize_if_due(attempt, session=session, now=now()):
         # Closing an overdue attempt stands on its own, even if this request then fails.
         session.commit()
+        jobs.compute_writing_indicators(current_app._get_current_object(), [attempt])
     return attempt
 
 
@@ -206,6 +218,7 @@ def submit(token: str):
     attempt = _attempt(token)
     engine.submit(attempt, session=get_session(), now=now())
     mail.after_submit(attempt)  # commits the submit first; never raises
+    jobs.compute_writing_indicators(current_app._get_current_object(), [attempt])
     return redirect(url_for("candidate.done", token=token))
 
 

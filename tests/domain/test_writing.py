@@ -1,12 +1,13 @@
-"""Writing indicators: counts, LIX, spelling with hunspell, phrases, the customer's name."""
+"""Writing indicators: counts, LIX, spelling with hunspell, phrases, the customer's name;
+missing diacritics, clipped infinitives and replies in another language."""
 
 from __future__ import annotations
 
 import pytest
 import yaml
 
-from hiring.scoring import writing
-from hiring.scoring.writing import CATEGORIES, PHRASES_FILE, writing_indicators
+from hiring.scoring import dictionaries, writing
+from hiring.scoring.writing import CATEGORIES, PHRASES_FILE, Flagged, writing_indicators
 
 
 def test_counts_and_lix_english():
@@ -57,11 +58,13 @@ def test_english_misspellings_are_counted_and_listed_once():
     assert result.spelling_error_rate == pytest.approx(3 / 12)
 
 
-def test_croatian_word_without_diacritic_is_misspelled():
-    wrong = writing_indicators("Vaš racun je poslan.", "hr")
+def test_croatian_word_without_diacritic_is_listed_apart_not_as_a_misspelling():
+    wrong = writing_indicators("Vaš racun je poslann.", "hr")
     right = writing_indicators("Vaš račun je poslan.", "hr")
-    assert wrong.spelling is not None and wrong.spelling.misspelled_words == ("racun",)
+    assert wrong.missing_diacritics == Flagged(1, (("racun", "račun"),))
+    assert wrong.spelling is not None and wrong.spelling.misspelled_words == ("poslann",)
     assert right.spelling is not None and right.spelling.misspelled_count == 0
+    assert right.missing_diacritics == Flagged(0, ())
 
 
 @pytest.mark.parametrize(("text", "language", "name"), [
@@ -156,18 +159,18 @@ def test_missing_dictionary_gives_a_note_not_an_error(tmp_path, monkeypatch):
 
 def test_dictionary_is_loaded_once_per_language(monkeypatch):
     loads: list[str] = []
-    real = writing._read_dictionary
+    real = dictionaries._load
 
-    def counting_read(base):
+    def counting_load(base):
         loads.append(base.name)
         return real(base)
 
-    writing.clear_dictionary_cache()
-    monkeypatch.setattr(writing, "_read_dictionary", counting_read)
+    dictionaries.clear_dictionary_cache()
+    monkeypatch.setattr(dictionaries, "_load", counting_load)
     writing_indicators("First reply.", "en")
     writing_indicators("Second reply, different words.", "en")
     assert loads == ["en_US"]
-    assert [path.rsplit("/", 1)[-1] for path in writing.loaded_dictionaries()] == ["en_US"]
+    assert [path.rsplit("/", 1)[-1] for path in dictionaries.loaded_dictionaries()] == ["en_US"]
 
 
 @pytest.mark.parametrize(("language", "dictionary", "text"), [
@@ -195,3 +198,97 @@ def test_phrase_file_has_8_to_15_lowercase_phrases_per_category():
             assert 8 <= len(phrases) <= 15, (language, category)
             assert len(set(phrases)) == len(phrases), (language, category)
             assert all(phrase == phrase.lower() for phrase in phrases), (language, category)
+
+
+# --- missing diacritics, clipped infinitives ------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # correct words as typed, whose form with diacritics is the one meant (the curated list)
+    ("Zao mi je zbog toga.", [("Zao", "Žao")]),
+    ("Nije cak ni stigao, a vec je petak.", [("cak", "čak"), ("vec", "već")]),
+    ("Sto se tice racuna, placanje je u redu.",
+     [("Sto", "Što"), ("tice", "tiče"), ("racuna", "računa"), ("placanje", "plaćanje")]),
+    # not words as typed: a restoration the dictionary knows
+    ("Postovana, zelimo vam pomoci.", [("Postovana", "Poštovana"), ("zelimo", "želimo"),
+                                        ("pomoci", "pomoći")]),
+    ("Poslat cemo vam novu karticu.", [("cemo", "ćemo")]),
+    # written with diacritics, or both forms common (vas/vaš): nothing to flag
+    ("Žao nam je što je račun kasnio; vaš paket stiže već sutra.", []),
+    ("Molimo vas za strpljenje.", []),
+])
+def test_croatian_missing_diacritics(text, expected):
+    result = writing_indicators(text, "hr")
+    assert result.missing_diacritics == Flagged(len(expected), tuple(expected))
+    assert result.spelling is not None and result.spelling.misspelled_count == 0
+
+
+def test_serbian_missing_diacritics_include_dj_for_dj():
+    result = writing_indicators("Izvinjavamo se, medju nama je doslo do greske.", "sr")
+    assert result.missing_diacritics is not None
+    assert set(result.missing_diacritics.words) >= {("medju", "među"), ("doslo", "došlo"),
+                                                    ("greske", "greške")}
+
+
+def test_languages_without_diacritics_data_do_not_look_for_them():
+    result = writing_indicators("We are sorry, the parcel is late.", "en")
+    assert result.missing_diacritics is None and result.colloquial is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Mogu vam vratit novac do petka.", [("vratit", "vratiti")]),
+    ("Nažalost, ne mogu otkazat narudžbu.", [("otkazat", "otkazati")]),
+    ("Pokušat ću ga vratit. Hvala na strpljenju.", [("vratit", "vratiti")]),
+    ("Moramo vidjet što se dogodilo.", [("vidjet", "vidjeti")]),  # -jeti: from the list
+    ("Mozemo vam poslat novi.", [("poslat", "poslati")]),
+    # the standard future: clipped before ću, ćeš, će, ćemo, ćete (typed plain too)
+    ("Vratit ću vam novac i poslat ćemo novi tablet.", []),
+    ("Provjerit cemo i javit cu vam se.", []),
+    # words that look like clipped infinitives but are not verbs
+    ("Vaša dobit je veća; tablet stiže za jedan sat, paket preko kontakt centra.", []),
+])
+def test_croatian_clipped_infinitives_outside_the_future_are_colloquial(text, expected):
+    result = writing_indicators(text, "hr")
+    assert result.colloquial == Flagged(len(expected), tuple(expected))
+
+
+def test_serbian_does_not_look_for_clipped_infinitives():
+    assert writing_indicators("Mogu da vam vratim novac.", "sr").colloquial == Flagged(0, ())
+
+
+# --- a reply in another language -------------------------------------------------------------
+
+ENGLISH_REPLY = ("Dear Marija, I am so sorry that your tablet did not arrive in time for the "
+                 "birthday. We will send a new one today by express courier and refund the "
+                 "delivery fee.")
+
+
+def test_english_reply_to_a_croatian_attempt_is_flagged_and_its_spelling_not_counted():
+    result = writing_indicators(ENGLISH_REPLY, "hr", "Marija Kovačević")
+    assert result.written_in == "en" and result.language == "hr"
+    assert result.spelling is None and result.spelling_error_rate is None
+    assert result.spelling_note == "written in en, not hr: spelling not checked"
+    assert result.missing_diacritics is None and result.colloquial is None
+    # What it says is still seen, in the language it is written in.
+    assert result.phrases["apology"].phrases == ("sorry",)
+    assert result.phrases["ownership"].phrases == ("we will",)
+
+
+@pytest.mark.parametrize(("text", "language", "written_in"), [
+    ("Poštovana Marijo, ispričavamo se zbog kašnjenja. Poslat ćemo vam novi tablet danas.",
+     "hr", None),
+    # typed without diacritics: still Croatian
+    ("Postovana Marijo, ispricavamo se zbog kasnjenja. Poslat cemo vam novi tablet danas.",
+     "hr", None),
+    # Serbian in a Croatian attempt: close enough that no warning is given
+    ("Poštovana, izvinjavamo se zbog kašnjenja. Poslaćemo vam novi tablet danas i vratiti "
+     "novac za dostavu.", "hr", None),
+    ("Sorry, we fixed it.", "hr", None),  # too short to tell
+    ("Уважаема госпожо, съжаляваме за забавянето. Днес ще ви изпратим нов таблет.", "hr",
+     "bg"),
+    ("Thank you for your message. I have checked your order and it is on its way.", "sr",
+     "en"),
+    ("Ispričavamo se zbog kašnjenja, poslat ćemo vam novi tablet već danas ujutro.", "en",
+     "hr"),
+])
+def test_reply_language(text, language, written_in):
+    assert writing_indicators(text, language).written_in == written_in
