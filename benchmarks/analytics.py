@@ -1,4 +1,4 @@
-"""Analytics benchmark: dimension scoring, norms and item statistics over 100,000
+"""Analytics benchmark: scale scoring, norms and item statistics over 100,000
 responses (5,000 attempts x 20 items) generated in memory.
 
     .venv/bin/python -m benchmarks.analytics [--attempts 5000] [--items 20] [--runs 5]
@@ -13,9 +13,9 @@ import statistics
 import time
 
 from benchmarks.common import write_result
-from hiring.scoring.dimensions import ItemScore, dimension_scores
 from hiring.scoring.items import item_statistics
 from hiring.scoring.norms import percentile
+from hiring.scoring.scales import ItemResult, attempt_scores
 
 DIMENSIONS = ["customer_focus", "listening_problem_solving", "composure", "communication",
               "ownership", "numeracy"]
@@ -43,29 +43,37 @@ def generate(n_attempts: int, n_items: int, rng: random.Random) -> list[tuple]:
     return rows
 
 
+SCALES = {"sjt": "judgement", "numeric": "numeracy"}
+
+
 def score_attempts(rows: list[tuple]) -> dict[int, dict[str, float | None]]:
-    """Score each attempt's dimensions the way the scorer does (weight 1 per item)."""
-    by_attempt: dict[int, list[ItemScore]] = {}
-    for attempt_id, _key, dimension, _type, score, _answer, _ms in rows:
-        by_attempt.setdefault(attempt_id, []).append(ItemScore(dimension, 1.0, score))
-    return {attempt_id: {d: s.score for d, s in dimension_scores(items).items()}
-            for attempt_id, items in by_attempt.items()}
+    """Score each attempt's scales and subscores the way the scorer does (weight 1)."""
+    by_attempt: dict[int, list[ItemResult]] = {}
+    for attempt_id, _key, dimension, item_type, score, _answer, _ms in rows:
+        by_attempt.setdefault(attempt_id, []).append(
+            ItemResult(SCALES[item_type], dimension, 1.0, True, score))
+    scored = {}
+    for attempt_id, items in by_attempt.items():
+        scores = attempt_scores(items)
+        scored[attempt_id] = {**{k: v.score for k, v in scores.scales.items()},
+                              **{f"sub:{k}": v.score for k, v in scores.subscores.items()}}
+    return scored
 
 
 def norm_all(scored: dict[int, dict[str, float | None]]) -> int:
-    """Place every attempt's dimension scores in its group; return how many were placed."""
+    """Place every attempt's scores in their groups; return how many were placed."""
     groups: dict[str, list[float]] = {}
     for results in scored.values():
-        for dimension, value in results.items():
+        for key, value in results.items():
             if value is not None:
-                groups.setdefault(dimension, []).append(value)
+                groups.setdefault(key, []).append(value)
     for group in groups.values():
         group.sort()  # as norms.norm_groups does: sorted once, ranked against many times
     placed = 0
     for results in scored.values():
-        for dimension, value in results.items():
+        for key, value in results.items():
             if value is not None:
-                percentile(value, groups[dimension], presorted=True)
+                percentile(value, groups[key], presorted=True)
                 placed += 1
     return placed
 

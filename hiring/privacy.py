@@ -32,6 +32,7 @@ from hiring.models import (
     Response,
     User,
 )
+from hiring.scoring.attempts import current_scores
 
 DEFAULT_RETENTION_DAYS = 365
 EXPORT_FORMAT = "hiring.candidate-export/1"
@@ -114,7 +115,11 @@ def _jsonable(value: Any) -> Any:
 
 
 def export_attempt(attempt: Attempt, *, session: Session) -> dict[str, Any]:
-    """Return everything held about one attempt, except its token's hash."""
+    """Return everything held about one attempt, except its token's hash.
+
+    Its results are the scale scores as the profile shows them: an attempt scored before
+    scales existed is scored again first, so the export never holds the old figures."""
+    current_scores(attempt, session=session)
     data = _plain(attempt, exclude={"token_hash", *INTEGRITY_FIELDS})
     data["integrity"] = {name: _jsonable(getattr(attempt, name)) for name in INTEGRITY_FIELDS}
     assessment = session.get(Assessment, attempt.assessment_id)

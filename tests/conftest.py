@@ -125,6 +125,15 @@ def assessment(app, db, bank):
         return factories.make_assessment(session, bank)
 
 
+@pytest.fixture
+def long_assessment(app, db, tmp_path):
+    """A 30-item assessment: 20 situations, 8 calculations, 2 written replies, in order."""
+    with db() as session:
+        bank = factories.make_bank(session, factories.thirty_item_bank(DATA / "mini_bank.yaml",
+                                                                       tmp_path))
+        return factories.make_assessment(session, bank, sections=factories.THIRTY_SECTIONS)
+
+
 class AuthActions:
     def __init__(self, client, db):
         self._client, self._db = client, db

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,6 +23,31 @@ MINI_SECTIONS = [
     {"title": "Math", "type": "numeric", "count": 1},
     {"title": "Writing", "type": "written", "count": 1},
 ]
+
+
+THIRTY_SECTIONS = [
+    {"title": "Situations", "type": "sjt", "count": 20},
+    {"title": "Math", "type": "numeric", "count": 8},
+    {"title": "Writing", "type": "written", "count": 2},
+]
+
+
+def thirty_item_bank(source: Path, folder: Path) -> Path:
+    """Write the mini bank grown to 30 items (copies of its items with new ids)."""
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    by_type: dict[str, list[dict]] = {}
+    for item in data["items"]:
+        by_type.setdefault(item["type"], []).append(item)
+    items = []
+    for kind, wanted in (("sjt", 20), ("numeric", 8), ("written", 2)):
+        for n in range(wanted):
+            original = by_type[kind][n % len(by_type[kind])]
+            items.append({**copy.deepcopy(original), "id": f"{original['id']}-{n}"})
+    # Copies share their options' wording, which a cue audit would rightly flag.
+    data.update(id="thirty", items=items, cue_audit={"max_excess": 1, "max_longest_best": 1})
+    path = folder / "thirty_bank.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
 
 
 def make_user(session: Session, *, role: str = "interviewer", email: str | None = None,

@@ -83,9 +83,6 @@ def check(recipe: Recipe, bank: Bank, *, session: Session) -> Problems:
     if rules.development_score >= rules.strength_score:
         problems.add("development_score",
                      "The development threshold must be below the strength threshold.")
-    if rules.strength_low > rules.strength_score:
-        problems.add("strength_low",
-                     "The lower end of the band cannot be above the strength threshold.")
     if sum(int(s["count"]) for s in recipe.sections) < 1:
         problems.add("sections", "Add at least one section with at least one item.")
     for index, found in enumerate(supply(recipe.sections,

@@ -4,14 +4,19 @@ Stages, in the order a candidate moves through them:
 
 - invited: not started, and the link still works;
 - started: in progress;
-- submitted: submitted, but a written answer still waits for an interviewer's rating;
+- submitted: submitted, but a written answer still waits for an interviewer's rating
+  (scoring keeps such an attempt in the submitted state until then);
 - rated: submitted, and every answer that needs rating has at least one rating. An
-  attempt with nothing to rate (no written answer, or one left blank, which scores 0 by
-  itself) counts as rated as soon as it is submitted;
+  attempt with nothing to rate (no written answer, or one left blank, which is counted
+  as unanswered) counts as rated as soon as it is submitted;
+- no answers: submitted without a single answer. Nothing was measured, so it is never
+  "rated" and shows no score;
 - expired: the invitation expired unused or HR cancelled it.
 
-Each attempt's last activity and its rating status come from one grouped subquery over
-its responses, so a page costs the same few queries however many attempts it shows.
+Each attempt's last activity comes from one grouped subquery over its responses, and
+whether it has any answer from its stored results, so a page costs the same few queries
+however many attempts it shows. Results scored before scales existed hold no counts:
+re-score them first (hiring.scoring.attempts.rescore_outdated).
 """
 
 from __future__ import annotations
@@ -21,17 +26,18 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, or_
+from sqlalchemy import and_, case, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import ReturnTypeFromArgs
 from sqlmodel import Session, col, func, select
 
-from hiring.assessment.types import ITEM_TYPES
-from hiring.models import Attempt, AttemptState, Item, ItemRevision, Rating, Response
+from hiring.models import Attempt, AttemptState, Response
+from hiring.scoring.scales import AttemptScores
 
-STAGES = ("invited", "started", "submitted", "rated", "expired")
+STAGES = ("invited", "started", "submitted", "rated", "no_answers", "expired")
 STAGE_LABELS = {"invited": "invited", "started": "started", "submitted": "awaiting rating",
-                "rated": "rated", "expired": "expired or cancelled"}
+                "rated": "rated", "no_answers": "no answers",
+                "expired": "expired or cancelled"}
 PER_PAGE = 50
 CLOSED = (AttemptState.SUBMITTED, AttemptState.SCORED)
 
@@ -53,6 +59,12 @@ class Row:
     stage: str
     last_activity: datetime
 
+    @property
+    def incomplete(self) -> bool:
+        """More than a quarter of the attempt's items were left unanswered."""
+        scores = AttemptScores.from_dict(self.attempt.results)
+        return bool(scores and scores.incomplete and not scores.no_answers)
+
 
 @dataclass(frozen=True)
 class Page:
@@ -64,17 +76,19 @@ class Page:
 
 
 def _response_facts():
-    """Per attempt: the latest save and the answers still waiting for a rating."""
-    rating_types = sorted(name for name, kind in ITEM_TYPES.items() if kind.needs_rating)
-    unrated = and_(col(Item.type).in_(rating_types), col(Response.score).is_(None),
-                   ~exists().where(col(Rating.response_id) == col(Response.id)))
+    """Per attempt: the latest save."""
     return (select(col(Response.attempt_id).label("attempt_id"),
-                   func.max(col(Response.saved_at)).label("last_save"),
-                   func.sum(case((unrated, 1), else_=0)).label("unrated"))
-            .join(ItemRevision, col(ItemRevision.id) == col(Response.revision_id))
-            .join(Item, col(Item.id) == col(ItemRevision.item_id))
+                   func.max(col(Response.saved_at)).label("last_save"))
             .group_by(col(Response.attempt_id))
             .subquery("response_facts"))
+
+
+def _no_answers():
+    """SQL: the stored results count every item as unanswered (JSON_EXTRACT in SQLite,
+    ->> in PostgreSQL)."""
+    results = col(Attempt.results)
+    items, unanswered = results["n_items"].as_integer(), results["n_unanswered"].as_integer()
+    return and_(items > 0, unanswered == items)
 
 
 def _columns(now: datetime):
@@ -83,8 +97,9 @@ def _columns(now: datetime):
     stage = case(
         (and_(state == AttemptState.INVITED, col(Attempt.expires_at) > now), "invited"),
         (state == AttemptState.IN_PROGRESS, "started"),
-        (and_(state.in_(CLOSED), func.coalesce(facts.c.unrated, 0) > 0), "submitted"),
-        (state.in_(CLOSED), "rated"),
+        (and_(state.in_(CLOSED), _no_answers()), "no_answers"),
+        (state == AttemptState.SUBMITTED, "submitted"),
+        (state == AttemptState.SCORED, "rated"),
         else_="expired").label("stage")
     created = col(Attempt.created_at)
     last_activity = greatest(created, *(func.coalesce(moment, created) for moment in (

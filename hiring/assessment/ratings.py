@@ -23,6 +23,8 @@ def rate(response: Response, *, session: Session, rater_id: int, scores: dict[st
     item_type = get_type(revision.content["type"])
     if not item_type.needs_rating:
         raise RatingError("This answer is scored automatically.")
+    if not item_type.is_answered(response.answer):
+        raise RatingError("There is no answer to rate.")
     criteria = {criterion for criterion, _ in item_type.criteria(revision.content, "en")}
     if set(scores) != criteria:
         raise RatingError("Rate every criterion of the rubric.")

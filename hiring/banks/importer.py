@@ -29,6 +29,9 @@ class ImportSummary:
                    if self.assessments else ""))
 
 
+LEGACY_STRENGTH_LOW = 55.0  # the default of a threshold that no longer decides anything
+
+
 def content_hash(content: dict) -> str:
     """Return a stable hash of an item's content."""
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -116,13 +119,17 @@ def store_recipe(bank: Bank, recipe: dict, *, session: Session) -> Assessment:
         "sections": sections,
     }
     digest = content_hash(values)
+    # Recipes imported while thresholds held strength_low hashed it too: 55 unless the
+    # file set another value (the schema now drops it; such a recipe counts as changed).
+    legacy = content_hash({**values, "settings": {**values["settings"],
+                                                  "strength_low": LEGACY_STRENGTH_LOW}})
     values["settings"]["recipe_hash"] = digest
     current = session.exec(select(Assessment).where(
         Assessment.bank_id == bank.id, Assessment.key == recipe["id"])
         .order_by(col(Assessment.id).desc())).first()
     if current is not None:
         stored_hash = (current.settings or {}).get("recipe_hash")
-        if stored_hash == digest:
+        if stored_hash in (digest, legacy):
             return current  # the file has not changed since it was imported
         if stored_hash is None and _same(current, values):
             return current
@@ -147,6 +154,7 @@ def _same(assessment: Assessment, values: dict) -> bool:
     """Tell whether a row made before recipe hashes were kept holds these values."""
     settings = {k: v for k, v in values["settings"].items() if k != "recipe_hash"}
     stored = {**Thresholds().model_dump(),  # rows made then held the default thresholds
-              **{k: v for k, v in (assessment.settings or {}).items() if k != "recipe_hash"}}
+              **{k: v for k, v in (assessment.settings or {}).items()
+                 if k not in ("recipe_hash", "strength_low")}}
     return stored == settings and all(getattr(assessment, k) == v for k, v in values.items()
                                       if k != "settings")

@@ -59,22 +59,28 @@ class Section(BaseModel):
 
 
 class Thresholds(BaseModel):
-    """When a dimension is a strength or a development area (see hiring.scoring.rules)."""
+    """When a score is a strength or a development area (see hiring.scoring.rules)."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     strength_score: float = Field(default=70.0, ge=0, le=100)
-    strength_low: float = Field(default=55.0, ge=0, le=100)
     development_score: float = Field(default=50.0, ge=0, le=100)
     min_items: int = Field(default=2, ge=1, le=10)
     max_each: int = Field(default=3, ge=1, le=6)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _deprecated(cls, data: object) -> object:
+        """Accept and drop `strength_low`: older banks set it, and the band's lower end
+        against strength_score now decides instead (docs/bank-format.md)."""
+        if isinstance(data, dict) and "strength_low" in data:
+            data = {k: v for k, v in data.items() if k != "strength_low"}
+        return data
 
     @model_validator(mode="after")
     def _order(self) -> Thresholds:
         if self.development_score >= self.strength_score:
             raise ValueError("development_score must be below strength_score")
-        if self.strength_low > self.strength_score:
-            raise ValueError("strength_low must not be above strength_score")
         return self
 
 

@@ -136,6 +136,21 @@ def finalize_expired_command() -> None:
         click.echo(stored_sentence(compute_indicators(attempt_ids=closed)))
 
 
+@attempts.command("rescore")
+@click.option("--assessment", "assessment_id", type=int, help="Only this assessment's attempts.")
+@click.option("--all", "everything", is_flag=True,
+              help="Score every submitted attempt again, not only those scored before scales.")
+@with_appcontext
+def rescore_command(assessment_id: int | None, everything: bool) -> None:
+    """Score submitted attempts again with the current scoring (scales, unanswered items)."""
+    from hiring.scoring.attempts import rescore_all, rescore_outdated
+
+    rescore = rescore_all if everything else rescore_outdated
+    with session_scope() as session:
+        count = rescore(session=session, assessment_id=assessment_id)
+    click.echo(f"rescored {count} attempts")
+
+
 @main.command("scoring-check", with_appcontext=False)
 @click.option("--candidates", default=500, show_default=True,
               type=click.IntRange(50, 100_000),

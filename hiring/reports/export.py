@@ -1,4 +1,9 @@
-"""Exports: a CSV of an assessment's attempts."""
+"""Exports: a CSV of an assessment's attempts, one row each, every score with its evidence.
+
+Per scale: the score, its 95% band, the items it rests on, the unanswered and pending
+items, and the percentile with the size of its norm group (same assessment and language,
+real attempts). Per behavioural subscore the same, marked "score" or "indication": an
+indication gets no band and no percentile, as in the profile."""
 
 from __future__ import annotations
 
@@ -8,11 +13,19 @@ import io
 from sqlmodel import Session, col, select
 
 from hiring.models import Assessment, Attempt, Bank
-from hiring.scoring.norms import norm_groups, percentiles
+from hiring.scoring.attempts import rescore_outdated
+from hiring.scoring.evidence import Precision, precision_for
+from hiring.scoring.norms import SCALE, SUBSCORE, NormGroup, NormKey, norm_groups, norm_of
+from hiring.scoring.precision import ScaleModel
+from hiring.scoring.scales import SCALES, AttemptScores, ScaleScore
 
 FIXED_COLUMNS = ["attempt_id", "candidate_name", "candidate_email", "state", "language",
-                 "invited_at", "started_at", "submitted_at", "overall"]
-DIMENSION_FIELDS = ["score", "low", "high", "percentile"]
+                 "simulated", "invited_at", "started_at", "submitted_at", "n_items",
+                 "n_unanswered", "incomplete"]
+SCALE_FIELDS = ["score", "low", "high", "n_items", "n_unanswered", "n_pending",
+                "percentile", "norm_n"]
+SUBSCORE_FIELDS = ["reported", "score", "low", "high", "n_items", "n_unanswered",
+                   "percentile", "norm_n"]
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -34,30 +47,72 @@ def safe_cell(value) -> str:
     return text
 
 
-def csv_columns(dimensions: list[str]) -> list[str]:
-    return FIXED_COLUMNS + [f"{d}_{f}" for d in dimensions for f in DIMENSION_FIELDS]
+def csv_columns(scales: list[str], subscores: list[str]) -> list[str]:
+    return (FIXED_COLUMNS + [f"{s}_{f}" for s in scales for f in SCALE_FIELDS]
+            + [f"sub_{d}_{f}" for d in subscores for f in SUBSCORE_FIELDS])
+
+
+class _Row:
+    """One attempt's cells, given the assessment's precision and norm groups."""
+
+    def __init__(self, precision: Precision, groups: dict[NormKey, NormGroup],
+                 min_group: int) -> None:
+        self.precision, self.groups, self.min_group = precision, groups, min_group
+
+    def scale(self, name: str, value: ScaleScore | None, language: str) -> list:
+        if value is None:
+            return [None] * len(SCALE_FIELDS)
+        low, high = _band(self.precision.scale(name), value)
+        norm = norm_of(value.score, self.groups.get((language, SCALE, name)), language,
+                       self.min_group)
+        return [value.score, low, high, value.n_items, value.n_unanswered, value.n_pending,
+                norm.percentile, norm.n]
+
+    def subscore(self, dimension: str, value: ScaleScore | None, language: str) -> list:
+        if value is None:
+            return [None] * len(SUBSCORE_FIELDS)
+        if not self.precision.reportable.get(dimension):
+            return ["indication", value.score, None, None, value.n_items, value.n_unanswered,
+                    None, None]
+        low, high = _band(self.precision.subscore(dimension), value)
+        norm = norm_of(value.score, self.groups.get((language, SUBSCORE, dimension)),
+                       language, self.min_group)
+        return ["score", value.score, low, high, value.n_items, value.n_unanswered,
+                norm.percentile, norm.n]
+
+
+def _band(model: ScaleModel, value: ScaleScore) -> tuple[float | None, float | None]:
+    return model.band(value.score, value.n_items) if value.score is not None else (None, None)
 
 
 def attempts_csv(assessment: Assessment, *, session: Session, min_group: int) -> str:
-    """Return one row per attempt with its state, dimension scores and percentiles."""
+    """Return one row per attempt with its state, scores, bands, counts and percentiles."""
     bank = session.get(Bank, assessment.bank_id)
+    rescore_outdated(session=session, assessment_id=assessment.id)
     attempts = list(session.exec(select(Attempt).where(
         Attempt.assessment_id == assessment.id).order_by(col(Attempt.id))))
-    used = {key for a in attempts for key in (a.results or {})}
-    dimensions = [key for key in bank.dimensions if key in used]
-    groups = norm_groups(assessment.id, session=session)
+    scored = {a.id: AttemptScores.from_dict(a.results) for a in attempts}
+    used = {key for s in scored.values() if s for key in s.scales}
+    scales = [s for s in SCALES if s in used] + sorted(used - set(SCALES))
+    used = {key for s in scored.values() if s for key in s.subscores}
+    subscores = [d for d in bank.dimensions if d in used] + sorted(used - set(bank.dimensions))
+    cells = _Row(precision_for(assessment, session=session),
+                 norm_groups(assessment.id, session=session), min_group)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(csv_columns(dimensions))
+    writer.writerow(csv_columns(scales, subscores))
     for attempt in attempts:
-        results = attempt.results or {}
-        norms = percentiles(results, groups, min_group)
+        scores = scored[attempt.id]
         row = [attempt.id, attempt.candidate_name, attempt.candidate_email, attempt.state,
-               attempt.language, attempt.created_at, attempt.started_at, attempt.submitted_at,
-               attempt.overall_score]
-        for key in dimensions:
-            value = results.get(key, {})
-            row += [value.get("score"), value.get("low"), value.get("high"),
-                    norms.get(key, (None, 0))[0]]
+               attempt.language, "yes" if attempt.simulated else "no", attempt.created_at,
+               attempt.started_at, attempt.submitted_at,
+               scores.n_items if scores else None, scores.n_unanswered if scores else None,
+               ("yes" if scores.incomplete else "no") if scores else None]
+        for name in scales:
+            row += cells.scale(name, scores.scales.get(name) if scores else None,
+                               attempt.language)
+        for dimension in subscores:
+            row += cells.subscore(dimension, scores.subscores.get(dimension) if scores
+                                  else None, attempt.language)
         writer.writerow([safe_cell(v) for v in row])
     return out.getvalue()

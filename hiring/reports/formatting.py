@@ -19,6 +19,20 @@ def format_utc(moment: datetime | None, missing: str = MISSING) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def format_day(moment: datetime | None, missing: str = MISSING) -> str:
+    """Format a moment's date in UTC as YYYY-MM-DD (the dates of a norm group)."""
+    if moment is None:
+        return missing
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d")
+
+
+def format_two_decimals(value: float | None) -> str:
+    """Format a reliability: 0.71."""
+    return MISSING if value is None else f"{value:.2f}"
+
+
 def format_rounded(value: float | None) -> str:
     """Format a 0-100 score as a whole number, halves rounded up."""
     return MISSING if value is None else str(math.floor(value + 0.5))

@@ -14,14 +14,16 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from hiring.reports.chart import band_svg, radar_svg
+from hiring.reports.chart import ChartLabels, band_svg, bars_svg
 from hiring.reports.formatting import (  # noqa: F401 - part of this module's interface
     MISSING,
+    format_day,
     format_language,
     format_one_decimal,
     format_ordinal,
     format_percent,
     format_rounded,
+    format_two_decimals,
     format_utc,
 )
 from hiring.reports.i18n import translations
@@ -139,8 +141,7 @@ def _render_html(profile: Profile, *, standalone: bool, stylesheet: str | None,
         compact_evidence=for_pdf,
         standalone=standalone,
         stylesheet=stylesheet,
-        pending_items=sum(d.n_pending for d in profile.dimensions),
-        provisional=[d.name for d in profile.dimensions if d.n_pending],
+        pending_items=profile.pending_items,
     )
 
 
@@ -164,10 +165,12 @@ def _environment(language: str) -> jinja2.Environment:
         utc=format_utc,
         rounded=format_rounded,
         one_decimal=format_one_decimal,
+        two_decimals=format_two_decimals,
+        day=format_day,
         ordinal=partial(format_ordinal, language=language),
         language_name=partial(format_language, language=language),
     )
-    environment.globals.update(radar_svg=radar_svg, band_svg=band_svg)
+    environment.globals.update(bars_svg=bars_svg, band_svg=band_svg, chart_labels=ChartLabels)
     return environment
 
 

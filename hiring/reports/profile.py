@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Evidence:
-    """One item behind a dimension score: what was asked, answered and keyed."""
+    """One item behind a score: what was asked, answered and keyed."""
 
     position: int
     item_key: str
@@ -22,26 +22,64 @@ class Evidence:
     question: str
     answer: str  # what the candidate chose or wrote, as an interviewer reads it
     keyed: str  # the option keyed best, or the correct answer ("" for rated items)
-    score: float | None  # 0..1; None while waiting for ratings
+    score: float | None  # 0..1; None when unanswered or waiting for ratings
+    answered: bool = True
     key_source: str | None = None  # where an SJT item's key came from, in the language
 
 
 @dataclass(frozen=True)
-class DimensionResult:
-    """One dimension's score for one attempt."""
+class NormResult:
+    """Where a score stands in its norm group, and what that group is."""
 
-    key: str
+    percentile: float | None  # None: the group is smaller than the minimum
+    n: int  # attempts in the group
+    language: str  # the group's language, named in the profile's language
+    first: datetime | None = None  # the group's earliest and latest submission
+    last: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """How precise a score over this candidate's answered items is, and from what."""
+
+    source: str  # "data": estimated from completed attempts; "prior": a stated prior
+    reliability: float
+    sem: float  # standard error of measurement, in points of 0-100
+    n_items: int  # the answered items both refer to
+    interval: tuple[float, float] | None = None  # 95% bootstrap interval of reliability
+    n_attempts: int = 0  # completed attempts behind the estimate (or seen, for a prior)
+    min_attempts: int = 0  # attempts needed before the data decide
+    single_item: bool = False  # one item: no pairs of items to estimate it from
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """One score of an attempt: a scale, or a behavioural subscore of the judgement scale."""
+
+    key: str  # the scale ("judgement", "numeracy", ...) or the behavioural dimension
+    kind: str  # "scale" or "subscore"
     name: str
     definition: str
-    score: float | None  # 0-100; None when no item of this dimension was scored yet
-    low: float | None  # lower end of the confidence band, 0-100
-    high: float | None  # upper end of the confidence band, 0-100
-    n_items: int  # scored items behind the score
-    n_pending: int = 0  # items still waiting for ratings
-    percentile: float | None = None  # against the norm group, when it is large enough
-    norm_n: int = 0  # completed attempts of the same assessment with this dimension
-    insufficient: bool = False  # fewer scored items than the minimum for a claim
+    score: float | None  # 0-100 over the answered items; None without any
+    low: float | None  # the 95% band from the SEM (for an indication, drawn faintly only)
+    high: float | None
+    n_items: int  # answered, scored items behind the score
+    n_unanswered: int = 0
+    n_pending: int = 0  # answered, waiting for ratings
+    reportable: bool = True  # False: a subscore shown only as an indication
+    decision: str = "none"  # strength, development, band, insufficient, indication, ...
+    note: str = ""  # what the rules make of it, or why they make nothing of it
+    norm: NormResult | None = None  # None for indications: no percentile of those
+    reliability: Reliability | None = None
     evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def n_total(self) -> int:
+        return self.n_items + self.n_unanswered + self.n_pending
+
+    @property
+    def indication(self) -> bool:
+        return not self.reportable
 
 
 @dataclass(frozen=True)
@@ -72,10 +110,11 @@ class WrittenResult:
     hidden_ratings: int = 0  # others' ratings withheld until the viewer has rated
     # criterion id -> raters' agreement on it over the assessment, where there are enough
     criterion_icc: dict[str, Agreement] = field(default_factory=dict)
+    answered: bool = True
 
     @property
     def pending(self) -> bool:
-        return not self.ratings and not self.hidden_ratings
+        return self.answered and not self.ratings and not self.hidden_ratings
 
     @property
     def disagreements(self) -> list[str]:
@@ -104,7 +143,7 @@ class Probe:
 
 @dataclass(frozen=True)
 class GuideEntry:
-    """The interview guide for one development area."""
+    """The interview guide for one dimension to probe."""
 
     dimension_key: str
     dimension_name: str
@@ -126,26 +165,48 @@ class Profile:
     state: str
     submitted_at: datetime | None
     generated_at: datetime
-    overall: float | None  # mean of the scored dimensions, 0-100
-    dimensions: list[DimensionResult]
+    judgement: ScoreResult | None  # the composite the profile leads with
+    scales: list[ScoreResult] = field(default_factory=list)  # numeracy, reading, ...
+    subscores: list[ScoreResult] = field(default_factory=list)  # behavioural dimensions
+    n_items: int = 0
+    n_unanswered: int = 0
+    incomplete: bool = False  # more than a quarter unanswered: no claims
+    no_answers: bool = False  # nothing was measured
+    min_answered: int = 0  # answered items an attempt needs before claims are made
     strengths: list[str] = field(default_factory=list)  # one sentence each
     development_areas: list[str] = field(default_factory=list)
     written: list[WrittenResult] = field(default_factory=list)
     ratings_complete: bool = True
     assessment_id: int = 0
-    overall_low: float | None = None
-    overall_high: float | None = None
     norm_min_group: int = 30
     interview_guide: list[GuideEntry] = field(default_factory=list)
+    guide_note: str = ""  # why the guide is empty, when it is
     typing: list[TypingSummary] = field(default_factory=list)
     integrity: IntegrityFacts | None = None
     rules: list[str] = field(default_factory=list)  # "how to read this profile"
+    thresholds: tuple[float, float] = (50.0, 70.0)  # development, strength: drawn on the chart
+    simulated: bool = False
+
+    @property
+    def scales_in_order(self) -> list[ScoreResult]:
+        """The composite, then the other scales."""
+        return [*([self.judgement] if self.judgement else []), *self.scales]
+
+    @property
+    def scores(self) -> list[ScoreResult]:
+        """Every score, the composite first, then the other scales, then the subscores."""
+        return [*([self.judgement] if self.judgement else []), *self.scales, *self.subscores]
+
+    @property
+    def pending_items(self) -> int:
+        return sum(s.n_pending for s in ([self.judgement] if self.judgement else [])
+                   + self.scales)
 
     def key_sources(self) -> list[tuple[str, list[int]]]:
         """Return each source of keys with the positions of the items keyed by it, in the
         order the items came."""
         grouped: dict[str, list[int]] = {}
-        for item in sorted((e for d in self.dimensions for e in d.evidence
+        for item in sorted((e for score in self.scores for e in score.evidence
                             if e.key_source), key=lambda e: e.position):
             grouped.setdefault(item.key_source, []).append(item.position)
         return list(grouped.items())

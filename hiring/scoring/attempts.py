@@ -1,4 +1,10 @@
-"""Score an attempt: each response, then its dimensions; flushes, never commits."""
+"""Score an attempt: each response, then its scales; flushes, never commits.
+
+An unanswered item gets no score (None) and is counted as unanswered on its scale: it
+says nothing about the candidate, so it must not pull a score down as a zero would. An
+answered item that needs ratings and has none yet is pending. Attempts scored before
+scales existed (results without "scales") are scored again when next read, or by
+`hiring attempts rescore`."""
 
 from __future__ import annotations
 
@@ -6,7 +12,9 @@ from sqlmodel import Session, col, select
 
 from hiring.assessment.types import get_type
 from hiring.models import Attempt, AttemptState, ItemRevision, Rating, Response
-from hiring.scoring.dimensions import ItemScore, dimension_scores, overall
+from hiring.scoring.scales import COMPOSITE, AttemptScores, ItemResult, attempt_scores
+
+CLOSED = (AttemptState.SUBMITTED, AttemptState.SCORED)
 
 
 def ratings_by_response(response_ids: list[int], *, session: Session
@@ -20,27 +28,80 @@ def ratings_by_response(response_ids: list[int], *, session: Session
     return grouped
 
 
-def score_attempt(attempt: Attempt, *, session: Session) -> None:
-    """Score every response and store the dimension scores on the attempt."""
-    if attempt.state not in (AttemptState.SUBMITTED, AttemptState.SCORED):
-        return
+def score_response(response: Response, content: dict, ratings: list[Rating]) -> ItemResult:
+    """Score one response (None when unanswered or waiting for ratings) and describe it."""
+    item_type = get_type(content["type"])
+    answered = item_type.is_answered(response.answer)
+    response.score = item_type.score(
+        content, response.params, response.answer,
+        [rating.scores for rating in ratings]) if answered else None
+    return ItemResult(item_type.scale, content["dimension"], content.get("weight", 1.0),
+                      answered, response.score)
+
+
+def score_attempt(attempt: Attempt, *, session: Session) -> AttemptScores | None:
+    """Score every response and store the scale scores on the attempt.
+
+    The attempt's overall score is its judgement composite (None without one); it stays
+    submitted while an answered item waits for ratings, and is scored after."""
+    if attempt.state not in CLOSED:
+        return None
     rows = list(session.exec(
         select(Response, ItemRevision)
         .join(ItemRevision, col(ItemRevision.id) == Response.revision_id)
         .where(Response.attempt_id == attempt.id)
         .order_by(Response.position)))
     ratings = ratings_by_response([r.id for r, _ in rows], session=session)
-    item_scores = []
-    for response, revision in rows:
-        content = revision.content
-        response.score = get_type(content["type"]).score(
-            content, response.params, response.answer,
-            [rating.scores for rating in ratings.get(response.id, [])])
-        item_scores.append(ItemScore(content["dimension"], content.get("weight", 1.0),
-                                     response.score))
-    scores = dimension_scores(item_scores)
-    attempt.results = {key: value.as_dict() for key, value in scores.items()}
-    attempt.overall_score = overall(scores)
-    pending = any(score.score is None for score in item_scores)
+    items = [score_response(response, revision.content, ratings.get(response.id, []))
+             for response, revision in rows]
+    scores = attempt_scores(items)
+    attempt.results = scores.as_dict()
+    composite = scores.scales.get(COMPOSITE)
+    attempt.overall_score = composite.score if composite else None
+    pending = any(item.answered and item.score is None for item in items)
     attempt.state = AttemptState.SUBMITTED if pending else AttemptState.SCORED
     session.flush()
+    return scores
+
+
+def is_outdated(attempt: Attempt) -> bool:
+    """Tell whether a closed attempt was scored before scales existed (or not at all)."""
+    return attempt.state in CLOSED and AttemptScores.from_dict(attempt.results) is None
+
+
+def current_scores(attempt: Attempt, *, session: Session) -> AttemptScores | None:
+    """Return the attempt's scale scores, scoring it again first when they are outdated."""
+    if is_outdated(attempt):
+        return score_attempt(attempt, session=session)
+    return AttemptScores.from_dict(attempt.results)
+
+
+def rescore_outdated(*, session: Session, assessment_id: int | None = None) -> int:
+    """Score again every closed attempt scored before scales existed; return how many.
+
+    Attempts already holding scale scores are found in SQL (their results have a
+    "scales" key) and left alone, so this is cheap once done."""
+    query = select(Attempt).where(col(Attempt.state).in_(CLOSED), _without_scales())
+    if assessment_id is not None:
+        query = query.where(Attempt.assessment_id == assessment_id)
+    outdated = list(session.exec(query.order_by(col(Attempt.id))))
+    for attempt in outdated:
+        score_attempt(attempt, session=session)
+    return len(outdated)
+
+
+def rescore_all(*, session: Session, assessment_id: int | None = None) -> int:
+    """Score every closed attempt again (after a change to scoring); return how many."""
+    query = select(Attempt).where(col(Attempt.state).in_(CLOSED))
+    if assessment_id is not None:
+        query = query.where(Attempt.assessment_id == assessment_id)
+    attempts = list(session.exec(query.order_by(col(Attempt.id))))
+    for attempt in attempts:
+        score_attempt(attempt, session=session)
+    return len(attempts)
+
+
+def _without_scales():
+    """SQL: the attempt's results hold no "scales" key (JSON_EXTRACT in SQLite, ->> in
+    PostgreSQL; both give NULL for a missing key or a NULL document)."""
+    return col(Attempt.results)["scales"].as_string().is_(None)

@@ -1,4 +1,9 @@
-"""Combine item scores into dimension scores with a confidence band."""
+"""Per-dimension scores as the scoring check (hiring.scoring.model) still computes them.
+
+Nothing a person reads uses this any more: attempts, profiles, exports and norms use the
+scales of hiring.scoring.scales, with bands from hiring.scoring.precision. The band here
+is the old one (the spread of the candidate's own item scores), kept only so that the
+scoring check is unchanged until it is rewritten on the scales; remove this module then."""
 
 from __future__ import annotations
 
@@ -25,10 +30,6 @@ class DimensionScore:
     high: float | None
     n_items: int
     n_pending: int
-
-    def as_dict(self) -> dict:
-        return {"score": self.score, "low": self.low, "high": self.high,
-                "n_items": self.n_items, "n_pending": self.n_pending}
 
 
 def dimension_score(items: list[ItemScore]) -> DimensionScore:
@@ -61,9 +62,3 @@ def dimension_scores(items: list[ItemScore]) -> dict[str, DimensionScore]:
     for item in items:
         grouped.setdefault(item.dimension, []).append(item)
     return {dimension: dimension_score(group) for dimension, group in grouped.items()}
-
-
-def overall(scores: dict[str, DimensionScore]) -> float | None:
-    """Return the unweighted mean of the scored dimensions."""
-    values = [s.score for s in scores.values() if s.score is not None]
-    return round(sum(values) / len(values), 1) if values else None

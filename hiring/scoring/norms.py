@@ -1,15 +1,26 @@
-"""Norms: a dimension score's percentile among completed attempts of the same assessment."""
+"""Norms: a score's percentile among comparable attempts, with who they were.
+
+The norm group of a score is the completed, real (not simulated) attempts of the same
+assessment taken in the same language that have that score. Languages are kept apart
+because a version of an item in another language is another item: pooling them would
+rank a candidate partly against a different test. A percentile is given only when the
+group has at least the configured minimum (NORM_MIN_GROUP), and always with the group's
+size, language and dates, so a reader can judge what it is a percentile of."""
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from hiring.models import Attempt, AttemptState
+from hiring.models import Attempt
+from hiring.scoring.evidence import completed_attempts
+from hiring.scoring.scales import AttemptScores
 
 DEFAULT_MIN_GROUP = 30
-COMPLETED = (AttemptState.SUBMITTED, AttemptState.SCORED)
+SCALE, SUBSCORE = "scale", "subscore"  # what a norm key names: (kind, name)
 
 
 def percentile(value: float, group: list[float], *, presorted: bool = False) -> float:
@@ -22,29 +33,76 @@ def percentile(value: float, group: list[float], *, presorted: bool = False) -> 
     return round(100 * (below + ties / 2) / len(ordered), 1)
 
 
-def norm_groups(assessment_id: int, *, session: Session) -> dict[str, list[float]]:
-    """Return each dimension's scores over the completed attempts of an assessment."""
-    groups: dict[str, list[float]] = {}
-    rows = session.exec(select(Attempt.results).where(
-        Attempt.assessment_id == assessment_id, col(Attempt.state).in_(COMPLETED),
-        col(Attempt.results).is_not(None)))
-    for results in rows:
-        for key, value in (results or {}).items():
-            if value.get("score") is not None:
-                groups.setdefault(key, []).append(value["score"])
-    for scores in groups.values():
-        scores.sort()  # sorted once, ranked against many times
+@dataclass
+class NormGroup:
+    """The scores of one norm group, sorted, and when its attempts were submitted."""
+
+    language: str
+    scores: list[float] = field(default_factory=list)
+    first: datetime | None = None
+    last: datetime | None = None
+
+    def add(self, score: float, submitted_at: datetime | None) -> None:
+        self.scores.append(score)
+        if submitted_at is not None:
+            self.first = min(self.first or submitted_at, submitted_at)
+            self.last = max(self.last or submitted_at, submitted_at)
+
+
+@dataclass(frozen=True)
+class Norm:
+    """A score's standing in its norm group; percentile None when the group is too small."""
+
+    percentile: float | None
+    n: int
+    language: str
+    first: datetime | None = None
+    last: datetime | None = None
+
+
+NormKey = tuple[str, str, str]  # (language, SCALE or SUBSCORE, scale or dimension)
+
+
+def norm_groups(assessment_id: int, *, session: Session) -> dict[NormKey, NormGroup]:
+    """Return the norm group of every scale and subscore per language of an assessment.
+
+    Attempts whose results predate scales are left out; callers re-score them first
+    (hiring.scoring.attempts.rescore_outdated)."""
+    groups: dict[NormKey, NormGroup] = {}
+    rows = session.exec(select(Attempt.language, Attempt.submitted_at, Attempt.results)
+                        .where(*completed_attempts(assessment_id))
+                        .order_by(col(Attempt.id)))
+    for language, submitted_at, results in rows:
+        scores = AttemptScores.from_dict(results)
+        if scores is None:
+            continue
+        for kind, values in ((SCALE, scores.scales), (SUBSCORE, scores.subscores)):
+            for name, value in values.items():
+                if value.score is not None:
+                    groups.setdefault((language, kind, name), NormGroup(language)).add(
+                        value.score, submitted_at)
+    for group in groups.values():
+        group.scores.sort()  # sorted once, ranked against many times
     return groups
 
 
-def percentiles(results: dict[str, dict], groups: dict[str, list[float]], min_group: int
-                ) -> dict[str, tuple[float | None, int]]:
-    """Return (percentile or None when the group is too small, group size) per dimension."""
-    out = {}
-    for key, value in results.items():
-        group = groups.get(key, [])
-        if value.get("score") is None or len(group) < min_group:
-            out[key] = (None, len(group))
-        else:
-            out[key] = (percentile(value["score"], group, presorted=True), len(group))
-    return out
+def norm_of(score: float | None, group: NormGroup | None, language: str, min_group: int
+            ) -> Norm:
+    """Return a score's percentile in its group, or only the group's size when too small."""
+    if group is None:
+        return Norm(None, 0, language)
+    n = len(group.scores)
+    value = (percentile(score, group.scores, presorted=True)
+             if score is not None and n >= min_group else None)
+    return Norm(value, n, language, group.first, group.last)
+
+
+def norms_for(scores: AttemptScores, language: str, groups: dict[NormKey, NormGroup],
+              min_group: int) -> dict[tuple[str, str], Norm]:
+    """Return the norm of each of an attempt's scales and subscores, keyed (kind, name)."""
+    found = {}
+    for kind, values in ((SCALE, scores.scales), (SUBSCORE, scores.subscores)):
+        for name, value in values.items():
+            found[kind, name] = norm_of(value.score, groups.get((language, kind, name)),
+                                        language, min_group)
+    return found

@@ -29,11 +29,13 @@ class Rules:
     development_score: float = 50.0
     min_items: int = 2
     max_each: int = 3
-    strength_low: float = 55.0  # no longer decides anything (the band does); still edited
 
     @classmethod
     def for_assessment(cls, settings: dict | None) -> Rules:
-        """Return the defaults overridden by an assessment's settings."""
+        """Return the defaults overridden by an assessment's settings.
+
+        Settings this class does not know are ignored: older assessments hold a
+        `strength_low`, which the band now decides instead."""
         names = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in (settings or {}).items() if k in names})
 

@@ -26,6 +26,7 @@ from hiring.db import get_session
 from hiring.i18n import language_name
 from hiring.mail import invitations
 from hiring.models import Assessment, Attempt, Bank, Item, ItemRevision
+from hiring.scoring.attempts import rescore_outdated
 from hiring.web import mail as mail_web
 from hiring.web.access import hr_only, now
 from hiring.web.assessment_editor import editor_page
@@ -157,6 +158,7 @@ def assessment(assessment_id: int):
         status = 400
     stage = request.args.get("stage") if request.args.get("stage") in pipeline.STAGES else None
     search = (request.args.get("q") or "")[:254]
+    rescore_outdated(session=session, assessment_id=assessment_id)  # scored before scales
     view = pipeline.page(session=session, assessment_id=assessment_id, now=now(), stage=stage,
                          search=search, oldest_first=request.args.get("sort") == "oldest",
                          number=request.args.get("page", 1, type=int))

@@ -19,9 +19,9 @@ from sqlmodel import col, select
 
 from hiring import audit, jobs
 from hiring.db import get_session
-from hiring.models import Assessment, Attempt, Bank, Job, JobState, Role
+from hiring.models import Assessment, Attempt, Job, JobState, Role
+from hiring.reports.build import Summary, summarize
 from hiring.reports.export import attempts_csv
-from hiring.scoring.norms import norm_groups, percentiles
 from hiring.web.access import records, staff
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
@@ -51,20 +51,22 @@ def compare():
     attempts = [a for a in (session.get(Attempt, i) for i in ids) if a is not None]
     if not attempts:
         abort(404, "None of the selected attempts exists.")
-    groups: dict[int, dict] = {}
-    columns = []
-    for attempt in attempts:
-        if attempt.assessment_id not in groups:
-            groups[attempt.assessment_id] = norm_groups(attempt.assessment_id, session=session)
-        columns.append((attempt, percentiles(attempt.results or {},
-                                             groups[attempt.assessment_id],
-                                             current_app.config["NORM_MIN_GROUP"])))
-    bank = session.get(Bank, session.get(Assessment, attempts[0].assessment_id).bank_id)
-    used = {key for a in attempts for key in (a.results or {})}
-    dimensions = [(key, meta["name"].get("en", key)) for key, meta in bank.dimensions.items()
-                  if key in used]
-    return render_template("interviewer/compare.html", columns=columns, dimensions=dimensions,
-                           mixed=len(groups) > 1)
+    columns = [summarize(attempt, session=session,
+                         norm_min_group=current_app.config["NORM_MIN_GROUP"])
+               for attempt in attempts]
+    return render_template("interviewer/compare.html", columns=columns,
+                           scales=_rows(columns, "scales"), subscores=_rows(columns, "subscores"),
+                           mixed=len({a.assessment_id for a in attempts}) > 1)
+
+
+def _rows(columns: list[Summary], kind: str) -> list[tuple[str, str, list]]:
+    """Return (key, name, each column's score or None) for every score any column has."""
+    names: dict[str, str] = {}
+    for column in columns:
+        for result in getattr(column, kind):
+            names.setdefault(result.key, result.name)
+    return [(key, name, [next((r for r in getattr(c, kind) if r.key == key), None)
+                         for c in columns]) for key, name in names.items()]
 
 
 @bp.route("/assessments/<int:assessment_id>.csv")

@@ -114,19 +114,16 @@ class AssessmentForm(FlaskForm):
         description="A typing item scores full marks at this many words per minute, "
                     "typing errors subtracted; less scores in proportion.")
     strength_score = ScoreField(
-        "Strength: score at least", validators=[InputRequired(), NumberRange(0, 100)],
-        description="A dimension scoring this much or more may be listed as a strength.")
-    strength_low = ScoreField(
-        "Strength: lower end of the band at least",
+        "Strength: lower end of the 95% band at least",
         validators=[InputRequired(), NumberRange(0, 100)],
-        description="…and the low end of its 95% band must reach this, so that one lucky "
-                    "answer does not make a strength.")
+        description="A score whose whole band lies at or above this is listed as a strength.")
     development_score = ScoreField(
-        "Development area: score below", validators=[InputRequired(), NumberRange(0, 100)],
-        description="A dimension scoring below this is listed as a development area, with "
-                    "interview questions to probe it.")
+        "Development area: upper end of the 95% band below",
+        validators=[InputRequired(), NumberRange(0, 100)],
+        description="A score whose whole band lies below this is listed as a development "
+                    "area, with interview questions to probe it.")
     min_items = IntegerField(
-        "Fewest scored items per dimension", validators=[InputRequired(), NumberRange(1, 10)],
+        "Fewest answered items per score", validators=[InputRequired(), NumberRange(1, 10)],
         description="With fewer, the profile says the evidence is insufficient and claims "
                     "nothing.")
     max_each = IntegerField(

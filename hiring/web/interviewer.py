@@ -24,6 +24,8 @@ from hiring.db import get_session
 from hiring.models import Assessment, Attempt, AttemptState, ItemRevision, Rating, Role
 from hiring.reports.build import build_profile
 from hiring.reports.cache import cached_pdf
+from hiring.scoring.attempts import current_scores
+from hiring.scoring.scales import AttemptScores
 from hiring.web.access import records, staff
 from hiring.web.forms import RatingForm
 from hiring.web.rubric_forms import CandidateRatingForm, rubric_form
@@ -64,7 +66,10 @@ def attempts():
     if assessment_id:
         query = query.where(Attempt.assessment_id == assessment_id)
     rows = list(session.exec(query.order_by(col(Attempt.id).desc()).limit(500)))
-    return render_template("interviewer/attempts.html", rows=rows, state=state,
+    for attempt, _assessment in rows:
+        current_scores(attempt, session=session)  # scored before scales: score it again
+    scores = {attempt.id: AttemptScores.from_dict(attempt.results) for attempt, _ in rows}
+    return render_template("interviewer/attempts.html", rows=rows, state=state, scores=scores,
                            states=[s.value for s in AttemptState],
                            assessments=list(session.exec(select(Assessment))),
                            assessment_id=assessment_id)
@@ -83,7 +88,7 @@ def attempt(attempt_id: int):
     profile, languages = _profile(attempt)
     language = profile.language
     # Every answer is already in the profile's evidence; only the rating forms need more.
-    answers = sorted(((d.key, e) for d in profile.dimensions for e in d.evidence),
+    answers = sorted(((score.name, e) for score in profile.scores for e in score.evidence),
                      key=lambda pair: pair[1].position)
     written = []
     responses = engine.responses(attempt, session=session)

@@ -130,7 +130,7 @@ def parse(form: AssessmentForm, bank: Bank, base: Recipe, *, valid: bool,
         infos[index].left = found.left
     if not valid or any(info.errors for info in infos):
         return Parsed(None, rows, infos)
-    rules = Rules(strength_score=form.strength_score.data, strength_low=form.strength_low.data,
+    rules = Rules(strength_score=form.strength_score.data,
                   development_score=form.development_score.data,
                   min_items=form.min_items.data, max_each=form.max_each.data)
     chosen = list(form.languages.data or [])

@@ -249,8 +249,8 @@ def test_recipe_languages_and_thresholds_reach_the_assessment_and_the_export(db)
         screen = summary.assessments[0]
         assert (screen.languages, screen.language) == (["hr"], "hr")
         rules = Rules.for_assessment(screen.settings)
-        assert (rules.strength_score, rules.development_score, rules.strength_low) == (
-            80, 40, 55)
+        assert (rules.strength_score, rules.development_score) == (80, 40)
+        assert "strength_low" not in screen.settings
         exported = export_bank(summary.bank, session=session)
     reloaded = load_bytes(exported.encode(), "export.yaml").header["assessments"][0]
     assert reloaded["languages"] == ["hr"]
@@ -260,6 +260,32 @@ def test_recipe_languages_and_thresholds_reach_the_assessment_and_the_export(db)
         again = import_bank(load_bytes(exported.encode(), "export.yaml"),
                             session=session).assessments[0]
         assert (again.id, again.version) == (screen.id, 1)
+
+
+def test_a_deprecated_strength_low_is_accepted_and_ignored(db):
+    from hiring.banks.importer import content_hash
+    from tests.factories import make_attempt
+
+    old_style = RECIPE.replace("development_score: 40}", "development_score: 40, "
+                                                          "strength_low: 90}")
+    with db() as session:
+        screen = import_bank(load_bytes((mini_text() + old_style).encode(), "m.yaml"),
+                             session=session).assessments[0]
+        assert "strength_low" not in screen.settings  # no error, and no effect
+        # As a recipe imported while strength_low was hashed with its default looks:
+        values = {k: getattr(screen, k) for k in (
+            "name", "titles", "language", "languages", "time_limit_minutes",
+            "grace_seconds", "shuffle", "sections")}
+        settings = {k: v for k, v in screen.settings.items() if k != "recipe_hash"}
+        assert content_hash({**values, "settings": settings}) == screen.settings["recipe_hash"]
+        legacy = content_hash({**values, "settings": {**settings, "strength_low": 55.0}})
+        screen.settings = {**settings, "strength_low": 55.0, "recipe_hash": legacy}
+        make_attempt(session, screen)  # taken: a changed recipe would make a new version
+        ids = screen.id
+    with db() as session:
+        again = import_bank(load_bytes((mini_text() + RECIPE).encode(), "m.yaml"),
+                            session=session).assessments[0]
+        assert (again.id, again.version) == (ids, 1)
 
 
 def test_recipe_thresholds_and_languages_are_checked():

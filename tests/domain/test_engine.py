@@ -90,7 +90,7 @@ def test_grace_period_then_refusal_then_submitted_with_what_was_saved(db, assess
         answers = [r.answer for r in engine.responses(attempt, session=session)]
         assert answers[:3] == [{"best": "a"}, {"best": "a"}, None]
         scores = [r.score for r in engine.responses(attempt, session=session)]
-        assert scores[:3] == [1.0, 1.0, 0.0]
+        assert scores[:3] == [1.0, 1.0, None]  # unanswered: no evidence, not a zero
 
 
 def test_unused_invitation_expires(db, assessment, clock):
@@ -111,13 +111,17 @@ def test_submit_scores_and_blank_written_needs_no_rating(db, assessment, clock):
                                now=clock(), seq=1)
         engine.submit(attempt, session=session, now=clock())
         assert attempt.state == AttemptState.SCORED
-        assert attempt.results["customer_focus"]["score"] == 100.0
-        assert attempt.results["numeracy"]["score"] == 0.0
-        assert attempt.results["communication"]["score"] == 0.0
+        assert attempt.results["scales"]["judgement"]["score"] == 100.0
+        assert attempt.results["subscores"]["customer_focus"]["score"] == 100.0
+        # The math and the written item were left unanswered: counted, not scored as 0.
+        assert attempt.results["scales"]["numeracy"] == {
+            "score": None, "n_items": 0, "n_unanswered": 1, "n_pending": 0}
+        assert attempt.results["scales"]["writing"]["n_unanswered"] == 1
         stored = session.exec(select(Attempt).where(Attempt.id == attempt.id)).one()
-        assert stored.overall_score == attempt.overall_score
-        assert session.exec(select(Response).where(Response.attempt_id == attempt.id,
-                                                   Response.score.is_(None))).first() is None
+        assert stored.overall_score == attempt.overall_score == 100.0
+        unscored = session.exec(select(Response.position).where(
+            Response.attempt_id == attempt.id, Response.score.is_(None))).all()
+        assert sorted(unscored) == [5, 6]
 
 
 def test_submit_in_the_same_session_scores_the_answers_just_saved(db, assessment, clock):

@@ -6,7 +6,12 @@ import dataclasses
 from datetime import UTC, datetime
 
 from hiring.reports.cache import cached_pdf, fingerprint, forget
-from hiring.reports.profile import DimensionResult, Profile
+from hiring.reports.profile import Profile, ScoreResult
+
+
+def judgement(score: float) -> ScoreResult:
+    return ScoreResult("judgement", "scale", "Judgement", "All situations.", score,
+                       score - 20, score + 20, 20)
 
 
 def profile(**overrides) -> Profile:
@@ -14,8 +19,7 @@ def profile(**overrides) -> Profile:
         "attempt_id": 7, "candidate_name": "Ana", "candidate_email": "ana@example.com",
         "assessment_name": "A", "bank_title": "B", "bank_version": 1, "language": "en",
         "state": "scored", "submitted_at": None, "generated_at": datetime.now(UTC),
-        "overall": 60.0,
-        "dimensions": [DimensionResult("composure", "Composure", "Calm.", 60.0, 40.0, 80.0, 4)],
+        "judgement": judgement(60.0),
     }
     values.update(overrides)
     return Profile(**values)
@@ -26,7 +30,7 @@ def test_the_same_profile_renders_once_and_a_change_renders_again(tmp_path):
 
     def render(p: Profile) -> bytes:
         renders.append(p)
-        return f"%PDF {p.overall}".encode()
+        return f"%PDF {p.judgement.score}".encode()
 
     first = profile()
     assert cached_pdf(first, tmp_path, render) == b"%PDF 60.0"
@@ -34,7 +38,7 @@ def test_the_same_profile_renders_once_and_a_change_renders_again(tmp_path):
     assert fingerprint(later) == fingerprint(first)
     assert cached_pdf(later, tmp_path, render) == b"%PDF 60.0"
     assert len(renders) == 1
-    rated = dataclasses.replace(first, overall=75.0)
+    rated = dataclasses.replace(first, judgement=judgement(75.0))
     assert cached_pdf(rated, tmp_path, render) == b"%PDF 75.0"
     assert len(renders) == 2
     assert [p.name for p in tmp_path.glob("profile-7-*.pdf")] == [

@@ -98,7 +98,9 @@ def test_export_holds_everything_but_the_token_hash(db, assessment, clock):
     assert data["integrity"]["focus_losses"] == 2
     assert data["integrity"]["focus_lost_at"] == clock().isoformat()
     assert data["integrity"]["ip_addresses"] == ["203.0.113.7"]
-    assert "communication" in data["results"] and data["overall_score"] is not None
+    assert data["results"]["scales"]["judgement"]["score"] == data["overall_score"]
+    assert data["results"]["scales"]["writing"]["score"] == 87.5
+    assert data["results"]["n_unanswered"] == 1  # the math question
     assert data["submitted_at"] == clock().isoformat()
     assert [r["position"] for r in data["responses"]] == [1, 2, 3, 4, 5, 6]
     first, numeric, written = data["responses"][0], data["responses"][4], data["responses"][5]

@@ -1,8 +1,7 @@
-"""The profile report: radar chart, HTML and PDF in the profile's language, candidate text inert."""
+"""The profile report: score bars, HTML and PDF in the profile's language, candidate text inert."""
 
 from __future__ import annotations
 
-import math
 import re
 import shutil
 import subprocess
@@ -19,15 +18,17 @@ import pytest
 import tinycss2
 
 from hiring.reports import pdf
-from hiring.reports.chart import GRID_LEVELS, radar_svg
+from hiring.reports.chart import bars_svg
 from hiring.reports.formatting import format_ordinal
 from hiring.reports.profile import (
-    DimensionResult,
     Evidence,
     GuideEntry,
+    NormResult,
     Probe,
     Profile,
     RatingSummary,
+    Reliability,
+    ScoreResult,
     TypingSummary,
     WrittenResult,
 )
@@ -49,35 +50,71 @@ ANCHORS = {
     5: "As 4, and followed up afterwards.",
 }
 HEADINGS = {
-    "en": ["Strengths", "Development areas", "Dimensions", "Interview guide", "Communication",
-           "Integrity signals", "How to read this profile"],
-    "hr": ["Snage", "Područja za razvoj", "Dimenzije", "Vodič za intervju", "Komunikacija",
-           "Signali integriteta", "Kako čitati ovaj profil"],
+    "en": ["Strengths", "Development areas", "Scores", "Behavioural dimensions",
+           "Interview guide", "Communication", "Integrity signals", "How to read this profile"],
+    "hr": ["Snage", "Područja za razvoj", "Rezultati", "Dimenzije ponašanja",
+           "Vodič za intervju", "Komunikacija", "Signali integriteta",
+           "Kako čitati ovaj profil"],
 }
+FIRST, LAST = datetime(2026, 10, 2, 9, tzinfo=UTC), datetime(2026, 12, 1, 17, tzinfo=UTC)
 
 
-def make_evidence(position: int, score: float | None = 0.75) -> Evidence:
+def make_evidence(position: int, score: float | None = 0.75, answered: bool = True
+                  ) -> Evidence:
     return Evidence(position, f"sjt-{position}", "sjt", f"Situation {position}: a customer calls.",
-                    "best: Listen to the end.", "best: Listen to the end.", score)
+                    "best: Listen to the end.", "best: Listen to the end.", score, answered)
 
 
-def make_dimensions() -> list[DimensionResult]:
-    """Return the six dimensions of the framework, numeracy not yet scored."""
+def prior(n: int, reliability: float = 0.63, sem: float = 8.9) -> Reliability:
+    return Reliability("prior", reliability, sem, n, n_attempts=12, min_attempts=50)
+
+
+def make_judgement() -> ScoreResult:
+    return ScoreResult(
+        "judgement", "scale", "Customer-service judgement", "All situations.", 70.7, 61.2,
+        80.4, 20, decision="band", note="band 61–80 reaches across 70: no claim",
+        norm=NormResult(62.4, 41, "Croatian", FIRST, LAST),
+        reliability=Reliability("data", 0.71, 6.2, 20, (0.66, 0.75), 312, 50))
+
+
+def make_scales() -> list[ScoreResult]:
+    """Return numeracy (a development area), reading (1 of 2 answered), typing, writing."""
     return [
-        DimensionResult("customer_focus", "Customer focus and empathy", "Patience, empathy.",
-                        78, 70, 86, 6, percentile=62.4, norm_n=45,
-                        evidence=[make_evidence(1), make_evidence(4)]),
-        DimensionResult("listening_problem_solving", "Listening and problem solving",
-                        "Find the real cause.", 64.5, 55, 74, 5, norm_n=12),
-        DimensionResult("composure", "Composure and positivity", "Stay calm.", 71, 60, 82, 1,
-                        norm_n=12, insufficient=True),
-        DimensionResult("communication", "Professional communication", "Clear language.",
-                        58, 44, 72, 3, n_pending=1, norm_n=12,
-                        evidence=[make_evidence(6, None)]),
-        DimensionResult("ownership", "Ownership and integrity", "Keep promises.", 82, 75, 89, 5,
-                        norm_n=12),
-        DimensionResult("numeracy", "Numeracy and accuracy", "Billing math.", None, None, None, 0,
-                        insufficient=True),
+        ScoreResult("numeracy", "scale", "Numeracy", "Billing math.", 30.0, 10.0, 45.0, 6,
+                    decision="development",
+                    note="development area: the band 10–45 lies below 50",
+                    norm=NormResult(None, 12, "Croatian"), reliability=prior(6),
+                    evidence=[make_evidence(21, 1.0), make_evidence(22, None, answered=False)]),
+        ScoreResult("reading", "scale", "Reading accuracy", "Account screens.", 100.0, 45.0,
+                    100.0, 1, n_unanswered=1, decision="insufficient",
+                    note="1 answered item, fewer than 2: no claim",
+                    norm=NormResult(None, 12, "Croatian"), reliability=prior(1, 0.25, 39.0)),
+        ScoreResult("typing", "scale", "Typing", "Net words a minute.", 90.3, 75.0, 100.0, 1,
+                    decision="insufficient", note="1 answered item, fewer than 2: no claim",
+                    norm=NormResult(None, 12, "Croatian"),
+                    reliability=Reliability("prior", 0.85, 7.7, 1, single_item=True)),
+        ScoreResult("writing", "scale", "Writing", "Rated replies.", None, None, None, 0,
+                    n_pending=1, decision="pending", note="awaiting ratings: no score yet",
+                    evidence=[make_evidence(30, None)]),
+    ]
+
+
+def make_subscores() -> list[ScoreResult]:
+    """Return the behavioural subscores: one reportable, the others indications."""
+    return [
+        ScoreResult("customer_focus", "subscore", "Customer focus and empathy",
+                    "Patience, empathy.", 78.0, 72.0, 86.0, 12, decision="strength",
+                    note="strength: the band 72–86 lies at or above 70",
+                    norm=NormResult(55.0, 41, "Croatian", FIRST, LAST),
+                    reliability=Reliability("data", 0.74, 5.0, 12, None, 312, 50),
+                    evidence=[make_evidence(1), make_evidence(4)]),
+        ScoreResult("composure", "subscore", "Composure and positivity", "Stay calm.", 75.0,
+                    40.0, 100.0, 4, reportable=False, decision="indication",
+                    note="indication only: 4 items, reliability 0.26 (not enough to report "
+                         "as a score on its own)", reliability=prior(4, 0.26, 14.4)),
+        ScoreResult("ownership", "subscore", "Ownership and integrity", "Keep promises.", None,
+                    None, None, 0, n_unanswered=4, reportable=False, decision="none",
+                    note="no answered items: nothing was measured"),
     ]
 
 
@@ -122,23 +159,27 @@ def make_profile(**overrides: object) -> Profile:
         state="submitted",
         submitted_at=datetime(2025, 3, 14, 9, 26, tzinfo=UTC),
         generated_at=datetime(2025, 3, 15, 12, 0, tzinfo=UTC),
-        overall=70.7,
-        overall_low=61.2,
-        overall_high=80.4,
-        dimensions=make_dimensions(),
-        strengths=["Stays calm and keeps control of a call with a shouting customer."],
-        development_areas=["Check the arithmetic of refunds before promising an amount."],
+        judgement=make_judgement(),
+        scales=make_scales(),
+        subscores=make_subscores(),
+        n_items=30,
+        n_unanswered=5,
+        min_answered=23,
+        strengths=["Customer focus and empathy: 78 (95% band 72–86), the whole band at or "
+                   "above 70."],
+        development_areas=["Numeracy: 30 (95% band 10–45), the whole band below 50: worth "
+                           "probing in the interview."],
         written=[make_written()],
         ratings_complete=False,
         norm_min_group=30,
-        interview_guide=[GuideEntry("ownership", "Ownership and integrity", [
+        interview_guide=[GuideEntry("numeracy", "Numeracy and accuracy", [
             Probe(PROBE_QUESTION, "Explains the rule, offers an alternative.", ANCHORS)])],
         typing=[TypingSummary(net_wpm=31.6, gross_wpm=36.2, accuracy=0.97, errors=4,
                               target_wpm=35)],
         integrity=IntegrityFacts(focus_losses=4, pastes=2, pasted_items=[3, 7],
                                  fast_answers=[5], median_seconds_per_item=21.5,
                                  ip_addresses=2, browsers=1),
-        rules=["Development area: score below 50."],
+        rules=["Development area: the upper end of the score's 95% band is below 50."],
     )
     return replace(profile, **overrides)
 
@@ -168,7 +209,7 @@ def squeeze(text: str) -> str:
 
 
 @pytest.mark.parametrize("name", ["Đurđa Šimić", "Љиљана Петровић"])
-def test_pdf_shows_candidate_dimensions_and_answer(
+def test_pdf_shows_candidate_scores_and_answer(
     name: str, pdftotext: str, tmp_path: Path
 ) -> None:
     document = pdf.render_profile_pdf(make_profile(candidate_name=name))
@@ -176,8 +217,8 @@ def test_pdf_shows_candidate_dimensions_and_answer(
     assert document.startswith(b"%PDF")
     text = pdf_text(pdftotext, tmp_path, document)
     assert name in text
-    for dimension in make_dimensions():
-        assert squeeze(dimension.name) in squeeze(text)
+    for result in [make_judgement(), *make_scales(), *make_subscores()]:
+        assert squeeze(result.name) in squeeze(text)
     assert squeeze(ANSWER) in squeeze(text)
     assert "Written responses awaiting ratings" in text
     assert "2025-03-14 09:26 UTC" in text
@@ -192,13 +233,33 @@ def test_pdf_shows_every_section_with_its_facts(pdftotext: str, tmp_path: Path) 
         assert heading in text
     assert squeeze("CSR core bank, version 3") in flat
     assert "awaiting 1 rating" in text
-    assert squeeze("band 61–80") in flat
-    # Dimensions: percentile when the norm group is large enough, else why not.
-    assert squeeze("62nd percentile of n = 45") in flat
-    assert squeeze("norm group too small (n = 12; percentiles from 30)") in flat
-    assert "insufficient evidence" in text
+    # The judgement score leads, with its band, its counts and its norm group.
+    assert squeeze("95% band 61–80") in flat
+    assert squeeze("based on 20 of 20 items; 0 unanswered") in flat
+    assert squeeze("percentile 62 among 41 attempts in Croatian, 2026-10-02 to 2026-12-01") \
+        in flat
+    assert squeeze("band 61–80 reaches across 70: no claim") in flat
+    # Every score: its counts, its norm or why not, and what the rules make of it.
+    assert squeeze("based on 1 of 2 items; 1 unanswered") in flat
+    assert squeeze("based on 0 of 1 item; 0 unanswered; 1 awaiting rating") in flat
+    assert squeeze("norm group too small (n = 12, Croatian)") in flat
+    assert squeeze("1 answered item, fewer than 2: no claim") in flat
+    assert squeeze("32 net words a minute, accuracy 97%, against a target of 35") in flat
+    # Behavioural dimensions: a score with its band, or an indication that says why.
+    assert squeeze("strength: the band 72–86 lies at or above 70") in flat
+    assert squeeze("indication only: 4 items, reliability 0.26 (not enough to report as a "
+                   "score on its own)") in flat
+    assert squeeze("based on 0 of 4 items; 4 unanswered") in flat
     assert squeeze("Situation 4: a customer calls.") in flat
-    assert "awaiting rating" in text
+    assert "awaiting rating" in text and "no answer" in text
+    # How to read: each score's reliability and SEM, and where they come from.
+    assert squeeze("estimated from 312 completed attempts: reliability 0.71 (95% interval "
+                   "0.66–0.75), SEM 6.2 points") in flat
+    assert squeeze("prior (not enough completed attempts yet: 12 of 50): reliability 0.63, "
+                   "SEM 8.9 points") in flat
+    assert squeeze("prior (one item: no pairs of items to estimate it from)") in flat
+    assert squeeze("intraclass correlation of item scores within candidates, stepped up "
+                   "with Spearman-Brown") in flat
     # The interview guide: the question, what a good answer contains, the scorecard.
     assert squeeze(PROBE_QUESTION) in flat
     assert "A good answer contains:" in text
@@ -217,7 +278,9 @@ def test_pdf_shows_every_section_with_its_facts(pdftotext: str, tmp_path: Path) 
     assert squeeze("Answers faster than plausible reading time 1 answer: item 5") in flat
     assert "facts, not verdicts" in text
     assert squeeze("at least 30 attempts") in flat
-    assert squeeze("Development area: score below 50.") in flat
+    assert squeeze("Development area: the upper end of the score's 95% band is below 50.") \
+        in flat
+    assert "Incomplete" not in text
 
 
 def test_pdf_in_croatian_has_croatian_headings(pdftotext: str, tmp_path: Path) -> None:
@@ -227,7 +290,11 @@ def test_pdf_in_croatian_has_croatian_headings(pdftotext: str, tmp_path: Path) -
         assert heading in text
     for heading in HEADINGS["en"]:
         assert heading not in text
-    assert squeeze("62. percentil (n = 45)") in squeeze(text)
+    # (the builder names the group's language in the profile's language; here it is given)
+    assert squeeze("percentil 62; normna skupina: 41 pokušaj (Croatian), 2026-10-02 – "
+                   "2026-12-01") in squeeze(text)
+    assert squeeze("95% interval 61–80") in squeeze(text)
+    assert "raspon" not in text  # the raters' spread ("Raspon") is another thing
     assert "ocjenjivači se razlikuju za 3 boda" in text
     assert squeeze("Napuštanje stranice procjene na više od 2 sekunde (druga kartica ili "
                    "prozor) 4 puta") in squeeze(text)
@@ -305,13 +372,13 @@ def hostile_profile(url: str) -> tuple[Profile, list[str]]:
     written = replace(make_written(answer=hostile), prompt=hostile, indicators=replace(
         make_indicators(), spelling=Spelling("en_US", 1, (snippets[0],), 0.1)))
     rating = replace(written.ratings[0], rater=snippets[0], comment=hostile)
-    dimensions = make_dimensions()
-    dimensions[0] = replace(dimensions[0], evidence=[replace(make_evidence(1), answer=hostile)])
+    subscores = make_subscores()
+    subscores[0] = replace(subscores[0], evidence=[replace(make_evidence(1), answer=hostile)])
     profile = make_profile(
         candidate_name=hostile,
         candidate_email=snippets[1],
         strengths=[hostile],
-        dimensions=dimensions,
+        subscores=subscores,
         written=[replace(written, ratings=[rating, written.ratings[1]])],
     )
     return profile, snippets
@@ -396,12 +463,15 @@ def test_stylesheet_rules_stay_inside_the_profile_on_screen() -> None:
 
 def test_html_says_when_nothing_is_identified_or_scored() -> None:
     html = pdf.render_profile_html(
-        make_profile(strengths=[], development_areas=[], overall=None, ratings_complete=True,
-                     interview_guide=[], written=[], typing=[], integrity=None)
+        make_profile(strengths=[], development_areas=[], judgement=None,
+                     scales=make_scales()[:3], ratings_complete=True, interview_guide=[],
+                     guide_note="The question bank has no interview questions for these "
+                                "dimensions.", written=[], typing=[], integrity=None)
     )
 
     assert html.count("None identified") == 2
-    assert "not yet scored" in html
+    assert "not measured" in html  # ownership: none of its items answered
+    assert "this assessment has no situational questions" in html
     assert "awaiting ratings" not in html.lower()
     assert "no interview questions" in html
     assert "no written responses and no typing test" in html
@@ -414,8 +484,53 @@ def test_html_says_awaiting_ratings_for_unrated_response() -> None:
     html = pdf.render_profile_html(make_profile(written=[written]))
 
     assert "Awaiting ratings" in html
-    assert "scores for Professional communication are provisional" in html
+    assert "the writing score follows once they are rated" in html
     assert "raters disagree" not in html
+
+
+def incomplete_profile(**overrides: object) -> Profile:
+    """Return the profile of an attempt with 27 of its 30 questions unanswered."""
+    judgement = replace(make_judgement(), score=100.0, low=47.0, high=100.0, n_items=2,
+                        n_unanswered=18, decision="incomplete",
+                        note="the attempt is incomplete: no claim",
+                        norm=NormResult(None, 12, "Croatian"))
+    values = {"judgement": judgement, "scales": [], "subscores": [], "n_unanswered": 27,
+              "incomplete": True, "strengths": [], "development_areas": [],
+              "interview_guide": [],
+              "guide_note": "No interview questions are suggested: too few items were answered."}
+    return make_profile(**{**values, **overrides})
+
+
+def test_an_incomplete_profile_says_so_first_and_claims_nothing(pdftotext: str,
+                                                                 tmp_path: Path) -> None:
+    html = pdf.render_profile_html(incomplete_profile())
+    text = pdf_text(pdftotext, tmp_path, pdf.render_profile_pdf(incomplete_profile()))
+    flat = squeeze(text)
+
+    notice = squeeze("Incomplete: 27 of 30 questions unanswered. Scores rest on the answered "
+                     "items only; no strengths or development areas are claimed from fewer "
+                     "than 23 answered items.")
+    assert notice in flat
+    assert flat.index(notice) < flat.index(squeeze("Customer-service judgement"))
+    assert 'class="notice incomplete-notice"' in html
+    assert flat.count(squeeze("None claimed: the attempt is incomplete")) == 2
+    assert squeeze("based on 2 of 20 items; 18 unanswered") in flat
+    assert squeeze("the attempt is incomplete: no claim") in flat
+
+
+def test_a_profile_without_answers_shows_no_scores() -> None:
+    nothing = replace(make_judgement(), score=None, low=None, high=None, n_items=0,
+                      n_unanswered=20, decision="none", norm=None)
+    html = pdf.render_profile_html(incomplete_profile(
+        judgement=nothing, n_unanswered=30, no_answers=True,
+        guide_note="No interview questions are suggested: nothing was measured."),
+        standalone=False)
+
+    assert "No answers: nothing was measured." in html
+    assert "Incomplete:" not in html
+    assert "scores-section" not in html and "<svg" not in html
+    assert html.count("None: nothing was measured") == 2
+    assert "No interview questions are suggested: nothing was measured." in html
 
 
 def test_html_hides_others_ratings_until_the_viewer_rates() -> None:
@@ -446,48 +561,46 @@ def test_format_ordinal(value: float, language: str, expected: str) -> None:
     assert format_ordinal(value, language) == expected
 
 
-def test_radar_svg_is_xml_with_one_score_polygon_and_a_legend() -> None:
-    svg = radar_svg(make_dimensions(), band_label="95% band")
-
-    root = ET.fromstring(svg)  # noqa: S314 - our own output, not untrusted XML
-    polygons = root.findall(f"{SVG}polygon")
-    assert len(polygons) == 1
-    assert len(polygons[0].get("points", "").split()) == 5
-    labels = " ".join(text.text or "" for text in root.iter(f"{SVG}text"))
-    assert "accuracy (–)" in labels
-    assert "95% band" in labels and "score" in labels
+def chart(subscores: list[ScoreResult] | None = None, **labels: str) -> str:
+    groups = [("Scores", [make_judgement(), *make_scales()]),
+              ("Behavioural dimensions", make_subscores() if subscores is None else subscores)]
+    return bars_svg(groups, (50, 70), pdf.ChartLabels(**labels))
 
 
-def test_radar_svg_ring_values_are_off_the_axes() -> None:
-    size = 320
-    root = ET.fromstring(radar_svg(make_dimensions(), size=size))  # noqa: S314
-    cx, cy, count = size * 1.45 / 2, size / 2, len(make_dimensions())
-    axes = [-math.pi / 2 + 2 * math.pi * i / count for i in range(count)]
-    ticks = [t for t in root.iter(f"{SVG}text") if t.text in {str(v) for v in GRID_LEVELS}]
+def test_bars_are_svg_with_a_band_per_score_and_hollow_indications() -> None:
+    root = ET.fromstring(chart())  # noqa: S314 - our own output, not untrusted XML
+    texts = [t.text or "" for t in root.iter(f"{SVG}text")]
 
-    assert len(ticks) == len(GRID_LEVELS)
-    for tick in ticks:
-        angle = math.atan2(float(tick.get("y", 0)) - cy, float(tick.get("x", 0)) - cx)
-        nearest = min(abs((angle - axis + math.pi) % (2 * math.pi) - math.pi) for axis in axes)
-        assert nearest > math.radians(15), tick.text
+    assert "Customer-service judgement" in texts and "Behavioural dimensions" in texts
+    # a band for each reportable score with one (judgement, numeracy, reading, typing,
+    # customer focus), plus the legend's; none for writing (no score yet) nor composure
+    bands = [r for r in root.iter(f"{SVG}rect") if r.get("fill") == "#93c5fd"]
+    assert len(bands) == 5 + 1
+    hollow = [c for c in root.iter(f"{SVG}circle") if c.get("fill") == "#ffffff"]
+    assert len(hollow) == 1 + 1  # composure, and the legend's
+    # the thresholds of the rules are drawn across every row
+    assert len([line for line in root.iter(f"{SVG}line")
+                if line.get("stroke-dasharray") == "3 2"]) == 2 + 1
+    assert "awaiting ratings" in texts and {"0", "50", "70", "100"} <= set(texts)
 
 
-def test_radar_svg_escapes_labels() -> None:
-    dimensions = make_dimensions()
-    dimensions[0] = replace(dimensions[0], name='Tone <&> "tact"')
+def test_bars_escape_labels() -> None:
+    subscores = make_subscores()
+    subscores[0] = replace(subscores[0], name='Tone <&> "tact"')
 
-    svg = radar_svg(dimensions, band_label="<b>")
+    svg = chart(subscores, band="<b>")
 
     assert "&lt;&amp;&gt;" in svg and "&lt;b&gt;" in svg
     root = ET.fromstring(svg)  # noqa: S314 - our own output, not untrusted XML
     assert any("<&>" in (text.text or "") for text in root.iter(f"{SVG}text"))
 
 
-def test_radar_svg_is_deterministic_and_draws_no_polygon_without_scores() -> None:
-    unscored = [replace(d, score=None, low=None, high=None) for d in make_dimensions()]
+def test_bars_are_deterministic_and_draw_no_point_without_a_score() -> None:
+    unscored = [replace(d, score=None, low=None, high=None) for d in make_subscores()]
 
-    assert radar_svg(make_dimensions()) == radar_svg(make_dimensions())
-    assert "<polygon" not in radar_svg(unscored)
+    assert chart() == chart()
+    root = ET.fromstring(chart(unscored))  # noqa: S314
+    assert len([c for c in root.iter(f"{SVG}circle") if c.get("fill") == "#ffffff"]) == 1
 
 
 def test_templates_mark_every_visible_string_for_translation() -> None:

@@ -481,3 +481,45 @@ def test_readme_screenshots(live_server, new_context, tmp_path):
                    check=True, timeout=60)
     for shot in shots.values():
         assert shot.stat().st_size > 10_000, shot
+
+
+def test_an_incomplete_attempt_is_shown_as_incomplete_without_flags(
+        live_server, page, new_context, tmp_path):
+    invitation = live_server.demo()
+    problems = BrowserProblems(page.context)
+    open_invitation(page, invitation)
+    total = start(page, invitation)
+    for position in range(1, 4):
+        expect(page.get_by_text(counter(EN, position, total), exact=True)).to_be_visible()
+        answer_item(page, position)
+        page.get_by_role("button", name=EN.next, exact=True).click()
+    expect(page).to_have_url(item_url(invitation, 4))
+    page.goto(f"{invitation}/review")
+    unanswered = total - 3
+    expect(page.locator("p.warning")).to_contain_text(
+        f"{unanswered} questions still without an answer")
+    page.get_by_role("button", name=EN.submit).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        EN.thank_you.format(name=CANDIDATE))
+    assert problems.found == []
+
+    staff = new_context().new_page()
+    staff_problems = BrowserProblems(staff.context)
+    log_in(staff, live_server.base_url)
+    counts = f"incomplete: {unanswered} of {total} unanswered"
+    row = staff.get_by_role("row").filter(has_text=CANDIDATE).filter(has_text=counts)
+    expect(row).to_have_count(1)
+    row.get_by_role("link", name=CANDIDATE).click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text(CANDIDATE)
+    notice = (f"Incomplete: {unanswered} of {total} questions unanswered. Scores rest on the "
+              "answered items only")
+    expect(staff.locator(".incomplete-notice")).to_contain_text(notice)
+    expect(staff.get_by_text("None claimed: the attempt is incomplete")).to_have_count(2)
+    expect(staff.locator(".decision-strength, .decision-development")).to_have_count(0)
+
+    text = download_profile(staff, tmp_path / "incomplete.pdf")
+    assert notice in text
+    assert text.index(notice) < text.index("Strengths")
+    assert text.count("None claimed: the attempt is incomplete") == 2
+    assert "worth probing" not in text and "development area:" not in text
+    assert staff_problems.found == []

@@ -62,7 +62,7 @@ def recipe(**overrides) -> dict:
     data = {"bank_id": 1, "name": "Front desk", "titles-en": "Front desk assessment",
             "titles-hr": "Procjena za recepciju", "languages": ["en", "hr"], "language": "en",
             "time_limit_minutes": 25, "grace_seconds": 30, "shuffle": "y",
-            "typing_target_wpm": 35, "strength_score": 70, "strength_low": 55,
+            "typing_target_wpm": 35, "strength_score": 70,
             "development_score": 50, "min_items": 2, "max_each": 3,
             "sections-0-titles-en": "Situations", "sections-0-titles-hr": "Situacije",
             "sections-0-type": "sjt", "sections-0-dimension": "composure",
@@ -110,7 +110,9 @@ def test_the_new_form_offers_the_banks_languages_dimensions_and_default_threshol
     assert '<option value="listening_problem_solving">' in html
     assert re.search(r'name="strength_score"[^>]*value="70"', html)
     assert re.search(r'name="development_score"[^>]*value="50"', html)
-    assert "low end of its 95% band" in html  # each threshold is explained
+    assert "whole band lies at or above" in html  # each threshold is explained
+    assert "whole band lies below" in html
+    assert 'name="strength_low"' not in html  # the band decides, not a second threshold
     assert len(re.findall(r'name="sections-\d+-count"', html)) == 3  # blank rows to fill
 
 
@@ -129,8 +131,7 @@ def test_creating_an_assessment(client, db, hr):
         {"title": {"en": "Situations", "hr": "Situacije"}, "type": "sjt", "count": 3},
         {"title": {"en": "Math"}, "type": "numeric", "count": 1}]
     assert created.settings == {"typing_target_wpm": 35, "strength_score": 70,
-                                "strength_low": 55, "development_score": 50,
-                                "min_items": 2, "max_each": 3}
+                                "development_score": 50, "min_items": 2, "max_each": 3}
     assert "Assessment “Front desk” created." in flashes(client)
 
 
@@ -154,8 +155,6 @@ def test_every_language_ticked_means_every_language_of_the_bank(client, db, hr):
 @pytest.mark.parametrize(("overrides", "field", "message"), [
     ({"development_score": 75}, "development_score",
      "The development threshold must be below the strength threshold."),
-    ({"strength_low": 80}, "strength_low",
-     "The lower end of the band cannot be above the strength threshold."),
     ({"languages": None}, "languages", "Offer at least one language."),
     ({"languages": ["hr"], "language": "en"}, "language",
      "The default language must be one of the languages offered."),

@@ -38,18 +38,28 @@ def test_csv_has_one_row_per_attempt_with_the_documented_columns(client, auth, d
     response = client.get(f"/exports/assessments/{assessment.id}.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    dimensions = ["customer_focus", "listening_problem_solving", "composure", "communication",
-                  "ownership", "numeracy"]
-    assert rows[0] == csv_columns(dimensions)
+    subscores = ["customer_focus", "listening_problem_solving", "composure", "ownership"]
+    assert rows[0] == csv_columns(["judgement", "numeracy", "writing"], subscores)
     assert len(rows) == 5
     by_id = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     first = by_id[str(ids[0])]
     assert first["state"] == "scored" and first["candidate_name"] == "Kandidat 0 Šimić"
-    assert first["customer_focus_score"] == "50.0"
-    assert first["customer_focus_percentile"] != ""  # the group of 3 reached the minimum
+    assert (first["n_items"], first["n_unanswered"], first["incomplete"]) == ("6", "2", "yes")
+    assert first["simulated"] == "no"
+    # The judgement score over the 4 situations, with its band, counts and percentile.
+    assert first["judgement_score"] == "43.8" and first["judgement_n_items"] == "4"
+    assert float(first["judgement_low"]) < 43.8 < float(first["judgement_high"])
+    assert first["judgement_percentile"] != ""  # the group of 3 reached the minimum
+    assert first["judgement_norm_n"] == "3"
+    # The math item was not answered: no score, one unanswered, never a zero.
+    assert (first["numeracy_score"], first["numeracy_n_unanswered"]) == ("", "1")
+    # A behavioural subscore of one item is an indication: no band, no percentile.
+    assert first["sub_customer_focus_reported"] == "indication"
+    assert first["sub_customer_focus_score"] == "50.0"
+    assert first["sub_customer_focus_low"] == first["sub_customer_focus_percentile"] == ""
     invited = next(row for row in by_id.values() if row["state"] == "invited")
     assert invited["candidate_name"].startswith("'=")  # no formula runs in a spreadsheet
-    assert invited["overall"] == ""
+    assert invited["judgement_score"] == invited["n_items"] == ""
 
 
 def test_zip_holds_one_pdf_per_reportable_attempt(client, auth, db, assessment, clock):
@@ -115,8 +125,12 @@ def test_compare_shows_candidates_side_by_side(client, auth, db, assessment, clo
     page = client.get("/exports/compare?" + "&".join(f"attempt={i}" for i in ids)
                       ).get_data(as_text=True)
     assert "Kandidat 0 Šimić" in page and "Kandidat 1 Šimić" in page
-    assert "Customer Focus" in page and "Overall" in page
+    assert "Customer-service judgement" in page and "Customer Focus" in page
+    assert "<strong>44</strong>" in page and "<strong>88</strong>" in page  # judgement
     assert page.count("<strong>100</strong>") >= 1 and page.count("<strong>50</strong>") >= 1
+    assert "indication" in page and "4 of 4 items, 0 unanswered" in page
+    assert "0 of 1 items, 1 unanswered" in page  # the math question nobody answered
+    assert "incomplete: 2 of 6 unanswered" in page
 
 
 def test_with_redis_the_zip_job_goes_to_the_queue_and_a_worker_runs_it(client, auth, db,

@@ -68,7 +68,7 @@ def test_stages_counts_search_and_order(db, assessment, clock, world):
     with db() as session:
         view = pipeline.page(session=session, assessment_id=assessment.id, now=clock())
         assert view.counts == {"invited": 1, "started": 1, "submitted": 1, "rated": 2,
-                               "expired": 2}
+                               "no_answers": 0, "expired": 2}
         stages = {row.attempt.candidate_email: row.stage for row in view.rows}
         assert stages["waiting@example.com"] == "submitted"
         assert stages["rated@example.com"] == stages["blank@example.com"] == "rated"
@@ -99,6 +99,57 @@ def test_stages_counts_search_and_order(db, assessment, clock, world):
         assert only.total == 2
 
 
+def test_an_attempt_submitted_without_answers_is_no_answers_never_rated(
+        client, auth, db, assessment, clock, world):
+    with db() as session:
+        empty, _ = invite(session, assessment, clock, started=True, name="Empty Ema",
+                          email="ema@example.com")
+        engine.submit(empty, session=session, now=clock())
+        assert empty.state == AttemptState.SCORED and empty.overall_score is None
+        view = pipeline.page(session=session, assessment_id=assessment.id, now=clock())
+        assert view.counts["no_answers"] == 1 and view.counts["rated"] == 2
+        assert {r.attempt.id: r.stage for r in view.rows}[empty.id] == "no_answers"
+    auth.login("hr")
+    html = client.get(f"/admin/assessments/{assessment.id}").get_data(as_text=True)
+    row = html[html.index("Empty Ema"):].split("</tr>")[0]
+    assert '<span class="stage stage-no_answers">no answers</span>' in row
+    assert "rated" not in row and "Judgement" not in row and "Overall" not in row
+    assert re.search(r"No answers <strong>1</strong>", html)
+    # Where attempts are listed for interviewers it says the same, with no score.
+    listing = client.get("/attempts/").get_data(as_text=True)
+    entry = listing[listing.index("Empty Ema"):].split("</tr>")[0]
+    assert "No answers" in entry
+
+
+def test_an_attempt_scored_before_scales_is_scored_again_on_the_pipeline(
+        client, auth, db, assessment, clock):
+    with db() as session:
+        old, _ = invite(session, assessment, clock, started=True, name="Old Olga",
+                        email="olga@example.com")
+        engine.submit(old, session=session, now=clock())
+        # as the dimension scorer left an attempt without answers: "rated", overall 0
+        old.results = {"customer_focus": {"score": 0.0, "low": 0.0, "high": 49.0,
+                                          "n_items": 1, "n_pending": 0}}
+        old.overall_score = 0.0
+    auth.login("hr")
+    html = client.get(f"/admin/assessments/{assessment.id}").get_data(as_text=True)
+    row = html[html.index("Old Olga"):].split("</tr>")[0]
+    assert "stage-no_answers" in row and "Judgement" not in row
+
+
+def test_simulated_and_incomplete_attempts_are_marked(client, auth, db, assessment, clock):
+    with db() as session:
+        attempt = submitted(session, assessment, clock, email="sim@example.com", text="")
+        attempt.simulated = True
+    auth.login("hr")
+    html = client.get(f"/admin/assessments/{assessment.id}").get_data(as_text=True)
+    row = html[html.index("sim@example.com"):].split("</tr>")[0]
+    assert "simulated" in row and "incomplete: 2 of 6 unanswered" in row
+    assert "Judgement 88" in row
+    listing = client.get("/attempts/").get_data(as_text=True)
+    assert "simulated" in listing[listing.index("sim@example.com"):].split("</tr>")[0]
+
+
 def test_last_activity_is_the_latest_save(db, assessment, clock, world):
     with db() as session:
         bruno = session.get(Attempt, world["bruno"])  # 600 extra minutes from the start
@@ -114,7 +165,7 @@ def test_the_page_shows_the_stages_as_filters_with_counts(client, auth, assessme
     auth.login("hr")
     page = client.get(f"/admin/assessments/{assessment.id}").get_data(as_text=True)
     for label, count in (("All", 7), ("Invited", 1), ("Started", 1), ("Awaiting rating", 1),
-                         ("Rated", 2), ("Expired or cancelled", 2)):
+                         ("Rated", 2), ("No answers", 0), ("Expired or cancelled", 2)):
         assert re.search(rf"{label} <strong>{count}</strong>", page), label
     widths = [int(w) for w in re.findall(r'class="seg seg-\w+ w-(\d+)"', page)]
     assert sum(widths) == 100 and all(w % 5 == 0 for w in widths)

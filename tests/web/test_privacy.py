@@ -58,6 +58,10 @@ def test_search_by_email_or_name(client, auth, db, assessment, clock):
     assert f"/admin/candidates/attempts/{ana}/erase" in page
     assert "/admin/candidates/erase?email=ana@example.com" in page
     assert "Bo Babić" in client.get("/admin/candidates?q=BO@").get_data(as_text=True)
+    assert "simulated" not in page
+    with db() as session:
+        session.get(Attempt, ana).simulated = True
+    assert "simulated" in client.get("/admin/candidates?q=horv").get_data(as_text=True)
     empty = client.get("/admin/candidates?q=nobody").get_data(as_text=True)
     assert "No candidate's email or name contains “nobody”" in empty
 

@@ -13,10 +13,10 @@ from hiring.models import Attempt
 from tests.factories import make_attempt, make_user
 
 REPLY = "Dear Ana, I am sorry that your refund took two weeks. I have checked it and it is paid."
-ENGLISH = ["Dimensions", "Interview guide", "Communication", "Integrity signals",
-           "How to read this profile"]
-CROATIAN = ["Dimenzije", "Vodič za intervju", "Komunikacija", "Signali integriteta",
-            "Kako čitati ovaj profil"]
+ENGLISH = ["Scores", "Behavioural dimensions", "Interview guide", "Communication",
+           "Integrity signals", "How to read this profile"]
+CROATIAN = ["Rezultati", "Dimenzije ponašanja", "Vodič za intervju", "Komunikacija",
+            "Signali integriteta", "Kako čitati ovaj profil"]
 
 
 def complete_attempt(db, assessment, clock, number: int = 1) -> tuple[int, int]:
@@ -90,15 +90,15 @@ def test_percentile_appears_when_the_norm_group_is_large_enough(app, client, aut
     app.config["NORM_MIN_GROUP"] = 3
     auth.login("hr")
     first, _ = complete_attempt(db, assessment, clock, 1)
-    assert "norm group too small (n = 1; percentiles from 3)" in page(client, f"/attempts/{first}")
+    assert "norm group too small (n = 1, English)" in page(client, f"/attempts/{first}")
     complete_attempt(db, assessment, clock, 2)
     two = page(client, f"/attempts/{first}")
-    assert "norm group too small (n = 2; percentiles from 3)" in two
-    assert "percentile of n" not in two
+    assert "norm group too small (n = 2, English)" in two
+    assert "percentile " not in two.replace("A percentile ", "")
     complete_attempt(db, assessment, clock, 3)
     three = page(client, f"/attempts/{first}")
-    assert "percentile of n = 3" in three
-    assert "norm group too small" not in three
+    assert re.search(r"percentile \d+ among 3 attempts in English, 2026-03-02 to 2026-03-02",
+                     three)
     assert "at least 3 attempts" in three
 
 
@@ -160,3 +160,67 @@ def test_pdf_in_croatian(client, auth, db, assessment, clock, tmp_path):
     assert "Interview guide" not in text
     with db() as session:
         assert session.get(Attempt, attempt_id).candidate_name in text
+
+
+def pdf_text(response, tmp_path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext (poppler-utils) is not installed: ./dev test installs it")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    target = tmp_path / "profile.pdf"
+    target.write_bytes(response.data)
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(target), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return " ".join(text.split())
+
+
+def test_an_incomplete_attempt_says_so_on_its_page_and_in_its_pdf(client, auth, db,
+                                                                   long_assessment, clock,
+                                                                   tmp_path):
+    with db() as session:
+        attempt, _ = make_attempt(session, long_assessment, now=clock(), started=True)
+        for position in (1, 2):  # two situations, both with the best option
+            engine.save_answer(attempt, position, {"best": "a"}, session=session,
+                               now=clock(), seq=1)
+        engine.save_answer(attempt, 21, {"value": "1"}, session=session, now=clock(), seq=1)
+        engine.submit(attempt, session=session, now=clock())
+    auth.login("interviewer")
+    notice = ("Incomplete: 27 of 30 questions unanswered. Scores rest on the answered items "
+              "only; no strengths or development areas are claimed from fewer than 23 "
+              "answered items.")
+
+    html = page(client, f"/attempts/{attempt.id}")
+    flat = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert notice in flat
+    assert flat.index(notice) < flat.index("Customer-service judgement")
+    assert flat.count("None claimed: the attempt is incomplete") == 2
+    assert "based on 2 of 20 items; 18 unanswered" in flat
+    assert "based on 1 of 8 items; 7 unanswered" in flat
+    assert "based on 0 of 2 items; 2 unanswered" in flat
+    assert "development area:" not in flat and "strength:" not in flat
+
+    text = pdf_text(client.get(f"/attempts/{attempt.id}/profile.pdf"), tmp_path)
+    assert notice in text
+    assert text.index(notice) < text.index("Strengths")
+    assert text.count("None claimed: the attempt is incomplete") == 2
+    assert "based on 2 of 20 items; 18 unanswered" in text
+    assert "the attempt is incomplete: no claim" in text
+    assert "development area:" not in text and "worth probing" not in text
+    assert "too few items were answered" in text  # and so no interview questions
+
+
+def test_a_profile_without_answers_has_no_scores(client, auth, db, assessment, clock,
+                                                 tmp_path):
+    with db() as session:
+        attempt, _ = make_attempt(session, assessment, now=clock(), started=True)
+        engine.submit(attempt, session=session, now=clock())
+    auth.login("interviewer")
+
+    html = page(client, f"/attempts/{attempt.id}")
+    flat = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "No answers: nothing was measured." in flat
+    assert "based on" not in flat and not re.search(r"95% band \d", flat)
+    assert 'class="scorebars"' not in html and "None: nothing was measured" in flat
+    text = pdf_text(client.get(f"/attempts/{attempt.id}/profile.pdf"), tmp_path)
+    assert "No answers: nothing was measured." in text
+    assert "Scores " not in text and "based on" not in text
+    assert "nothing was measured. Ask the candidate" in text

@@ -77,7 +77,7 @@ def test_the_profile_shows_the_criterions_icc_for_the_assessment_where_known(
     line = croatian.split('<p class="agreement">')[1].split("</p>")[0]
     assert "Slaganje ocjenjivača na ovoj procjeni" in line and "Tone HR 0.88" in line
     with db() as session:
-        assert session.get(Attempt, attempt_id).results["communication"]["score"] is not None
+        assert session.get(Attempt, attempt_id).results["scales"]["writing"]["score"] is not None
 
 
 def test_no_icc_line_below_the_minimum(client, auth, db, assessment, clock):

@@ -128,7 +128,7 @@ def test_interviewer_rates_and_downloads_pdf(client, auth, db, assessment, clock
     with db() as session:
         attempt = session.get(Attempt, attempt_id)
         assert attempt.state == AttemptState.SCORED
-        assert attempt.results["communication"]["score"] == 87.5
+        assert attempt.results["scales"]["writing"]["score"] == 87.5
     pdf = client.get(f"/attempts/{attempt_id}/profile.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     path = tmp_path / "p.pdf"

@@ -97,10 +97,14 @@ class Written(ItemType):
                               limit=MAX_CHARS)
         return text.replace("\r\n", "\n")
 
+    def is_answered(self, answer: Any) -> bool:
+        """Spaces alone are no reply: nothing to rate, and no evidence about writing."""
+        return isinstance(answer, str) and bool(answer.strip())
+
     def score(self, content: dict, params: dict | None, answer: Any,
               ratings: Sequence[dict[str, int]] = ()) -> float | None:
-        if not (answer or "").strip():
-            return 0.0  # nothing written: nothing to rate
+        if not self.is_answered(answer):
+            return 0.0  # scoring leaves unanswered items out (hiring.scoring.attempts)
         values = [value for rating in ratings for value in rating.values()]
         if not values:
             return None
