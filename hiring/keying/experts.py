@@ -116,6 +116,18 @@ def new_link(expert: KeyingExpert) -> str:
     return token
 
 
+def resend_link(expert: KeyingExpert, *, session: Session, actor: Actor,
+                now: datetime) -> str:
+    """Replace the expert's link with a new one (their ratings stay); return its token."""
+    require_open(session.get(KeyingRound, expert.round_id))
+    token = new_link(expert)
+    session.flush()
+    audit.record(session, actor=actor, action=audit.Action.KEYING_INVITED,
+                 object_type="keying_round", object_id=expert.round_id,
+                 detail={"expert": expert.id, "new_link": True}, at=now)
+    return token
+
+
 def find_by_token(token: str, *, session: Session) -> KeyingExpert | None:
     """Return the expert whose link this is, or None."""
     if not token or len(token) > 200:

@@ -36,7 +36,8 @@ def resend(round_id: int, expert_id: int):
         abort(409, "The round is closed: its experts need no new link.")
     if expert.kind != ExpertKind.LINK:
         abort(409, f"{expert.name} rated on paper or was simulated: there is no link to send.")
-    link, outcome = send_link(expert, experts.new_link(expert))
+    token = experts.resend_link(expert, session=get_session(), actor=g.user, now=now())
+    link, outcome = send_link(expert, token)
     return render_template("admin/keying/link.html", round=round_, expert=expert, link=link,
                            outcome=outcome, back=_back(round_))
 

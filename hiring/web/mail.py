@@ -189,8 +189,9 @@ def message():
                if parsed is not None else [])
     body = parsed.get_content() if parsed is not None else None
     attempt = session.get(Attempt, record.attempt_id) if record.attempt_id else None
+    expert = session.get(KeyingExpert, record.expert_id) if record.expert_id else None
     return render_template("admin/mail/message.html", record=record, headers=headers,
-                           body=body, attempt=attempt)
+                           body=body, attempt=attempt, expert=expert)
 
 
 # ---- the wording --------------------------------------------------------------------

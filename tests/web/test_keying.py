@@ -8,7 +8,14 @@ import pytest
 from sqlmodel import select
 
 from hiring.keying import experts, rounds
-from hiring.models import EmailMessage, Item, ItemRevision, KeyingExpert, KeyingRound
+from hiring.models import (
+    AuditEvent,
+    EmailMessage,
+    Item,
+    ItemRevision,
+    KeyingExpert,
+    KeyingRound,
+)
 from tests.web.test_item_editor import editor_fields
 
 PANEL = [{"a": 3, "b": 5, "c": 2, "d": 1}, {"a": 3, "b": 5, "c": 1, "d": 1},
@@ -111,6 +118,14 @@ def test_a_new_link_replaces_the_old_one(client, auth, db, round_id, clock):
     link = re.search(r'readonly value="([^"]+)"', text(response))[1]
     assert client.get(f"/k/{token}").status_code == 404
     assert client.get(link).status_code == 200
+    with db() as session:
+        message = session.exec(select(EmailMessage)).one()
+        assert message.expert_id == expert_id
+        event = session.exec(select(AuditEvent).where(
+            AuditEvent.action == "keying_invited")).all()[-1]
+        assert event.detail == {"expert": expert_id, "new_link": True}
+    page = text(client.get(f"/admin/mail/outbox/message?id={message.id}"))
+    assert "Iva Lead in the keying round" in page and link in page
 
 
 def test_removing_an_expert_asks_first(client, auth, db, round_id, clock):
