@@ -1,10 +1,10 @@
 """Hunspell dictionaries for the writing indicators, loaded once per process.
 
 Two engines read the same Debian hunspell files. The C hunspell library through
-pyenchant (libenchant-2-2) loads one 7-25 times faster than spylls, pure Python, in a
-sixth to an eighth of the memory (en 0.1 s and 8 MiB against 2.6 s and 62 MiB; Serbian
-Latin 0.9 s and 34 MiB against 12 s and 229 MiB), and rejects a misspelling in tens of
-microseconds where spylls takes up to a tenth of a second (benchmarks/dictionaries.py).
+pyenchant (libenchant-2-2) loads one 7-27 times faster than spylls, pure Python, in a
+sixth to an eighth of the memory (en 8 MiB against 62 MiB, Serbian Latin 34 MiB against
+229 MiB), and rejects a misspelling in tens of microseconds where spylls takes up to a
+fifth of a second in Serbian (benchmarks/dictionaries.py).
 Enchant is used when it is installed and the dictionary is in the folder enchant reads
 itself; spylls otherwise, so the indicators work without libenchant and with
 dictionaries anywhere (HUNSPELL_DIR).
