@@ -178,7 +178,7 @@ def test_probes_need_a_rating_guide():
 def test_every_dimension_of_the_shipped_bank_opens_with_a_situational_probe():
     from types import SimpleNamespace
 
-    from hiring.reports.build import _guide
+    from hiring.reports.findings import guide as _guide
 
     header = load_path(SHIPPED / "csr_core.yaml").header
     for key, dimension in header["dimensions"].items():
