@@ -304,6 +304,7 @@ def lock(attempt: Attempt, *, session: Session) -> None:
         return
     if session.info.get("attempt_locks", {}).get(attempt.id) is session.get_transaction():
         return
+    session.flush()  # the refresh below re-reads the row: changes made to it are kept
     session.refresh(attempt, with_for_update=True)
     _mark_locked(attempt, session=session)
 
