@@ -104,7 +104,7 @@ class ScoreBuilder:
 
     def _decide(self, result: ScoreResult, model: ScaleModel) -> tuple[str, str]:
         """Return the rules' decision on a score and the sentence that explains it."""
-        _, n_ = self.gettext, self.ngettext
+        _ = self.gettext
         if result.score is None:
             if result.n_pending:
                 return "pending", _("awaiting ratings: no score yet")
@@ -123,9 +123,9 @@ class ScoreBuilder:
         elif decision == "development":
             note = _("development area: the band %(low)s–%(high)s lies below %(development)s")
         elif decision == "insufficient":
-            note = n_("%(num)d answered item, fewer than %(minimum)s: no claim",
-                      "%(num)d answered items, fewer than %(minimum)s: no claim",
-                      result.n_items)
+            note = self.ngettext("%(num)d answered item, fewer than %(minimum)s: no claim",
+                                 "%(num)d answered items, fewer than %(minimum)s: no claim",
+                                 result.n_items)
         else:
             note = self._band_note(result)
         return decision, note % values

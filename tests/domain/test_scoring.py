@@ -165,3 +165,18 @@ def test_results_scored_before_scales_are_scored_again_when_read(db, assessment,
         rescored = session.get(Attempt, ids[1])
         assert rescored.results["n_unanswered"] == 6 and rescored.overall_score is None
         assert rescore_outdated(session=session) == 0
+
+
+def test_every_note_is_in_the_profiles_language(db, assessment, clock):
+    with db() as session:
+        attempt, _ = make_attempt(session, assessment, now=clock(), started=True)
+        engine.save_answer(attempt, 5, {"value": "1"}, session=session, now=clock(), seq=1)
+        answer_only(attempt, [1, 2, 3, 4], session=session, clock=clock)  # the reply: none
+        profile = build_profile(attempt, session=session, language="hr")
+    notes = {s.key: s.note for s in profile.scores}
+    assert notes["numeracy"] == "1 odgovorena stavka, manje od 2: nema zaključka"
+    assert notes["writing"] == "nijedna stavka nije odgovorena: ništa nije izmjereno"
+    assert notes["customer_focus"].startswith("samo naznaka: 1 stavka, pouzdanost 0.08")
+    assert notes["judgement"].startswith("interval ")
+    for note in notes.values():
+        assert not {"band", "claim", "item", "items"} & set(note.replace(":", " ").split())
