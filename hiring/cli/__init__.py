@@ -51,9 +51,17 @@ def db() -> None:
 @db.command("upgrade")
 @with_appcontext
 def db_upgrade() -> None:
-    """Bring the database schema up to date."""
+    """Bring the database schema up to date, and the scores stored with it."""
+    from hiring.scoring.attempts import rescore_outdated
+
     migrate.upgrade(get_engine())
     click.echo(f"database at revision {migrate.current(get_engine())}")
+    # Attempts scored before scales existed are scored again here, once, rather than by
+    # the first page that reads them.
+    with session_scope() as session:
+        rescored = rescore_outdated(session=session)
+    if rescored:
+        click.echo(f"{rescored} attempt(s) scored again on the scales")
 
 
 def _ensure_secret_key(app: Flask) -> None:

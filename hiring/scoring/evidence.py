@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import threading
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -142,25 +143,27 @@ def precision_from(evidence: ScaleEvidence, *, seed: int = 0) -> Precision:
 
 
 class _Cache:
-    """Precision per assessment, recomputed when its completed attempts change."""
+    """Precision per assessment, recomputed when its completed attempts change.
+
+    Kept per engine (weakly, as the revision cache is), so that another database, or an
+    engine made after this one was dropped, never sees this one's figures."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entries: dict[tuple, Precision] = {}
+        self._by_engine: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def get(self, assessment: Assessment, *, session: Session) -> Precision:
         count, last = session.exec(
             select(func.count(), func.max(Attempt.submitted_at))
             .where(*completed_attempts(assessment.id))).one()
-        key = (id(session.get_bind()), assessment.id, count, last)
+        engine = session.get_bind()
         with self._lock:
-            found = self._entries.get(key)
-        if found is None:
+            entries = self._by_engine.setdefault(engine, {})
+            stamp, found = entries.get(assessment.id, (None, None))
+        if found is None or stamp != (count, last):
             found = precision_from(scale_evidence(assessment.id, session=session))
             with self._lock:
-                self._entries = {k: v for k, v in self._entries.items()
-                                 if k[:2] != key[:2]}
-                self._entries[key] = found
+                entries[assessment.id] = ((count, last), found)
         return found
 
 

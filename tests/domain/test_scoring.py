@@ -180,3 +180,19 @@ def test_every_note_is_in_the_profiles_language(db, assessment, clock):
     assert notes["judgement"].startswith("interval ")
     for note in notes.values():
         assert not {"band", "claim", "item", "items"} & set(note.replace(":", " ").split())
+
+
+def test_db_upgrade_scores_again_what_was_scored_before_scales(db, assessment, clock, runner):
+    from hiring.cli import main
+
+    with db() as session:
+        attempt, _ = make_attempt(session, assessment, now=clock(), started=True)
+        engine.submit(attempt, session=session, now=clock())
+        attempt.results = {"customer_focus": {"score": 0.0, "low": 0.0, "high": 49.0,
+                                              "n_items": 1, "n_pending": 0}}
+        attempt_id = attempt.id
+    result = runner.invoke(main, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "1 attempt(s) scored again on the scales" in result.output
+    with db() as session:
+        assert "scales" in session.get(Attempt, attempt_id).results
