@@ -31,7 +31,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--no-first-run",
 ]
-E2E_DATABASE = "hiring_e2e"
+# HIRING_E2E_DATABASE lets two checkouts run their browser tests on one PostgreSQL server.
+E2E_DATABASE = os.environ.get("HIRING_E2E_DATABASE", "hiring_e2e")
 STARTUP_TIMEOUT_S = 30
 INVITATION = re.compile(r"Candidate invitation:\s*(\S+)")
 
