@@ -152,9 +152,19 @@ def languages(assessment: Assessment, *, session: Session) -> list[str]:
     return [code for code in bank_languages if code in assessment.languages] or bank_languages
 
 
-def title(assessment: Assessment, language: str) -> str:
-    """Return the assessment's name for candidates, in the language."""
-    return translate(assessment.titles, language) or assessment.name
+def title(assessment: Assessment, language: str, *, session: Session) -> str:
+    """Return the assessment's name in a language, for candidates and profile readers.
+
+    The name HR gave for that language; for the assessment's own language, its name;
+    otherwise the bank's title in that language, so that a candidate never meets a name
+    in another language while one in theirs exists; the name as the last resort."""
+    given = (assessment.titles or {}).get(language)
+    if given:
+        return given
+    if language == assessment.language:
+        return assessment.name
+    bank = session.get(Bank, assessment.bank_id)
+    return (bank.title or {}).get(language) or assessment.name
 
 
 @dataclass(frozen=True)

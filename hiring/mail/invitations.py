@@ -40,7 +40,7 @@ def placeholder_values(attempt: Attempt, *, session: Session, settings: MailSett
     assessment = session.get(Assessment, attempt.assessment_id)
     return {
         "name": " ".join(attempt.candidate_name.split()),
-        "assessment": engine.title(assessment, language),
+        "assessment": engine.title(assessment, language, session=session),
         "link": link,
         "deadline": templates.format_deadline(attempt.expires_at, language, settings.timezone),
         "minutes": str(assessment.time_limit_minutes + attempt.extra_minutes),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from sqlmodel import Session, col, select
 
+from hiring.assessment import engine
 from hiring.assessment.types import get_type
 from hiring.assessment.types.base import translate
 from hiring.assessment.types.written import word_count
@@ -187,7 +188,8 @@ def build_profile(attempt: Attempt, *, session: Session, language: str | None = 
     gettext = translations(language).gettext
     return Profile(
         attempt_id=attempt.id, candidate_name=attempt.candidate_name,
-        candidate_email=attempt.candidate_email, assessment_name=assessment.name,
+        candidate_email=attempt.candidate_email,
+        assessment_name=engine.title(assessment, language, session=session),
         bank_title=translate(bank.title, language),
         bank_version=bank.version, language=language, state=attempt.state,
         submitted_at=attempt.submitted_at, generated_at=utcnow(),

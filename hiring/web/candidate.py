@@ -84,7 +84,8 @@ def welcome(token: str):
         attempt.language = g.language = chosen
     count = sum(int(s.get("count", 0)) for s in assessment.sections)
     return render_template("candidate/welcome.html", attempt=attempt, assessment=assessment,
-                           title=engine.title(assessment, attempt.language), token=token,
+                           title=engine.title(assessment, attempt.language,
+                                              session=session), token=token,
                            item_count=count, languages=languages,
                            minutes=assessment.time_limit_minutes + attempt.extra_minutes)
 

@@ -208,7 +208,8 @@ def _samples(language: str) -> dict[str, str]:
     expires = now() + timedelta(days=current_app.config["INVITATION_DAYS"])
     return {
         "name": SAMPLE_NAME,
-        "assessment": engine.title(assessment, language) if assessment else SAMPLE_TITLE,
+        "assessment": (engine.title(assessment, language, session=session) if assessment
+                       else SAMPLE_TITLE),
         "link": link_builder()("EXAMPLE-personal-link"),
         "deadline": templates.format_deadline(expires, language, settings().timezone),
         "minutes": str(assessment.time_limit_minutes if assessment else 40),

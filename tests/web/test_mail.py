@@ -156,7 +156,8 @@ def test_a_submit_sends_the_confirmation_in_the_candidates_language(client, db, 
     client.post(f"/a/{token}/submit")  # twice: one confirmation
     sent = messages(db)
     assert [(m.kind, m.language, m.state) for m in sent] == [("confirmation", "hr", "outbox")]
-    assert sent[0].subject == "Primili smo Vaše odgovore: Test assessment"
+    # No Croatian name was given: the bank's Croatian title stands in for it.
+    assert sent[0].subject == "Primili smo Vaše odgovore: Mala banka"
 
 
 def test_a_failing_confirmation_never_fails_the_submit(client, db, assessment, clock,
