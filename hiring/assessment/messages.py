@@ -10,6 +10,11 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional name the extractor
     return message
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - as N_
+    """Mark a message with a count for translation: its singular and plural forms."""
+    return singular, plural
+
+
 def in_language(language: str, message: str, **values: object) -> str:
     """Translate a message into a language now (for texts built outside a request)."""
     from hiring.reports.i18n import translations  # babel only: no Flask, no renderer
@@ -27,11 +32,19 @@ def catalogue(language: str):
 
 
 class CandidateError(Exception):
-    """An error whose message a candidate reads; params fill %(name)s placeholders."""
+    """An error whose message a candidate reads; params fill %(name)s placeholders.
 
-    def __init__(self, message: str, **params: object):
-        super().__init__(message % params if params else message)
-        self.message, self.params = message, params
+    A message with a count gives its plural too, and the count as `num`."""
 
-    def translated(self, gettext: Callable[..., str]) -> str:
-        return gettext(self.message, **self.params)
+    def __init__(self, message: str, plural: str | None = None, **params: object):
+        english = message if plural is None or params.get("num") == 1 else plural
+        super().__init__(english % params if params else english)
+        self.message, self.plural, self.params = message, plural, params
+
+    def translated(self, gettext: Callable[..., str],
+                   ngettext: Callable[..., str] | None = None) -> str:
+        if self.plural is not None and ngettext is not None:
+            values = {name: value for name, value in self.params.items() if name != "num"}
+            return ngettext(self.message, self.plural, self.params["num"], **values)
+        return gettext(self.message if self.params.get("num") == 1 or self.plural is None
+                       else self.plural, **self.params)

@@ -185,7 +185,7 @@ def build_profile(attempt: Attempt, *, session: Session, language: str | None = 
                                "lowest score")
     else:
         guide = []  # the lowest of a few answered items would point at chance
-    gettext = translations(language).gettext
+    gettext, ngettext = translations(language).gettext, translations(language).ngettext
     return Profile(
         attempt_id=attempt.id, candidate_name=attempt.candidate_name,
         candidate_email=attempt.candidate_email,
@@ -203,7 +203,7 @@ def build_profile(attempt: Attempt, *, session: Session, language: str | None = 
         assessment_id=assessment.id, norm_min_group=norm_min_group, interview_guide=guide,
         guide_note="" if guide else _guide_note(scores, gettext),
         typing=typing, integrity=integrity_facts(attempt, seen),
-        rules=rules.describe(gettext), simulated=attempt.simulated,
+        rules=rules.describe(gettext, ngettext), simulated=attempt.simulated,
         thresholds=(rules.development_score, rules.strength_score),
     )
 

@@ -52,19 +52,24 @@ class Rules:
             return "development"
         return "band"
 
-    def describe(self, gettext: Callable[[str], str] = lambda text: text) -> list[str]:
+    def describe(self, gettext: Callable[[str], str] = lambda text: text,
+                 ngettext: Callable[[str, str, int], str] = lambda one, many, n:
+                 one if n == 1 else many) -> list[str]:
         """Word the rules for the profile's "how to read" box, in the given language."""
         values = {"strength": f"{self.strength_score:g}",
-                  "development": f"{self.development_score:g}", "items": self.min_items,
+                  "development": f"{self.development_score:g}", "num": self.min_items,
                   "most": self.max_each}
         return [text % values for text in (
             gettext("Strength: the lower end of the score's 95%% band is at or above "
                     "%(strength)s."),
             gettext("Development area: the upper end of the score's 95%% band is below "
                     "%(development)s."),
-            gettext("Neither: the band reaches across a threshold, so the data cannot "
-                    "tell; or fewer than %(items)s answered items; or the score is an "
-                    "indication only."),
+            ngettext("Neither: the band reaches across a threshold, so the data cannot "
+                     "tell; or fewer than %(num)d answered item; or the score is an "
+                     "indication only.",
+                     "Neither: the band reaches across a threshold, so the data cannot "
+                     "tell; or fewer than %(num)d answered items; or the score is an "
+                     "indication only.", self.min_items),
             gettext("At most %(most)s of each are listed."),
         )]
 

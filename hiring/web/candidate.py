@@ -13,7 +13,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_wtf.csrf import generate_csrf
 
 from hiring import jobs
@@ -99,7 +99,7 @@ def start(token: str):
             engine.start(attempt, session=get_session(), now=now(),
                          language=request.form.get("language") or None)
         except (engine.AttemptClosed, engine.AssessmentUnavailable) as exc:
-            abort(409, exc.translated(gettext))
+            abort(409, exc.translated(gettext, ngettext))
     return redirect(url_for("candidate.welcome", token=token))
 
 
@@ -126,7 +126,7 @@ def item(token: str, position: int):
         except engine.AttemptClosed:
             return redirect(url_for("candidate.done", token=token))
         except AnswerError as exc:
-            error = exc.translated(gettext)
+            error = exc.translated(gettext, ngettext)
         else:
             target = {"prev": position - 1, "next": position + 1}.get(
                 request.form.get("go", "next"), position + 1)
@@ -166,10 +166,10 @@ def save(token: str):
                                     session=get_session(), now=now(), seq=seq,
                                     time_spent_ms=spent)
     except engine.AttemptClosed as exc:
-        return jsonify(ok=False, error=exc.translated(gettext), closed=True,
+        return jsonify(ok=False, error=exc.translated(gettext, ngettext), closed=True,
                        done=url_for("candidate.done", token=token)), 409
     except AnswerError as exc:
-        return jsonify(ok=False, error=exc.translated(gettext)), 422
+        return jsonify(ok=False, error=exc.translated(gettext, ngettext)), 422
     return jsonify(ok=True, accepted=result.accepted, seq=result.seq,
                    saved_at=result.saved_at.isoformat())
 

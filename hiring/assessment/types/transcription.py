@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import Field
 from rapidfuzz.distance import Levenshtein
 
-from hiring.assessment.messages import N_, in_language
+from hiring.assessment.messages import N_, catalogue, in_language
 from hiring.assessment.types.base import (
     AnswerError,
     ItemContent,
@@ -109,15 +109,23 @@ class Typing(ItemType):
 
     def keyed_answer(self, content: dict, params: dict | None, language: str) -> str:
         target = (params or {}).get("target_wpm") or DEFAULT_TARGET_WPM
-        return in_language(language, N_("target %(wpm)s net words a minute"), wpm=target)
+        return catalogue(language).ngettext(
+            "target %(num)s net word a minute", "target %(num)s net words a minute",
+            round(target)) % {"num": f"{target:g}"}
 
     def describe_answer(self, content: dict, params: dict | None, answer: Any,
                         language: str) -> str:
         result = self.result(content, answer, (params or {}).get("language", language))
         if result is None:
             return in_language(language, N_("(no answer)"))
-        return in_language(
-            language, N_("%(net).0f net words a minute (%(gross).0f gross), accuracy "
-                         "%(accuracy).0f%%, %(errors)d errors in %(chars)d characters"),
-            net=result.net_wpm, gross=result.gross_wpm, accuracy=100 * result.accuracy,
-            errors=result.errors, chars=result.typed_chars)
+        words = catalogue(language).ngettext(
+            "%(num)d net word a minute (%(gross)d gross), accuracy %(accuracy)d%%",
+            "%(num)d net words a minute (%(gross)d gross), accuracy %(accuracy)d%%",
+            round(result.net_wpm))
+        errors = catalogue(language).ngettext(
+            "%(num)d error in %(chars)d characters", "%(num)d errors in %(chars)d characters",
+            result.errors)
+        return ", ".join((
+            words % {"num": round(result.net_wpm), "gross": round(result.gross_wpm),
+                     "accuracy": round(100 * result.accuracy)},
+            errors % {"num": result.errors, "chars": result.typed_chars}))

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from hiring.assessment.messages import N_
+from hiring.assessment.messages import N_, N_plural
 from hiring.assessment.types.base import (
     KEY_PATTERN,
     AnswerError,
@@ -93,8 +93,9 @@ class Written(ItemType):
         if "\x00" in text:
             raise AnswerError(N_("The answer contains characters that are not allowed."))
         if len(text) > MAX_CHARS:
-            raise AnswerError(N_("The answer is too long: at most %(limit)s characters."),
-                              limit=MAX_CHARS)
+            raise AnswerError(*N_plural("The answer is too long: at most %(num)d character.",
+                                        "The answer is too long: at most %(num)d characters."),
+                              num=MAX_CHARS)
         return text.replace("\r\n", "\n")
 
     def is_answered(self, answer: Any) -> bool:
