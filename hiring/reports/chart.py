@@ -34,7 +34,7 @@ class ChartLabels:
 
     score: str = "score"
     band: str = "95% band"
-    indication: str = "indication, with its 95% range: too wide to rank"
+    indication: str = "indication, with its 95% band: too wide to rank"
     thresholds: str = "thresholds of the rules"
     missing: str = "no answered items"
     pending: str = "awaiting ratings"
