@@ -294,7 +294,7 @@ def test_pdf_in_croatian_has_croatian_headings(pdftotext: str, tmp_path: Path) -
     assert squeeze("percentil 62; normna skupina: 41 pokušaj (Croatian), 2026-10-02 – "
                    "2026-12-01") in squeeze(text)
     assert squeeze("95% interval 61–80") in squeeze(text)
-    assert "raspon" not in text  # the raters' spread ("Raspon") is another thing
+    assert "raspon" not in text  # the band is "interval", the raters' spread "razlika"
     assert "ocjenjivači se razlikuju za 3 boda" in text
     assert squeeze("Napuštanje stranice procjene na više od 2 sekunde (druga kartica ili "
                    "prozor) 4 puta") in squeeze(text)
