@@ -6,6 +6,7 @@ import math
 from datetime import UTC, datetime
 
 from babel import Locale, UnknownLocaleError
+from babel.numbers import get_decimal_symbol
 
 MISSING = "—"
 
@@ -28,9 +29,19 @@ def format_day(moment: datetime | None, missing: str = MISSING) -> str:
     return moment.strftime("%Y-%m-%d")
 
 
-def format_two_decimals(value: float | None) -> str:
+def _decimal_comma(text: str, language: str) -> str:
+    """Write a decimal number with the language's separator: 0.71 in English, 0,71 in
+    Croatian, Serbian and Bulgarian."""
+    try:
+        symbol = get_decimal_symbol(Locale.parse(language.replace("-", "_")))
+    except (ValueError, UnknownLocaleError):
+        return text
+    return text.replace(".", symbol)
+
+
+def format_two_decimals(value: float | None, language: str = "en") -> str:
     """Format a reliability: 0.71."""
-    return MISSING if value is None else f"{value:.2f}"
+    return MISSING if value is None else _decimal_comma(f"{value:.2f}", language)
 
 
 def format_rounded(value: float | None) -> str:
@@ -38,9 +49,9 @@ def format_rounded(value: float | None) -> str:
     return MISSING if value is None else str(math.floor(value + 0.5))
 
 
-def format_one_decimal(value: float | None) -> str:
+def format_one_decimal(value: float | None, language: str = "en") -> str:
     """Format a rubric mean with one decimal."""
-    return MISSING if value is None else f"{value:.1f}"
+    return MISSING if value is None else _decimal_comma(f"{value:.1f}", language)
 
 
 def format_ordinal(value: float, language: str) -> str:

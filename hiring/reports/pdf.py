@@ -164,8 +164,8 @@ def _environment(language: str) -> jinja2.Environment:
     environment.filters.update(
         utc=format_utc,
         rounded=format_rounded,
-        one_decimal=format_one_decimal,
-        two_decimals=format_two_decimals,
+        one_decimal=partial(format_one_decimal, language=language),
+        two_decimals=partial(format_two_decimals, language=language),
         day=format_day,
         ordinal=partial(format_ordinal, language=language),
         language_name=partial(format_language, language=language),

@@ -9,7 +9,7 @@ from babel import Locale, UnknownLocaleError
 
 from hiring.assessment.messages import N_
 from hiring.assessment.types.base import translate
-from hiring.reports.formatting import format_rounded
+from hiring.reports.formatting import format_rounded, format_two_decimals
 from hiring.reports.i18n import translations
 from hiring.reports.profile import NormResult, Reliability, ScoreResult
 from hiring.scoring.evidence import Precision
@@ -149,7 +149,8 @@ class ScoreBuilder:
     def _indication_note(self, result: ScoreResult, model: ScaleModel) -> str:
         """Say why a subscore is only an indication: too unreliable, or not distinct."""
         value = model.reliability(result.n_items)
-        values = {"num": result.n_items, "reliability": f"{value:.2f}"}
+        values = {"num": result.n_items,
+                  "reliability": format_two_decimals(value, self.language)}
         if value < MIN_SUBSCORE_RELIABILITY:
             return self.ngettext(
                 "indication only: %(num)d item, reliability %(reliability)s (not enough to "

@@ -177,6 +177,7 @@ def test_a_profile_in_the_candidates_language_has_no_english(db, clock, tmp_path
     assert profile.integrity.pastes == 1 and profile.integrity.focus_losses == 2
     assert COMMENTS[0] in text and "Predstavnik korisničke službe" in flat(text)
     assert english.assessment_name == "Customer Service Representative"
+    assert "2,5" in text.split()  # the raters' mean of 1 and 4, with a decimal comma
 
     assert english_in(text, language) == []
     # The check can fail: the same attempt's English profile is full of the labels.

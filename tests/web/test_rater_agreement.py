@@ -75,7 +75,7 @@ def test_the_profile_shows_the_criterions_icc_for_the_assessment_where_known(
     assert "5 responses rated by two or more raters; 3 raters in all." in line
     croatian = client.get(f"/attempts/{attempt_id}?lang=hr").get_data(as_text=True)
     line = croatian.split('<p class="agreement">')[1].split("</p>")[0]
-    assert "Slaganje ocjenjivača na ovoj procjeni" in line and "Tone HR 0.88" in line
+    assert "Slaganje ocjenjivača na ovoj procjeni" in line and "Tone HR 0,88" in line
     with db() as session:
         assert session.get(Attempt, attempt_id).results["scales"]["writing"]["score"] is not None
 
