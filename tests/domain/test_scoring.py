@@ -176,7 +176,7 @@ def test_every_note_is_in_the_profiles_language(db, assessment, clock):
     notes = {s.key: s.note for s in profile.scores}
     assert notes["numeracy"] == "1 odgovorena stavka, manje od 2: nema zaključka"
     assert notes["writing"] == "nijedna stavka nije odgovorena: ništa nije izmjereno"
-    assert notes["customer_focus"].startswith("samo naznaka: 1 stavka, pouzdanost 0.08")
+    assert notes["customer_focus"].startswith("samo naznaka: 1 stavka, pouzdanost 0,08")
     assert notes["judgement"].startswith("interval ")
     for note in notes.values():
         assert not {"band", "claim", "item", "items"} & set(note.replace(":", " ").split())
