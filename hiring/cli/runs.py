@@ -269,4 +269,13 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
         _fail("refusing to serve with the public default SECRET_KEY: run `hiring init` "
               f"(it writes a random one to {app.instance_path}/config.py), or set "
               "SECRET_KEY in that file or in the environment")
+    from hiring.web.mail import links_from_request
+
+    if not (app.config.get("MAIL_BASE_URL") or app.config.get("SERVER_NAME")
+            or links_from_request(app)):
+        click.echo("warning: MAIL_BASE_URL is not set, so no invitation link can be built: "
+                   "invitations are created without one, and the page says so. Set "
+                   "MAIL_BASE_URL (e.g. \"https://hiring.example.com\") in "
+                   f"{app.instance_path}/config.py or the environment; links never take "
+                   "the address a request names (its Host header).", err=True)
     run(host=host, port=port, workers=workers)
