@@ -3,6 +3,7 @@ link out of every log line, and private files beyond the database and the ZIP.""
 
 from __future__ import annotations
 
+import csv
 import os
 from datetime import UTC, datetime
 
@@ -54,3 +55,14 @@ def test_the_wal_file_cached_pdfs_and_the_exports_folder_are_private(app, tmp_pa
     assert cached_pdf(profile, folder, lambda p: b"%PDF-1.7") == b"%PDF-1.7"
     [cached] = list(folder.glob("profile-1-*.pdf"))
     assert os.stat(cached).st_mode & 0o777 == 0o600
+
+
+def test_the_rater_agreement_csv_guards_bank_text_for_semicolon_readers_too():
+    from hiring.scoring.agreement import RatingRow, agreement_csv, rater_agreement
+
+    rows = [RatingRow("wr;=1+1", response, rater, {"tone": score}, {"tone": "Tone;@SUM(1)"})
+            for response, rater, score in [(1, 1, 3), (1, 2, 4), (2, 1, 2), (2, 2, 2)]]
+    lines = agreement_csv(rater_agreement(rows)).splitlines()[1:]
+    cells = [cell for line in csv.reader(lines) for cell in line]
+    assert "'wr,=1+1" in cells and "'Tone,@SUM(1)" in cells
+    assert not any(";" in cell for cell in cells)
