@@ -126,3 +126,21 @@ def test_serve_warns_without_mail_base_url(database_url, tmp_path, monkeypatch):
     result = app.test_cli_runner().invoke(main, ["serve", "--port", "1"])
     assert result.exit_code == 0 and "MAIL_BASE_URL is not set" not in result.output
     app.extensions["hiring.engine"].dispose()
+
+
+def test_without_mail_base_url_inviting_a_keying_expert_changes_nothing(production, client,
+                                                                        db, bank, clock):
+    from hiring.keying import rounds
+    from hiring.models import KeyingExpert
+
+    with db() as session:
+        round_id = rounds.open_round(session.merge(bank), name="Team leads", item_keys=None,
+                                     session=session, actor="hr", now=clock()).id
+    log_in_hr(client, db)
+    response = client.post(f"/admin/keying/{round_id}", headers=FORGED, data={
+        "name": "Iva Lead", "email": "iva@example.com", "language": "en", "send_email": "y"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503 and PROBLEM in html and "evil.example" not in html
+    with db() as session:
+        assert session.exec(select(KeyingExpert)).all() == []
+        assert session.exec(select(EmailMessage)).all() == []
