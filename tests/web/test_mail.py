@@ -152,8 +152,8 @@ def test_a_submit_sends_the_confirmation_in_the_candidates_language(client, db, 
     with db() as session:
         _, token = make_attempt(session, assessment, now=clock(), started=True,
                                 language="hr")
-    assert client.post(f"/a/{token}/submit").status_code == 302
-    client.post(f"/a/{token}/submit")  # twice: one confirmation
+    assert client.post(f"/a/{token}/submit", data={"confirm": "1"}).status_code == 302
+    client.post(f"/a/{token}/submit", data={"confirm": "1"})  # twice: one confirmation
     sent = messages(db)
     assert [(m.kind, m.language, m.state) for m in sent] == [("confirmation", "hr", "outbox")]
     assert sent[0].subject == "Primili smo Vaše odgovore: Test assessment"
@@ -168,7 +168,7 @@ def test_a_failing_confirmation_never_fails_the_submit(client, db, assessment, c
         raise OSError("disk full")
 
     monkeypatch.setattr(invitations, "confirm_submission", broken)
-    response = client.post(f"/a/{token}/submit")
+    response = client.post(f"/a/{token}/submit", data={"confirm": "1"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/done")
     with db() as session:
         assert session.get(Attempt, attempt.id).state in (AttemptState.SUBMITTED,
