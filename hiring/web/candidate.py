@@ -46,6 +46,7 @@ def _attempt(token: str) -> Attempt:
     if engine.finalize_if_due(attempt, session=session, now=now()):
         # Closing an overdue attempt stands on its own, even if this request then fails.
         session.commit()
+        mail.after_submit(attempt)  # the clock submitted: the candidate is told so
         jobs.compute_writing_indicators(current_app._get_current_object(), [attempt])
     return attempt
 
