@@ -137,7 +137,8 @@ def outcome_text(records: list[EmailMessage]) -> str:
 
 
 def after_submit(attempt: Attempt) -> None:
-    """Send the candidate the confirmation of their submit. Never fails the submit."""
+    """Send the candidate the confirmation that their answers arrived, once, whoever closed
+    the attempt (they, or the clock). Never fails the submit."""
     session = get_session()
     session.commit()  # the submit stands, whatever happens to the e-mail
     try:
@@ -151,7 +152,8 @@ def after_submit(attempt: Attempt) -> None:
         session.rollback()
         try:
             session.add(EmailMessage(
-                attempt_id=attempt.id, kind="confirmation", language=attempt.language,
+                attempt_id=attempt.id, kind=invitations.confirmation_kind(attempt),
+                language=attempt.language,
                 to_address=attempt.candidate_email, subject="(not written)",
                 state=MessageState.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
                 created_at=now()))

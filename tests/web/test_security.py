@@ -376,7 +376,7 @@ def test_candidate_markup_is_escaped_on_pages_and_printed_in_the_pdf(
     client.post(f"/a/{token}/start")
     assert post_json(client, token, save(WRITTEN, {"text": answer})).json["accepted"]
     pages.append(client.get(f"/a/{token}/q/{WRITTEN}"))
-    client.post(f"/a/{token}/submit")
+    client.post(f"/a/{token}/submit", data={"confirm": "1"})
     pages.append(client.get(f"/a/{token}/done"))
     auth.login("interviewer")
     pages += [client.get("/attempts/"), client.get(f"/attempts/{attempt.id}")]
