@@ -76,7 +76,7 @@ def full_profile(folder: Path):
     fill_indicators(read=lambda: session_scope(app), write=lambda: session_scope(app),
                     attempt_ids=[attempt.id])
     with session_scope(app) as session:
-        profile = build_profile(session.merge(attempt), session=session)
+        profile = build_profile(session.merge(attempt), session=session, blind_for=None)
     app.extensions["hiring.engine"].dispose()
     return profile
 

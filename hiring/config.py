@@ -48,9 +48,12 @@ class Defaults:
     # with MAIL_SMTP_USER and MAIL_SMTP_PASSWORD when it needs a login. MAIL_FROM is the
     # sender ("hiring@example.com" or "Example Ltd <hiring@example.com>"), named after
     # MAIL_ORGANISATION, which is also the {organisation} of the messages. Links in
-    # e-mails start with MAIL_BASE_URL (e.g. "https://hiring.example.com"); without it, a
-    # page uses the address it was requested at, and `hiring invitations remind` refuses
-    # to run. Deadlines in messages are written in MAIL_TIMEZONE (e.g. "Europe/Zagreb").
+    # e-mails and on pages start with MAIL_BASE_URL (e.g. "https://hiring.example.com", also
+    # from the environment), else with SERVER_NAME. Without either, no link is built outside
+    # development and tests (a request's Host header can be forged): an invitation is
+    # created without its link and the page says how to set MAIL_BASE_URL, `hiring serve`
+    # warns, and `hiring invitations remind` refuses to run. Deadlines in messages are
+    # written in MAIL_TIMEZONE (e.g. "Europe/Zagreb").
     MAIL_SMTP_HOST: str | None = None
     MAIL_SMTP_PORT = 587
     MAIL_SMTP_USER: str | None = None
@@ -67,7 +70,7 @@ class Defaults:
     KEYING_MIN_PANEL = 5
 
 
-ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL")
+ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL", "MAIL_BASE_URL")
 TRUE_WORDS = ("1", "true", "yes", "on")
 
 

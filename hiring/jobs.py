@@ -202,6 +202,7 @@ def _profiles_zip(job: Job, session: Session, folder: Path, progress) -> str:
 
     name = f"profiles-{job.id}.zip"
     write_profiles_zip(job.params["attempt_ids"], folder / name, session=session,
+                       requested_by=job.created_by,
                        language=job.params.get("language"),
                        norm_min_group=job.params.get("norm_min_group", 30),
                        on_progress=progress)

@@ -59,6 +59,15 @@ class AttemptState(StrEnum):
     SCORED = "scored"
 
 
+class AttemptEnd(StrEnum):
+    """What closed a started attempt."""
+
+    CANDIDATE = "candidate"  # the candidate submitted
+    TIMER = "timer"  # the page's timer submitted when the time ran out
+    DEADLINE = "deadline"  # the server closed it after the deadline and its grace period
+    CANCELLED = "cancelled"  # HR cancelled the invitation while it was under way
+
+
 class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(index=True, unique=True, max_length=254)  # normalised: lower case
@@ -169,6 +178,7 @@ class Attempt(SQLModel, table=True):
     started_at: datetime | None = _ts()
     deadline_at: datetime | None = _ts()
     submitted_at: datetime | None = _ts()
+    ended_by: str | None = Field(default=None, max_length=20)  # AttemptEnd, once closed
     current_position: int = 0
     extra_minutes: int = 0
     results: dict | None = _json()  # dimension scores, filled by scoring
@@ -187,6 +197,11 @@ class Attempt(SQLModel, table=True):
     # Made by `hiring simulate` (demos, trials): never in a norm group or a reliability
     # estimate, and marked as such wherever it is listed.
     simulated: bool = False
+
+    @property
+    def timed_out(self) -> bool:
+        """Tell whether the clock closed the attempt (the page's timer or the server)."""
+        return self.ended_by in (AttemptEnd.TIMER, AttemptEnd.DEADLINE)
 
 
 class Response(SQLModel, table=True):

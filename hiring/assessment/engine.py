@@ -21,6 +21,7 @@ from hiring.assessment.types.base import translate
 from hiring.models import (
     Assessment,
     Attempt,
+    AttemptEnd,
     AttemptState,
     Bank,
     Item,
@@ -29,6 +30,9 @@ from hiring.models import (
 )
 
 OPEN_STATES = (AttemptState.INVITED, AttemptState.IN_PROGRESS)
+# The page's timer counts down from the seconds left when the page loaded, rounded, so it
+# may reach zero a moment before the server's deadline.
+TIMER_EARLY = timedelta(seconds=10)
 
 
 class AttemptClosed(CandidateError):
@@ -287,6 +291,19 @@ def responses(attempt: Attempt, *, session: Session) -> list[Response]:
         Response.attempt_id == attempt.id).order_by(Response.position)))
 
 
+def answered(attempt: Attempt, *, session: Session) -> list[tuple[Response, bool]]:
+    """Return the attempt's responses in order, each with whether it holds an answer."""
+    rows = responses(attempt, session=session)
+    contents = revision_contents([row.revision_id for row in rows], session=session)
+    return [(row, get_type(contents[row.revision_id]["type"]).is_answered(row.answer))
+            for row in rows]
+
+
+def time_is_up(attempt: Attempt, now: datetime) -> bool:
+    """Tell whether the deadline has come, as the page's timer sees it (TIMER_EARLY)."""
+    return attempt.deadline_at is not None and now >= attempt.deadline_at - TIMER_EARLY
+
+
 def response_count(attempt: Attempt, *, session: Session) -> int:
     """Count the attempt's items without loading them."""
     return session.exec(select(func.count()).select_from(Response).where(
@@ -324,7 +341,7 @@ def _closed_message(attempt: Attempt) -> str:
         return N_("This invitation has expired.")
     if attempt.state == AttemptState.INVITED:
         return N_("The assessment has not been started yet.")
-    if attempt.deadline_at and attempt.submitted_at and attempt.submitted_at > attempt.deadline_at:
+    if attempt.timed_out:
         return N_("Time is up: your answers were submitted with everything saved so far.")
     return N_("This assessment has already been submitted.")
 
@@ -371,24 +388,31 @@ def save_answer(attempt: Attempt, position: Any, raw: Any, *, session: Session,
                       saved_at=response.saved_at or now)
 
 
-def submit(attempt: Attempt, *, session: Session, now: datetime) -> None:
-    """Close the attempt with what is stored and score it."""
+def submit(attempt: Attempt, *, session: Session, now: datetime,
+           ended_by: AttemptEnd = AttemptEnd.CANDIDATE) -> bool:
+    """Close the attempt with what is stored and score it; tell whether this closed it.
+
+    ended_by: what closed it, for the candidate's last page and e-mail."""
     lock(attempt, session=session)
     if attempt.state != AttemptState.IN_PROGRESS:
-        return
+        return False
     from hiring.scoring.attempts import score_attempt
 
     attempt.state = AttemptState.SUBMITTED
     attempt.submitted_at = now
+    attempt.ended_by = ended_by
     session.flush()
     score_attempt(attempt, session=session)
+    return True
 
 
 def finalize_if_due(attempt: Attempt, *, session: Session, now: datetime) -> bool:
-    """Submit an overdue attempt or expire an unused invitation; tell whether it changed."""
+    """Submit an overdue attempt or expire an unused invitation; tell whether it changed.
+
+    Of two requests that find the same attempt overdue, only the one that submits it
+    is told that it changed (the other waits for the attempt's lock, then finds it closed)."""
     if is_overdue(attempt, now, session=session):
-        submit(attempt, session=session, now=now)
-        return True
+        return submit(attempt, session=session, now=now, ended_by=AttemptEnd.DEADLINE)
     if attempt.state == AttemptState.INVITED and now > attempt.expires_at:
         attempt.state = AttemptState.EXPIRED
         session.flush()
@@ -438,7 +462,7 @@ def revoke(attempt: Attempt, *, session: Session, now: datetime) -> None:
     The stored hash is replaced by one no token can match."""
     lock(attempt, session=session)
     if attempt.state == AttemptState.IN_PROGRESS:
-        submit(attempt, session=session, now=now)
+        submit(attempt, session=session, now=now, ended_by=AttemptEnd.CANCELLED)
     elif attempt.state == AttemptState.INVITED:
         attempt.state = AttemptState.EXPIRED
     attempt.token_hash = "revoked:" + new_token()[:40]

@@ -2,11 +2,83 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from collections.abc import Mapping
+
+from sqlmodel import Session, col, select
 
 from hiring.assessment.types import get_type
-from hiring.models import Attempt, AttemptState, ItemRevision, Rating, Response, utcnow
-from hiring.scoring.attempts import score_attempt
+from hiring.models import (
+    Attempt,
+    AttemptState,
+    ItemRevision,
+    Rating,
+    Response,
+    Role,
+    User,
+    utcnow,
+)
+from hiring.scoring.attempts import (
+    CLOSED,
+    current_scores,
+    item_result,
+    ratings_by_response,
+    score_attempt,
+)
+from hiring.scoring.scales import AttemptScores, attempt_scores
+
+NOBODY = 0  # no user has this id: blind to every rating
+
+
+def blind_for(user: User | None) -> int | None:
+    """Decide what a staff user sees of other raters' ratings; the one place that does.
+
+    Returns None when the user sees every rating (HR), else the rater whose own rating of
+    an answer unlocks the others' ratings of it: until then its ratings, comments, score
+    and the raters' agreement are withheld from everything built for this user (the
+    page, the PDF, the ZIP of PDFs, the CSV, the comparison). Anyone who is not known
+    to be HR is blind, also to ratings nobody can unlock."""
+    if user is not None and user.role == Role.HR:
+        return None
+    return user.id if user is not None and user.id is not None else NOBODY
+
+
+def withheld(ratings: Mapping[int, list[Rating]], blind: int | None) -> set[int]:
+    """Return the responses whose ratings are withheld from the viewer: others rated
+    them, the viewer has not."""
+    if blind is None:
+        return set()
+    return {response_id for response_id, given in ratings.items()
+            if given and all(r.rater_id != blind for r in given)}
+
+
+def visible_ratings(ratings: Mapping[int, list[Rating]], blind: int | None
+                    ) -> dict[int, list[Rating]]:
+    """Return the ratings the viewer may see, response by response."""
+    hidden = withheld(ratings, blind)
+    return {response_id: ([] if response_id in hidden else given)
+            for response_id, given in ratings.items()}
+
+
+def scores_seen_by(attempt: Attempt, blind: int | None, *, session: Session
+                   ) -> AttemptScores | None:
+    """Return the attempt's scale scores as the viewer may see them.
+
+    Where ratings are withheld, the attempt is scored again without them (in memory,
+    nothing is stored): those answers count as awaiting rating, so the writing score
+    cannot give the other raters away."""
+    scores = current_scores(attempt, session=session)
+    if blind is None or scores is None or attempt.state not in CLOSED:
+        return scores
+    rows = list(session.exec(
+        select(Response, ItemRevision)
+        .join(ItemRevision, col(ItemRevision.id) == Response.revision_id)
+        .where(Response.attempt_id == attempt.id).order_by(Response.position)))
+    ratings = ratings_by_response([r.id for r, _ in rows], session=session)
+    if not withheld(ratings, blind):
+        return scores
+    seen = visible_ratings(ratings, blind)
+    return attempt_scores([item_result(response, revision.content, seen.get(response.id, []))
+                           for response, revision in rows])
 
 
 class RatingError(ValueError):

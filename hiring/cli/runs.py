@@ -119,21 +119,64 @@ def attempts() -> None:
 def finalize_expired_command() -> None:
     """Submit overdue attempts and expire unused invitations (safe to run from cron).
 
-    The writing indicators of the attempts it submits are computed here too."""
+    The candidates of the attempts it submits get the confirmation that says their time
+    ran out (once: not again if a page of theirs sent it), and the writing indicators of
+    those attempts are computed here too."""
     from hiring.assessment.engine import finalize_expired
     from hiring.assessment.writing import CLOSED
     from hiring.cli.writing import compute_indicators, stored_sentence
     from hiring.models import Attempt, AttemptState, utcnow
 
+    now = utcnow()
     with session_scope() as session:
         open_ids = session.exec(select(Attempt.id).where(
             Attempt.state == AttemptState.IN_PROGRESS)).all()
-        submitted, expired = finalize_expired(session=session, now=utcnow())
+        submitted, expired = finalize_expired(session=session, now=now)
         closed = [attempt_id for attempt_id in open_ids
                   if session.get(Attempt, attempt_id).state in CLOSED]
     click.echo(f"submitted {submitted} overdue attempts; expired {expired} invitations")
     if closed:
+        failed = _confirm(closed, now=now)
         click.echo(stored_sentence(compute_indicators(attempt_ids=closed)))
+        if failed:
+            _fail(f"{failed} confirmation{'' if failed == 1 else 's'} failed: "
+                  "the Outbox page says why")
+
+
+def _confirm(attempt_ids: list[int], *, now) -> int:
+    """E-mail the confirmations of closed attempts that have none yet, and say so.
+
+    Each in a transaction of its own, as a candidate's page would; the messages for an
+    SMTP server are sent here, when all are written. Returns how many failed."""
+    from hiring.mail import invitations, sending
+    from hiring.models import Attempt, utcnow
+    from hiring.web.mail import settings
+
+    app = current_app._get_current_object()
+    mail = settings(app)
+    states, unwritten = {}, 0
+    for attempt_id in attempt_ids:
+        try:
+            with session_scope(app) as session:
+                record = invitations.confirm_submission(
+                    session.get(Attempt, attempt_id), session=session, settings=mail, now=now)
+                if record is not None:
+                    states[record.id] = record.state
+        except Exception as exc:  # one candidate's message must not cost the others theirs
+            click.echo(f"attempt {attempt_id}: no confirmation written: "
+                       f"{type(exc).__name__}: {exc}", err=True)
+            unwritten += 1
+    queued = [i for i, state in states.items() if state == sending.MessageState.QUEUED]
+    outcome = sending.send_spooled(queued, settings=mail, scope=lambda: session_scope(app),
+                                   clock=app.config.get("CLOCK", utcnow)) if queued else {}
+    counts = {"in the outbox": sum(s == sending.MessageState.OUTBOX for s in states.values()),
+              "sent": outcome.get("sent", 0),
+              "failed": outcome.get("failed", 0) + sum(
+                  s == sending.MessageState.FAILED for s in states.values())}
+    detail = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
+    click.echo(f"{len(states)} confirmation e-mail{'' if len(states) == 1 else 's'}"
+               + (f": {detail}" if detail else ""))
+    return counts["failed"] + unwritten
 
 
 @attempts.command("rescore")
@@ -228,7 +271,8 @@ def report(attempt_id: int, output: str, language: str | None) -> None:
     with session_scope() as session:
         attempt = session.get(Attempt, attempt_id)
         try:
-            pdf = render_profile_pdf(build_profile(attempt, session=session,
+            # Whoever runs commands on the server reads the database: every rating.
+            pdf = render_profile_pdf(build_profile(attempt, session=session, blind_for=None,
                                                    language=language))
         except RenderError as exc:
             _fail(str(exc))
@@ -268,4 +312,13 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
         _fail("refusing to serve with the public default SECRET_KEY: run `hiring init` "
               f"(it writes a random one to {app.instance_path}/config.py), or set "
               "SECRET_KEY in that file or in the environment")
+    from hiring.web.mail import links_from_request
+
+    if not (app.config.get("MAIL_BASE_URL") or app.config.get("SERVER_NAME")
+            or links_from_request(app)):
+        click.echo("warning: MAIL_BASE_URL is not set, so no invitation link can be built: "
+                   "invitations are created without one, and the page says so. Set "
+                   "MAIL_BASE_URL (e.g. \"https://hiring.example.com\") in "
+                   f"{app.instance_path}/config.py or the environment; links never take "
+                   "the address a request names (its Host header).", err=True)
     run(host=host, port=port, workers=workers)

@@ -23,6 +23,7 @@ from hiring.mail.sending import MAX_ERROR, MailSettings, MessageState, put
 from hiring.models import Assessment, Attempt, AttemptState, EmailMessage
 
 LinkFor = Callable[[str], str]  # token -> the candidate's absolute link
+CONFIRMATION_KINDS = ("confirmation", "time_up")  # an attempt gets one of them, once
 
 
 class InvitationError(ValueError):
@@ -159,16 +160,29 @@ def remind(attempt: Attempt, *, session: Session, settings: MailSettings, now: d
     return send("reminder", attempt, session=session, settings=settings, now=now, link=link)
 
 
+def confirmation_kind(attempt: Attempt) -> str:
+    """Return the kind of confirmation an attempt gets: its own when the clock closed it."""
+    return "time_up" if attempt.timed_out else "confirmation"
+
+
 def confirm_submission(attempt: Attempt, *, session: Session, settings: MailSettings,
                        now: datetime) -> EmailMessage | None:
-    """Tell the candidate their answers arrived, once; no scores."""
+    """Tell the candidate their answers arrived (and that time ran out, when it did), once;
+    no scores.
+
+    The message recorded for the attempt is what makes it once: the attempt's lock makes
+    two closers of the same attempt (a page and `hiring attempts finalize-expired`, say)
+    look for it one after the other."""
     if attempt.state not in (AttemptState.SUBMITTED, AttemptState.SCORED):
         return None
+    engine.lock(attempt, session=session)
     sent = session.exec(select(EmailMessage.id).where(
-        EmailMessage.attempt_id == attempt.id, EmailMessage.kind == "confirmation")).first()
+        EmailMessage.attempt_id == attempt.id,
+        col(EmailMessage.kind).in_(CONFIRMATION_KINDS))).first()
     if sent is not None:
         return None
-    return send("confirmation", attempt, session=session, settings=settings, now=now)
+    return send(confirmation_kind(attempt), attempt, session=session, settings=settings,
+                now=now)
 
 
 def latest_messages(attempt_ids: list[int], *, session: Session) -> dict[int, EmailMessage]:

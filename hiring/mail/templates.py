@@ -21,9 +21,10 @@ from sqlmodel import Session, select
 
 from hiring.models import EmailTemplate
 
-KINDS = ("invitation", "reminder", "confirmation", "keying")
+KINDS = ("invitation", "reminder", "confirmation", "time_up", "keying")
 KIND_LABELS = {"invitation": "Invitation", "reminder": "Reminder",
                "confirmation": "Confirmation after submitting",
+               "time_up": "Confirmation when time ran out (submitted by the clock)",
                "keying": "Invitation to rate for a keying panel (experts)"}
 NEEDS_LINK = frozenset({"invitation", "reminder", "keying"})
 PLACEHOLDERS = {

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from sqlmodel import Session, col, select
 
 from hiring.assessment import engine
+from hiring.assessment.ratings import scores_seen_by, withheld
 from hiring.assessment.types import get_type
 from hiring.assessment.types.base import translate
 from hiring.assessment.types.written import word_count
@@ -33,7 +34,7 @@ from hiring.reports.profile import (
 from hiring.reports.scores import ScoreBuilder
 from hiring.scoring import writing_store
 from hiring.scoring.agreement import load_rating_rows, rater_agreement
-from hiring.scoring.attempts import current_scores, ratings_by_response, rescore_outdated
+from hiring.scoring.attempts import ratings_by_response, rescore_outdated
 from hiring.scoring.evidence import precision_for
 from hiring.scoring.integrity import integrity_facts
 from hiring.scoring.norms import DEFAULT_MIN_GROUP, norm_groups, norms_for
@@ -42,9 +43,9 @@ from hiring.scoring.scales import COMPOSITE, INCOMPLETE_SHARE, AttemptScores
 
 
 def _written(response: Response, revision: ItemRevision, ratings: list, raters: dict,
-             language: str, blind_for: int | None) -> WrittenResult:
+             language: str, withheld_from_viewer: bool) -> WrittenResult:
     hidden = 0
-    if blind_for is not None and all(r.rater_id != blind_for for r in ratings):
+    if withheld_from_viewer:
         hidden, ratings = len(ratings), []  # raters see the others only once they rated
     item_type = get_type(revision.content["type"])
     criteria = item_type.criteria(revision.content, language)
@@ -66,13 +67,21 @@ def _written(response: Response, revision: ItemRevision, ratings: list, raters: 
         pasted_chars=response.pasted_chars, hidden_ratings=hidden, answered=answered)
 
 
-def _with_agreement(written: list[WrittenResult], assessment_id: int, *, session: Session
-                    ) -> list[WrittenResult]:
-    """Add each criterion's rater agreement over the assessment, where it is known."""
+def _with_agreement(written: list[WrittenResult], assessment_id: int, *, session: Session,
+                    blind_for: int | None = None) -> list[WrittenResult]:
+    """Add each criterion's rater agreement over the assessment, where it is known.
+
+    A blind viewer's agreement rests only on the answers they rated themselves, and an
+    answer whose ratings are withheld from them shows none."""
     if not written:
         return written
-    pooled = rater_agreement(load_rating_rows(assessment_id, session=session)).pooled
-    return [replace(w, criterion_icc={cid: pooled[cid] for cid, _ in w.criteria
+    rows = load_rating_rows(assessment_id, session=session)
+    if blind_for is not None:
+        rated = {row.response_id for row in rows if row.rater_id == blind_for}
+        rows = [row for row in rows if row.response_id in rated]
+    pooled = rater_agreement(rows).pooled
+    return [w if w.hidden_ratings else
+            replace(w, criterion_icc={cid: pooled[cid] for cid, _ in w.criteria
                                       if cid in pooled and pooled[cid].single is not None})
             for w in written]
 
@@ -83,9 +92,12 @@ def min_answered(n_items: int) -> int:
 
 
 def _scores(attempt: Attempt, assessment: Assessment, bank: Bank, language: str,
-            norm_min_group: int, *, session: Session) -> tuple[AttemptScores, ScoreBuilder]:
-    """Score the attempt (again, if it predates scales) and read precision and norms."""
-    scores = current_scores(attempt, session=session) or AttemptScores({}, {}, 0, 0)
+            norm_min_group: int, *, session: Session, blind_for: int | None
+            ) -> tuple[AttemptScores, ScoreBuilder]:
+    """Score the attempt (again, if it predates scales) as the viewer may see it, and read
+    precision and norms."""
+    scores = (scores_seen_by(attempt, blind_for, session=session)
+              or AttemptScores({}, {}, 0, 0))
     rescore_outdated(session=session, assessment_id=assessment.id)  # its norm group too
     norms = norms_for(scores, attempt.language,
                       norm_groups(assessment.id, session=session), norm_min_group)
@@ -105,13 +117,14 @@ class Summary:
     subscores: list[ScoreResult]
 
 
-def summarize(attempt: Attempt, *, session: Session, language: str = "en",
-              norm_min_group: int = DEFAULT_MIN_GROUP) -> Summary:
-    """Return an attempt's scores as the profile words them, without its evidence."""
+def summarize(attempt: Attempt, *, session: Session, blind_for: int | None,
+              language: str = "en", norm_min_group: int = DEFAULT_MIN_GROUP) -> Summary:
+    """Return an attempt's scores as the profile words them, without its evidence, as
+    the viewer may see them (blind_for: hiring.assessment.ratings.blind_for)."""
     assessment = session.get(Assessment, attempt.assessment_id)
     bank = session.get(Bank, assessment.bank_id)
     scores, builder = _scores(attempt, assessment, bank, language, norm_min_group,
-                              session=session)
+                              session=session, blind_for=blind_for)
     return Summary(attempt, scores, builder.scales(), builder.subscores())
 
 
@@ -120,25 +133,28 @@ def _with_evidence(results: list[ScoreResult], evidence: dict[tuple[str, str], l
     return [replace(r, evidence=evidence.get((r.kind, r.key), [])) for r in results]
 
 
-def build_profile(attempt: Attempt, *, session: Session, language: str | None = None,
-                  norm_min_group: int = DEFAULT_MIN_GROUP, blind_for: int | None = None
+def build_profile(attempt: Attempt, *, session: Session, blind_for: int | None,
+                  language: str | None = None, norm_min_group: int = DEFAULT_MIN_GROUP
                   ) -> Profile:
-    """Collect everything the profile shows about an attempt.
+    """Collect everything the profile shows about an attempt, as the viewer may see it.
 
-    With blind_for, ratings of written responses that this rater has not rated yet are
-    withheld, so that raters stay independent."""
+    blind_for comes from hiring.assessment.ratings.blind_for (None: every rating). Ratings
+    of written responses that this rater has not rated yet are withheld, with their
+    comments, their score and the raters' agreement on them, so that raters stay
+    independent. There is no default: every caller says for whom it builds."""
     assessment = session.get(Assessment, attempt.assessment_id)
     bank = session.get(Bank, assessment.bank_id)
     language = language or attempt.language
     rules = Rules.for_assessment(assessment.settings)
     scores, builder = _scores(attempt, assessment, bank, language, norm_min_group,
-                              session=session)
+                              session=session, blind_for=blind_for)
 
     rows = list(session.exec(
         select(Response, ItemRevision)
         .join(ItemRevision, col(ItemRevision.id) == Response.revision_id)
         .where(Response.attempt_id == attempt.id).order_by(Response.position)))
     ratings = ratings_by_response([r.id for r, _ in rows], session=session)
+    hidden = withheld(ratings, blind_for)
     raters = {u.id: u.name for u in session.exec(select(User))}
     evidence: dict[tuple[str, str], list[Evidence]] = {}
     written, typing, seen = [], [], []
@@ -158,18 +174,18 @@ def build_profile(attempt: Attempt, *, session: Session, language: str | None = 
             answer=item_type.describe_answer(content, response.params, response.answer,
                                              language),
             keyed=item_type.keyed_answer(content, response.params, language),
-            score=response.score, answered=answered,
+            score=None if response.id in hidden else response.score, answered=answered,
             key_source=item_type.key_source(content, language)))
         if item_type.needs_rating:
             written.append(_written(response, revision, ratings.get(response.id, []), raters,
-                                    language, blind_for))
+                                    language, response.id in hidden))
         if content["type"] == "typing" and answered:
             result = item_type.result(content, response.answer,
                                       (response.params or {}).get("language", language))
             typing.append(TypingSummary(result.net_wpm, result.gross_wpm, result.accuracy,
                                         result.errors, response.params["target_wpm"]))
 
-    written = _with_agreement(written, assessment.id, session=session)
+    written = _with_agreement(written, assessment.id, session=session, blind_for=blind_for)
     scales = _with_evidence(builder.scales(), evidence)
     subscores = _with_evidence(builder.subscores(), evidence)
     judgement = next((s for s in scales if s.key == COMPOSITE), None)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from hiring.models import Attempt, AttemptState
+from hiring.assessment.ratings import blind_for
+from hiring.models import Attempt, AttemptState, User
 from hiring.reports.build import build_profile
 from hiring.reports.pdf import render_profile_pdf
 
@@ -27,9 +28,14 @@ def pdf_name(attempt: Attempt) -> str:
 
 
 def write_profiles_zip(attempt_ids: list[int], path: Path, *, session: Session,
-                       language: str | None = None, norm_min_group: int = 30,
+                       requested_by: int | None, language: str | None = None,
+                       norm_min_group: int = 30,
                        on_progress: Callable[[int], None] | None = None) -> int:
-    """Render each reportable attempt's profile into a ZIP; return how many it holds."""
+    """Render each reportable attempt's profile into a ZIP; return how many it holds.
+
+    Each profile is built for the user who asked (requested_by), blind as that user is
+    to other raters' ratings; an unknown user sees no rating at all."""
+    blind = blind_for(session.get(User, requested_by) if requested_by is not None else None)
     written = 0
     partial = path.with_suffix(".part")
     # 0600: the archive holds candidates' profiles
@@ -40,7 +46,7 @@ def write_profiles_zip(attempt_ids: list[int], path: Path, *, session: Session,
             attempt = session.get(Attempt, attempt_id)
             if attempt is not None and attempt.state in REPORTABLE:
                 profile = build_profile(attempt, session=session, language=language,
-                                        norm_min_group=norm_min_group)
+                                        norm_min_group=norm_min_group, blind_for=blind)
                 archive.writestr(pdf_name(attempt), render_profile_pdf(profile))
                 written += 1
             if on_progress:

@@ -12,6 +12,7 @@ import io
 
 from sqlmodel import Session, col, select
 
+from hiring.assessment.ratings import scores_seen_by
 from hiring.models import Assessment, Attempt, Bank
 from hiring.scoring.attempts import rescore_outdated
 from hiring.scoring.evidence import Precision, precision_for
@@ -85,13 +86,16 @@ def _band(model: ScaleModel, value: ScaleScore) -> tuple[float | None, float | N
     return model.band(value.score, value.n_items) if value.score is not None else (None, None)
 
 
-def attempts_csv(assessment: Assessment, *, session: Session, min_group: int) -> str:
-    """Return one row per attempt with its state, scores, bands, counts and percentiles."""
+def attempts_csv(assessment: Assessment, *, session: Session, min_group: int,
+                 blind_for: int | None) -> str:
+    """Return one row per attempt with its state, scores, bands, counts and percentiles,
+    as the viewer may see them (blind_for: hiring.assessment.ratings.blind_for)."""
     bank = session.get(Bank, assessment.bank_id)
     rescore_outdated(session=session, assessment_id=assessment.id)
     attempts = list(session.exec(select(Attempt).where(
         Attempt.assessment_id == assessment.id).order_by(col(Attempt.id))))
-    scored = {a.id: AttemptScores.from_dict(a.results) for a in attempts}
+    scored = {a.id: (AttemptScores.from_dict(a.results) if blind_for is None
+                     else scores_seen_by(a, blind_for, session=session)) for a in attempts}
     used = {key for s in scored.values() if s for key in s.scales}
     scales = [s for s in SCALES if s in used] + sorted(used - set(SCALES))
     used = {key for s in scored.values() if s for key in s.subscores}

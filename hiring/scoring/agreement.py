@@ -170,9 +170,12 @@ def _number(value: float | None, digits: int = 3) -> str:
 
 
 def _text(value: str) -> str:
-    # Bank text that a spreadsheet would run as a formula is quoted; numbers are not
-    # text, so a negative ICC stays a number.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    # Bank text that a spreadsheet would run as a formula is quoted, also after a ";" (a
+    # reader that splits on semicolons starts a new cell there), as in the attempts
+    # export; numbers are not text, so a negative ICC stays a number.
+    from hiring.reports.export import safe_cell
+
+    return safe_cell(str(value))
 
 
 def agreement_csv(report: AgreementReport) -> str:

@@ -28,15 +28,22 @@ def ratings_by_response(response_ids: list[int], *, session: Session
     return grouped
 
 
-def score_response(response: Response, content: dict, ratings: list[Rating]) -> ItemResult:
-    """Score one response (None when unanswered or waiting for ratings) and describe it."""
+def item_result(response: Response, content: dict, ratings: list[Rating]) -> ItemResult:
+    """Score one response (None when unanswered or waiting for ratings) and describe it,
+    without storing anything."""
     item_type = get_type(content["type"])
     answered = item_type.is_answered(response.answer)
-    response.score = item_type.score(
-        content, response.params, response.answer,
-        [rating.scores for rating in ratings]) if answered else None
+    score = item_type.score(content, response.params, response.answer,
+                            [rating.scores for rating in ratings]) if answered else None
     return ItemResult(item_type.scale, content["dimension"], content.get("weight", 1.0),
-                      answered, response.score)
+                      answered, score)
+
+
+def score_response(response: Response, content: dict, ratings: list[Rating]) -> ItemResult:
+    """Score one response, store its score on it and describe it."""
+    result = item_result(response, content, ratings)
+    response.score = result.score
+    return result
 
 
 def score_attempt(attempt: Attempt, *, session: Session) -> AttemptScores | None:

@@ -132,7 +132,7 @@ def assessment(assessment_id: int):
                for code in engine.languages(assessment, session=session)]
     form = mail_web.EmailInvitationForm(language=assessment.language)
     form.language.choices = choices
-    link = None
+    link = link_problem = None
     sent = ""
     status = 200
     current = editor.current(assessment, session=session)
@@ -144,14 +144,19 @@ def assessment(assessment_id: int):
             assessment, session=session, name=form.name.data, email=form.email.data,
             expires_at=now() + timedelta(days=form.days.data), language=form.language.data,
             created_by=g.user.id)
-        link = mail_web.link_builder()(token)
-        if form.send_email.data:
+        try:
+            link = mail_web.link_builder()(token)
+        except mail_web.LinkUnavailable as exc:  # kept, and offered again by Resend
+            link_problem = exc.description
+        if form.send_email.data and link:
             record = invitations.send("invitation", attempt, session=session,
                                       settings=mail_web.settings(), now=now(), link=link)
             sent = f" {mail_web.outcome_text([record])}."
             mail_web.send_queued([record], created_by=g.user.id)
         flash(f"Invitation created for {attempt.candidate_name}.{sent} The link is also "
-              "shown below, only this once.")
+              "shown below, only this once." if link else
+              f"Invitation created for {attempt.candidate_name}, without a link and not "
+              "e-mailed: see below.")
         form = mail_web.EmailInvitationForm(formdata=None, language=assessment.language)
         form.language.choices = choices
     elif form.errors:
@@ -167,6 +172,7 @@ def assessment(assessment_id: int):
     return render_template(
         "admin/assessment.html", assessment=assessment, current=current,
         bank=session.get(Bank, assessment.bank_id), form=form, link=link,
+        link_problem=link_problem,
         emailed=link is not None and bool(sent), view=view,
         messages=messages, stage=stage, q=search, sort=request.args.get("sort"),
         stages=pipeline.STAGES, stage_labels=pipeline.STAGE_LABELS,
@@ -261,10 +267,10 @@ def bulk_invitations(assessment_id: int):
     if bad or request.form.get("confirm") != "1":
         return render_template("admin/bulk.html", rows=rows, bad=len(bad), **context), (
             400 if bad else 200)
+    link_for = mail_web.link_builder()  # no safe address: a 503 page, nothing created
     created = bulk.create_all(rows, assessment=assessment, session=session, now=now(),
                               default_days=current_app.config["INVITATION_DAYS"],
                               created_by=g.user.id)
-    link_for = mail_web.link_builder()
     links = [(attempt, link_for(token)) for attempt, token in created]
     sent = ""
     if request.form.get("send_email") == "1":

@@ -20,7 +20,7 @@ from hiring import jobs
 from hiring.assessment import engine, integrity
 from hiring.assessment.types import AnswerError, get_type
 from hiring.db import get_session
-from hiring.models import Assessment, Attempt, AttemptState
+from hiring.models import Assessment, Attempt, AttemptEnd, AttemptState
 from hiring.scoring.integrity import FOCUS_LOSS_SECONDS
 from hiring.web import mail
 from hiring.web.access import candidate, now
@@ -46,6 +46,7 @@ def _attempt(token: str) -> Attempt:
     if engine.finalize_if_due(attempt, session=session, now=now()):
         # Closing an overdue attempt stands on its own, even if this request then fails.
         session.commit()
+        mail.after_submit(attempt)  # the clock submitted: the candidate is told so
         jobs.compute_writing_indicators(current_app._get_current_object(), [attempt])
     return attempt
 
@@ -56,6 +57,10 @@ def _closed_redirect(attempt: Attempt, token: str):
     if attempt.state == AttemptState.INVITED:
         return redirect(url_for("candidate.welcome", token=token))
     return None
+
+
+def _seconds_left(attempt: Attempt) -> int:
+    return max(0, int((attempt.deadline_at - now()).total_seconds()))
 
 
 def _form_answer(fields: tuple[str, ...]) -> dict:
@@ -203,21 +208,30 @@ def review(token: str):
     attempt = _attempt(token)
     if (closed := _closed_redirect(attempt, token)) is not None:
         return closed
-    session = get_session()
-    responses = engine.responses(attempt, session=session)
-    contents = engine.revision_contents([r.revision_id for r in responses], session=session)
-    rows = [(response, get_type(contents[response.revision_id]["type"]).is_answered(
-        response.answer)) for response in responses]
-    deadline = attempt.deadline_at
+    rows = engine.answered(attempt, session=get_session())
     return render_template("candidate/review.html", attempt=attempt, token=token, rows=rows,
-                           seconds_left=max(0, int((deadline - now()).total_seconds())))
+                           seconds_left=_seconds_left(attempt))
 
 
 @bp.route("/<token>/submit", methods=["POST"])
 @candidate
 def submit(token: str):
+    """Submit; with questions unanswered, only once the candidate confirms (confirm=1).
+
+    The page's timer posts timeup=1 when the time runs out: the clock asks nothing, and
+    the attempt records that the time ran out."""
     attempt = _attempt(token)
-    engine.submit(attempt, session=get_session(), now=now())
+    session = get_session()
+    by_timer = request.form.get("timeup") == "1" and engine.time_is_up(attempt, now())
+    if (attempt.state == AttemptState.IN_PROGRESS and not by_timer
+            and request.form.get("confirm") != "1"):
+        unanswered = [response.position for response, answered
+                      in engine.answered(attempt, session=session) if not answered]
+        if unanswered:
+            return render_template("candidate/confirm.html", attempt=attempt, token=token,
+                                   unanswered=unanswered, seconds_left=_seconds_left(attempt))
+    engine.submit(attempt, session=session, now=now(),
+                  ended_by=AttemptEnd.TIMER if by_timer else AttemptEnd.CANDIDATE)
     mail.after_submit(attempt)  # commits the submit first; never raises
     jobs.compute_writing_indicators(current_app._get_current_object(), [attempt])
     return redirect(url_for("candidate.done", token=token))

@@ -18,6 +18,7 @@ from flask import (
 from sqlmodel import col, select
 
 from hiring import audit, jobs
+from hiring.assessment.ratings import blind_for
 from hiring.db import get_session
 from hiring.models import Assessment, Attempt, Job, JobState, Role
 from hiring.reports.build import Summary, summarize
@@ -51,7 +52,7 @@ def compare():
     attempts = [a for a in (session.get(Attempt, i) for i in ids) if a is not None]
     if not attempts:
         abort(404, "None of the selected attempts exists.")
-    columns = [summarize(attempt, session=session,
+    columns = [summarize(attempt, session=session, blind_for=blind_for(g.user),
                          norm_min_group=current_app.config["NORM_MIN_GROUP"])
                for attempt in attempts]
     return render_template("interviewer/compare.html", columns=columns,
@@ -77,7 +78,7 @@ def assessment_csv(assessment_id: int):
     assessment = session.get(Assessment, assessment_id) or abort(404, "No such assessment.")
     audit.record(session, actor=g.user, action=audit.Action.EXPORTED,
                  object_type="assessment", object_id=assessment_id, detail={"format": "csv"})
-    body = attempts_csv(assessment, session=session,
+    body = attempts_csv(assessment, session=session, blind_for=blind_for(g.user),
                         min_group=current_app.config["NORM_MIN_GROUP"])
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="assessment-{assessment_id}.csv"'})

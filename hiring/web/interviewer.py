@@ -18,13 +18,13 @@ from sqlmodel import col, select
 
 from hiring import audit, jobs
 from hiring.assessment import calibration, engine
-from hiring.assessment.ratings import RatingError, rate
+from hiring.assessment.ratings import RatingError, blind_for, rate, withheld
 from hiring.assessment.types import ITEM_TYPES, get_type
 from hiring.db import get_session
 from hiring.models import Assessment, Attempt, AttemptState, ItemRevision, Rating, Role
 from hiring.reports.build import build_profile
 from hiring.reports.cache import cached_pdf
-from hiring.scoring.attempts import current_scores
+from hiring.scoring.attempts import current_scores, ratings_by_response
 from hiring.scoring.scales import AttemptScores
 from hiring.web.access import records, staff
 from hiring.web.forms import RatingForm
@@ -48,8 +48,8 @@ def _profile(attempt: Attempt):
     language = request.args.get("lang")
     if language not in languages:
         language = attempt.language
-    blind_for = g.user.id if g.user.role == Role.INTERVIEWER else None
-    return build_profile(attempt, session=session, language=language, blind_for=blind_for,
+    return build_profile(attempt, session=session, language=language,
+                         blind_for=blind_for(g.user),
                          norm_min_group=current_app.config["NORM_MIN_GROUP"]), languages
 
 
@@ -106,6 +106,10 @@ def attempt(attempt_id: int):
     my_ratings = {r.response_id: r for r in session.exec(select(Rating).where(
         Rating.rater_id == g.user.id,
         col(Rating.response_id).in_([entry["response"].id for entry in written])))}
+    hidden = withheld(ratings_by_response([e["response"].id for e in written],
+                                          session=session), blind_for(g.user))
+    for entry in written:  # its score would give the other raters away
+        entry["score"] = None if entry["response"].id in hidden else entry["response"].score
     reportable = attempt.state in (AttemptState.SUBMITTED, AttemptState.SCORED)
     profile_html = render_profile_html(profile, standalone=False) if reportable else None
     return render_template("interviewer/attempt.html", attempt=attempt, profile=profile,

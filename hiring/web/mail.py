@@ -22,6 +22,7 @@ from flask import (
 )
 from sqlalchemy import or_
 from sqlmodel import col, func, select
+from werkzeug.exceptions import ServiceUnavailable
 from wtforms import BooleanField, SelectField
 
 from hiring import jobs
@@ -59,17 +60,40 @@ def settings(app: Flask | None = None) -> MailSettings:
     return MailSettings.from_config(app.config, app.instance_path)
 
 
+class LinkUnavailable(ServiceUnavailable):
+    """The server does not know its public address, so it builds no link (a 503 page)."""
+
+    description = (
+        "The link cannot be built safely: this server does not know its public address. "
+        "Set MAIL_BASE_URL (e.g. \"https://hiring.example.com\") in instance/config.py or "
+        "the environment and restart the server. Until then no link is taken from the "
+        "address a request names (its Host header), which anyone can forge.")
+
+
+def links_from_request(app: Flask) -> bool:
+    """Tell whether links may take the request's address: only in development (DEVELOPMENT,
+    as `hiring serve` tells production too), debug mode and tests."""
+    return bool(app.config.get("DEVELOPMENT") or app.debug or app.testing)
+
+
 def link_builder(app: Flask | None = None, endpoint: str = "candidate.welcome"
                  ) -> invitations.LinkFor:
     """Return token -> the link a candidate (or, with `endpoint`, an expert) opens: under
-    MAIL_BASE_URL, else the request's address."""
+    MAIL_BASE_URL, else under SERVER_NAME; the request's address only where
+    links_from_request allows it. Raises LinkUnavailable otherwise."""
     app = app or current_app
     base = app.config.get("MAIL_BASE_URL")
-    if not base:
+    if base:
+        parts = urlsplit(base.rstrip("/"))
+        host, root, scheme = parts.netloc, parts.path or "/", parts.scheme or "https"
+    elif app.config.get("SERVER_NAME"):
+        host, root = app.config["SERVER_NAME"], app.config.get("APPLICATION_ROOT") or "/"
+        scheme = app.config.get("PREFERRED_URL_SCHEME") or "https"
+    elif links_from_request(app):
         return lambda token: url_for(endpoint, token=token, _external=True)
-    parts = urlsplit(base.rstrip("/"))
-    adapter = app.url_map.bind(parts.netloc, script_name=parts.path or "/",
-                               url_scheme=parts.scheme or "https")
+    else:
+        raise LinkUnavailable()
+    adapter = app.url_map.bind(host, script_name=root, url_scheme=scheme)
     return lambda token: adapter.build(endpoint, {"token": token}, force_external=True)
 
 
@@ -113,7 +137,8 @@ def outcome_text(records: list[EmailMessage]) -> str:
 
 
 def after_submit(attempt: Attempt) -> None:
-    """Send the candidate the confirmation of their submit. Never fails the submit."""
+    """Send the candidate the confirmation that their answers arrived, once, whoever closed
+    the attempt (they, or the clock). Never fails the submit."""
     session = get_session()
     session.commit()  # the submit stands, whatever happens to the e-mail
     try:
@@ -127,7 +152,8 @@ def after_submit(attempt: Attempt) -> None:
         session.rollback()
         try:
             session.add(EmailMessage(
-                attempt_id=attempt.id, kind="confirmation", language=attempt.language,
+                attempt_id=attempt.id, kind=invitations.confirmation_kind(attempt),
+                language=attempt.language,
                 to_address=attempt.candidate_email, subject="(not written)",
                 state=MessageState.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
                 created_at=now()))
@@ -202,6 +228,13 @@ def _languages() -> list[str]:
     return list(dict.fromkeys([*templates.default_languages(), *configured]))
 
 
+def _sample_link() -> str:
+    try:
+        return link_builder()("EXAMPLE-personal-link")
+    except LinkUnavailable:
+        return "(no link: set MAIL_BASE_URL)"
+
+
 def _samples(language: str) -> dict[str, str]:
     session = get_session()
     assessment = session.exec(select(Assessment).order_by(col(Assessment.id))).first()
@@ -210,7 +243,7 @@ def _samples(language: str) -> dict[str, str]:
         "name": SAMPLE_NAME,
         "assessment": (engine.title(assessment, language, session=session) if assessment
                        else SAMPLE_TITLE),
-        "link": link_builder()("EXAMPLE-personal-link"),
+        "link": _sample_link(),
         "deadline": templates.format_deadline(expires, language, settings().timezone),
         "minutes": str(assessment.time_limit_minutes if assessment else 40),
         "organisation": settings().organisation,

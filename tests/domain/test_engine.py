@@ -10,7 +10,7 @@ from sqlmodel import select
 from hiring.assessment import engine
 from hiring.assessment.tokens import hash_token
 from hiring.assessment.types import AnswerError
-from hiring.models import Attempt, AttemptState, Response
+from hiring.models import Attempt, AttemptEnd, AttemptState, Response
 from tests.factories import make_assessment, make_attempt
 
 
@@ -91,6 +91,36 @@ def test_grace_period_then_refusal_then_submitted_with_what_was_saved(db, assess
         assert answers[:3] == [{"best": "a"}, {"best": "a"}, None]
         scores = [r.score for r in engine.responses(attempt, session=session)]
         assert scores[:3] == [1.0, 1.0, None]  # unanswered: no evidence, not a zero
+
+
+def test_the_attempt_records_what_closed_it_and_only_the_first_closer_is_told(
+        db, assessment, clock):
+    with db() as session:
+        own, _ = make_attempt(session, assessment, now=clock(), started=True)
+        overdue, _ = make_attempt(session, assessment, now=clock(), started=True,
+                                  email="b@example.com")
+        cancelled, _ = make_attempt(session, assessment, now=clock(), started=True,
+                                    email="c@example.com")
+        engine.save_answer(own, 1, {"best": "a"}, session=session, now=clock(), seq=1)
+        assert [response.position for response, answered
+                in engine.answered(own, session=session) if not answered] == [2, 3, 4, 5, 6]
+        assert engine.submit(own, session=session, now=clock())
+        assert not engine.submit(own, session=session, now=clock())  # already closed
+        engine.revoke(cancelled, session=session, now=clock())
+        clock.advance(minutes=31, seconds=1)
+        assert engine.finalize_if_due(overdue, session=session, now=clock())
+        assert not engine.finalize_if_due(overdue, session=session, now=clock())
+        assert (own.ended_by, overdue.ended_by, cancelled.ended_by) == (
+            AttemptEnd.CANDIDATE, AttemptEnd.DEADLINE, AttemptEnd.CANCELLED)
+        assert [a.timed_out for a in (own, overdue, cancelled)] == [False, True, False]
+
+
+def test_time_is_up_for_the_pages_timer_a_moment_before_the_deadline(db, assessment, clock):
+    with db() as session:
+        attempt, _ = make_attempt(session, assessment, now=clock(), started=True)
+        assert not engine.time_is_up(attempt, clock() + timedelta(minutes=29))
+        assert engine.time_is_up(attempt, attempt.deadline_at - engine.TIMER_EARLY)
+        assert engine.time_is_up(attempt, attempt.deadline_at + timedelta(minutes=5))
 
 
 def test_unused_invitation_expires(db, assessment, clock):

@@ -326,12 +326,12 @@ def test_item_health_and_the_profile_say_where_the_keys_came_from(db, bank, cloc
         assert sources["sjt-1"][0] == "keyed by the bank's authors"
         assert sources["sjt-1"][1].startswith("keyed by a panel of 5 experts (round Pilot "
                                               "panel, March 2, 2026), r_wg(J) = 0.")
-        profile = build_profile(after, session=session, language="hr")
+        profile = build_profile(after, session=session, blind_for=None, language="hr")
         lines = dict(profile.key_sources())
         assert lines["ključ su odredili autori banke pitanja"] == [2, 3, 4]
         [(panel, positions)] = [(s, p) for s, p in lines.items() if "panel" in s]
         assert positions == [1] and panel.startswith("ključ je odredio panel od 5 stručnjaka")
         html = render_profile_html(profile)
         assert "Odakle potječu ključevi situacija" in html and "stavka 1: " + panel in html
-        old = build_profile(before, session=session, language="en")
+        old = build_profile(before, session=session, blind_for=None, language="en")
         assert [s for s, _ in old.key_sources()] == ["keyed by the bank's authors"]

@@ -59,3 +59,35 @@ def test_upgrading_a_database_with_attempts_keeps_them(tmp_path):
         assert [tuple(v) for v in versions] == [(1, 1, None), (2, 1, 3), (3, 2, None)]
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
+
+
+def test_attempts_closed_before_ended_by_get_what_their_times_tell(tmp_path):
+    from sqlalchemy import text
+
+    from hiring.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    migrate.upgrade(engine, "0013")
+    with engine.begin() as connection:
+        run = connection.exec_driver_sql
+        run("INSERT INTO bank (id, slug, version, title, languages, dimensions, source_name,"
+            " imported_at) VALUES (1, 'b', 1, '{}', '[\"en\"]', '{}', 'b.yaml', '2026-01-01')")
+        run("INSERT INTO assessment (id, bank_id, name, language, time_limit_minutes,"
+            " grace_seconds, shuffle, sections, created_at, version) VALUES (1, 1, 'A', 'en',"
+            " 30, 60, 1, '[]', '2026-01-01', 1)")
+        for attempt_id, state, submitted, revoked in (
+                (1, "scored", "2026-01-01 09:10:00.000000", None),
+                (2, "scored", "2026-01-01 09:31:00.000000", None),
+                (3, "submitted", "2026-01-01 09:05:00.000000", "2026-01-01 09:05:00.000000"),
+                (4, "in_progress", None, None)):
+            run("INSERT INTO attempt (id, assessment_id, candidate_name, candidate_email,"
+                " token_hash, state, language, seed, created_at, expires_at, started_at,"
+                " deadline_at, submitted_at, revoked_at, current_position, extra_minutes)"
+                " VALUES (?, 1, 'Ana', 'a@example.com', ?, ?, 'en', 7, '2026-01-01',"
+                " '2026-02-01', '2026-01-01 09:00:00.000000', '2026-01-01 09:30:00.000000',"
+                " ?, ?, 1, 0)", (attempt_id, f"h{attempt_id}", state, submitted, revoked))
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        ended = connection.execute(text("SELECT ended_by FROM attempt ORDER BY id")).scalars()
+        assert list(ended) == ["candidate", "deadline", "cancelled", None]
+    engine.dispose()

@@ -63,8 +63,8 @@ def test_the_profile_prints_the_group_it_is_a_percentile_of(db, assessment, cloc
         attempts = [take(session, assessment, clock, number=n, language="hr", best="a")
                     for n in range(3)]
         take(session, assessment, clock, number=9, language="en", best="a")
-        profile = build_profile(attempts[0], session=session, norm_min_group=3,
-                                language="en")
+        profile = build_profile(attempts[0], session=session, blind_for=None,
+                                norm_min_group=3, language="en")
         norm = profile.judgement.norm
         assert (norm.percentile, norm.n, norm.language) == (50.0, 3, "Croatian")
         assert norm.first.date().isoformat() == "2026-03-02"
@@ -72,7 +72,7 @@ def test_the_profile_prints_the_group_it_is_a_percentile_of(db, assessment, cloc
         indications = [s for s in profile.subscores if s.indication]
         assert indications and all(s.norm is None for s in indications)
         english = build_profile(session.get(Attempt, attempts[0].id), session=session,
-                                norm_min_group=4)
+                                blind_for=None, norm_min_group=4)
         assert english.judgement.norm.percentile is None  # 3 in Croatian, fewer than 4
 
 

@@ -60,7 +60,7 @@ def test_27_of_30_unanswered_is_scored_on_the_3_answered_items(db, long_assessme
         unanswered = engine.response_at(attempt, 30, session=session)
         assert unanswered.score is None  # not a zero
 
-        profile = build_profile(attempt, session=session)
+        profile = build_profile(attempt, session=session, blind_for=None)
         assert profile.incomplete and not profile.no_answers
         assert (profile.n_items, profile.n_unanswered, profile.min_answered) == (30, 27, 23)
         assert profile.strengths == [] and profile.development_areas == []
@@ -74,7 +74,7 @@ def test_an_attempt_without_answers_measures_nothing(db, long_assessment, clock)
         attempt, _ = make_attempt(session, long_assessment, now=clock(), started=True)
         answer_only(attempt, [], session=session, clock=clock)
         assert attempt.overall_score is None and attempt.results["n_unanswered"] == 30
-        profile = build_profile(attempt, session=session)
+        profile = build_profile(attempt, session=session, blind_for=None)
         assert profile.no_answers and profile.strengths == profile.development_areas == []
         assert profile.interview_guide == [] and "nothing was measured" in profile.guide_note
         assert all(s.score is None for s in profile.scores)
@@ -88,7 +88,7 @@ def test_the_composite_band_is_the_scale_model_band_by_hand(db, long_assessment,
                               session=session).scale("judgement")
         assert model.source == "prior"  # one completed attempt: far from enough
         assert (model.item_sd, model.icc) == (ScaleModel.prior("judgement").item_sd, 0.08)
-        profile = build_profile(attempt, session=session)
+        profile = build_profile(attempt, session=session, blind_for=None)
         # Prior: item SD 0.30, ICC 0.08. Over 20 answered items the SEM is
         # 100 * 0.30 * sqrt(0.92 / 20) = 6.434 points. The best option everywhere scores
         # 100, but the five best-and-worst items had no worst chosen: half marks, so 87.5;
@@ -172,7 +172,7 @@ def test_every_note_is_in_the_profiles_language(db, assessment, clock):
         attempt, _ = make_attempt(session, assessment, now=clock(), started=True)
         engine.save_answer(attempt, 5, {"value": "1"}, session=session, now=clock(), seq=1)
         answer_only(attempt, [1, 2, 3, 4], session=session, clock=clock)  # the reply: none
-        profile = build_profile(attempt, session=session, language="hr")
+        profile = build_profile(attempt, session=session, blind_for=None, language="hr")
     notes = {s.key: s.note for s in profile.scores}
     assert notes["numeracy"] == "1 odgovorena stavka, manje od 2: nema zaključka"
     assert notes["writing"] == "nijedna stavka nije odgovorena: ništa nije izmjereno"

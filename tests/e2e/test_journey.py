@@ -499,6 +499,9 @@ def test_an_incomplete_attempt_is_shown_as_incomplete_without_flags(
     expect(page.locator("p.warning")).to_contain_text(
         f"{unanswered} questions still without an answer")
     page.get_by_role("button", name=EN.submit).click()
+    expect(page.locator("p.warning")).to_have_text(
+        f"{unanswered} questions have no answer. Submit anyway?")
+    page.get_by_role("button", name="Submit anyway").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         EN.thank_you.format(name=CANDIDATE))
     assert problems.found == []

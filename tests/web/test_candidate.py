@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hiring.assessment import engine
-from hiring.models import Attempt, AttemptState
+from hiring.models import Attempt, AttemptEnd, AttemptState
 from tests.factories import make_attempt
 
 
@@ -130,7 +130,116 @@ def test_after_deadline_and_grace_saves_are_refused_and_attempt_submitted(client
     assert attempt.state == AttemptState.SCORED
     assert responses[1].answer == responses[2].answer == {"best": "a"}
     assert responses[3].answer is None
+    assert attempt.ended_by == AttemptEnd.DEADLINE
     assert client.get(f"/a/{token}/q/1").headers["Location"].endswith("/done")
+
+
+def time_ran_out(page: str, at: str = "2026-03-02 09:30") -> bool:
+    return ("<h1>Time is up</h1>" in page and f"ran out at {at} UTC" in page
+            and "submitted automatically" in page)
+
+
+def test_the_done_page_says_when_the_server_closed_the_attempt_after_the_deadline(
+        client, invitation, clock):
+    _, token = invitation
+    started(client, token)
+    clock.advance(hours=5)  # the candidate closed the page; the clock ran on
+    assert client.get(f"/a/{token}").headers["Location"].endswith("/done")
+    page = client.get(f"/a/{token}/done").get_data(as_text=True)
+    assert time_ran_out(page)  # when the time ran out, not when the server noticed
+    assert "Thank you, Ana Horvat." in page
+
+
+# ---- submitting: a confirmation when questions are unanswered, and the clock --------
+
+
+def test_a_submit_with_unanswered_questions_asks_first_and_names_how_many(
+        client, db, invitation):
+    attempt_id, token = invitation
+    started(client, token)
+    client.post(f"/a/{token}/q/1", data={"best": "b", "go": "next"})
+    client.post(f"/a/{token}/q/2", data={"best": "a", "go": "next"})
+    asked = client.post(f"/a/{token}/submit")
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200
+    assert "4 questions have no answer. Submit anyway?" in page
+    assert f'href="/a/{token}/q/3">Go to question 3</a>' in page  # the first unanswered
+    assert f'href="/a/{token}/review">Back to the review</a>' in page
+    assert '<input type="hidden" name="confirm" value="1">' in page
+    assert 'id="timer"' in page  # the clock keeps running here too
+    attempt, _ = stored(db, attempt_id)
+    assert attempt.state == AttemptState.IN_PROGRESS and attempt.submitted_at is None
+
+    confirmed = client.post(f"/a/{token}/submit", data={"confirm": "1"})
+    assert confirmed.headers["Location"].endswith(f"/a/{token}/done")
+    attempt, _ = stored(db, attempt_id)
+    assert attempt.state == AttemptState.SCORED and attempt.ended_by == AttemptEnd.CANDIDATE
+
+
+def test_one_unanswered_question_is_named_in_the_singular_and_in_croatian(
+        client, db, assessment, clock):
+    with db() as session:
+        _, token = make_attempt(session, assessment, now=clock(), started=True,
+                                language="hr")
+    for position, answer in ((1, {"best": "a"}), (2, {"best": "a"}), (3, {"best": "a"}),
+                             (4, {"best": "a"}), (5, {"value": "12"})):
+        client.post(f"/a/{token}/q/{position}", data={**answer, "go": "next"})
+    page = client.post(f"/a/{token}/submit").get_data(as_text=True)
+    assert "1 pitanje nema odgovora. Ipak predati?" in page
+    assert "Idi na pitanje 6" in page and "Ipak predaj" in page
+
+
+def test_a_submit_with_every_question_answered_needs_no_confirmation(client, db, invitation):
+    attempt_id, token = invitation
+    started(client, token)
+    for position, answer in ((1, {"best": "a"}), (2, {"best": "a"}), (3, {"best": "a"}),
+                             (4, {"best": "a"}), (5, {"value": "12"}),
+                             (6, {"text": "Dear Ana, sorry."})):
+        client.post(f"/a/{token}/q/{position}", data={**answer, "go": "next"})
+    assert "You have answered every question." in client.get(
+        f"/a/{token}/review").get_data(as_text=True)
+    response = client.post(f"/a/{token}/submit")
+    assert response.headers["Location"].endswith("/done")
+    assert stored(db, attempt_id)[0].state == AttemptState.SUBMITTED
+
+
+def test_the_pages_timer_submits_without_asking_and_the_done_page_says_time_ran_out(
+        client, db, invitation, clock):
+    attempt_id, token = invitation
+    started(client, token)
+    clock.advance(minutes=29, seconds=55)  # the page's count may reach zero a little early
+    response = client.post(f"/a/{token}/submit", data={"timeup": "1"})
+    assert response.headers["Location"].endswith("/done")
+    attempt, _ = stored(db, attempt_id)
+    assert attempt.ended_by == AttemptEnd.TIMER and attempt.timed_out
+    page = client.get(f"/a/{token}/done").get_data(as_text=True)
+    assert time_ran_out(page) and "Thank you, Ana Horvat." in page
+    # A late save is told why it is refused.
+    late = client.post(f"/a/{token}/save", json={"position": 1, "seq": 5,
+                                                 "answer": {"best": "a"}})
+    assert late.status_code == 409 and late.json["error"].startswith("Time is up")
+
+
+def test_a_timeup_long_before_the_deadline_is_the_candidates_own_submit(
+        client, db, invitation, clock):
+    attempt_id, token = invitation
+    started(client, token)
+    clock.advance(minutes=10)
+    asked = client.post(f"/a/{token}/submit", data={"timeup": "1"})
+    assert "6 questions have no answer" in asked.get_data(as_text=True)
+    assert stored(db, attempt_id)[0].state == AttemptState.IN_PROGRESS
+    client.post(f"/a/{token}/submit", data={"timeup": "1", "confirm": "1"})
+    attempt, _ = stored(db, attempt_id)
+    assert attempt.ended_by == AttemptEnd.CANDIDATE and not attempt.timed_out
+    assert not time_ran_out(client.get(f"/a/{token}/done").get_data(as_text=True))
+
+
+def test_a_submit_of_a_closed_attempt_asks_nothing(client, db, invitation):
+    _, token = invitation
+    started(client, token)
+    client.post(f"/a/{token}/submit", data={"confirm": "1"})
+    again = client.post(f"/a/{token}/submit")
+    assert again.status_code == 302 and again.headers["Location"].endswith("/done")
 
 
 def test_review_then_submit(client, db, invitation):
@@ -139,11 +248,13 @@ def test_review_then_submit(client, db, invitation):
     client.post(f"/a/{token}/q/6", data={"text": "Dear Ana, sorry.", "go": "review"})
     page = client.get(f"/a/{token}/review").get_data(as_text=True)
     assert "5 questions still without an answer" in page
-    response = client.post(f"/a/{token}/submit")
+    response = client.post(f"/a/{token}/submit", data={"confirm": "1"})
     assert response.headers["Location"].endswith("/done")
-    assert "Thank you, Ana Horvat" in client.get(f"/a/{token}/done").get_data(as_text=True)
+    done = client.get(f"/a/{token}/done").get_data(as_text=True)
+    assert "Thank you, Ana Horvat" in done and "<h1>Time is up</h1>" not in done
     attempt, _ = stored(db, attempt_id)
     assert attempt.state == AttemptState.SUBMITTED  # the written answer waits for ratings
+    assert attempt.ended_by == AttemptEnd.CANDIDATE and not attempt.timed_out
     again = client.post(f"/a/{token}/save", json={"position": 1, "seq": 9,
                                                   "answer": {"best": "a"}})
     assert again.status_code == 409

@@ -26,7 +26,8 @@ def test_a_submit_racing_saves_scores_every_acknowledged_save(app, db, assessmen
     def submit() -> None:
         client = app.test_client()
         barrier.wait()
-        results.append((0, client.post(f"/a/{token}/submit").status_code, {}))
+        submitted = client.post(f"/a/{token}/submit", data={"confirm": "1"})
+        results.append((0, submitted.status_code, {}))
 
     threads = [threading.Thread(target=save, args=(p, s)) for p in range(1, 5) for s in (1, 2)]
     threads.append(threading.Thread(target=submit))

@@ -152,12 +152,51 @@ def test_a_submit_sends_the_confirmation_in_the_candidates_language(client, db, 
     with db() as session:
         _, token = make_attempt(session, assessment, now=clock(), started=True,
                                 language="hr")
-    assert client.post(f"/a/{token}/submit").status_code == 302
-    client.post(f"/a/{token}/submit")  # twice: one confirmation
+    assert client.post(f"/a/{token}/submit", data={"confirm": "1"}).status_code == 302
+    client.post(f"/a/{token}/submit", data={"confirm": "1"})  # twice: one confirmation
     sent = messages(db)
     assert [(m.kind, m.language, m.state) for m in sent] == [("confirmation", "hr", "outbox")]
     # No Croatian name was given: the bank's Croatian title stands in for it.
     assert sent[0].subject == "Primili smo Vaše odgovore: Mala banka"
+
+
+def body_of(received) -> str:
+    return BytesParser(policy=policy.default).parsebytes(received.data).get_content()
+
+
+def test_the_clock_closing_an_attempt_on_the_next_request_sends_the_time_up_e_mail_once(
+        client, db, assessment, clock, smtp):
+    with db() as session:
+        attempt, token = make_attempt(session, assessment, now=clock(), started=True,
+                                      language="hr")
+        engine.save_answer(attempt, 1, {"best": "a"}, session=session, now=clock(), seq=1)
+    clock.advance(minutes=31, seconds=1)  # past the deadline and its grace period
+    late = client.post(f"/a/{token}/save", json={"position": 2, "seq": 1,
+                                                 "answer": {"best": "a"}})
+    assert late.status_code == 409  # the request that finds the attempt overdue closes it
+    assert client.get(f"/a/{token}/q/2").headers["Location"].endswith("/done")
+    client.get(f"/a/{token}/done")
+    client.post(f"/a/{token}/submit", data={"confirm": "1"})
+    [received] = smtp.messages
+    assert received.recipients == ["ana@example.com"]
+    header = BytesParser(policy=policy.default).parsebytes(received.data)["Subject"]
+    assert header == "Vrijeme je isteklo: primili smo Vaše odgovore: Test assessment"
+    body = body_of(received)
+    assert "(30 min) isteklo je" in body and "predani automatski" in body
+    assert [(m.kind, m.language, m.state) for m in messages(db)] == [("time_up", "hr", "sent")]
+    with db() as session:
+        assert session.get(Attempt, attempt.id).ended_by == "deadline"
+
+
+def test_the_pages_timer_submitting_sends_the_time_up_e_mail(client, db, assessment, clock):
+    with db() as session:
+        _, token = make_attempt(session, assessment, now=clock(), started=True)
+    clock.advance(minutes=30)
+    client.post(f"/a/{token}/submit", data={"timeup": "1"})
+    client.post(f"/a/{token}/submit", data={"timeup": "1"})
+    [sent] = messages(db)
+    assert (sent.kind, sent.language, sent.state) == ("time_up", "en", "outbox")
+    assert sent.subject == "Time is up: we have received your answers: Test assessment"
 
 
 def test_a_failing_confirmation_never_fails_the_submit(client, db, assessment, clock,
@@ -169,7 +208,7 @@ def test_a_failing_confirmation_never_fails_the_submit(client, db, assessment, c
         raise OSError("disk full")
 
     monkeypatch.setattr(invitations, "confirm_submission", broken)
-    response = client.post(f"/a/{token}/submit")
+    response = client.post(f"/a/{token}/submit", data={"confirm": "1"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/done")
     with db() as session:
         assert session.get(Attempt, attempt.id).state in (AttemptState.SUBMITTED,

@@ -376,7 +376,7 @@ def test_candidate_markup_is_escaped_on_pages_and_printed_in_the_pdf(
     client.post(f"/a/{token}/start")
     assert post_json(client, token, save(WRITTEN, {"text": answer})).json["accepted"]
     pages.append(client.get(f"/a/{token}/q/{WRITTEN}"))
-    client.post(f"/a/{token}/submit")
+    client.post(f"/a/{token}/submit", data={"confirm": "1"})
     pages.append(client.get(f"/a/{token}/done"))
     auth.login("interviewer")
     pages += [client.get("/attempts/"), client.get(f"/attempts/{attempt.id}")]
@@ -407,7 +407,7 @@ def submitted(db, started, client, clock):
 
 def test_pdf_render_past_its_time_limit_raises_and_frees_the_renderer(db, submitted):
     with db() as session:
-        profile = build_profile(session.get(Attempt, submitted), session=session)
+        profile = build_profile(session.get(Attempt, submitted), session=session, blind_for=None)
     with pytest.raises(pdf.RenderError, match="not rendered within 0.001 s"):
         pdf.render_profile_pdf(profile, time_limit=0.001)
     assert pdf.render_profile_pdf(profile).startswith(b"%PDF")
@@ -415,7 +415,7 @@ def test_pdf_render_past_its_time_limit_raises_and_frees_the_renderer(db, submit
 
 def test_pdf_cuts_long_texts_with_a_note(db, submitted, tmp_path):
     with db() as session:
-        profile = build_profile(session.get(Attempt, submitted), session=session)
+        profile = build_profile(session.get(Attempt, submitted), session=session, blind_for=None)
     text = pdf_text(pdf.render_profile_pdf(profile, max_text_chars=300), tmp_path)
     assert "…(truncated)" in text
     assert "word" * 60 in text and "word" * 61 not in text
@@ -514,7 +514,7 @@ def test_a_profiles_zip_is_readable_by_its_owner_only(app, db, tmp_path, assessm
 
     path = tmp_path / "bundle.zip"
     with db() as session:
-        write_profiles_zip([], path, session=session)
+        write_profiles_zip([], path, session=session, requested_by=None)
     assert os.stat(path).st_mode & 0o777 == 0o600
 
 

@@ -100,7 +100,7 @@ def test_staff_read_the_chosen_option_whatever_position_it_was_shown_in(
             break
     assert first != "a"
     client.post(f"/a/{token}/q/1", data={"best": first, "go": "next"})
-    client.post(f"/a/{token}/submit")
+    client.post(f"/a/{token}/submit", data={"confirm": "1"})
     auth.login("interviewer")
     page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert f"<strong>Answer:</strong> best: Option {first} of 1</p>" in page

@@ -68,7 +68,8 @@ def test_submit_stores_the_indicators_and_the_profile_shows_them(
         client, auth, db, assessment, clock, loads_in_requests):
     attempt_id, token = take(client, db, assessment, clock, CROATIAN)
     assert stored(db, attempt_id) is None  # nothing while the attempt is open
-    assert client.post(f"/a/{token}/submit").status_code == 302
+    assert client.post(f"/a/{token}/submit",
+                       data={"confirm": "1"}).status_code == 302
 
     record = stored(db, attempt_id)
     assert writing_store.is_current(record, CROATIAN)
@@ -90,7 +91,7 @@ def test_submit_stores_the_indicators_and_the_profile_shows_them(
 def test_an_english_reply_to_a_croatian_attempt_is_flagged_without_a_spelling_count(
         client, auth, db, assessment, clock):
     attempt_id, token = take(client, db, assessment, clock, ENGLISH)
-    client.post(f"/a/{token}/submit")
+    client.post(f"/a/{token}/submit", data={"confirm": "1"})
     auth.login("interviewer")
     page = profile(client, attempt_id)
     assert "Written in English, not Croatian" in page
@@ -132,7 +133,7 @@ def test_no_web_request_loads_a_dictionary_while_the_job_runs_beside_it(
 
     monkeypatch.setattr(dictionaries, "_load", recording_load)
     attempt_id, token = take(client, db, assessment, clock, CROATIAN)
-    client.post(f"/a/{token}/submit")
+    client.post(f"/a/{token}/submit", data={"confirm": "1"})
     jobs.wait_for_tasks()
     assert loaded == ["hr_HR"]  # by the job, in the pool
     auth.login("interviewer")
@@ -160,7 +161,7 @@ def test_the_clock_and_a_cancellation_close_attempts_and_start_the_job(
 
 def test_only_written_answers_get_indicators(client, db, assessment, clock):
     attempt_id, token = take(client, db, assessment, clock, CROATIAN)
-    client.post(f"/a/{token}/submit")
+    client.post(f"/a/{token}/submit", data={"confirm": "1"})
     with db() as session:
         rows = session.exec(select(Response).where(Response.attempt_id == attempt_id)).all()
     assert {r.position for r in rows if r.indicators is not None} == {WRITTEN}
@@ -175,7 +176,7 @@ def test_with_redis_the_job_goes_to_the_queue_and_a_worker_runs_it(app, client, 
     Redis.from_url(redis_url).flushdb()
     attempt_id, token = take(client, db, assessment, clock, CROATIAN)
     app.config.update(JOBS_INLINE=False, REDIS_URL=redis_url)
-    client.post(f"/a/{token}/submit")
+    client.post(f"/a/{token}/submit", data={"confirm": "1"})
     assert stored(db, attempt_id) is None
     queue = jobs.queue(app)
     assert queue.count == 1
