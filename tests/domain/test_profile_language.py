@@ -165,8 +165,8 @@ def test_a_profile_in_the_candidates_language_has_no_english(db, clock, tmp_path
     attempt_id = demo_attempt(db, clock, language)
     with db() as session:
         attempt = session.get(Attempt, attempt_id)
-        profile = build_profile(attempt, session=session)
-        english = build_profile(attempt, session=session, language="en")
+        profile = build_profile(attempt, session=session, blind_for=None)
+        english = build_profile(attempt, session=session, blind_for=None, language="en")
     text = pdf_text(pdftotext, tmp_path, pdf.render_profile_pdf(profile))
 
     # The profile really has what is worded: unanswered items, ratings that disagree,

@@ -180,7 +180,7 @@ def test_the_clock_closing_an_attempt_on_the_next_request_sends_the_time_up_e_ma
     [received] = smtp.messages
     assert received.recipients == ["ana@example.com"]
     header = BytesParser(policy=policy.default).parsebytes(received.data)["Subject"]
-    assert header == "Vrijeme je isteklo: primili smo Vaše odgovore: Test assessment"
+    assert header == "Vrijeme je isteklo: primili smo Vaše odgovore: Mala banka"
     body = body_of(received)
     assert "(30 min) isteklo je" in body and "predani automatski" in body
     assert [(m.kind, m.language, m.state) for m in messages(db)] == [("time_up", "hr", "sent")]
