@@ -62,7 +62,7 @@ def test_finalize_expired_e_mails_that_time_ran_out_once(app, runner, client, db
                 for m in mailbox.messages}
     assert sorted(received) == ["en@example.com", "hr@example.com"]
     assert received["hr@example.com"]["Subject"] == \
-        "Vrijeme je isteklo: primili smo Vaše odgovore: Test assessment"
+        "Vrijeme je isteklo: primili smo Vaše odgovore: Mala banka"
     assert "ran out, so your" in received["en@example.com"].get_content()
     assert sorted((m.to_address, m.kind, m.language, m.state) for m in messages(db)) == [
         ("en@example.com", "time_up", "en", "sent"), ("hr@example.com", "time_up", "hr", "sent")]
