@@ -163,3 +163,9 @@ def test_the_bank_says_money_or_duration_with_a_known_word():
         model.model_validate({**MONEY, "format": "euros"})
     with pytest.raises(ValueError, match="format"):
         model.model_validate({**MONEY, "params": {"price": {"choices": [1], "format": "eur"}}})
+
+
+def test_money_readings_show_two_decimals_without_grouping():
+    pending = numeric.read_answer(MONEY, {"value": "9.940"}, "hr")
+    assert numeric.confirmation(MONEY, pending, "hr")["question"] == (
+        "Jeste li mislili 9940,00 ili 9,94?")

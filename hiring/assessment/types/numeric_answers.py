@@ -111,8 +111,9 @@ def values(answer: Any, kind: str = "number") -> list[float]:
 
 def _show(value: float | str, content: dict, language: str, grouping: bool = True) -> str:
     kind = content.get("format") or "number"
-    if kind == "number" and not grouping:
-        return format_number(Decimal(str(value)), language, grouping=False)
+    if kind != "duration" and not grouping:
+        places = 2 if kind == "money" else None
+        return format_number(Decimal(str(value)), language, places, grouping=False)
     return format_value(Decimal(str(value)), language, kind)
 
 

@@ -15,13 +15,9 @@
   function show(confirm) {
     var current = box.querySelector("fieldset");
     var wanted = confirm.readings.map(function (r) { return r.value; }).join("|");
-    if (current && readingsOf(current) === wanted) {
-      // The same question: keep the element (and the focus), mark the stored choice.
-      current.querySelectorAll("input[name=reading]").forEach(function (radio) {
-        radio.checked = radio.value === confirm.chosen;
-      });
-      return;
-    }
+    // The same question already shown: leave it as it is. The choice on the page is
+    // newer than the save that answers (the change of the number saves before it).
+    if (current && readingsOf(current) === wanted) return;
     var fieldset = document.createElement("fieldset");
     fieldset.className = "options confirm-reading";
     var legend = document.createElement("legend");
