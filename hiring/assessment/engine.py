@@ -48,6 +48,7 @@ class SaveResult:
     accepted: bool  # False: a newer save was already stored; nothing changed
     seq: int  # the sequence number now stored
     saved_at: datetime
+    confirm: dict | None = None  # what the candidate is asked about the stored answer
 
 
 def invite(assessment: Assessment, *, session: Session, name: str, email: str,
@@ -361,7 +362,8 @@ def save_answer(attempt: Attempt, position: Any, raw: Any, *, session: Session,
     if response is None:
         raise AnswerError(N_("Unknown question."))
     content = revision_content(response.revision_id, session=session)
-    answer = get_type(content["type"]).parse_answer(content, raw)
+    item_type = get_type(content["type"])
+    answer = item_type.read_answer(content, raw, attempt.language)
     if seq is None:  # a plain form post: it is the newest thing the candidate did
         seq = response.client_seq + 1
     time_spent_ms = max(0, min(int(time_spent_ms or 0), 24 * 3600 * 1000))
@@ -385,7 +387,9 @@ def save_answer(attempt: Attempt, position: Any, raw: Any, *, session: Session,
         for name, value in stored.items():
             set_committed_value(response, name, value)
     return SaveResult(accepted=accepted, seq=response.client_seq,
-                      saved_at=response.saved_at or now)
+                      saved_at=response.saved_at or now,
+                      confirm=item_type.confirmation(content, response.answer,
+                                                     attempt.language))
 
 
 def submit(attempt: Attempt, *, session: Session, now: datetime,

@@ -56,6 +56,7 @@ from typing import Any
 from hiring.assessment.types import get_type
 from hiring.assessment.types.base import translate
 from hiring.assessment.types.numeric import expected, format_number
+from hiring.numbers import format_duration
 from hiring.scoring.scales import COMPOSITE
 
 Expectation = Callable[[float], float]  # level -> expected item score 0..1
@@ -184,6 +185,10 @@ def answer_numeric(content: dict, params: dict | None, theta: float, rng: random
         value = correct
     else:
         value = correct * rng.choice([0.9, 1.1, 1.25]) + 1
+        if abs(value - correct) <= 2 * content.get("tolerance", 0.01) + 0.01:
+            value = correct * 1.25 + 1  # 0.9x + 1 is x itself near x = 10
+    if content.get("format") == "duration":
+        return format_duration(value), []  # typed as minutes and seconds, 7:26
     return format_number(value, content.get("decimals", 2)), []
 
 

@@ -18,9 +18,9 @@ from flask_wtf.csrf import generate_csrf
 
 from hiring import jobs
 from hiring.assessment import engine, integrity
-from hiring.assessment.types import AnswerError, get_type
+from hiring.assessment.types import AnswerError, ItemType, get_type
 from hiring.db import get_session
-from hiring.models import Assessment, Attempt, AttemptEnd, AttemptState
+from hiring.models import Assessment, Attempt, AttemptEnd, AttemptState, Response
 from hiring.scoring.integrity import FOCUS_LOSS_SECONDS
 from hiring.web import mail
 from hiring.web.access import candidate, now
@@ -124,15 +124,19 @@ def item(token: str, position: int):
     if request.method == "POST":
         seq = request.form.get("seq", type=int) or None
         try:
-            engine.save_answer(attempt, position, _form_answer(item_type.answer_fields),
-                               session=session,
-                               now=now(), seq=seq,
-                               time_spent_ms=request.form.get("time_spent_ms", 0, type=int))
+            saved = engine.save_answer(attempt, position, _form_answer(item_type.answer_fields),
+                                       session=session,
+                                       now=now(), seq=seq,
+                                       time_spent_ms=request.form.get("time_spent_ms", 0,
+                                                                      type=int))
         except engine.AttemptClosed:
             return redirect(url_for("candidate.done", token=token))
         except AnswerError as exc:
             error = exc.translated(gettext, ngettext)
         else:
+            if _unconfirmed(saved.confirm) and not _time_is_up(attempt):
+                # Stored as typed; the page asks which reading was meant before moving on.
+                return _item_page(attempt, token, response, position, content, item_type)
             target = {"prev": position - 1, "next": position + 1}.get(
                 request.form.get("go", "next"), position + 1)
             total = engine.response_count(attempt, session=session)
@@ -141,7 +145,21 @@ def item(token: str, position: int):
             return redirect(url_for("candidate.item", token=token, position=max(1, target)))
     else:
         attempt.current_position = position
-    total = engine.response_count(attempt, session=session)
+    return _item_page(attempt, token, response, position, content, item_type, error)
+
+
+def _unconfirmed(confirm: dict | None) -> bool:
+    return confirm is not None and confirm.get("chosen") is None
+
+
+def _time_is_up(attempt: Attempt) -> bool:
+    """Tell whether the clock has run out: the page then goes on without asking."""
+    return attempt.deadline_at is not None and now() >= attempt.deadline_at
+
+
+def _item_page(attempt: Attempt, token: str, response: Response, position: int,
+               content: dict, item_type: ItemType, error: str | None = None):
+    total = engine.response_count(attempt, session=get_session())
     view = item_type.view(content, response.params, attempt.language)
     deadline = attempt.deadline_at
     return render_template(
@@ -149,6 +167,7 @@ def item(token: str, position: int):
         position=position, total=total, view=view, template=item_type.template,
         error=error, answer=response.answer if isinstance(response.answer, dict) else {},
         fields=item_type.answer_fields,
+        confirm=item_type.confirmation(content, response.answer, attempt.language),
         seconds_left=max(0, int((deadline - now()).total_seconds())) if deadline else None,
     ), (400 if error else 200)
 
@@ -176,7 +195,7 @@ def save(token: str):
     except AnswerError as exc:
         return jsonify(ok=False, error=exc.translated(gettext, ngettext)), 422
     return jsonify(ok=True, accepted=result.accepted, seq=result.seq,
-                   saved_at=result.saved_at.isoformat())
+                   saved_at=result.saved_at.isoformat(), confirm=result.confirm)
 
 
 @bp.route("/<token>/event", methods=["POST"])

@@ -49,7 +49,7 @@ def test_export_is_plain_readable_yaml(db):
         exported = export_bank(bank, session=session)
 
     assert not re.search(r"(^|[:\-] )[!&*][\w!]", exported, re.MULTILINE)  # tags, anchors
-    assert exported.startswith("format: 1\nid: csr_core\nversion: 2\n")
+    assert exported.startswith("format: 1\nid: csr_core\nversion: 3\n")
     first_item = exported.split("\nitems:\n", 1)[1].splitlines()[:6]
     assert [line.split(":")[0] for line in first_item] == [
         "  - id", "    type", "    dimension", "    facets", "    seed", "    weight"]

@@ -140,7 +140,7 @@ def test_report_lines_have_a_row_per_scale_and_subscore(report: CheckReport):
         # once among the real keys' figures, once beside the permuted keys'
         assert sum(line.startswith("  " + name + " ") for line in lines) == 2, name
     assert any(line.startswith("key perturbation detected: ") for line in lines)
-    assert "csr_core version 2, items " in lines[0]
+    assert "csr_core version 3, items " in lines[0]
     table = check_tables.markdown(report)
     assert table[2].startswith("| scale / subscore | items | r | rel |")
     assert any(line.startswith("| ↳ composure |") for line in table)

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BANK = ROOT / "question_banks" / "csr_core.yaml"
 INTERVIEWER = ("interviewer@example.com", "demo-password")
 CANDIDATE = "Dana Demo"
-NUMBER = "12.50"
+NUMBER = "12.5"  # reads one way in every language, as a duration too (12:30)
 REPLY = (
     "Thank you for writing to us, and I am truly sorry that your order has not "
     "gone as promised. I understand how disappointing this is. I have checked "

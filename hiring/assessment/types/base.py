@@ -91,6 +91,16 @@ class ItemType:
         """Turn submitted form or JSON data into a stored answer, or raise AnswerError."""
         raise NotImplementedError
 
+    def read_answer(self, content: dict, raw: Any, language: str) -> Any:
+        """Turn an answer the candidate gave in a language into a stored one (numbers are
+        written differently in each); by default, the same in every language."""
+        return self.parse_answer(content, raw)
+
+    def confirmation(self, content: dict, answer: Any, language: str) -> dict | None:
+        """Return what the candidate must confirm about a stored answer before it counts
+        as meant ({"question", "readings": [{"value", "label"}], "chosen"}), or None."""
+        return None
+
     def score(self, content: dict, params: dict | None, answer: Any,
               ratings: Sequence[dict[str, int]] = ()) -> float | None:
         """Score an answer in 0..1; None while it waits for ratings. Changes nothing."""

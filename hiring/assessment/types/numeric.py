@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import math
 import random
 import re
-import string
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hiring.assessment.messages import N_, in_language
+from hiring.assessment.types import numeric_answers as answers
 from hiring.assessment.types.base import (
-    AnswerError,
     ItemContent,
     ItemType,
     Text,
@@ -22,8 +20,12 @@ from hiring.assessment.types.base import (
     translate,
 )
 from hiring.banks.formula import FormulaError, evaluate, parse
+from hiring.numbers import format_value
 
 CHECK_DRAWS = 500  # parameter sets tried when a bank is validated
+# How a value is shown and read (hiring.numbers): money with two decimals, a duration in
+# minutes as minutes and seconds.
+Format = Literal["number", "money", "duration"]
 
 
 class Param(BaseModel):
@@ -35,6 +37,7 @@ class Param(BaseModel):
     step: float | None = Field(default=None, gt=0, le=1e9)
     choices: list[Annotated[float, Field(ge=-1e9, le=1e9)]] | None = Field(
         default=None, min_length=1, max_length=1000)
+    format: Format | None = None  # how the value is shown; None: a plain number
 
     @model_validator(mode="after")
     def _shape(self) -> Param:
@@ -57,6 +60,7 @@ class NumericContent(ItemContent):
     decimals: int = Field(default=2, ge=0, le=4)
     tolerance: float = Field(default=0.01, ge=0, le=1e9)
     unit: Text | None = None
+    format: Format | None = None  # how the answer is read and shown; None: a number
     explanation: Text
 
 
@@ -87,28 +91,15 @@ def expected(content: dict, params: dict[str, float]) -> float:
 
 
 def format_number(value: float, places: int | None = None) -> str:
-    """Format a number without a trailing .0 for whole values."""
+    """Format a number with a decimal point and no trailing .0 for whole values, as the
+    simulated candidates type their answers (the pages use hiring.numbers)."""
     if places is None:
         places = 0 if float(value).is_integer() else _decimals_of(value)
     return f"{value:.{places}f}"
 
 
-_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
-
-
-def parse_number(text: str) -> float:
-    """Read a number typed by a candidate: 12.5, 12,50, 1 234.5, '12.50 EUR'."""
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
-    cleaned = cleaned.rstrip(string.ascii_letters + "€$%").strip()
-    if cleaned.count(",") == 1 and cleaned.count(".") == 1:
-        # 1.234,50 or 1,234.50: the last separator is the decimal one
-        if cleaned.rfind(",") > cleaned.rfind("."):
-            cleaned = cleaned.replace(".", "").replace(",", ".")
-        else:
-            cleaned = cleaned.replace(",", "")
-    if not _NUMBER.match(cleaned):
-        raise AnswerError(N_("Enter a number, for example 12.50."))
-    return float(cleaned.replace(",", "."))
+# Answers stored as typed, before they were read in the candidate's language.
+parse_number = answers.parse_legacy
 
 
 @register
@@ -117,7 +108,7 @@ class Numeric(ItemType):
     scale = "numeracy"
     content_model = NumericContent
     template = "candidate/items/numeric.html"
-    answer_fields = ("value",)
+    answer_fields = ("value", "reading")  # reading: the one chosen of an ambiguous value
 
     def check(self, content: dict) -> list[tuple[tuple, str]]:
         try:
@@ -129,6 +120,7 @@ class Numeric(ItemType):
             for name in re.findall(r"\{(\w+)\}", stem):
                 if name not in content["params"]:
                     problems.append((("stem", language), f"unknown parameter {{{name}}}"))
+        problems += self._check_formats(content)
         rng = random.Random(0)  # noqa: S311 - reproducible validation, not security
         for _ in range(CHECK_DRAWS):
             values = draw(content["params"], rng)
@@ -142,46 +134,66 @@ class Numeric(ItemType):
                 break
         return problems
 
+    def _check_formats(self, content: dict) -> list[tuple[tuple, str]]:
+        problems = []
+        if content.get("format") == "money" and content.get("decimals", 2) != 2:
+            problems.append((("decimals",), "money is given to the cent: decimals must be 2"))
+        for name, spec in content["params"].items():
+            if spec.get("format") != "money":
+                continue
+            given = [*(spec.get("choices") or []),
+                     *(spec[k] for k in ("min", "step") if spec.get(k) is not None)]
+            if any(_decimals_of(value) > 2 for value in given):
+                problems.append((("params", name, "format"),
+                                 "money has at most two decimals"))
+        return problems
+
     def draw_params(self, content: dict, rng: random.Random, settings: dict | None = None
                     ) -> dict | None:
         return draw(content["params"], rng)
 
     def view(self, content: dict, params: dict | None, language: str) -> dict[str, Any]:
-        shown = {name: format_number(value) for name, value in (params or {}).items()}
-        stem = re.sub(r"\{(\w+)\}", lambda m: shown.get(m[1], m[0]),
-                      translate(content["stem"], language))
-        return {"stem": stem, "unit": translate(content.get("unit"), language)}
+        specs = content["params"]
+        shown = {name: format_value(Decimal(repr(value)), language,
+                                    specs.get(name, {}).get("format") or "number")
+                 for name, value in (params or {}).items()}
+
+        def fill(text: dict | None) -> str:
+            return re.sub(r"\{(\w+)\}", lambda m: shown.get(m[1], m[0]),
+                          translate(text, language))
+
+        return {"stem": fill(content["stem"]), "unit": translate(content.get("unit"), language),
+                "explanation": fill(content.get("explanation")),
+                "hint": answers.hint(content, language),
+                "duration": content.get("format") == "duration"}
 
     def parse_answer(self, content: dict, raw: Any) -> Any:
-        text = raw.get("value") if isinstance(raw, dict) else raw
-        if text is None or (isinstance(text, str) and not text.strip()):
-            return None
-        if isinstance(text, bool) or not isinstance(text, str | int | float):
-            raise AnswerError(N_("Enter a number, for example 12.50."))
-        if isinstance(text, str) and len(text) > 50:
-            raise AnswerError(N_("Enter a number, for example 12.50."))
-        value = parse_number(str(text))
-        if not math.isfinite(value):
-            raise AnswerError(N_("Enter a number, for example 12.50."))
-        return str(text).strip()
+        return answers.read(content, raw, "en")
+
+    def read_answer(self, content: dict, raw: Any, language: str) -> Any:
+        return answers.read(content, raw, language)
+
+    def confirmation(self, content: dict, answer: Any, language: str) -> dict | None:
+        return answers.confirmation(content, answer, language)
 
     def score(self, content: dict, params: dict | None, answer: Any,
               ratings: Sequence[dict[str, int]] = ()) -> float | None:
-        if answer is None:
-            return 0.0
-        try:
-            given = parse_number(str(answer))
-        except AnswerError:
-            return 0.0
-        return 1.0 if abs(given - expected(content, params or {})) <= (
-            content.get("tolerance", 0.01) + 1e-9) else 0.0
+        # A reading not yet confirmed counts if either reading is right: at most one can be.
+        correct = expected(content, params or {})
+        tolerance = content.get("tolerance", 0.01) + 1e-9
+        return 1.0 if any(abs(given - correct) <= tolerance
+                          for given in answers.values(answer, content.get("format") or "number")
+                          ) else 0.0
 
     def keyed_answer(self, content: dict, params: dict | None, language: str) -> str:
-        return format_number(expected(content, params or {}), content.get("decimals", 2))
+        return format_value(Decimal(repr(expected(content, params or {}))), language,
+                            content.get("format") or "number", content.get("decimals", 2))
 
     def describe_answer(self, content: dict, params: dict | None, answer: Any,
                         language: str) -> str:
         correct = self.keyed_answer(content, params, language)
-        given = answer if answer is not None else in_language(language, N_("(no answer)"))
+        given = answers.describe(content, answer, language)
+        if given is None:
+            given = in_language(language, N_("(no answer)"))
         return in_language(language, N_("%(given)s (correct: %(correct)s)"), given=given,
                            correct=correct)

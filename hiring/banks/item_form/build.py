@@ -131,6 +131,8 @@ def _node(name: str, field_name: str, shape: Shape, value: Any, context: _Contex
     node = Node(name, _label(field_name), shape.kind, hint=HINTS.get(field_name, ""))
     if shape.kind == SELECT:
         node.choices = [(choice, choice) for choice in shape.choices]
+        if shape.optional:  # left unset, as an entry left empty must read
+            node.choices.insert(0, ("", "—"))
         node.value = "" if value is None else str(value)
     elif shape.kind == CHECKBOX:
         node.value = bool(value)

@@ -206,6 +206,7 @@
         if (res.ok && data.ok) {
           retryDelay = 1000;
           setStatus(t("saved"), "ok");
+          document.dispatchEvent(new CustomEvent("answer-saved", {detail: data}));
           return true;
         }
         if (data.closed && data.done) {
