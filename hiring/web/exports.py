@@ -22,7 +22,7 @@ from hiring.db import get_session
 from hiring.models import Assessment, Attempt, Job, JobState, Role
 from hiring.reports.build import Summary, summarize
 from hiring.reports.export import attempts_csv
-from hiring.web.access import records, staff
+from hiring.web.access import now, records, staff
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 MAX_SELECTED = 500
@@ -94,7 +94,8 @@ def profiles_zip():
     job = Job(kind="profiles_zip", total=len(found), created_by=g.user.id,
               params={"attempt_ids": [i for i in ids if i in set(found)],
                       "language": request.form.get("lang") or None,
-                      "norm_min_group": current_app.config["NORM_MIN_GROUP"]})
+                      "norm_min_group": current_app.config["NORM_MIN_GROUP"]},
+              created_at=now())
     session.add(job)
     session.flush()
     audit.record(session, actor=g.user, action=audit.Action.EXPORTED, object_type="job",
