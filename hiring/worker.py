@@ -61,13 +61,17 @@ for _name in ("finalize-expired", "remind", "purge"):
 def schedule(app: Flask) -> dict[str, float]:
     """Return the periodic work that is on, name -> minutes between runs."""
     configured = app.config.get("PERIODIC_WORK") or {}
-    unknown = set(configured) - set(_commands())
+    warned = app.extensions.setdefault("hiring.worker.warned", set())
+    unknown = set(configured) - set(_commands()) - warned
     if unknown:
         log.warning("PERIODIC_WORK names unknown work: %s", ", ".join(sorted(unknown)))
+        warned.update(unknown)
     on = {name: float(minutes) for name, minutes in configured.items()
           if minutes and name in _commands()}
     if "remind" in on and not app.config.get("MAIL_BASE_URL"):
-        log.warning("reminders are not sent on a schedule: MAIL_BASE_URL is not set")
+        if "remind" not in warned:
+            log.warning("reminders are not sent on a schedule: MAIL_BASE_URL is not set")
+            warned.add("remind")
         del on["remind"]
     return on
 
@@ -80,10 +84,11 @@ def plan_periodic(app: Flask, now: datetime) -> int:
     with read_scope(app) as session:
         pending = set(session.exec(select(Job.key).where(col(Job.key).is_not(None))))
         missing = [name for name in wanted if PERIODIC_PREFIX + name not in pending]
-        last = dict(session.exec(
+        rows = session.exec(
             select(Job.kind, func.max(Job.finished_at))
             .where(col(Job.kind).in_([PERIODIC_PREFIX + n for n in missing]))
-            .group_by(col(Job.kind)))) if missing else {}
+            .group_by(col(Job.kind))).all() if missing else []
+    last = {kind: finished for kind, finished in rows}
     planned = 0
     for name in missing:
         kind = PERIODIC_PREFIX + name
