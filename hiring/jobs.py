@@ -97,13 +97,14 @@ QUEUE = "hiring"
 _worker_app: Flask | None = None  # the app of a `hiring worker` process
 
 
-def queue(app: Flask):
-    """Return the RQ queue on the app's Redis."""
+def queue(app: Flask, *, for_worker: bool = False):
+    """Return the RQ queue on the app's Redis. A page gives up on Redis after a few
+    seconds; a worker's connection waits on the queue as long as RQ asks."""
     from redis import Redis
     from rq import Queue
 
-    return Queue(QUEUE, connection=Redis.from_url(
-        app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5))
+    timeouts = {} if for_worker else {"socket_connect_timeout": 2, "socket_timeout": 5}
+    return Queue(QUEUE, connection=Redis.from_url(app.config["REDIS_URL"], **timeouts))
 
 
 def worker_name() -> str:

@@ -282,7 +282,7 @@ def _rq_work(app, *, burst: bool) -> bool:
     from hiring import jobs
 
     try:
-        work_queue = jobs.queue(app)
+        work_queue = jobs.queue(app, for_worker=True)
         RQWorker([work_queue], connection=work_queue.connection).work(burst=burst)
     except RedisError as exc:
         click.echo(f"Redis is unreachable ({exc}); running jobs from the database", err=True)

@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from sqlmodel import select
+
 from hiring.models import Job
 
 REPO = Path(__file__).resolve().parents[2]
@@ -68,3 +70,17 @@ def test_a_job_whose_worker_is_killed_is_finished_by_another_after_the_lease(
     done = job_now()
     assert (done.state, done.attempts, done.error, done.lease_owner) == ("done", 2, None, None)
     assert marker.read_text().split() == [str(first.pid), str(second.pid)]
+
+
+def test_worker_burst_runs_due_jobs_from_the_database_while_redis_is_down(app, db, runner):
+    from hiring.cli import main
+    from tests.smtp import closed_port
+
+    app.config.update(REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0", PERIODIC_WORK={})
+    with db() as session:
+        session.add(Job(kind="mail", params={"message_ids": []}))
+    result = runner.invoke(main, ["worker", "--burst"])
+    assert result.exit_code == 0, result.output
+    assert "Redis is unreachable" in result.output and "ran 1 jobs" in result.output
+    with db() as session:
+        assert session.exec(select(Job)).one().state == "done"
