@@ -45,6 +45,8 @@ _tasks: set[Future] = set()  # tasks running in this process's pool
 
 Work = Callable[[Job, Session, Path, Callable[[int], None]], str]
 WORK: dict[str, Work] = {}
+GivenUp = Callable[[Flask, dict, str], None]
+GIVEN_UP: dict[str, GivenUp] = {}
 Task = Callable[..., None]
 TASKS: dict[str, Task] = {}
 # Set while a job or task runs, also when it runs inline inside a request (tests).
@@ -67,6 +69,17 @@ def work(kind: str) -> Callable[[Work], Work]:
 
     def decorate(function: Work) -> Work:
         WORK[kind] = function
+        return function
+
+    return decorate
+
+
+def given_up(kind: str) -> Callable[[GivenUp], GivenUp]:
+    """Register what to do when a job of this kind fails for good: function(app, params,
+    error), e.g. fail the e-mails it was to send, so that none stays queued."""
+
+    def decorate(function: GivenUp) -> GivenUp:
+        GIVEN_UP[kind] = function
         return function
 
     return decorate
@@ -257,17 +270,15 @@ class _Heartbeat(threading.Thread):
 def _execute(app: Flask, job_id: int, owner: str) -> None:
     with read_scope(app) as session:
         job = session.get(Job, job_id)
-        attempts, kind = job.attempts, job.kind
+        attempts, kind, params = job.attempts, job.kind, dict(job.params)
     if attempts > max_attempts(app):  # its worker was killed every time
-        _set(app, job_id, owner, state=JobState.FAILED, finished_at=_clock(app),
-             lease_owner=None, lease_expires_at=None, key=None,
-             error=(f"The work stopped {attempts - 1} times before it was done (its "
-                    "worker was stopped or ran out of memory); start it again.")[:MAX_ERROR])
+        _give_up(app, job_id, owner, kind, params,
+                 f"The work stopped {attempts - 1} times before it was done (its worker "
+                 "was stopped or ran out of memory); start it again.")
         return
     if kind not in WORK:
-        _set(app, job_id, owner, state=JobState.FAILED, finished_at=_clock(app),
-             lease_owner=None, lease_expires_at=None, key=None,
-             error=f"No work of kind {kind!r} is known to this version.")
+        _give_up(app, job_id, owner, kind, params,
+                 f"No work of kind {kind!r} is known to this version.")
         return
     heartbeat = _Heartbeat(app, job_id, owner)
     heartbeat.start()
@@ -293,8 +304,7 @@ def _execute(app: Flask, job_id: int, owner: str) -> None:
             _set(app, job_id, owner, state=JobState.QUEUED, run_after=_clock(app) + delay,
                  error=error, lease_owner=None, lease_expires_at=None)
         else:
-            _set(app, job_id, owner, state=JobState.FAILED, error=error,
-                 finished_at=_clock(app), lease_owner=None, lease_expires_at=None, key=None)
+            _give_up(app, job_id, owner, kind, params, error)
         return
     finally:
         heartbeat.stopped.set()
@@ -306,6 +316,18 @@ def _execute(app: Flask, job_id: int, owner: str) -> None:
         if erased and result:  # its candidates were erased meanwhile
             (exports_dir(app) / result).unlink(missing_ok=True)
         log.warning("job %s finished after its lease was lost", job_id)
+
+
+def _give_up(app: Flask, job_id: int, owner: str, kind: str, params: dict,
+             error: str) -> None:
+    """Fail the job for good, and let its kind close what it leaves waiting."""
+    if _set(app, job_id, owner, state=JobState.FAILED, error=error[:MAX_ERROR],
+            finished_at=_clock(app), lease_owner=None, lease_expires_at=None, key=None):
+        if kind in GIVEN_UP:
+            try:
+                GIVEN_UP[kind](app, params, error)
+            except Exception:
+                log.exception("closing what failed job %s left failed too", job_id)
 
 
 def run_due(app: Flask, owner: str | None = None, *, limit: int | None = None,

@@ -104,6 +104,21 @@ def _send_job(job: Job, _session, _folder, progress) -> str:
     return ""  # nothing to download
 
 
+@jobs.given_up(JOB_KIND)
+def _fail_waiting(app: Flask, params: dict, error: str) -> None:
+    """The sending job failed for good: its messages still waiting fail with its error."""
+    mail = settings(app)
+    with session_scope(app) as session:
+        waiting = session.exec(select(EmailMessage).where(
+            col(EmailMessage.id).in_(params.get("message_ids") or []),
+            EmailMessage.state == MessageState.QUEUED)).all()
+        for record in waiting:
+            record.state, record.next_try_at = MessageState.FAILED, None
+            record.error = f"Sending stopped: {error}"[:sending.MAX_ERROR]
+    for record in waiting:
+        sending.spool_path(mail, record.id).unlink(missing_ok=True)
+
+
 def send_later(app: Flask, ids: Iterable[int]) -> datetime | None:
     """Queue a job that tries again the messages a command could not send yet; return
     when it runs (None: nothing waits)."""

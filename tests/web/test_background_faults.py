@@ -4,6 +4,7 @@ no page answers 500, and the work is done once a worker can."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -94,3 +95,28 @@ def test_with_the_mail_server_down_then_up_the_invitation_goes_out_on_the_retry(
         assert (sent.state, sent.error, sent.tries) == ("sent", None, 1)
         done = session.get(Job, job.id)
         assert (done.state, done.attempts, done.error) == ("done", 1, None)
+
+
+def test_e_mails_of_a_sending_job_whose_workers_keep_dying_fail_instead_of_waiting(
+        app, client, auth, db, assessment, clock):
+    app.config.update(JOBS_INLINE=False, MAIL_SMTP_HOST="127.0.0.1",
+                      MAIL_SMTP_PORT=closed_port(), MAIL_SMTP_STARTTLS=False)
+    auth.login("hr")
+    assert invite(client, assessment.id).status_code == 200
+    with db() as session:
+        message = session.exec(select(EmailMessage)).one()
+        job = session.exec(select(Job)).one()
+    spool = Path(app.instance_path) / "mail-spool" / f"{message.id}.eml"
+    assert spool.is_file()
+    for _ in range(3):  # claimed, then its worker is killed each time
+        assert jobs.claim(app, "doomed") == job.id
+        clock.advance(minutes=2)
+    assert jobs.run_due(app) == 1
+    with db() as session:
+        failed = session.get(Job, job.id)
+        assert failed.state == "failed" and "stopped 3 times" in failed.error
+        lost = session.get(EmailMessage, message.id)
+        assert lost.state == "failed" and lost.error.startswith("Sending stopped: The work")
+    assert not spool.exists()
+    page = client.get(f"/admin/assessments/{assessment.id}").get_data(as_text=True)
+    assert "invitation: failed" in page and "Sending stopped" in page
