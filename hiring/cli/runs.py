@@ -277,13 +277,16 @@ def worker_command(burst: bool) -> None:
 def _rq_work(app, *, burst: bool) -> bool:
     """Serve the RQ queue; False when Redis could not be reached."""
     from redis.exceptions import RedisError
-    from rq import Worker as RQWorker
+    from rq import SimpleWorker
 
     from hiring import jobs
 
     try:
         work_queue = jobs.queue(app, for_worker=True)
-        RQWorker([work_queue], connection=work_queue.connection).work(burst=burst)
+        # In this process, not a forked one: the database loop's thread may hold a lock
+        # (SQLite's writer queue, the connection pool) at the moment of a fork, and the
+        # child would wait on it for ever. A killed worker's job is taken again anyway.
+        SimpleWorker([work_queue], connection=work_queue.connection).work(burst=burst)
     except RedisError as exc:
         click.echo(f"Redis is unreachable ({exc}); running jobs from the database", err=True)
         return False

@@ -84,3 +84,33 @@ def test_worker_burst_runs_due_jobs_from_the_database_while_redis_is_down(app, d
     assert "Redis is unreachable" in result.output and "ran 1 jobs" in result.output
     with db() as session:
         assert session.exec(select(Job)).one().state == "done"
+
+
+def test_worker_burst_runs_the_jobs_redis_brings(app, db, runner):
+    from redis import Redis
+
+    from hiring import jobs
+    from hiring.cli import main
+
+    app.config.update(REDIS_URL="redis://127.0.0.1:6379/13", PERIODIC_WORK={},
+                      JOBS_INLINE=False)
+    with db() as session:
+        job = Job(kind="mail", params={"message_ids": []})
+        session.add(job)
+        session.flush()
+        job_id = job.id
+    jobs.start(app, job_id)
+    queue = jobs.queue(app)
+    try:
+        assert queue.count == 1
+        result = runner.invoke(main, ["worker", "--burst"])
+        assert result.exit_code == 0, result.output
+        assert "ran 0 jobs" in result.output  # RQ's worker ran it first
+        assert queue.count == 0
+    finally:
+        queue.empty()
+        queue.connection.close()
+        Redis.from_url(app.config["REDIS_URL"]).close()
+    with db() as session:
+        done = session.get(Job, job_id)
+        assert (done.state, done.attempts) == ("done", 1)
