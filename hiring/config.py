@@ -76,8 +76,10 @@ class Defaults:
     JOBS_REDIS_GRACE_SECONDS = 60
     # Work the workers do on a schedule instead of cron, minutes between runs; 0 or None
     # turns one off. "finalize-expired" is `hiring attempts finalize-expired`, "remind" is
-    # `hiring invitations remind` (needs MAIL_BASE_URL), "purge" is `hiring purge`.
-    PERIODIC_WORK = {"finalize-expired": 5, "remind": None, "purge": None}
+    # `hiring invitations remind` (needs MAIL_BASE_URL), "purge" is `hiring purge`,
+    # "writing-indicators" is `hiring writing compute --all-missing`.
+    PERIODIC_WORK = {"finalize-expired": 5, "remind": None, "purge": None,
+                     "writing-indicators": None}
     # Adopting a keying panel's key for an item takes at least this many experts who rated
     # every option of it. Also HIRING_KEYING_MIN_PANEL in the environment (a test server).
     KEYING_MIN_PANEL = 5

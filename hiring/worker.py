@@ -33,11 +33,13 @@ PERIODIC_PREFIX = "periodic:"
 
 def _commands() -> dict[str, tuple[click.Command, dict]]:
     """The commands periodic work runs, by name: the same code as from cron."""
-    from hiring.cli import invitations, privacy, runs
+    from hiring.cli import invitations, privacy, runs, writing
 
     return {"finalize-expired": (runs.finalize_expired_command, {}),
             "remind": (invitations.remind, {}),
-            "purge": (privacy.purge, {})}
+            "purge": (privacy.purge, {}),
+            # catches up the writing indicators a server process died before computing
+            "writing-indicators": (writing.compute, {"all_missing": True})}
 
 
 def _periodic(job: Job, _session: Session, _folder, _progress) -> str:
@@ -54,7 +56,7 @@ def _periodic(job: Job, _session: Session, _folder, _progress) -> str:
     return ""
 
 
-for _name in ("finalize-expired", "remind", "purge"):
+for _name in ("finalize-expired", "remind", "purge", "writing-indicators"):
     jobs.work(PERIODIC_PREFIX + _name)(_periodic)
 
 

@@ -186,3 +186,13 @@ def test_a_periodic_command_that_errs_fails_its_job_and_the_next_is_planned(app,
         failed = session.exec(select(Job)).one()
         assert failed.state == "failed" and "hiring remind" in failed.error
         assert failed.key is None
+
+
+@pytest.mark.parametrize("name", ["purge", "writing-indicators"])
+def test_the_other_periodic_work_runs_its_command(app, db, clock, name):
+    app.config["PERIODIC_WORK"] = {name: 60}
+    assert worker.plan_periodic(app, clock()) == 1
+    assert jobs.run_due(app) == 1
+    with db() as session:
+        done = session.exec(select(Job)).one()
+        assert (done.kind, done.state, done.error) == (f"periodic:{name}", "done", None)
