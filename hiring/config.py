@@ -62,7 +62,7 @@ class Defaults:
     MAIL_ORGANISATION = "The recruitment team"
     MAIL_BASE_URL: str | None = None
     MAIL_TIMEZONE = "UTC"
-    # Background jobs (hiring.jobs, hiring.worker) wait in the database until a worker
+    # Background jobs (hiring.leases, hiring.worker) wait in the database until a worker
     # runs them: each server process runs one in a thread unless JOBS_SERVER_WORKER is
     # False, and `hiring worker` runs one on its own. A worker renews a job's lease while
     # it works; a job whose lease ran out (its worker was killed) is taken again, and a

@@ -301,7 +301,7 @@ class JobState(StrEnum):
 class Job(SQLModel, table=True):
     """A long task (a ZIP of profiles, ...) that runs in the background and reports progress.
 
-    The table is the queue (hiring.jobs): a worker claims a queued job whose run_after has
+    The table is the queue (hiring.leases): a worker claims a queued job whose run_after has
     come by taking a lease, renews it while it works, and a job whose lease ran out (its
     worker died) is claimed again."""
 

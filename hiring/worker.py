@@ -1,4 +1,4 @@
-"""The worker: runs the jobs of the job table (hiring.jobs) and the periodic work.
+"""The worker: runs the jobs of the job table (hiring.leases) and the periodic work.
 
 It runs as `hiring worker`, or as a thread of each server process (`hiring serve`,
 `hiring demo`) unless JOBS_SERVER_WORKER is False, so that a single machine needs nothing
