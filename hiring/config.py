@@ -65,6 +65,24 @@ class Defaults:
     MAIL_ORGANISATION = "The recruitment team"
     MAIL_BASE_URL: str | None = None
     MAIL_TIMEZONE = "UTC"
+    # Background jobs (hiring.leases, hiring.worker) wait in the database until a worker
+    # runs them: each server process runs one in a thread unless JOBS_SERVER_WORKER is
+    # False, and `hiring worker` runs one on its own. A worker renews a job's lease while
+    # it works; a job whose lease ran out (its worker was killed) is taken again, and a
+    # job that failed or was taken JOBS_MAX_ATTEMPTS times is failed with its error.
+    # With REDIS_URL, new jobs go to the `hiring worker` processes through Redis; the
+    # server's threads take only those that waited JOBS_REDIS_GRACE_SECONDS (Redis down).
+    JOBS_SERVER_WORKER: bool | None = None  # None: yes
+    JOBS_POLL_SECONDS = 5
+    JOBS_LEASE_SECONDS = 60
+    JOBS_MAX_ATTEMPTS = 3
+    JOBS_REDIS_GRACE_SECONDS = 60
+    # Work the workers do on a schedule instead of cron, minutes between runs; 0 or None
+    # turns one off. "finalize-expired" is `hiring attempts finalize-expired`, "remind" is
+    # `hiring invitations remind` (needs MAIL_BASE_URL), "purge" is `hiring purge`,
+    # "writing-indicators" is `hiring writing compute --all-missing`.
+    PERIODIC_WORK = {"finalize-expired": 5, "remind": None, "purge": None,
+                     "writing-indicators": None}
     # Adopting a keying panel's key for an item takes at least this many experts who rated
     # every option of it. Also HIRING_KEYING_MIN_PANEL in the environment (a test server).
     KEYING_MIN_PANEL = 5

@@ -1,9 +1,9 @@
 """Background jobs: long work runs outside the request and reports its progress.
 
-With REDIS_URL set, jobs go to an RQ queue served by `hiring worker` processes (on any
-machine that shares the database); without it, the work runs in a small pool of threads
-in the app process. The job's state lives in the database, so any web worker can show
-its progress.
+Jobs wait in the job table until a worker claims and runs them (hiring.leases,
+hiring.worker). With REDIS_URL set, RQ carries a new job's number to a `hiring worker` at
+once; the claim still happens in the database, so a job Redis never got (it was down) is
+run from the table all the same.
 
 Tasks are the small kind: idempotent work whose state is the data it fills (the writing
 indicators of a closed attempt), so they keep no Job row and may run twice.
@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -23,29 +22,29 @@ from sqlmodel import Session
 
 from hiring.assessment.writing import CLOSED, fill_indicators
 from hiring.db import read_scope, session_scope
-from hiring.models import Attempt, Job, JobState, utcnow
+from hiring.leases import (  # noqa: F401 - the API of jobs, used by the other modules
+    GIVEN_UP,
+    RETRY_DELAYS,
+    WORK,
+    Retry,
+    _in_background,
+    claim,
+    execute,
+    exports_dir,
+    given_up,
+    in_background,
+    run,
+    run_due,
+    work,
+    worker_name,
+)
+from hiring.models import Attempt, Job
 
 log = logging.getLogger(__name__)
-_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hiring-job")
-_futures: dict[int, Future] = {}
+_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hiring-task")
 _tasks: set[Future] = set()  # tasks running in this process's pool
-
-Work = Callable[[Job, Session, Path, Callable[[int], None]], str]
-WORK: dict[str, Work] = {}
 Task = Callable[..., None]
 TASKS: dict[str, Task] = {}
-# Set while a job or task runs, also when it runs inline inside a request (tests).
-_in_background: ContextVar[bool] = ContextVar("hiring_in_background", default=False)
-
-
-def work(kind: str) -> Callable[[Work], Work]:
-    """Register the function that does one kind of job; it returns the result file's name."""
-
-    def decorate(function: Work) -> Work:
-        WORK[kind] = function
-        return function
-
-    return decorate
 
 
 def task(kind: str) -> Callable[[Task], Task]:
@@ -58,38 +57,42 @@ def task(kind: str) -> Callable[[Task], Task]:
     return decorate
 
 
-def in_background() -> bool:
-    """Tell whether the code runs as a background job or task."""
-    return _in_background.get()
-
-
-def exports_dir(app: Flask) -> Path:
-    path = Path(app.instance_path) / "exports"
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
-
-
 QUEUE = "hiring"
 _worker_app: Flask | None = None  # the app of a `hiring worker` process
 
 
-def queue(app: Flask):
-    """Return the RQ queue on the app's Redis."""
+def queue(app: Flask, *, for_worker: bool = False):
+    """Return the RQ queue on the app's Redis. A page gives up on Redis after a few
+    seconds; a worker's connection waits on the queue as long as RQ asks."""
     from redis import Redis
     from rq import Queue
 
-    return Queue(QUEUE, connection=Redis.from_url(app.config["REDIS_URL"]))
+    timeouts = {} if for_worker else {"socket_connect_timeout": 2, "socket_timeout": 5}
+    return Queue(QUEUE, connection=Redis.from_url(app.config["REDIS_URL"], **timeouts))
+
+
+# ---- starting a job -----------------------------------------------------------------
 
 
 def start(app: Flask, job_id: int) -> None:
-    """Run a committed job: inline when JOBS_INLINE is set (tests), on the RQ queue when
-    REDIS_URL is set, else in this process's pool."""
+    """Hand a committed job to a worker: inline when JOBS_INLINE is set (tests), to RQ
+    when REDIS_URL is set, else to the worker thread of this process if it has one.
+
+    Never raises: the job is in the table already, and a worker takes it from there when
+    Redis is down or no thread of this process is waiting."""
     if app.config.get("JOBS_INLINE"):
         run(app, job_id)
-    elif app.config.get("REDIS_URL"):
-        queue(app).enqueue(run_queued, job_id, job_timeout=3600)
-    else:
-        _futures[job_id] = _pool.submit(run, app, job_id)
+        return
+    if app.config.get("REDIS_URL"):
+        try:
+            queue(app).enqueue(run_queued, job_id, job_timeout=3600)
+            return
+        except Exception:  # Redis down: the job waits in the table for a worker
+            log.warning("could not hand job %s to Redis; it waits in the database for a "
+                        "worker", job_id, exc_info=True)
+    wake = app.extensions.get("hiring.jobs.wake")
+    if wake is not None:
+        wake.set()
 
 
 def run_queued(job_id: int) -> None:
@@ -102,11 +105,7 @@ def run_queued(job_id: int) -> None:
     run(_worker_app, job_id)
 
 
-def wait(job_id: int, timeout: float = 120) -> None:
-    """Wait for a job started in this process to finish."""
-    future = _futures.pop(job_id, None)
-    if future is not None:
-        future.result(timeout=timeout)
+# ---- tasks --------------------------------------------------------------------------
 
 
 def start_task(app: Flask, kind: str, **params: Any) -> Future | None:
@@ -120,9 +119,10 @@ def start_task(app: Flask, kind: str, **params: Any) -> Future | None:
     if app.config.get("REDIS_URL"):
         try:
             queue(app).enqueue(run_task_queued, kind, params, job_timeout=3600)
-        except Exception:  # the task is idempotent: the next run of its command catches up
-            log.exception("could not queue task %s %s", kind, params)
-        return None
+            return None
+        except Exception:  # the task is idempotent: here it runs in the pool instead
+            log.warning("could not queue task %s %s on Redis; running it here", kind,
+                        params, exc_info=True)
     future = _pool.submit(run_task, app, kind, params)
     _tasks.add(future)
     future.add_done_callback(_tasks.discard)
@@ -155,45 +155,6 @@ def run_task_queued(kind: str, params: dict[str, Any]) -> None:
 
         _worker_app = create_app()
     run_task(_worker_app, kind, params)
-
-
-def run(app: Flask, job_id: int) -> None:
-    """Do the job's work, recording progress, the result or the error."""
-    token = _in_background.set(True)
-    try:
-        _run(app, job_id)
-    finally:
-        _in_background.reset(token)
-
-
-def _run(app: Flask, job_id: int) -> None:
-    with app.app_context():
-        with session_scope(app) as session:
-            job = session.get(Job, job_id)
-            job.state = JobState.RUNNING
-        try:
-            # Rendering only reads; holding the write lock would stall candidates' saves.
-            with read_scope(app) as session:
-                job = session.get(Job, job_id)
-
-                def progress(done: int) -> None:
-                    with session_scope(app) as progress_session:
-                        progress_session.get(Job, job_id).done = done
-
-                result = WORK[job.kind](job, session, exports_dir(app), progress)
-        except Exception as exc:  # the job fails, the worker lives on
-            log.exception("job %s failed", job_id)
-            with session_scope(app) as session:
-                job = session.get(Job, job_id)
-                job.state, job.error, job.finished_at = JobState.FAILED, str(exc)[:2000], utcnow()
-            return
-        with session_scope(app) as session:
-            job = session.get(Job, job_id)
-            if job.state == JobState.FAILED:  # its candidates were erased meanwhile
-                (exports_dir(app) / result).unlink(missing_ok=True)
-                return
-            job.state, job.result_path, job.finished_at = JobState.DONE, result, utcnow()
-            job.done = job.total
 
 
 @work("profiles_zip")

@@ -300,6 +300,10 @@ class EmailMessage(SQLModel, table=True):
     expert_id: int | None = Field(default=None, foreign_key="keyingexpert.id", index=True)
     created_at: datetime = _ts(nullable=False, default=utcnow)
     sent_at: datetime | None = _ts()
+    # Tries that met a mail server that was down or busy; the message stays queued until
+    # next_try_at, then fails for good once the retry schedule is spent (hiring.mail.sending).
+    tries: int = 0
+    next_try_at: datetime | None = _ts()
 
 
 class JobState(StrEnum):
@@ -310,11 +314,15 @@ class JobState(StrEnum):
 
 
 class Job(SQLModel, table=True):
-    """A long task (a ZIP of profiles, ...) that runs in the background and reports progress."""
+    """A long task (a ZIP of profiles, ...) that runs in the background and reports progress.
+
+    The table is the queue (hiring.leases): a worker claims a queued job whose run_after has
+    come by taking a lease, renews it while it works, and a job whose lease ran out (its
+    worker died) is claimed again."""
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=50)
-    state: str = Field(default=JobState.QUEUED, max_length=20)
+    state: str = Field(default=JobState.QUEUED, max_length=20, index=True)
     params: dict = _json(nullable=False)
     total: int = 0
     done: int = 0
@@ -323,6 +331,12 @@ class Job(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = _ts(nullable=False, default=utcnow)
     finished_at: datetime | None = _ts()
+    attempts: int = 0  # runs started, including those whose worker died
+    run_after: datetime | None = _ts()  # not before (a retry's back-off); None: at once
+    lease_owner: str | None = Field(default=None, max_length=100)  # the worker running it
+    lease_expires_at: datetime | None = _ts()  # renewed while it runs; past: its worker died
+    # Set while a periodic job waits or runs, so that one of each kind is pending.
+    key: str | None = Field(default=None, max_length=100, unique=True)
 
 
 class AuditEvent(SQLModel, table=True):

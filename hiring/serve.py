@@ -34,9 +34,12 @@ class _Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from hiring import create_app
+        from hiring import create_app, worker
 
-        return create_app()
+        app = create_app()
+        if worker.runs_in_server(app):  # in each server process: they share the job table
+            worker.start_thread(app)
+        return app
 
 
 def run(*, host: str, port: int, workers: int | None = None) -> None:

@@ -34,7 +34,7 @@ def remind(days: int, dry_run: bool) -> None:
     link of a reminded candidate stops working: the reminder carries the new one. The
     output names invitations by number only.
     """
-    from hiring.web.mail import link_builder, settings
+    from hiring.web.mail import link_builder, send_later, settings
 
     app = current_app._get_current_object()
     if not app.config.get("MAIL_BASE_URL") and not dry_run:
@@ -58,8 +58,11 @@ def remind(days: int, dry_run: bool) -> None:
     queued = [i for i, state in states.items() if state == sending.MessageState.QUEUED]
     outcome = sending.send_spooled(queued, settings=mail, scope=lambda: session_scope(app),
                                    clock=app.config.get("CLOCK", utcnow)) if queued else {}
+    if outcome.get("retrying"):  # the mail server was down or busy: a job tries again
+        send_later(app, queued)
     counts = {"in the outbox": sum(s == sending.MessageState.OUTBOX for s in states.values()),
               "sent": outcome.get("sent", 0),
+              "to be tried again (the mail server did not answer)": outcome.get("retrying", 0),
               "failed": outcome.get("failed", 0) + sum(
                   s == sending.MessageState.FAILED for s in states.values())}
     detail = ", ".join(f"{n} {what}" for what, n in counts.items() if n)

@@ -83,7 +83,7 @@ def invite_command(round_id: int, name: str, email: str, language: str | None,
     """Invite an expert to a round and print their link (shown only now)."""
     from hiring.mail import experts as expert_mail
     from hiring.mail import sending
-    from hiring.web.mail import settings
+    from hiring.web.mail import send_later, settings
 
     app = current_app._get_current_object()
     mail = settings(app)
@@ -110,7 +110,12 @@ def invite_command(round_id: int, name: str, email: str, language: str | None,
         outcome = sending.send_spooled([record_id], settings=mail,
                                        scope=lambda: session_scope(app),
                                        clock=app.config.get("CLOCK", utcnow))
-        click.echo(f"e-mail: {'sent' if outcome.get('sent') else 'failed (see the Outbox)'}")
+        if outcome.get("retrying"):
+            send_later(app, [record_id])
+            click.echo("e-mail: not sent yet, the mail server did not answer; it is tried "
+                       "again later (see the Outbox)")
+        else:
+            click.echo(f"e-mail: {'sent' if outcome.get('sent') else 'failed (see the Outbox)'}")
     elif state is not None:
         click.echo(f"e-mail: {state}")
 

@@ -150,7 +150,7 @@ def _confirm(attempt_ids: list[int], *, now) -> int:
     SMTP server are sent here, when all are written. Returns how many failed."""
     from hiring.mail import invitations, sending
     from hiring.models import Attempt, utcnow
-    from hiring.web.mail import settings
+    from hiring.web.mail import send_later, settings
 
     app = current_app._get_current_object()
     mail = settings(app)
@@ -169,8 +169,11 @@ def _confirm(attempt_ids: list[int], *, now) -> int:
     queued = [i for i, state in states.items() if state == sending.MessageState.QUEUED]
     outcome = sending.send_spooled(queued, settings=mail, scope=lambda: session_scope(app),
                                    clock=app.config.get("CLOCK", utcnow)) if queued else {}
+    if outcome.get("retrying"):  # the mail server was down or busy: a job tries again
+        send_later(app, queued)
     counts = {"in the outbox": sum(s == sending.MessageState.OUTBOX for s in states.values()),
               "sent": outcome.get("sent", 0),
+              "to be tried again (the mail server did not answer)": outcome.get("retrying", 0),
               "failed": outcome.get("failed", 0) + sum(
                   s == sending.MessageState.FAILED for s in states.values())}
     detail = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
@@ -281,20 +284,60 @@ def report(attempt_id: int, output: str, language: str | None) -> None:
 
 
 @main.command("worker")
-@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option("--burst", is_flag=True, help="Run the jobs that are due, then stop.")
 @with_appcontext
 def worker_command(burst: bool) -> None:
-    """Run background jobs (PDF bundles, ...) from the Redis queue (needs REDIS_URL)."""
+    """Run background jobs (PDF bundles, e-mail, ...) and the periodic work until stopped.
+
+    Jobs wait in the database; with REDIS_URL set, new ones also arrive through Redis,
+    and the worker goes on with the database alone while Redis is down. SIGTERM or
+    Ctrl-C lets the job under way finish first."""
+    import signal
+    import threading
+
     from flask import current_app
-    from rq import Worker
+
+    from hiring import jobs
+    from hiring.worker import Worker
+
+    app = current_app._get_current_object()
+    jobs._worker_app = app
+    worker = Worker(app)
+    if burst:
+        if app.config.get("REDIS_URL"):
+            _rq_work(app, burst=True)
+        click.echo(f"ran {worker.run_once()} jobs")
+        return
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop_signal, lambda *_: worker.stop())
+    if not app.config.get("REDIS_URL"):
+        worker.run_forever()
+        return
+    threading.Thread(target=worker.run_forever, name="hiring-worker", daemon=True).start()
+    while not worker.stopped.is_set():
+        if _rq_work(app, burst=False):
+            break
+        worker.stopped.wait(10)
+    worker.stop()
+
+
+def _rq_work(app, *, burst: bool) -> bool:
+    """Serve the RQ queue; False when Redis could not be reached."""
+    from redis.exceptions import RedisError
+    from rq import SimpleWorker
 
     from hiring import jobs
 
-    if not current_app.config.get("REDIS_URL"):
-        _fail("REDIS_URL is not set: without Redis, jobs run inside the web workers")
-    jobs._worker_app = current_app._get_current_object()
-    work_queue = jobs.queue(current_app)
-    Worker([work_queue], connection=work_queue.connection).work(burst=burst)
+    try:
+        work_queue = jobs.queue(app, for_worker=True)
+        # In this process, not a forked one: the database loop's thread may hold a lock
+        # (SQLite's writer queue, the connection pool) at the moment of a fork, and the
+        # child would wait on it for ever. A killed worker's job is taken again anyway.
+        SimpleWorker([work_queue], connection=work_queue.connection).work(burst=burst)
+    except RedisError as exc:
+        click.echo(f"Redis is unreachable ({exc}); running jobs from the database", err=True)
+        return False
+    return True
 
 
 @main.command("serve")

@@ -7,6 +7,11 @@ transaction commits (by a background job, or by the command that made it), so th
 request or database lock waits on a mail server. The spool file is deleted once the
 message is sent or has failed: the body, which holds the candidate's link, is never
 kept in the database.
+
+A server that cannot be reached or answers "try later" (4xx) does not fail a message at
+once: it stays queued, with the reason, and is tried again after RETRY_DELAYS (1 min,
+5 min, 30 min, 2 h); the try after the last one that meets the same fails it for good.
+A refusal (5xx) fails it at once: trying again would meet the same answer.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email import policy
 from email.message import EmailMessage as Message
 from email.parser import BytesParser
@@ -27,7 +32,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, func, select
 
 from hiring.models import EmailMessage
 
@@ -35,10 +40,12 @@ OUTBOX_FOLDER = "outbox"
 SPOOL_FOLDER = "mail-spool"
 MAX_ERROR = 2000
 REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
+                timedelta(hours=2))
 
 
 class MessageState(StrEnum):
-    QUEUED = "queued"  # waiting in the spool for the SMTP server
+    QUEUED = "queued"  # waiting in the spool for the SMTP server (again after next_try_at)
     SENT = "sent"
     OUTBOX = "outbox"  # written to the outbox folder (no SMTP server configured)
     FAILED = "failed"
@@ -180,63 +187,100 @@ def describe(exc: BaseException, settings: MailSettings) -> str:
     return f"Could not reach the mail server {server}: {exc}"
 
 
+def temporary(exc: BaseException) -> bool:
+    """Tell whether trying again later may succeed: the server was unreachable, went
+    away or answered 4xx; a 5xx answer is final."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _reply in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return isinstance(exc, (smtplib.SMTPException, OSError))
+
+
+def next_try(ids: Iterable[int], *, session: Session) -> datetime | None:
+    """Return when the first of these messages that wait for another try is due."""
+    return session.exec(select(func.min(EmailMessage.next_try_at)).where(
+        col(EmailMessage.id).in_(list(ids)), EmailMessage.state == MessageState.QUEUED,
+        col(EmailMessage.next_try_at).is_not(None))).one()
+
+
 def send_spooled(ids: Iterable[int], *, settings: MailSettings,
                  scope: Callable[[], AbstractContextManager[Session]],
                  clock: Callable[[], datetime],
                  on_progress: Callable[[int], None] | None = None) -> Counter:
-    """Send the spooled messages over one SMTP connection; record each as sent or failed.
+    """Send the spooled messages over one SMTP connection; record each as sent, failed,
+    or queued for another try (see RETRY_DELAYS).
 
     `scope` opens a short write transaction: one per message, so that nothing holds the
-    database while the mail server answers. A message erased meanwhile is skipped. When
-    the server cannot be reached, every remaining message fails with that reason (and
-    can be sent again from the pipeline). Returns the count of each outcome.
+    database while the mail server answers. A message erased meanwhile is skipped, and
+    one whose next try is not due yet waits. When the server cannot be reached, every
+    remaining message meets that reason. Returns the count of each outcome: sent,
+    failed, retrying, waiting, skipped.
     """
     outcomes: Counter = Counter()
     envelope_from = parseaddr(settings.sender)[1]
     connection: smtplib.SMTP | None = None
-    unreachable: str | None = None
+    unreachable: BaseException | None = None
     try:
         for done, message_id in enumerate(ids, start=1):
             path = spool_path(settings, message_id)
+            now = clock()
             with scope() as session:
                 record = session.get(EmailMessage, message_id)
                 to_address = record.to_address if record is not None else None
                 waiting = record is not None and record.state == MessageState.QUEUED
-            error = None
+                due = waiting and (record.next_try_at is None or record.next_try_at <= now)
+                tries = record.tries if record is not None else 0
+            error, again = None, False
             if not waiting:
                 path.unlink(missing_ok=True)
                 outcomes["skipped"] += 1
                 continue
+            if not due:
+                outcomes["waiting"] += 1
+                continue
             if not path.is_file():
                 error = "The message was lost before it was sent (no spool file); resend it."
-            elif unreachable:
-                error = unreachable
+            elif unreachable is not None:
+                error, again = describe(unreachable, settings), temporary(unreachable)
             else:
                 try:
                     if connection is None:
                         try:
                             connection = open_smtp(settings)
                         except (smtplib.SMTPException, OSError) as exc:
-                            unreachable = describe(exc, settings)
+                            unreachable = exc
                             raise
                     connection.sendmail(envelope_from, [to_address], path.read_bytes())
                 except REFUSED as exc:  # this message only; the connection is still good
-                    error = describe(exc, settings)
+                    error, again = describe(exc, settings), temporary(exc)
                 except (smtplib.SMTPException, OSError) as exc:
-                    error = unreachable or describe(exc, settings)
+                    error, again = describe(exc, settings), temporary(exc)
                     if connection is not None:  # in an unknown state: start afresh
                         connection.close()
                         connection = None
-            path.unlink(missing_ok=True)
+            retry = error is not None and again and tries < len(RETRY_DELAYS)
+            if not retry:
+                path.unlink(missing_ok=True)
             with scope() as session:
                 record = session.get(EmailMessage, message_id)
-                if record is not None:
-                    if error:
-                        record.state, record.error = MessageState.FAILED, error[:MAX_ERROR]
-                    else:
-                        record.state, record.error, record.sent_at = (
-                            MessageState.SENT, None, clock())
-            outcomes["failed" if error else "sent"] += 1
+                if record is None:
+                    path.unlink(missing_ok=True)
+                elif retry:
+                    record.tries += 1
+                    record.error = error[:MAX_ERROR]
+                    record.next_try_at = now + RETRY_DELAYS[tries]
+                elif error:
+                    record.tries += int(again)
+                    if again:
+                        error = f"{error} (gave up after {record.tries} tries)"
+                    record.state, record.error = MessageState.FAILED, error[:MAX_ERROR]
+                    record.next_try_at = None
+                else:
+                    record.state, record.error, record.sent_at = (
+                        MessageState.SENT, None, clock())
+                    record.next_try_at = None
+            outcomes["retrying" if retry else "failed" if error else "sent"] += 1
             if on_progress is not None:
                 on_progress(done)
     finally:

@@ -23,7 +23,7 @@ from hiring.db import get_session
 from hiring.models import Assessment, Attempt, Job, JobState, Role
 from hiring.reports.build import Summary, summarize
 from hiring.reports.export import attempts_csv
-from hiring.web.access import records, staff
+from hiring.web.access import now, records, staff
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 MAX_SELECTED = 500
@@ -95,7 +95,8 @@ def profiles_zip():
     job = Job(kind="profiles_zip", total=len(found), created_by=g.user.id,
               params={"attempt_ids": [i for i in ids if i in set(found)],
                       "language": request.form.get("lang") or None,
-                      "norm_min_group": current_app.config["NORM_MIN_GROUP"]})
+                      "norm_min_group": current_app.config["NORM_MIN_GROUP"]},
+              created_at=now())
     session.add(job)
     session.flush()
     audit.record(session, actor=g.user, action=audit.Action.EXPORTED, object_type="job",
@@ -112,10 +113,25 @@ def _job(job_id: int) -> Job:
     return job
 
 
+def _state_text(job: Job) -> str:
+    """Say where the export is, in words (the page and its polling show the same)."""
+    if job.state == JobState.DONE:
+        return "Ready."
+    if job.state == JobState.FAILED:
+        return f"The export failed: {job.error}"
+    if job.state == JobState.RUNNING:
+        return "Building the profiles…"
+    if job.error:
+        when = f" at {job.run_after:%H:%M} UTC" if job.run_after else ""
+        return f"A try failed ({job.error}); it is tried again{when}."
+    return "Waiting for a worker to start it…"
+
+
 @bp.route("/jobs/<int:job_id>")
 @staff
 def job(job_id: int):
-    return render_template("interviewer/job.html", job=_job(job_id))
+    found = _job(job_id)
+    return render_template("interviewer/job.html", job=found, state_text=_state_text(found))
 
 
 @bp.route("/jobs/<int:job_id>.json")
@@ -123,6 +139,7 @@ def job(job_id: int):
 def job_status(job_id: int):
     job = _job(job_id)
     return jsonify(state=job.state, done=job.done, total=job.total, error=job.error,
+                   message=_state_text(job),
                    download=url_for("exports.download", job_id=job.id)
                    if job.state == JobState.DONE else None)
 

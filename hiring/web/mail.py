@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import (
@@ -27,11 +27,11 @@ from wtforms import BooleanField, SelectField
 
 from hiring import jobs
 from hiring.assessment import engine
-from hiring.db import get_session, session_scope
+from hiring.db import get_session, read_scope, session_scope
 from hiring.i18n import language_name
 from hiring.mail import invitations, sending, templates
 from hiring.mail.sending import MailSettings, MessageState
-from hiring.models import Assessment, Attempt, EmailMessage, Job, KeyingExpert
+from hiring.models import Assessment, Attempt, EmailMessage, Job, KeyingExpert, utcnow
 from hiring.web.access import hr_only, now
 from hiring.web.forms import InvitationForm
 
@@ -106,7 +106,7 @@ def send_queued(records: Iterable[EmailMessage], *, created_by: int | None = Non
         return 0
     session = get_session()
     job = Job(kind=JOB_KIND, total=len(ids), created_by=created_by,
-              params={"message_ids": ids})
+              params={"message_ids": ids}, created_at=now())
     session.add(job)
     session.commit()  # the messages and the job must exist before the job runs
     jobs.start(current_app._get_current_object(), job.id)
@@ -116,11 +116,43 @@ def send_queued(records: Iterable[EmailMessage], *, created_by: int | None = Non
 @jobs.work(JOB_KIND)
 def _send_job(job: Job, _session, _folder, progress) -> str:
     app = current_app._get_current_object()
-    outcome = sending.send_spooled(job.params["message_ids"], settings=settings(app),
+    ids = job.params["message_ids"]
+    outcome = sending.send_spooled(ids, settings=settings(app),
                                    scope=lambda: session_scope(app),
                                    clock=app.config["CLOCK"], on_progress=progress)
     log.info("mail job %s: %s", job.id, dict(outcome))
+    with read_scope(app) as session:
+        later = sending.next_try(ids, session=session)
+    if later is not None:  # the server was down or busy: the job runs again then
+        raise jobs.Retry(later, "Some e-mails wait for the mail server to be tried again.")
     return ""  # nothing to download
+
+
+@jobs.given_up(JOB_KIND)
+def _fail_waiting(app: Flask, params: dict, error: str) -> None:
+    """The sending job failed for good: its messages still waiting fail with its error."""
+    mail = settings(app)
+    with session_scope(app) as session:
+        waiting = session.exec(select(EmailMessage).where(
+            col(EmailMessage.id).in_(params.get("message_ids") or []),
+            EmailMessage.state == MessageState.QUEUED)).all()
+        for record in waiting:
+            record.state, record.next_try_at = MessageState.FAILED, None
+            record.error = f"Sending stopped: {error}"[:sending.MAX_ERROR]
+    for record in waiting:
+        sending.spool_path(mail, record.id).unlink(missing_ok=True)
+
+
+def send_later(app: Flask, ids: Iterable[int]) -> datetime | None:
+    """Queue a job that tries again the messages a command could not send yet; return
+    when it runs (None: nothing waits)."""
+    ids = list(ids)
+    with session_scope(app) as session:
+        later = sending.next_try(ids, session=session) if ids else None
+        if later is not None:
+            session.add(Job(kind=JOB_KIND, total=len(ids), params={"message_ids": ids},
+                            run_after=later, created_at=app.config.get("CLOCK", utcnow)()))
+    return later
 
 
 def outcome_text(records: list[EmailMessage]) -> str:
@@ -217,7 +249,8 @@ def message():
     attempt = session.get(Attempt, record.attempt_id) if record.attempt_id else None
     expert = session.get(KeyingExpert, record.expert_id) if record.expert_id else None
     return render_template("admin/mail/message.html", record=record, headers=headers,
-                           body=body, attempt=attempt, expert=expert)
+                           body=body, attempt=attempt, expert=expert,
+                           retries=len(sending.RETRY_DELAYS) + 1)
 
 
 # ---- the wording --------------------------------------------------------------------

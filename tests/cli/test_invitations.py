@@ -101,3 +101,28 @@ def test_remind_through_smtp_and_report_failures(app, runner, db, invited):
     # the failed one counts as reminded: a broken address is not retried every run
     app.config["MAIL_SMTP_PORT"] = closed_port()
     assert run(runner).output.strip() == "reminded 0 invitations expiring within 3 days"
+
+
+def test_reminders_that_meet_a_down_mail_server_are_sent_by_a_job_once_it_is_back(
+        app, runner, db, clock, invited):
+    from hiring import jobs
+    from hiring.models import Job
+
+    app.config.update(MAIL_SMTP_HOST="127.0.0.1", MAIL_SMTP_STARTTLS=False,
+                      MAIL_SMTP_PORT=closed_port())
+    result = run(runner)
+    assert result.exit_code == 0, result.output
+    assert ("reminded 2 invitations expiring within 3 days: 2 to be tried again (the mail "
+            "server did not answer)") in result.output
+    assert {m.state for m in reminders(db)} == {"queued"}
+    with db() as session:
+        job = session.exec(select(Job)).one()
+        assert (job.kind, job.state, job.run_after) == ("mail", "queued",
+                                                        clock() + timedelta(minutes=1))
+    with smtp_server() as mailbox:
+        app.config["MAIL_SMTP_PORT"] = mailbox.port
+        clock.advance(minutes=1)
+        assert jobs.run_due(app) == 1
+    assert sorted(m.recipients[0] for m in mailbox.messages) == ["a@example.com",
+                                                                 "b@example.com"]
+    assert {m.state for m in reminders(db)} == {"sent"}

@@ -186,8 +186,8 @@ def test_messages_arrive_over_smtp_and_refusals_are_recorded(app, db, assessment
     assert not any(smtp.spool_dir.iterdir())  # no link stays on disk
 
 
-def test_an_unreachable_server_fails_every_message_with_the_reason(db, assessment, clock,
-                                                                  mail):
+def test_an_unreachable_server_is_tried_again_on_a_schedule_then_fails(db, assessment, clock,
+                                                                       mail):
     smtp = smtp_settings(mail, closed_port())
     with db() as session:
         ids = []
@@ -196,15 +196,60 @@ def test_an_unreachable_server_fails_every_message_with_the_reason(db, assessmen
                                       email=f"c{n}@example.com")
             ids.append(invitations.send("invitation", attempt, session=session,
                                         settings=smtp, now=clock(), link="x").id)
-    outcome = sending.send_spooled(ids, settings=smtp, scope=db, clock=clock)
-    assert outcome == {"failed": 3}
+    start = clock()
+    for tries, delay in enumerate(sending.RETRY_DELAYS, start=1):
+        assert sending.send_spooled(ids, settings=smtp, scope=db, clock=clock) == {
+            "retrying": 3}
+        with db() as session:
+            for message_id in ids:
+                record = session.get(EmailMessage, message_id)
+                assert (record.state, record.tries) == ("queued", tries)
+                assert "Could not reach the mail server 127.0.0.1" in record.error
+                assert record.next_try_at == clock() + delay
+            assert sending.next_try(ids, session=session) == clock() + delay
+        assert all(sending.spool_path(smtp, i).is_file() for i in ids)  # kept for the retry
+        assert sending.send_spooled(ids, settings=smtp, scope=db, clock=clock) == {
+            "waiting": 3}
+        clock.advance(seconds=delay.total_seconds())
+    assert clock() - start == timedelta(hours=2, minutes=36)
+    assert sending.send_spooled(ids, settings=smtp, scope=db, clock=clock) == {"failed": 3}
     with db() as session:
         for message_id in ids:
             record = session.get(EmailMessage, message_id)
-            assert record.state == "failed"
-            assert "Could not reach the mail server 127.0.0.1" in record.error
-            assert "refused" in record.error.lower()
+            assert record.state == "failed" and record.tries == 5
+            assert "refused" in record.error.lower() and "gave up after 5 tries" in record.error
+        assert sending.next_try(ids, session=session) is None
     assert not any(smtp.spool_dir.iterdir())
+
+
+def test_a_server_that_comes_back_gets_the_waiting_messages(db, assessment, clock, mail):
+    smtp = smtp_settings(mail, closed_port())
+    with db() as session:
+        attempt, _ = make_attempt(session, assessment, now=clock(), email="ana@example.com")
+        record = invitations.send("invitation", attempt, session=session, settings=smtp,
+                                  now=clock(), link=link_for("7"))
+    assert sending.send_spooled([record.id], settings=smtp, scope=db, clock=clock) == {
+        "retrying": 1}
+    clock.advance(minutes=1)
+    with smtp_server() as mailbox:
+        up = smtp_settings(mail, mailbox.port)
+        assert sending.send_spooled([record.id], settings=up, scope=db, clock=clock) == {
+            "sent": 1}
+    assert [m.recipients for m in mailbox.messages] == [["ana@example.com"]]
+    with db() as session:
+        sent = session.get(EmailMessage, record.id)
+        assert (sent.state, sent.error, sent.next_try_at, sent.tries) == ("sent", None, None, 1)
+
+
+def test_only_an_answer_of_4xx_or_no_answer_is_tried_again():
+    import smtplib
+
+    assert sending.temporary(ConnectionRefusedError())
+    assert sending.temporary(smtplib.SMTPServerDisconnected("gone"))
+    assert sending.temporary(smtplib.SMTPResponseException(421, b"busy"))
+    assert not sending.temporary(smtplib.SMTPResponseException(554, b"no"))
+    assert sending.temporary(smtplib.SMTPRecipientsRefused({"a@x": (450, b"later")}))
+    assert not sending.temporary(smtplib.SMTPRecipientsRefused({"a@x": (550, b"no")}))
 
 
 def test_a_message_erased_before_sending_is_skipped(db, assessment, clock, mail):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 from email import policy
 from email.parser import BytesParser
 
 import pytest
 from sqlmodel import select
 
+from hiring import jobs
 from hiring.assessment import engine
 from hiring.mail import invitations
 from hiring.models import Attempt, AttemptState, EmailMessage, EmailTemplate, Job
@@ -124,14 +126,29 @@ def test_invitations_go_through_the_smtp_server_in_a_background_job(client, auth
     assert "/a/" in body
 
 
-def test_a_failed_send_shows_on_the_pipeline_and_can_be_resent(app, client, auth, db,
-                                                              assessment):
+def test_a_send_that_keeps_failing_shows_on_the_pipeline_and_can_be_resent(app, client, auth,
+                                                                        db, assessment,
+                                                                        clock):
     app.config.update(MAIL_SMTP_HOST="127.0.0.1", MAIL_SMTP_PORT=closed_port(),
                       MAIL_SMTP_STARTTLS=False)
     auth.login("hr")
     invite(client, assessment.id)
+    waiting = messages(db)[0]
+    assert (waiting.state, waiting.tries) == ("queued", 1)
+    assert "Could not reach the mail server" in waiting.error
+    assert waiting.next_try_at == clock() + timedelta(minutes=1)
+    outbox = client.get("/admin/mail/outbox").get_data(as_text=True)
+    assert "Not sent yet (1 try): Could not reach the mail server" in outbox
+    assert "Next try at 2026-03-02 09:01 UTC." in outbox
+    for minutes in (1, 5, 30, 120):  # the retry schedule, all meeting the closed port
+        assert jobs.run_due(app) == 0  # not due yet
+        clock.advance(minutes=minutes)
+        assert jobs.run_due(app) == 1
     failed = messages(db)[0]
     assert failed.state == "failed" and "Could not reach the mail server" in failed.error
+    assert "(gave up after 5 tries)" in failed.error and failed.tries == 5
+    with db() as session:
+        assert [(j.state, j.attempts) for j in session.exec(select(Job))] == [("done", 1)]
     pipeline = client.get(f"/admin/assessments/{assessment.id}").get_data(as_text=True)
     assert "invitation: failed" in pipeline and "Could not reach the mail server" in pipeline
     assert "Could not reach the mail server" in client.get("/admin/mail/outbox").get_data(

@@ -32,6 +32,7 @@
       } else if (job.state === "failed") {
         document.getElementById("job-state").textContent = "The export failed: " + job.error;
       } else {
+        document.getElementById("job-state").textContent = job.message;
         setTimeout(poll, 1000);
       }
     }).catch(function () { setTimeout(poll, 3000); });

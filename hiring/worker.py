@@ -1,0 +1,177 @@
+"""The worker: runs the jobs of the job table (hiring.leases) and the periodic work.
+
+It runs as `hiring worker`, or as a thread of each server process (`hiring serve`,
+`hiring demo`) unless JOBS_SERVER_WORKER is False, so that a single machine needs nothing
+else. Several of them share the table safely: each job is claimed by one worker at a time.
+
+Periodic work replaces cron: PERIODIC_WORK maps each command to its interval in minutes
+(0 or None: off). One job of each kind waits in the table at a time (its key is unique),
+whichever worker made it, and whichever worker is free runs it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timedelta
+
+import click
+from flask import Flask
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from hiring import jobs
+from hiring.db import read_scope, session_scope
+from hiring.models import Job, utcnow
+
+log = logging.getLogger(__name__)
+PERIODIC_PREFIX = "periodic:"
+
+
+# ---- periodic work ------------------------------------------------------------------
+
+
+def _commands() -> dict[str, tuple[click.Command, dict]]:
+    """The commands periodic work runs, by name: the same code as from cron."""
+    from hiring.cli import invitations, privacy, runs, writing
+
+    return {"finalize-expired": (runs.finalize_expired_command, {}),
+            "remind": (invitations.remind, {}),
+            "purge": (privacy.purge, {}),
+            # catches up the writing indicators a server process died before computing
+            "writing-indicators": (writing.compute, {"all_missing": True})}
+
+
+def _periodic(job: Job, _session: Session, _folder, _progress) -> str:
+    """Run a command as cron would; its output goes to the log."""
+    name = job.kind.removeprefix(PERIODIC_PREFIX)
+    command, params = _commands()[name]
+    with click.Context(command, info_name=name) as context:
+        try:
+            context.invoke(command, **params)
+        except SystemExit as stopped:  # a command's error: fail the job, not the worker
+            if stopped.code:
+                raise RuntimeError(f"`hiring {name}` stopped with an error (see the log)"
+                                   ) from None
+    return ""
+
+
+for _name in ("finalize-expired", "remind", "purge", "writing-indicators"):
+    jobs.work(PERIODIC_PREFIX + _name)(_periodic)
+
+
+def schedule(app: Flask) -> dict[str, float]:
+    """Return the periodic work that is on, name -> minutes between runs."""
+    configured = app.config.get("PERIODIC_WORK") or {}
+    warned = app.extensions.setdefault("hiring.worker.warned", set())
+    unknown = set(configured) - set(_commands()) - warned
+    if unknown:
+        log.warning("PERIODIC_WORK names unknown work: %s", ", ".join(sorted(unknown)))
+        warned.update(unknown)
+    on = {name: float(minutes) for name, minutes in configured.items()
+          if minutes and name in _commands()}
+    if "remind" in on and not app.config.get("MAIL_BASE_URL"):
+        if "remind" not in warned:
+            log.warning("reminders are not sent on a schedule: MAIL_BASE_URL is not set")
+            warned.add("remind")
+        del on["remind"]
+    return on
+
+
+def plan_periodic(app: Flask, now: datetime) -> int:
+    """Queue the next run of each periodic work that has none waiting; return how many."""
+    wanted = schedule(app)
+    if not wanted:
+        return 0
+    with read_scope(app) as session:
+        pending = set(session.exec(select(Job.key).where(col(Job.key).is_not(None))))
+        missing = [name for name in wanted if PERIODIC_PREFIX + name not in pending]
+        rows = session.exec(
+            select(Job.kind, func.max(Job.finished_at))
+            .where(col(Job.kind).in_([PERIODIC_PREFIX + n for n in missing]))
+            .group_by(col(Job.kind))).all() if missing else []
+    last = {kind: finished for kind, finished in rows}
+    planned = 0
+    for name in missing:
+        kind = PERIODIC_PREFIX + name
+        previous = last.get(kind)
+        run_after = max(now, previous + timedelta(minutes=wanted[name])) if previous else now
+        try:
+            with session_scope(app) as session:
+                session.add(Job(kind=kind, key=kind, params={}, run_after=run_after,
+                                created_at=now))
+            planned += 1
+        except IntegrityError:  # another worker queued it first
+            pass
+    return planned
+
+
+# ---- the loop -----------------------------------------------------------------------
+
+
+class Worker:
+    """Claims and runs due jobs until stopped; `wake` cuts a pause short."""
+
+    def __init__(self, app: Flask, *, name: str | None = None, poll_seconds: float | None = None,
+                 grace_seconds: float | None = None, periodic: bool = True):
+        self.app = app
+        self.name = name or jobs.worker_name()
+        self.poll = float(poll_seconds if poll_seconds is not None
+                          else app.config.get("JOBS_POLL_SECONDS") or 2)
+        # Jobs younger than this are left to the RQ workers (set when REDIS_URL is).
+        self.grace = grace_seconds
+        self.periodic = periodic
+        self.wake = threading.Event()
+        self.stopped = threading.Event()
+
+    def run_once(self) -> int:
+        """Plan periodic work, then run every due job; return how many ran."""
+        now = self.app.config.get("CLOCK", utcnow)()
+        with self.app.app_context():
+            if self.periodic:
+                plan_periodic(self.app, now)
+        before = now - timedelta(seconds=self.grace) if self.grace else None
+        return jobs.run_due(self.app, self.name, queued_before=before)
+
+    def run_forever(self) -> None:
+        log.info("worker %s: running jobs", self.name)
+        while not self.stopped.is_set():
+            try:
+                self.run_once()
+            except Exception:  # the database is away for a moment: try again later
+                log.exception("worker %s: could not run jobs", self.name)
+            self.wake.wait(self.poll)
+            self.wake.clear()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.wake.set()
+
+
+def runs_in_server(app: Flask) -> bool:
+    """Tell whether the server's processes run a worker thread (JOBS_SERVER_WORKER)."""
+    setting = app.config.get("JOBS_SERVER_WORKER")
+    return True if setting is None else bool(setting)
+
+
+def start_thread(app: Flask) -> Worker:
+    """Run a worker in a thread of this process; `jobs.start` wakes it."""
+    # With Redis, the RQ workers take new jobs at once; this thread only takes the jobs
+    # Redis never got (it was down) once they have waited a while.
+    grace = (float(app.config.get("JOBS_REDIS_GRACE_SECONDS") or 60)
+             if app.config.get("REDIS_URL") else None)
+    worker = Worker(app, grace_seconds=grace)
+    if grace is None:
+        app.extensions["hiring.jobs.wake"] = worker.wake
+    app.extensions["hiring.worker"] = worker
+    thread = threading.Thread(target=worker.run_forever, name="hiring-worker", daemon=True)
+    thread.start()
+    return worker
+
+
+def stop_thread(app: Flask) -> None:
+    worker = app.extensions.pop("hiring.worker", None)
+    app.extensions.pop("hiring.jobs.wake", None)
+    if worker is not None:
+        worker.stop()
+
