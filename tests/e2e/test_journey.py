@@ -68,7 +68,7 @@ HR = Words(
 ENGLISH_INTERFACE = re.compile(
     r"\b(Question|Next|Previous|Review|Submit|Time|Saved|Saving|Best|Worst|Most|Least|"
     r"effective|Response|Choose|Tick|Your|Type|words|seconds)\b")
-INTERFACE = (".progressbar, .section-title, .instruction, table.bestworst th, "
+INTERFACE = (".progressbar, .section-title, .instruction, .bestworst .bw-label, "
              ".field > label, .field > small, #item-form .actions")
 
 

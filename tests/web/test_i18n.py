@@ -113,19 +113,21 @@ def test_situations_ask_for_the_most_effective_response_in_each_language(
                "Choose the most effective response.",
                "Choose the <strong>most effective</strong> and the <strong>least effective"
                "</strong> response.",
-               ("<th>Most effective</th><th>Least effective</th>",
-                'aria-label="Most effective: Option a of 4"'),
+               ('<span class="bw-label">Most effective</span>'
+                '<span class="visually-hidden">: Option a of 4</span>',
+                '<span class="bw-label">Least effective</span>'),
                "The most effective and the least effective response must be different."),
         "hr": ("Kod situacija odaberite najučinkovitiju reakciju: onu koja bi najbolje uspjela "
                "i za korisnika i za tvrtku.",
                "Odaberite najučinkovitiju reakciju.",
                "Odaberite <strong>najučinkovitiju</strong> i <strong>najmanje učinkovitu"
                "</strong> reakciju.",
-               ("<th>Najučinkovitija</th><th>Najmanje učinkovita</th>",
-                'aria-label="Najučinkovitija: Opcija a od 4"'),
+               ('<span class="bw-label">Najučinkovitija</span>'
+                '<span class="visually-hidden">: Opcija a od 4</span>',
+                '<span class="bw-label">Najmanje učinkovita</span>'),
                "Najučinkovitija i najmanje učinkovita reakcija moraju biti različite."),
     }
-    for language, (welcome, best, best_worst, headers, same) in wanted.items():
+    for language, (welcome, best, best_worst, labels, same) in wanted.items():
         with db() as session:
             _, token = make_attempt(session, assessment, now=clock(),
                                     email=f"{language}@example.com")
@@ -137,7 +139,7 @@ def test_situations_ask_for_the_most_effective_response_in_each_language(
         assert best in page and "least" not in page.lower()
         page = client.get(f"/a/{token}/q/4").get_data(as_text=True)  # a best/worst item
         assert best_worst in page
-        assert all(header in page for header in headers)
+        assert all(label in page for label in labels)
         assert ">Best<" not in page and ">Najbolja<" not in page
         error = client.post(f"/a/{token}/q/4", data={"best": "a", "worst": "a"})
         assert error.status_code == 400 and same in error.get_data(as_text=True)
