@@ -14,6 +14,7 @@ from hiring.db import get_session, request_writes, session_scope
 from hiring.models import User, utcnow
 from hiring.reports.formatting import format_rounded
 from hiring.web import limits
+from hiring.web.text_blocks import text_blocks
 
 csrf = CSRFProtect()
 # The browser features no page of ours uses, refused to the page and anything it embeds.
@@ -81,6 +82,7 @@ def init_app(app: Flask) -> None:
 
     app.config.setdefault("CLOCK", utcnow)
     app.jinja_env.filters["rounded"] = format_rounded
+    app.jinja_env.filters["text_blocks"] = text_blocks
     for blueprint in (auth.bp, candidate.bp, interviewer.bp, exports.bp, admin.bp, health.bp,
                       item_health.bp, items.bp, assessment_editor.bp, mail.bp,
                       privacy.bp, keying.bp, keying_experts.bp, expert.bp,
