@@ -113,8 +113,9 @@ def test_situations_ask_for_the_most_effective_response_in_each_language(
                "Choose the most effective response.",
                "Choose the <strong>most effective</strong> and the <strong>least effective"
                "</strong> response.",
-               ('<span class="bw-label">Most effective</span>'
-                '<span class="visually-hidden">: Option a of 4</span>',
+               ('aria-label="Most effective: Option a of 4"',
+                'aria-label="Least effective: Option a of 4"',
+                '<span class="bw-label">Most effective</span>',
                 '<span class="bw-label">Least effective</span>'),
                "The most effective and the least effective response must be different."),
         "hr": ("Kod situacija odaberite najučinkovitiju reakciju: onu koja bi najbolje uspjela "
@@ -122,8 +123,9 @@ def test_situations_ask_for_the_most_effective_response_in_each_language(
                "Odaberite najučinkovitiju reakciju.",
                "Odaberite <strong>najučinkovitiju</strong> i <strong>najmanje učinkovitu"
                "</strong> reakciju.",
-               ('<span class="bw-label">Najučinkovitija</span>'
-                '<span class="visually-hidden">: Opcija a od 4</span>',
+               ('aria-label="Najučinkovitija: Opcija a od 4"',
+                'aria-label="Najmanje učinkovita: Opcija a od 4"',
+                '<span class="bw-label">Najučinkovitija</span>',
                 '<span class="bw-label">Najmanje učinkovita</span>'),
                "Najučinkovitija i najmanje učinkovita reakcija moraju biti različite."),
     }
