@@ -64,6 +64,89 @@ def bars_svg(groups: list[tuple[str, list[ScoreResult]]], thresholds: tuple[floa
             + "".join(parts) + "</svg>")
 
 
+# The same chart for a phone's width (the attempt page at 375 px): each label above its
+# bar and the words larger, so that nothing has to shrink to a third to fit.
+NARROW_WIDTH, NARROW_FONT = 320, 11
+NARROW_TRACK_X, NARROW_TRACK_WIDTH, NARROW_VALUE_X = 4, 278, 316
+NARROW_ROW, NARROW_HEADING, NARROW_LEGEND = 34, 22, 17
+
+
+def narrow_bars_svg(groups: list[tuple[str, list[ScoreResult]]],
+                    thresholds: tuple[float, float], labels: ChartLabels = ChartLabels()
+                    ) -> str:
+    """Return the chart of bars_svg laid out for a narrow screen."""
+
+    def x(value: float) -> float:
+        return NARROW_TRACK_X + NARROW_TRACK_WIDTH * min(max(value, 0.0), 100.0) / 100
+
+    parts, y = [], 12.0
+    for value in sorted({0.0, 100.0, *thresholds}):
+        anchor = "start" if value <= 0 else "end" if value >= 100 else "middle"
+        parts.append(_text(x(value), y, f"{value:g}", anchor=anchor, fill=MUTED,
+                           size=NARROW_FONT * 0.85))
+    y += 4
+    top, under = y, len(parts)  # the thresholds' lines go under the labels and bars
+    for heading, results in groups:
+        if heading:
+            parts.append(_text(NARROW_TRACK_X, y + 16, heading, weight="bold", fill=INK))
+            y += NARROW_HEADING
+        for result in results:
+            ink = INK if result.reportable else MUTED
+            parts.append(_text(NARROW_TRACK_X, y + 14, result.name, fill=ink))
+            middle = y + 25
+            parts.append(f'<rect x="{NARROW_TRACK_X}" y="{_num(middle - 4)}" '
+                         f'width="{NARROW_TRACK_WIDTH}" height="8" fill="{TRACK}"/>')
+            if result.score is None:
+                parts.append(_text(NARROW_VALUE_X, y + 14, labels.pending if result.n_pending
+                                   else labels.missing, anchor="end", fill=MUTED,
+                                   size=NARROW_FONT * 0.85))
+                y += NARROW_ROW
+                continue
+            low, high = result.low, result.high
+            if low is not None and high is not None and result.reportable:
+                parts.append(f'<rect x="{_num(x(low))}" y="{_num(middle - 4)}" '
+                             f'width="{_num(x(high) - x(low))}" height="8" fill="{BAND}"/>')
+                parts.append(f'<circle cx="{_num(x(result.score))}" cy="{_num(middle)}" '
+                             f'r="4.2" fill="{ACCENT}"/>')
+            else:
+                if low is not None and high is not None:
+                    parts.append(_dotted(x(low), x(high), middle))
+                parts.append(f'<circle cx="{_num(x(result.score))}" cy="{_num(middle)}" '
+                             f'r="4" fill="#ffffff" stroke="{MUTED}" stroke-width="1.4"/>')
+            parts.append(_text(NARROW_VALUE_X, middle + 4, str(int(result.score + 0.5)),
+                               anchor="end", fill=ink, weight="bold"))
+            y += NARROW_ROW
+    parts[under:under] = [f'<line x1="{_num(x(v))}" y1="{_num(top)}" x2="{_num(x(v))}" '
+                          f'y2="{_num(y)}" stroke="{THRESHOLD}" stroke-width="0.8" '
+                          'stroke-dasharray="3 2"/>' for v in thresholds]
+    y += 6
+    legend = [
+        (f'<circle cx="8" cy="{{middle}}" r="4.2" fill="{ACCENT}"/>', labels.score),
+        (f'<rect x="0" y="{{top}}" width="16" height="8" fill="{BAND}"/>', labels.band),
+        (f'<line x1="8" y1="{{above}}" x2="8" y2="{{below}}" stroke="{THRESHOLD}" '
+         'stroke-width="0.8" stroke-dasharray="3 2"/>', labels.thresholds),
+        (None, labels.indication),
+    ]
+    for mark, words in legend:
+        y += NARROW_LEGEND
+        middle = y - 4
+        if mark is None:
+            parts.append(_dotted(0, 16, middle))
+            parts.append(f'<circle cx="8" cy="{_num(middle)}" r="4" fill="#ffffff" '
+                         f'stroke="{MUTED}" stroke-width="1.4"/>')
+        else:
+            parts.append(mark.format(middle=_num(middle), top=_num(middle - 4),
+                                     above=_num(middle - 7), below=_num(middle + 7)))
+        parts += [_text(24, y + NARROW_FONT * n, line, fill=MUTED)
+                  for n, line in enumerate(textwrap.wrap(words, 44))]
+        y += NARROW_FONT * (len(textwrap.wrap(words, 44)) - 1)
+    height = y + 8
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="scorebars narrow" '
+            f'width="{NARROW_WIDTH}" height="{_num(height)}" '
+            f'viewBox="0 0 {NARROW_WIDTH} {_num(height)}" font-family="{FONT_FAMILY}" '
+            f'font-size="{NARROW_FONT}" role="img">' + "".join(parts) + "</svg>")
+
+
 def band_svg(score: float, low: float, high: float, indication: bool = False) -> str:
     """Return a horizontal 0-100 bar with the band shaded and the score marked."""
     low, high, score = (min(max(v, 0.0), 100.0) for v in (low, high, score))
