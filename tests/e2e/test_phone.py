@@ -227,6 +227,9 @@ def test_a_candidate_takes_the_assessment_on_a_phone_by_tapping(live_server, new
     pages = {
         "dashboard": "/admin/",
         "pipeline": f"/admin/assessments/{assessment_id}",
+        "sample draw": f"/admin/assessments/{assessment_id}/preview",
+        "versions": f"/admin/assessments/{assessment_id}/versions",
+        "item health": f"/admin/assessments/{assessment_id}/items",
         "item editor": f"/admin/banks/{bank_id}/items/{ACCOUNT_SCREEN}/edit",
         "item preview": f"/admin/banks/{bank_id}/items/{ACCOUNT_SCREEN}/preview",
         "attempts": "/attempts/",
