@@ -148,9 +148,10 @@ def _confirm(attempt_ids: list[int], *, now) -> int:
 
     Each in a transaction of its own, as a candidate's page would; the messages for an
     SMTP server are sent here, when all are written. Returns how many failed."""
-    from hiring.mail import invitations, sending
-    from hiring.models import Attempt, utcnow
-    from hiring.web.mail import send_later, settings
+    from hiring.cli.invitations import deliver
+    from hiring.mail import invitations
+    from hiring.models import Attempt
+    from hiring.web.mail import settings
 
     app = current_app._get_current_object()
     mail = settings(app)
@@ -166,16 +167,7 @@ def _confirm(attempt_ids: list[int], *, now) -> int:
             click.echo(f"attempt {attempt_id}: no confirmation written: "
                        f"{type(exc).__name__}: {exc}", err=True)
             unwritten += 1
-    queued = [i for i, state in states.items() if state == sending.MessageState.QUEUED]
-    outcome = sending.send_spooled(queued, settings=mail, scope=lambda: session_scope(app),
-                                   clock=app.config.get("CLOCK", utcnow)) if queued else {}
-    if outcome.get("retrying"):  # the mail server was down or busy: a job tries again
-        send_later(app, queued)
-    counts = {"in the outbox": sum(s == sending.MessageState.OUTBOX for s in states.values()),
-              "sent": outcome.get("sent", 0),
-              "to be tried again (the mail server did not answer)": outcome.get("retrying", 0),
-              "failed": outcome.get("failed", 0) + sum(
-                  s == sending.MessageState.FAILED for s in states.values())}
+    counts = deliver(app, states, mail)
     detail = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
     click.echo(f"{len(states)} confirmation e-mail{'' if len(states) == 1 else 's'}"
                + (f": {detail}" if detail else ""))
