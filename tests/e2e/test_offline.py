@@ -269,3 +269,29 @@ def test_an_answer_the_server_refuses_as_invalid_keeps_the_candidate_on_the_ques
     page.get_by_role("button", name="Next").click()
     expect(page).to_have_url(f"{url}/q/2")
     assert stored_answer(live_server, url, 1) == "12.50"
+
+
+def test_the_review_page_sends_a_waiting_answer_before_the_submit_goes(
+        live_server, new_context, invitation):
+    context = new_context()
+    page = context.new_page()
+    start(page, invitation)
+    open_item(page, invitation, 4)
+    context.route("**/save", lambda route: route.abort("connectionreset"))
+    choice = options(page).nth(3)
+    value = choice.get_attribute("value")
+    choice.check()
+    expect(page.locator("#save-status")).to_have_text(RETRYING)
+    page.close()
+
+    review = context.new_page()
+    review.goto(f"{invitation}/review")
+    review.get_by_role("button", name="Submit my answers").click()
+    # The answer of question 4, taken over from the closed page, goes first.
+    status = review.locator("#save-status")
+    expect(status).not_to_be_empty()
+    assert review.url == f"{invitation}/review"
+    context.unroute("**/save")
+    expect(review).to_have_url(f"{invitation}/done", timeout=15_000)  # next back-off step
+    assert stored_answer(live_server, invitation, 4) == {"best": value}
+    assert pending_keys(review) == []
