@@ -118,6 +118,16 @@ class ItemType:
     def is_answered(self, answer: Any) -> bool:
         return answer not in (None, "", {}, [])
 
+    def form_values(self, answer: Any) -> dict[str, Any]:
+        """Return a stored answer as the values of the answer's form fields ("" for none).
+
+        An answer stored as a dict holds them by field name; any other answer is the
+        value of the only field."""
+        if not isinstance(answer, dict):
+            answer = {self.answer_fields[0]: answer} if self.answer_fields else {}
+        return {name: "" if answer.get(name) is None else answer[name]
+                for name in self.answer_fields}
+
     def key_source(self, content: dict, language: str) -> str | None:
         """Say where the item's key came from, for the item page, item health and the
         profile; None for types whose key needs no account of its origin."""

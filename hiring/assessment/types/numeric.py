@@ -176,6 +176,12 @@ class Numeric(ItemType):
     def confirmation(self, content: dict, answer: Any, language: str) -> dict | None:
         return answers.confirmation(content, answer, language)
 
+    def form_values(self, answer: Any) -> dict[str, Any]:
+        # The field shows what the candidate typed, as they typed it, not the stored number.
+        if isinstance(answer, dict):
+            return {"value": answer.get("typed") or ""}
+        return super().form_values(answer)
+
     def score(self, content: dict, params: dict | None, answer: Any,
               ratings: Sequence[dict[str, int]] = ()) -> float | None:
         # A reading not yet confirmed counts if either reading is right: at most one can be.
