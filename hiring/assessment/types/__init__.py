@@ -13,6 +13,7 @@ from hiring.assessment.types.base import (
     ItemType,
     get_type,
     register,
+    type_names,
 )
 
-__all__ = ["ITEM_TYPES", "AnswerError", "ItemType", "get_type", "register"]
+__all__ = ["ITEM_TYPES", "AnswerError", "ItemType", "get_type", "register", "type_names"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
@@ -87,6 +87,10 @@ class ItemType:
     # The score the type's items feed (hiring.scoring.scales): "judgement", "numeracy", ...
     scale: ClassVar[str]
     answer_fields: ClassVar[tuple[str, ...]] = ()  # the form fields an answer is posted in
+    # Options keyed 1-5 for effectiveness: a panel of experts can key them (hiring.keying),
+    # and the cue audit (hiring.banks.cues) checks that their surface does not give the
+    # key away.
+    keyed_options: ClassVar[bool] = False
 
     def check(self, content: dict) -> list[tuple[tuple, str]]:
         """Return problems beyond the schema, as (field path, message)."""
@@ -199,3 +203,9 @@ def register(cls: type[ItemType]) -> type[ItemType]:
 def get_type(name: str) -> ItemType:
     """Return the registered item type, or raise KeyError."""
     return ITEM_TYPES[name]
+
+
+def type_names(holds: Callable[[ItemType], bool]) -> list[str]:
+    """Return the names of the registered types that something holds for, e.g.
+    `type_names(lambda t: t.needs_rating)`, for queries over items."""
+    return [name for name, item_type in ITEM_TYPES.items() if holds(item_type)]

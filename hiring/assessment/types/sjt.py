@@ -70,6 +70,7 @@ class Sjt(ItemType):
     content_model = SjtContent
     template = "candidate/items/sjt.html"
     answer_fields = ("best", "worst")
+    keyed_options = True
 
     def check(self, content: dict) -> list[tuple[tuple, str]]:
         return duplicate_ids([option["id"] for option in content["options"]], "options",
