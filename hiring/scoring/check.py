@@ -12,8 +12,9 @@ Per scale, and per behavioural subscore of the judgement composite, the check co
 - the reported score with the true level (Pearson r); the composite's true level is the
   mean of the behavioural levels;
 - the band with the true score, the expected score at the true level over the items the
-  assessment draws from (hiring.scoring.simulation.expected_score): coverage is the share of
-  candidates whose true score is inside their band;
+  assessment draws from (hiring.scoring.simulation.expectation, the item type's
+  expected_score): coverage is the share of candidates whose true score is inside their
+  band;
 - the strengths and development areas of the symmetric rules on the band
   (hiring.scoring.rules) with the truth: a strength is right when the true level is in
   the top 25% of the simulated candidates on that scale, a development area when it is
