@@ -78,7 +78,7 @@ def simulate(candidates: int, assessment_id: int | None, seed: int | None,
     from hiring.assessment.simulate import behavioural_dimensions, invite_and_complete
     from hiring.cli.writing import compute_indicators
     from hiring.models import Assessment, utcnow
-    from hiring.scoring.model import TrueProfile
+    from hiring.scoring.simulation import TrueProfile
 
     rng = random.Random(seed)  # noqa: S311 - simulation, not security
     with session_scope() as session:
@@ -217,7 +217,7 @@ def scoring_check_command(candidates: int, recipe_id: str, bank_path: str | None
     from hiring.config import Defaults
     from hiring.scoring import check_tables
     from hiring.scoring.check import scoring_check
-    from hiring.scoring.model import CORRELATION
+    from hiring.scoring.simulation import CORRELATION
 
     path = Path(bank_path or Path(Defaults.BANKS_DIR) / Defaults.DEFAULT_BANK)
     try:

@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from wtforms.fields.choices import SelectChoice
 
 from hiring.assessment import calibration
-from hiring.assessment.types import get_type
+from hiring.assessment.types import get_type, type_names
 from hiring.db import get_session
 from hiring.i18n import language_name
 from hiring.models import (
@@ -117,7 +117,8 @@ def manage():
         Item, col(Item.id) == CalibrationAnswer.item_id).order_by(
         col(Item.key), col(CalibrationAnswer.id))))
     written = list(session.exec(select(Item, Bank).join(Bank, col(Bank.id) == Item.bank_id)
-                                .where(Item.type == "written", col(Item.retired).is_(False))
+                                .where(col(Item.type).in_(type_names(lambda t: t.needs_rating)),
+                                       col(Item.retired).is_(False))
                                 .order_by(col(Bank.slug), col(Item.key))))
     return render_template("admin/calibration/manage.html", rows=rows, written=written,
                            rated=calibration.rated_counts([a.id for a, _ in rows],
@@ -137,7 +138,7 @@ def _new_answer_source():
             abort(400, str(exc))
         return draft.item, draft
     item = session.get(Item, request.args.get("item", type=int) or 0)
-    if item is None or item.type != "written":
+    if item is None or item.type not in type_names(lambda t: t.needs_rating):
         abort(404, "No such written item.")
     return item, None
 

@@ -13,7 +13,7 @@ from hiring.scoring.agreement import (
     rater_agreement,
 )
 from hiring.scoring.evidence import precision_for
-from hiring.scoring.items import (
+from hiring.scoring.item_stats import (
     MIN_ATTEMPTS,
     item_statistics,
     key_sources,

@@ -18,15 +18,6 @@ from hiring.web.access import hr_only, now
 
 bp = Blueprint("items", __name__, url_prefix="/admin/banks")
 
-TYPE_NOTES = {
-    "sjt": "Situational judgement: a scenario and 4-5 responses, each keyed 1-5 for "
-           "effectiveness.",
-    "numeric": "Practical math: a question with parameters drawn per candidate, a formula "
-               "and a tolerance.",
-    "choice": "Multiple choice: one correct option, or several that all must be ticked.",
-    "written": "A written reply, rated by interviewers against a rubric.",
-    "typing": "Copy a passage for a fixed time; net words per minute and accuracy.",
-}
 RETIRE_NOTE = ("Retired items are no longer drawn for new attempts; attempts that already "
                "have it keep it.")
 RESTORE_NOTE = "Restored items are drawn again for new attempts."
@@ -193,10 +184,8 @@ def new_item(bank_id: int):
     if item_type not in ITEM_TYPES:
         error = f"Unknown item type {item_type!r}." if item_type else None
         status = 400 if error or request.method == "POST" else 200
-        types = [*(name for name in TYPE_NOTES if name in ITEM_TYPES),
-                 *(name for name in ITEM_TYPES if name not in TYPE_NOTES)]
-        return render_template("admin/items/new.html", bank=bank, types=types,
-                               notes=TYPE_NOTES, error=error), status
+        return render_template("admin/items/new.html", bank=bank,
+                               types=list(ITEM_TYPES.values()), error=error), status
     if request.method == "GET":
         return _editor(bank, None, item_type, item_form.skeleton(item_type, bank.languages), [])
     session = get_session()
