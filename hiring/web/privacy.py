@@ -155,7 +155,7 @@ def audit_log():
     page = audit.events(session, action=action, where=where,
                         number=request.args.get("page", 1, type=int),
                         per_page=AUDIT_PER_PAGE)
-    ids = [e.object_id for e in page.events if e.object_type == "attempt" and e.object_id]
+    ids = [e.object_id for e in page.items if e.object_type == "attempt" and e.object_id]
     existing = set(session.exec(select(Attempt.id).where(col(Attempt.id).in_(ids))))
     return render_template("admin/privacy/audit.html", page=page, action=action, email=email,
                            actions=actions, existing=existing)
