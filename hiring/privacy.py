@@ -17,7 +17,7 @@ from sqlalchemy import and_, delete, false, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, SQLModel, col, func, select
 
-from hiring import audit
+from hiring import audit, like
 from hiring.mail.sending import MailSettings, files_of
 from hiring.models import (
     Assessment,
@@ -93,12 +93,10 @@ def attempts_for_email(email: str, *, session: Session) -> list[Attempt]:
 def search(text: str, *, session: Session, limit: int = 200
            ) -> list[tuple[Attempt, Assessment]]:
     """Return attempts whose candidate's email or name contains the text."""
-    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
     query = (select(Attempt, Assessment)
              .join(Assessment, col(Assessment.id) == Attempt.assessment_id)
-             .where(or_(col(Attempt.candidate_email).ilike(pattern, escape="\\"),
-                        col(Attempt.candidate_name).ilike(pattern, escape="\\")))
+             .where(like.any_contains(text.strip(), Attempt.candidate_email,
+                                      Attempt.candidate_name))
              .order_by(col(Attempt.candidate_email), col(Attempt.id).desc()).limit(limit))
     return list(session.exec(query))
 

@@ -25,12 +25,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, or_
+from sqlalchemy import and_, case
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import ReturnTypeFromArgs
 from sqlmodel import Session, col, func, select
 
-from hiring import paging
+from hiring import like, paging
 from hiring.models import Attempt, AttemptState, Response
 from hiring.scoring.scales import AttemptScores
 
@@ -110,13 +110,6 @@ def _columns(now: datetime):
     return facts, stage, last_activity
 
 
-def _matching(text: str):
-    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-    return or_(col(Attempt.candidate_name).ilike(pattern, escape="\\"),
-               col(Attempt.candidate_email).ilike(pattern, escape="\\"))
-
-
 def counts_by_assessment(*, session: Session, now: datetime) -> dict[int, Counter]:
     """Return every assessment's count of attempts by stage."""
     facts, stage, _ = _columns(now)
@@ -137,7 +130,8 @@ def page(*, session: Session, assessment_id: int, now: datetime, stage: str | No
     facts, stage_column, last_activity = _columns(now)
     where = [col(Attempt.assessment_id) == assessment_id]
     if search.strip():
-        where.append(_matching(search))
+        where.append(like.any_contains(search.strip(), Attempt.candidate_name,
+                                       Attempt.candidate_email))
     counts = Counter({name: 0 for name in STAGES})
     for name, count in session.exec(
             select(stage_column, func.count()).select_from(Attempt)
