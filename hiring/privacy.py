@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, SQLModel, col, func, select
 
 from hiring import audit, like
+from hiring.email_address import normalize_email
 from hiring.mail.sending import MailSettings, files_of
 from hiring.models import (
     Assessment,
@@ -80,14 +81,10 @@ def last_activity(attempt: Attempt) -> datetime:
     return attempt.submitted_at or attempt.started_at or attempt.created_at
 
 
-def normalise_email(email: str | None) -> str:
-    return (email or "").strip().lower()
-
-
 def attempts_for_email(email: str, *, session: Session) -> list[Attempt]:
     """Return every attempt of the candidate with this email, oldest first."""
     return list(session.exec(select(Attempt).where(
-        Attempt.candidate_email == normalise_email(email)).order_by(col(Attempt.id))))
+        Attempt.candidate_email == normalize_email(email)).order_by(col(Attempt.id))))
 
 
 def search(text: str, *, session: Session, limit: int = 200

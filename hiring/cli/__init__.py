@@ -124,7 +124,8 @@ def user_create(role: str, email: str, name: str, password: str) -> None:
 @with_appcontext
 def user_password(email: str, password: str) -> None:
     """Set a staff member's password; every session they have open ends."""
-    from hiring.accounts import AccountError, normalize_email, set_password
+    from hiring.accounts import AccountError, set_password
+    from hiring.email_address import normalize_email
 
     try:
         with session_scope() as session:

@@ -22,6 +22,7 @@ from wtforms.validators import InputRequired, Length
 
 from hiring import audit, jobs, privacy
 from hiring.db import get_session
+from hiring.email_address import normalize_email
 from hiring.models import Assessment, Attempt
 from hiring.web.access import hr_only, now, records
 from hiring.web.forms import FlaskForm
@@ -36,7 +37,7 @@ class EraseForm(FlaskForm):
 
 
 def _email_arg(source) -> str:
-    email = privacy.normalise_email(source.get("email"))
+    email = normalize_email(source.get("email"))
     if not email or len(email) > 254:
         abort(400, "Give the candidate's email address.")
     return email
@@ -95,7 +96,7 @@ def _confirm_erasure(attempts: list[Attempt], email: str, form_action: str):
         shown = sorted({int(v) for v in request.form.getlist("attempt") if v.isdigit()})
         if not form.validate_on_submit():
             return _erase_page(form, attempts, email, form_action, 400)
-        if privacy.normalise_email(form.confirm_email.data) != email:
+        if normalize_email(form.confirm_email.data) != email:
             form.confirm_email.errors.append(
                 "That is not the candidate's email address: nothing was erased.")
             return _erase_page(form, attempts, email, form_action, 400)
@@ -147,7 +148,7 @@ def erase_candidate():
 def audit_log():
     session = get_session()
     action = request.args.get("action") or None
-    email = privacy.normalise_email(request.args.get("email"))[:254]
+    email = normalize_email(request.args.get("email"))[:254]
     actions = [a.value for a in audit.Action]
     if action is not None and action not in actions:
         abort(400, f"Unknown action {action[:30]!r}: choose one of {', '.join(actions)}.")
