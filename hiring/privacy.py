@@ -46,10 +46,6 @@ LAST_ACTIVITY = func.coalesce(col(Attempt.submitted_at), col(Attempt.started_at)
                               col(Attempt.created_at))
 
 
-class PrivacyError(ValueError):
-    """The request cannot be carried out; the message says why."""
-
-
 @dataclass(frozen=True)
 class AttemptSummary:
     """What may be said about an erased attempt: no name, no email."""

@@ -31,10 +31,6 @@ def main() -> None:
     """Assessments for customer-service hiring."""
 
 
-def init_app(app: Flask) -> None:
-    """Nothing to attach: the commands live on the `hiring` group."""
-
-
 def _fail(message: str) -> None:
     click.echo(f"error: {message}", err=True)
     sys.exit(1)
