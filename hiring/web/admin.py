@@ -31,6 +31,7 @@ from hiring.web import mail as mail_web
 from hiring.web.access import hr_only, now
 from hiring.web.assessment_editor import editor_page
 from hiring.web.forms import BankUploadForm
+from hiring.web.lookup import get_or_404
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -80,7 +81,7 @@ def banks():
 @hr_only
 def bank(bank_id: int):
     session = get_session()
-    bank = session.get(Bank, bank_id) or abort(404, "No such bank.")
+    bank = get_or_404(Bank, bank_id, "No such bank.")
     rows = list(session.exec(
         select(Item, ItemRevision).join(ItemRevision, (col(ItemRevision.item_id) == Item.id) & (
             col(ItemRevision.number) == Item.current_revision))
@@ -94,7 +95,7 @@ def bank_yaml(bank_id: int):
     from hiring.banks.exporter import export_bank
 
     session = get_session()
-    bank = session.get(Bank, bank_id) or abort(404, "No such bank.")
+    bank = get_or_404(Bank, bank_id, "No such bank.")
     return Response(export_bank(bank, session=session), mimetype="application/yaml",
                     headers={"Content-Disposition":
                              f'attachment; filename="{bank.slug}.yaml"'})
@@ -127,7 +128,7 @@ def new_assessment():
 def assessment(assessment_id: int):
     """The pipeline: invite a candidate, follow everyone invited, act on an invitation."""
     session = get_session()
-    assessment = session.get(Assessment, assessment_id) or abort(404, "No such assessment.")
+    assessment = get_or_404(Assessment, assessment_id, "No such assessment.")
     choices = [(code, language_name(code))
                for code in engine.languages(assessment, session=session)]
     form = mail_web.EmailInvitationForm(language=assessment.language)
@@ -184,7 +185,7 @@ def assessment(assessment_id: int):
 @hr_only
 def extra_time(attempt_id: int):
     session = get_session()
-    attempt = session.get(Attempt, attempt_id) or abort(404, "No such invitation.")
+    attempt = get_or_404(Attempt, attempt_id, "No such invitation.")
     back = url_for("admin.assessment", assessment_id=attempt.assessment_id)
     minutes = request.form.get("minutes", type=int)
     if minutes is None:
@@ -209,7 +210,7 @@ def extra_time(attempt_id: int):
 def revoke(attempt_id: int):
     """Cancel an invitation, after HR confirmed on this page what that does."""
     session = get_session()
-    attempt = session.get(Attempt, attempt_id) or abort(404, "No such invitation.")
+    attempt = get_or_404(Attempt, attempt_id, "No such invitation.")
     back = url_for("admin.assessment", assessment_id=attempt.assessment_id)
     error = None
     if request.method == "POST":
@@ -235,7 +236,7 @@ def revoke(attempt_id: int):
 def bulk_invitations(assessment_id: int):
     """Upload or paste a CSV, see every row's problems, then create all invitations at once."""
     session = get_session()
-    assessment = session.get(Assessment, assessment_id) or abort(404, "No such assessment.")
+    assessment = get_or_404(Assessment, assessment_id, "No such assessment.")
     current = editor.current(assessment, session=session)
     if current.id != assessment.id:
         flash(f"Version {assessment.version} was replaced by version {current.version}: "
@@ -289,7 +290,7 @@ def bulk_invitations(assessment_id: int):
 def resend(attempt_id: int):
     """E-mail the invitation again with a new link; the previous link stops working."""
     session = get_session()
-    attempt = session.get(Attempt, attempt_id) or abort(404, "No such invitation.")
+    attempt = get_or_404(Attempt, attempt_id, "No such invitation.")
     try:
         record, link = invitations.resend(attempt, session=session,
                                           settings=mail_web.settings(), now=now(),
@@ -325,7 +326,7 @@ def _new_expiry(attempt: Attempt) -> tuple[datetime | None, str | None]:
 def extend(attempt_id: int):
     """Give an invitation not yet started a later expiry; an expired unused one reopens."""
     session = get_session()
-    attempt = session.get(Attempt, attempt_id) or abort(404, "No such invitation.")
+    attempt = get_or_404(Attempt, attempt_id, "No such invitation.")
     back = url_for("admin.assessment", assessment_id=attempt.assessment_id)
     error = None
     if request.method == "POST":

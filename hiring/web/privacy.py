@@ -26,6 +26,7 @@ from hiring.email_address import normalize_email
 from hiring.models import Assessment, Attempt
 from hiring.web.access import hr_only, now, records
 from hiring.web.forms import FlaskForm
+from hiring.web.lookup import get_or_404
 
 bp = Blueprint("privacy", __name__, url_prefix="/admin")
 AUDIT_PER_PAGE = 50
@@ -77,7 +78,7 @@ def _download(attempts: list[Attempt], filename: str) -> Response:
 @records
 @hr_only
 def export_attempt(attempt_id: int):
-    attempt = get_session().get(Attempt, attempt_id) or abort(404, "No such attempt.")
+    attempt = get_or_404(Attempt, attempt_id, "No such attempt.")
     return _download([attempt], f"candidate-attempt-{attempt_id}.json")
 
 
@@ -130,7 +131,7 @@ def _erase_page(form: EraseForm, attempts: list[Attempt], email: str, form_actio
 @bp.route("/candidates/attempts/<int:attempt_id>/erase", methods=["GET", "POST"])
 @hr_only
 def erase_attempt(attempt_id: int):
-    attempt = get_session().get(Attempt, attempt_id) or abort(404, "No such attempt.")
+    attempt = get_or_404(Attempt, attempt_id, "No such attempt.")
     return _confirm_erasure([attempt], attempt.candidate_email,
                             url_for("privacy.erase_attempt", attempt_id=attempt_id))
 
