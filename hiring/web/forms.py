@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import flask_babel
+from flask import current_app
 from flask_wtf import FlaskForm as _FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -162,7 +163,7 @@ def assessment_form(languages: list[str], **kwargs: object) -> AssessmentForm:
 class InvitationForm(FlaskForm):
     name = StringField("Candidate name", validators=[InputRequired(), Length(max=200)])
     email = EmailField("Candidate email", validators=[InputRequired(), Email(), Length(max=254)])
-    days = IntegerField("Valid for (days)", default=14,
+    days = IntegerField("Valid for (days)", default=lambda: current_app.config["INVITATION_DAYS"],
                         validators=[InputRequired(), NumberRange(1, 90)])
 
 

@@ -237,6 +237,14 @@ def test_a_single_invitation_is_e_mailed_unless_unticked(app, client, auth, db, 
     assert link in Path(outbox).read_text(encoding="utf-8").replace("=\n", "")
 
 
+def test_an_invitation_is_valid_for_the_configured_days_by_default(app, client, auth,
+                                                                    assessment):
+    app.config["INVITATION_DAYS"] = 21
+    auth.login("hr")
+    page = client.get(f"/admin/assessments/{assessment.id}").get_data(as_text=True)
+    assert re.search(r'<input[^>]* name="days"[^>]* value="21"', page)
+
+
 def test_an_unknown_language_is_refused(client, auth, db, assessment):
     auth.login("hr")
     response = client.post(f"/admin/assessments/{assessment.id}", data={
