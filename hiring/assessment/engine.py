@@ -18,6 +18,7 @@ from hiring.assessment.messages import N_, CandidateError
 from hiring.assessment.tokens import hash_token, new_token
 from hiring.assessment.types import AnswerError, get_type
 from hiring.assessment.types.base import translate
+from hiring.email_address import normalize_email
 from hiring.models import (
     Assessment,
     Attempt,
@@ -62,7 +63,7 @@ def invite(assessment: Assessment, *, session: Session, name: str, email: str,
     token = new_token()
     attempt = Attempt(
         assessment_id=assessment.id, candidate_name=name.strip(),
-        candidate_email=email.strip().lower(), token_hash=hash_token(token),
+        candidate_email=normalize_email(email), token_hash=hash_token(token),
         expires_at=expires_at, language=language or assessment.language,
         seed=random.SystemRandom().randrange(2**31), created_by=created_by,
     )

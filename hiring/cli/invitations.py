@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from hiring.cli import _fail, main
+from hiring.cli import fail, main
 from hiring.db import session_scope
 from hiring.mail import invitations, sending
 from hiring.models import utcnow
@@ -55,7 +55,7 @@ def remind(days: int, dry_run: bool) -> None:
 
     app = current_app._get_current_object()
     if not app.config.get("MAIL_BASE_URL") and not dry_run:
-        _fail("set MAIL_BASE_URL (e.g. https://hiring.example.com) in instance/config.py: "
+        fail("set MAIL_BASE_URL (e.g. https://hiring.example.com) in instance/config.py: "
               "reminders carry links, and a command has no address of its own")
     now = app.config.get("CLOCK", utcnow)()
     mail = settings(app)
@@ -77,4 +77,4 @@ def remind(days: int, dry_run: bool) -> None:
     click.echo(f"reminded {_count(len(records), 'invitation')} expiring within {days} days"
                + (f": {detail}" if detail else ""))
     if counts["failed"]:
-        _fail(f"{_count(counts['failed'], 'reminder')} failed: the Outbox page says why")
+        fail(f"{_count(counts['failed'], 'reminder')} failed: the Outbox page says why")

@@ -14,7 +14,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import col, select
 
-from hiring.cli import DEMO_PASSWORD, DEMO_USERS, _fail, init, main
+from hiring.cli import DEMO_PASSWORD, DEMO_USERS, fail, init, main
 from hiring.db import session_scope
 
 DEFAULT_ASSESSMENT = "csr"  # the bank's "Customer Service Representative"
@@ -26,7 +26,7 @@ def _default_assessment(session):
     assessment = session.exec(select(Assessment).where(
         Assessment.key == DEFAULT_ASSESSMENT).order_by(col(Assessment.id).desc())).first()
     if assessment is None:
-        _fail(f"no assessment {DEFAULT_ASSESSMENT!r}; run `hiring init` first")
+        fail(f"no assessment {DEFAULT_ASSESSMENT!r}; run `hiring init` first")
     return assessment
 
 
@@ -85,7 +85,7 @@ def simulate(candidates: int, assessment_id: int | None, seed: int | None,
         assessment = (session.get(Assessment, assessment_id) if assessment_id
                       else _default_assessment(session))
         if assessment is None:
-            _fail(f"no assessment {assessment_id}")
+            fail(f"no assessment {assessment_id}")
         dimensions = behavioural_dimensions(assessment.bank_id, session=session)
     ids, truths = [], []
     with click.progressbar(range(candidates), label="simulating", file=sys.stderr) as bar:
@@ -139,7 +139,7 @@ def finalize_expired_command() -> None:
         failed = _confirm(closed, now=now)
         click.echo(stored_sentence(compute_indicators(attempt_ids=closed)))
         if failed:
-            _fail(f"{failed} confirmation{'' if failed == 1 else 's'} failed: "
+            fail(f"{failed} confirmation{'' if failed == 1 else 's'} failed: "
                   "the Outbox page says why")
 
 
@@ -223,7 +223,7 @@ def scoring_check_command(candidates: int, recipe_id: str, bank_path: str | None
     try:
         bank = load_path(path)
     except BankInvalid as exc:
-        _fail("the bank is invalid:\n" + "\n".join(map(str, exc.problems)))
+        fail("the bank is invalid:\n" + "\n".join(map(str, exc.problems)))
     undetected = []
     for index, correlation in enumerate(correlations or (CORRELATION,)):
         try:
@@ -232,7 +232,7 @@ def scoring_check_command(candidates: int, recipe_id: str, bank_path: str | None
                                    items_per_dimension=items_per_dimension,
                                    permute=scramble_keys)
         except (KeyError, ValueError) as exc:
-            _fail(str(exc))
+            fail(str(exc))
         if index:
             click.echo("")
         for line in (check_tables.markdown if markdown else check_tables.lines)(report):
@@ -240,7 +240,7 @@ def scoring_check_command(candidates: int, recipe_id: str, bank_path: str | None
         if report.detected is False:
             undetected.append(correlation)
     if undetected:
-        _fail("the check did not tell permuted situational keys from the real ones "
+        fail("the check did not tell permuted situational keys from the real ones "
               f"(correlation {', '.join(f'{c:g}' for c in undetected)})")
 
 
@@ -259,9 +259,9 @@ def report(attempt_id: int, output: str, language: str | None) -> None:
     with session_scope() as session:
         attempt = session.get(Attempt, attempt_id)
         if attempt is None:
-            _fail(f"no attempt {attempt_id}")
+            fail(f"no attempt {attempt_id}")
         if attempt.state not in (AttemptState.SUBMITTED, AttemptState.SCORED):
-            _fail(f"attempt {attempt_id} is {attempt.state}: nothing to report yet")
+            fail(f"attempt {attempt_id} is {attempt.state}: nothing to report yet")
     compute_indicators(attempt_ids=[attempt_id])  # those still missing: a command may wait
     with session_scope() as session:
         attempt = session.get(Attempt, attempt_id)
@@ -270,7 +270,7 @@ def report(attempt_id: int, output: str, language: str | None) -> None:
             pdf = render_profile_pdf(build_profile(attempt, session=session, blind_for=None,
                                                    language=language))
         except RenderError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     Path(output).write_bytes(pdf)
     click.echo(f"wrote {output} ({len(pdf)} bytes)")
 
@@ -344,7 +344,7 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
 
     app = current_app._get_current_object()
     if not app.config["DEVELOPMENT"] and app.config["SECRET_KEY"] == Defaults.SECRET_KEY:
-        _fail("refusing to serve with the public default SECRET_KEY: run `hiring init` "
+        fail("refusing to serve with the public default SECRET_KEY: run `hiring init` "
               f"(it writes a random one to {app.instance_path}/config.py), or set "
               "SECRET_KEY in that file or in the environment")
     from hiring.web.mail import links_from_request

@@ -31,16 +31,14 @@ from hiring.models import (
 )
 from hiring.web.access import hr_only, staff
 from hiring.web.forms import FlaskForm
+from hiring.web.lookup import get_or_404
 from hiring.web.rubric_forms import CalibrationAnswerForm, CalibrationRatingForm, rubric_form
 
 bp = Blueprint("calibration", __name__)
 
 
 def _answer(answer_id: int) -> CalibrationAnswer:
-    answer = get_session().get(CalibrationAnswer, answer_id)
-    if answer is None:
-        abort(404, "No such calibration answer.")
-    return answer
+    return get_or_404(CalibrationAnswer, answer_id, "No such calibration answer.")
 
 
 def _rubric(revision: ItemRevision, language: str) -> dict:
@@ -131,7 +129,7 @@ def _new_answer_source():
     session = get_session()
     response_id = request.args.get("response", type=int)
     if response_id:
-        response = session.get(Response, response_id) or abort(404, "No such response.")
+        response = get_or_404(Response, response_id, "No such response.")
         try:
             draft = calibration.draft_from_response(response, session=session)
         except calibration.CalibrationError as exc:
