@@ -15,6 +15,8 @@ from hiring.banks import editing, item_diff, item_form, item_yaml
 from hiring.db import get_session
 from hiring.models import Bank, Item, ItemRevision
 from hiring.web.access import hr_only, now
+from hiring.web.forms import ConfirmForm
+from hiring.web.lookup import get_or_404
 
 bp = Blueprint("items", __name__, url_prefix="/admin/banks")
 
@@ -27,7 +29,7 @@ RESTORE_NOTE = "Restored items are drawn again for new attempts."
 
 
 def _bank(bank_id: int) -> Bank:
-    return get_session().get(Bank, bank_id) or abort(404, "No such bank.")
+    return get_or_404(Bank, bank_id, "No such bank.")
 
 
 def _item(bank: Bank, key: str) -> Item:
@@ -257,11 +259,12 @@ def _change_state(bank_id: int, key: str, *, retire: bool):
         flash(f"Item {item.key} is already {'retired' if retire else 'active'}.")
         return back
     shortages = editing.shortages_if_retired(item, session=session) if retire else []
+    form = ConfirmForm()
     error, status = None, 200
     if request.method == "POST":
         if shortages:
             status = 409
-        elif not request.form.get("confirm"):
+        elif not form.validate_on_submit():
             error, status = "Tick the box to confirm.", 400
         else:
             (editing.retire if retire else editing.restore)(item, session=session)
