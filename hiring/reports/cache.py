@@ -32,12 +32,16 @@ ALL = "all"  # the view of a viewer who sees every rating
 
 @lru_cache(maxsize=1)
 def renderer_version() -> str:
-    """Hash the app version and the files a rendering depends on, once per process."""
+    """Hash the app version, the writing indicators' version and the files a rendering
+    depends on, once per process."""
+    from hiring.scoring import writing_store
+
     digest = hashlib.sha256()
     try:
         digest.update(metadata.version("hiring").encode())
     except metadata.PackageNotFoundError:
         digest.update(b"unknown")
+    digest.update(f"writing indicators {writing_store.VERSION}".encode())
     for folder, pattern in RENDERER_FILES:
         for path in sorted(folder.rglob(pattern)):
             if path.is_file():
