@@ -185,3 +185,26 @@ def test_a_failed_background_render_leaves_the_download_working(
     assert "How to read this profile" in download(client, attempt_id, tmp_path)
     assert pdf.renders == renders + 1
     assert "How to read this profile" in page(client, f"/attempts/{attempt_id}")
+
+
+def test_the_job_waits_for_the_writing_indicators_and_goes_when_they_are_stored(
+        prerendering, db, assessment, clock):
+    app = prerendering
+    attempt_id, _ = complete_attempt(db, assessment, clock)
+    assert len(prerender.queue(app, [attempt_id])) == 1
+    assert prerender.queue(app, [attempt_id]) == prerender.queue(app, [attempt_id])  # one
+    assert jobs.run_due(app) == 1  # the indicators are not stored yet: it waits
+    with db() as session:
+        job = session.exec(select(Job).where(Job.kind == prerender.KIND)).one()
+        assert job.state == JobState.QUEUED and job.run_after > clock()
+        assert job.key == prerender.key(attempt_id)
+    assert stored_files(app, attempt_id) == []
+
+    with db() as session:
+        attempt = session.get(Attempt, attempt_id)
+    jobs.compute_writing_indicators(app, [attempt])  # stores them, and lets the job go
+    assert run_jobs(app) == 1
+    assert len(stored_files(app, attempt_id)) == 4
+    with db() as session:
+        assert session.exec(select(Job).where(Job.kind == prerender.KIND)).one().state == (
+            JobState.DONE)
