@@ -3,14 +3,17 @@ served from the store as long as nothing they show has changed."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import select
 
 from hiring import jobs
 from hiring.assessment import engine
+from hiring.cli import main
 from hiring.models import Attempt, Job, JobState, User
 from hiring.reports import pdf, prerender
-from tests.factories import make_attempt
+from tests.factories import PASSWORD, make_attempt, make_user
 from tests.web.test_blind_ratings import pdf_to_text
 from tests.web.test_profile import REPLY, complete_attempt, log_in_as, page, rate
 
@@ -208,3 +211,26 @@ def test_the_job_waits_for_the_writing_indicators_and_goes_when_they_are_stored(
     with db() as session:
         assert session.exec(select(Job).where(Job.kind == prerender.KIND)).one().state == (
             JobState.DONE)
+
+
+def test_every_way_an_attempt_closes_queues_its_profiles(prerendering, client, runner, db,
+                                                         assessment, clock):
+    long_ago = clock() - timedelta(days=2)
+    with db() as session:
+        overdue, _ = make_attempt(session, assessment, now=long_ago, started=True,
+                                  email="late@example.com")
+        revisited, token = make_attempt(session, assessment, now=long_ago, started=True,
+                                        email="back@example.com")
+        cancelled, _ = make_attempt(session, assessment, now=clock(), started=True,
+                                    email="hr-cancels@example.com")
+        make_user(session, role="hr", email="hr@example.com")
+    # The candidate comes back after the deadline: that request submits the attempt.
+    assert client.get(f"/a/{token}").status_code == 302
+    client.post("/login", data={"email": "hr@example.com", "password": PASSWORD})
+    response = client.post(f"/admin/attempts/{cancelled.id}/revoke", data={"confirm": "1"})
+    assert response.status_code == 302
+    result = runner.invoke(main, ["attempts", "finalize-expired"], catch_exceptions=False)
+    assert "submitted 1 overdue attempts" in result.output
+    with db() as session:
+        keys = set(session.exec(select(Job.key).where(Job.kind == prerender.KIND)))
+    assert keys == {prerender.key(a.id) for a in (overdue, revisited, cancelled)}
