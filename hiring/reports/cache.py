@@ -20,6 +20,11 @@ from pathlib import Path
 
 from hiring.reports.profile import Profile
 
+
+def pdf_settings(max_text_chars: int) -> str:
+    """Name the settings a PDF rendering depends on, for its fingerprint."""
+    return f"max_text_chars={max_text_chars}"
+
 PACKAGE = Path(__file__).resolve().parents[1]
 RENDERER_FILES = (
     (PACKAGE.parent / "templates" / "reports", "*"),
@@ -55,25 +60,26 @@ def view_name(blind: int | None) -> str:
     return ALL if blind is None else f"r{blind}"
 
 
-def fingerprint(profile: Profile) -> str:
-    """Hash everything a profile shows except the moment it was generated, and the
-    version of what renders it."""
+def fingerprint(profile: Profile, settings: str = "") -> str:
+    """Hash everything a profile shows except the moment it was generated, the version
+    of what renders it and the settings the rendering used (PDF_MAX_TEXT_CHARS)."""
     data = dataclasses.asdict(profile)
     data.pop("generated_at", None)
     data["renderer"] = renderer_version()
+    data["settings"] = settings
     text = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _name(profile: Profile, view: str, suffix: str, fingerprint_: str | None = None) -> str:
+def _name(profile: Profile, view: str, suffix: str, settings: str) -> str:
     return (f"profile-{profile.attempt_id}-{profile.language}-{view}-"
-            f"{fingerprint_ or fingerprint(profile)}.{suffix}")
+            f"{fingerprint(profile, settings)}.{suffix}")
 
 
-def stored(profile: Profile, folder: Path, *, view: str = ALL, suffix: str = "pdf"
-           ) -> bytes | None:
+def stored(profile: Profile, folder: Path, *, view: str = ALL, suffix: str = "pdf",
+           settings: str = "") -> bytes | None:
     """Return the stored rendering of exactly this profile for this view, or None."""
-    path = folder / _name(profile, view, suffix)
+    path = folder / _name(profile, view, suffix, settings)
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -81,11 +87,11 @@ def stored(profile: Profile, folder: Path, *, view: str = ALL, suffix: str = "pd
 
 
 def store(profile: Profile, folder: Path, data: bytes, *, view: str = ALL,
-          suffix: str = "pdf") -> Path:
+          suffix: str = "pdf", settings: str = "") -> Path:
     """Store a rendering (a private file, written whole) and remove the older renderings
     of the same attempt, language and view."""
     folder.mkdir(parents=True, exist_ok=True)
-    name = _name(profile, view, suffix)
+    name = _name(profile, view, suffix, settings)
     handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")  # mode 0600
     with os.fdopen(handle, "wb") as out:
         out.write(data)
@@ -97,15 +103,15 @@ def store(profile: Profile, folder: Path, data: bytes, *, view: str = ALL,
 
 
 def cached_pdf(profile: Profile, folder: Path, render: Callable[[Profile], bytes], *,
-               view: str = ALL) -> bytes:
+               view: str = ALL, settings: str = "") -> bytes:
     """Return the profile's PDF from the store, rendering and storing it when missing.
 
     A new rating, a new score or a larger norm group changes the fingerprint, so a stale
     PDF is never served."""
-    pdf = stored(profile, folder, view=view)
+    pdf = stored(profile, folder, view=view, settings=settings)
     if pdf is None:
         pdf = render(profile)
-        store(profile, folder, pdf, view=view)
+        store(profile, folder, pdf, view=view, settings=settings)
     return pdf
 
 

@@ -42,7 +42,7 @@ from hiring.models import (
     User,
     utcnow,
 )
-from hiring.reports.cache import cached_html, cached_pdf, view_name
+from hiring.reports.cache import cached_html, cached_pdf, pdf_settings, view_name
 from hiring.scoring import writing_store
 
 log = logging.getLogger(__name__)
@@ -147,7 +147,8 @@ def render_all(app: Flask, attempt: Attempt, *, session: Session, folder: Path) 
                                         language=language,
                                         norm_min_group=config["NORM_MIN_GROUP"])
                 cached_html(profile, folder, render_html, view=view_name(blind))
-                cached_pdf(profile, folder, render_pdf, view=view_name(blind))
+                cached_pdf(profile, folder, render_pdf, view=view_name(blind),
+                           settings=pdf_settings(config["PDF_MAX_TEXT_CHARS"]))
                 count += 1
             except Exception as exc:  # the other languages and views are still worth it
                 log.exception("could not pre-render the profile of attempt %s (%s, %s)",

@@ -40,16 +40,16 @@ def _attempt(attempt_id: int) -> Attempt:
     return attempt
 
 
-def _rendered(profile, suffix: str, render) -> bytes:
+def _rendered(profile, suffix: str, render, settings: str = "") -> bytes:
     """Return the stored rendering of the profile for this viewer, or render it now,
     store it and queue the rendering of the attempt's other languages and views."""
     folder = jobs.exports_dir(current_app)
     view = cache.view_name(blind_for(g.user))
-    found = cache.stored(profile, folder, view=view, suffix=suffix)
+    found = cache.stored(profile, folder, view=view, suffix=suffix, settings=settings)
     if found is not None:
         return found
     data = render(profile)
-    cache.store(profile, folder, data, view=view, suffix=suffix)
+    cache.store(profile, folder, data, view=view, suffix=suffix, settings=settings)
     app = current_app._get_current_object()
     if prerender.enabled(app):
         get_session().commit()  # the job is queued by a session of its own
@@ -218,7 +218,8 @@ def profile_pdf(attempt_id: int):
     try:
         pdf = _rendered(profile, "pdf", lambda p: render_profile_pdf(
             p, time_limit=config["PDF_TIME_LIMIT_SECONDS"],
-            max_text_chars=config["PDF_MAX_TEXT_CHARS"]))
+            max_text_chars=config["PDF_MAX_TEXT_CHARS"]),
+            cache.pdf_settings(config["PDF_MAX_TEXT_CHARS"]))
     except RenderError as exc:
         abort(503, str(exc))
     audit.record(get_session(), actor=g.user, action=audit.Action.EXPORTED,

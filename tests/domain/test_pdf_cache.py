@@ -72,6 +72,9 @@ def test_each_language_and_view_is_kept_apart_and_a_new_renderer_renders_again(
     assert stored(english, tmp_path, view="r9") is None
     assert len(list(tmp_path.glob("profile-7-*.pdf"))) == 3  # none removed the others
 
+    # Texts are cut at PDF_MAX_TEXT_CHARS: another limit is another rendering.
+    assert stored(english, tmp_path, settings=cache.pdf_settings(300)) is None
+
     assert cached_html(english, tmp_path, lambda p: "<section>en</section>") == (
         "<section>en</section>")
     assert cached_html(english, tmp_path, lambda p: "never") == "<section>en</section>"
