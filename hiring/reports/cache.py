@@ -125,9 +125,3 @@ def cached_html(profile: Profile, folder: Path, render: Callable[[Profile], str]
     text = render(profile)
     store(profile, folder, text.encode("utf-8"), view=view, suffix="html")
     return text
-
-
-def forget(attempt_id: int, folder: Path) -> None:
-    """Remove an attempt's cached PDFs (when its candidate is erased)."""
-    for old in folder.glob(f"profile-{attempt_id}-*.pdf"):
-        old.unlink(missing_ok=True)

@@ -10,7 +10,6 @@ from hiring.reports.cache import (
     cached_html,
     cached_pdf,
     fingerprint,
-    forget,
     stored,
     view_name,
 )
@@ -51,8 +50,6 @@ def test_the_same_profile_renders_once_and_a_change_renders_again(tmp_path):
     assert len(renders) == 2
     assert [p.name for p in tmp_path.glob("profile-7-*.pdf")] == [
         f"profile-7-en-all-{fingerprint(rated)}.pdf"]  # the stale one is gone
-    forget(7, tmp_path)
-    assert list(tmp_path.iterdir()) == []
 
 
 def test_each_language_and_view_is_kept_apart_and_a_new_renderer_renders_again(
