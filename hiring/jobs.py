@@ -171,14 +171,33 @@ def _profiles_zip(job: Job, session: Session, folder: Path, progress) -> str:
     return name
 
 
+@work("profile_prerender")
+def _profile_prerender(job: Job, session: Session, folder: Path, progress) -> str:
+    from hiring.reports.prerender import prerender
+
+    return prerender(job, session, folder, progress)
+
+
+def prerender_profiles(app: Flask, attempt_ids: Iterable[int]) -> None:
+    """Queue the rendering of the attempts' profiles (hiring.reports.prerender). Call it
+    after the commit that closed them or changed their ratings."""
+    from hiring.reports.prerender import queue as queue_prerender
+
+    queue_prerender(app, attempt_ids)
+
+
 WRITING_INDICATORS = "writing_indicators"
 
 
 def compute_writing_indicators(app: Flask, attempts: Iterable[Attempt]) -> Future | None:
     """Compute the writing indicators of the closed ones among the attempts, in the
-    background. Call it after the commit that closed them: the task reads them anew."""
+    background, and queue the rendering of their profiles, which waits for them. Call it
+    after the commit that closed them: the task reads them anew."""
     ids = [attempt.id for attempt in attempts if attempt.state in CLOSED]
-    return start_task(app, WRITING_INDICATORS, attempt_ids=ids) if ids else None
+    if not ids:
+        return None
+    prerender_profiles(app, ids)  # first: a task run inline lets the job go at once
+    return start_task(app, WRITING_INDICATORS, attempt_ids=ids)
 
 
 @task(WRITING_INDICATORS)
@@ -186,3 +205,5 @@ def _writing_indicators(app: Flask, attempt_ids: list[int]) -> None:
     stored = fill_indicators(read=lambda: read_scope(app), write=lambda: session_scope(app),
                              attempt_ids=attempt_ids)
     log.info("writing indicators of attempts %s: %d answers", attempt_ids, stored)
+    if stored:  # a profile job waiting for them may go now
+        prerender_profiles(app, attempt_ids)

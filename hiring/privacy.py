@@ -205,6 +205,7 @@ def plan(attempt_ids: Iterable[int], *, session: Session, exports_dir: Path,
         erasure.files.extend(_job_files(job, exports_dir))
     for attempt_id in ids:  # rendered profiles kept by hiring.reports.cache
         erasure.files.extend(sorted(exports_dir.glob(f"profile-{attempt_id}-*.pdf")))
+        erasure.files.extend(sorted(exports_dir.glob(f"profile-{attempt_id}-*.html")))
     return erasure
 
 

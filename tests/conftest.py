@@ -89,6 +89,7 @@ def app(database_url, tmp_path, clock):
         "WTF_CSRF_ENABLED": False,
         "CLOCK": clock,
         "JOBS_INLINE": True,
+        "PROFILE_PRERENDER": False,  # on in the tests of pre-rendering
     }, instance_path=str(tmp_path / "instance"))
     engine = app.extensions["hiring.engine"]
     _empty_tables(engine)

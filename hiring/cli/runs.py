@@ -125,6 +125,7 @@ def finalize_expired_command() -> None:
     from hiring.assessment.engine import finalize_expired
     from hiring.assessment.writing import CLOSED
     from hiring.cli.writing import compute_indicators, stored_sentence
+    from hiring.jobs import prerender_profiles
     from hiring.models import Attempt, AttemptState, utcnow
 
     now = utcnow()
@@ -138,6 +139,7 @@ def finalize_expired_command() -> None:
     if closed:
         failed = _confirm(closed, now=now)
         click.echo(stored_sentence(compute_indicators(attempt_ids=closed)))
+        prerender_profiles(current_app._get_current_object(), closed)
         if failed:
             fail(f"{failed} confirmation{'' if failed == 1 else 's'} failed: "
                   "the Outbox page says why")

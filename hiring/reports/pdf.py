@@ -37,6 +37,8 @@ TRANSLATIONS_DIR = Path(__file__).resolve().parents[1] / "translations"
 # The defaults of render_profile_pdf's limits; the app passes its PDF_* settings.
 TIME_LIMIT_SECONDS = 30.0
 MAX_TEXT_CHARS = 12_000
+# PDFs this process has rendered (started): tells a stored PDF from a new one.
+renders = 0
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ def render_profile_pdf(profile: Profile, *, time_limit: float = TIME_LIMIT_SECON
     can cost. The render runs in a thread, so a slow one fails the caller with an error
     instead of holding it; the thread finishes on its own and then lets the next render in.
     (A render in a subprocess could also cap memory, but costs 0.5 s more each time.)"""
+    global renders
+    renders += 1
     renderer = _renderer()
     note = " " + translations(profile.language).gettext("… (truncated)")
     profile = _shorten_texts(profile, max_text_chars, note)

@@ -22,8 +22,8 @@ from hiring.assessment.ratings import RatingError, blind_for, rate, withheld
 from hiring.assessment.types import ITEM_TYPES, get_type
 from hiring.db import get_session
 from hiring.models import Assessment, Attempt, AttemptState, ItemRevision, Rating, Role
+from hiring.reports import cache, prerender
 from hiring.reports.build import build_profile
-from hiring.reports.cache import cached_pdf
 from hiring.scoring.attempts import current_scores, ratings_by_response
 from hiring.scoring.scales import AttemptScores
 from hiring.web.access import records, staff
@@ -36,6 +36,23 @@ bp = Blueprint("interviewer", __name__, url_prefix="/attempts")
 
 def _attempt(attempt_id: int) -> Attempt:
     return get_or_404(Attempt, attempt_id, "No such attempt.")
+
+
+def _rendered(profile, suffix: str, render, settings: str = "") -> bytes:
+    """Return the stored rendering of the profile for this viewer, or render it now,
+    store it and queue the rendering of the attempt's other languages and views."""
+    folder = jobs.exports_dir(current_app)
+    view = cache.view_name(blind_for(g.user))
+    found = cache.stored(profile, folder, view=view, suffix=suffix, settings=settings)
+    if found is not None:
+        return found
+    data = render(profile)
+    cache.store(profile, folder, data, view=view, suffix=suffix, settings=settings)
+    app = current_app._get_current_object()
+    if prerender.enabled(app):
+        get_session().commit()  # the job is queued by a session of its own
+        prerender.queue(app, [profile.attempt_id])
+    return data
 
 
 def _profile(attempt: Attempt):
@@ -109,7 +126,8 @@ def attempt(attempt_id: int):
     for entry in written:  # its score would give the other raters away
         entry["score"] = None if entry["response"].id in hidden else entry["response"].score
     reportable = attempt.state in (AttemptState.SUBMITTED, AttemptState.SCORED)
-    profile_html = render_profile_html(profile, standalone=False) if reportable else None
+    profile_html = _rendered(profile, "html", lambda p: render_profile_html(
+        p, standalone=False).encode("utf-8")).decode("utf-8") if reportable else None
     return render_template("interviewer/attempt.html", attempt=attempt, profile=profile,
                            profile_html=profile_html, answers=answers, written=written,
                            rated_types={name for name, item_type in ITEM_TYPES.items()
@@ -174,6 +192,10 @@ def rate_response(attempt_id: int, response_id: int):
         abort(400, str(exc))
     audit.record(session, actor=g.user, action=audit.Action.RATED, object_type="response",
                  object_id=response.id, detail={"attempt_id": attempt_id})
+    app = current_app._get_current_object()
+    if prerender.enabled(app):
+        session.commit()  # the job is queued by a session of its own, after the rating
+        prerender.queue(app, [attempt_id])
     flash("Rating saved.")
     lang = request.args.get("lang")
     return redirect(url_for("interviewer.attempt", attempt_id=attempt_id,
@@ -192,9 +214,10 @@ def profile_pdf(attempt_id: int):
     profile, _languages = _profile(attempt)
     config = current_app.config
     try:
-        pdf = cached_pdf(profile, jobs.exports_dir(current_app), lambda p: render_profile_pdf(
+        pdf = _rendered(profile, "pdf", lambda p: render_profile_pdf(
             p, time_limit=config["PDF_TIME_LIMIT_SECONDS"],
-            max_text_chars=config["PDF_MAX_TEXT_CHARS"]))
+            max_text_chars=config["PDF_MAX_TEXT_CHARS"]),
+            cache.pdf_settings(config["PDF_MAX_TEXT_CHARS"]))
     except RenderError as exc:
         abort(503, str(exc))
     audit.record(get_session(), actor=g.user, action=audit.Action.EXPORTED,
