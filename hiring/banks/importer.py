@@ -40,8 +40,8 @@ def content_hash(content: dict) -> str:
 
 def _settings(header: dict) -> dict | None:
     """The bank file's settings kept with the bank (exported back as they were)."""
-    cue_audit = header.get("cue_audit")
-    return {"cue_audit": cue_audit} if cue_audit else None
+    settings = {key: header[key] for key in ("cue_audit", "practice") if header.get(key)}
+    return settings or None
 
 
 def import_bank(bank_file: BankFile, *, session: Session, author: str = "import"

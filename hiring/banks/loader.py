@@ -111,7 +111,8 @@ def parse_text(text: str, source: str, *, cue_audit: bool = True) -> BankFile:
                else []}
     header: dict[str, Any] = {}
     try:
-        header = BankHeader.model_validate(data, context=context).model_dump(exclude={"items"})
+        header = BankHeader.model_validate(data, context=context).model_dump(
+            exclude={"items", "practice"})
     except ValidationError as exc:
         for error in exc.errors():
             problem(tuple(error["loc"]), error["msg"])
@@ -135,6 +136,8 @@ def parse_text(text: str, source: str, *, cue_audit: bool = True) -> BankFile:
         seen_ids.setdefault(item["id"], index)
         parsed.append(item)
     if header:
+        header["practice"] = _parse_practice(data.get("practice"), context, dimension_keys,
+                                             problem)
         _check_recipes(header, parsed, problem)
         if cue_audit:
             _check_cues(header, parsed, [seen_ids[item["id"]] for item in parsed], problem)
@@ -178,6 +181,22 @@ def _check_cues(header: dict, items: list[dict], indexes: list[int], problem) ->
             if position >= 0:
                 message = f"{items[position]['id']}: {message}"
             problem(path, message)
+
+
+def _parse_practice(raw: Any, context: dict, dimension_keys: set, problem
+                    ) -> list[dict[str, Any]]:
+    """Validate the practice items like any item; they are kept apart and never scored."""
+    practice: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(raw if isinstance(raw, list) else []):
+        item = _parse_item(entry, ("practice", index), context, dimension_keys, problem)
+        if item is None:
+            continue
+        if item["id"] in seen:
+            problem(("practice", index, "id"), f"duplicate practice item id {item['id']!r}")
+        seen.add(item["id"])
+        practice.append(item)
+    return practice
 
 
 def _parse_item(raw: Any, path: tuple, context: dict, dimension_keys: set, problem

@@ -121,6 +121,8 @@ class BankHeader(BaseModel):
     languages: list[str] = Field(min_length=1)
     dimensions: dict[str, Dimension]
     items: list = Field(min_length=1)
+    # Unscored items a candidate tries before the clock starts (hiring.assessment.practice).
+    practice: list = Field(default=[], max_length=20)
     assessments: list[AssessmentRecipe] = []
     cue_audit: CueAudit | None = None  # None: the defaults
 

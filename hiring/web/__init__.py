@@ -77,6 +77,7 @@ def init_app(app: Flask) -> None:
         keying,
         keying_experts,
         mail,
+        practice,
         privacy,
     )
 
@@ -86,7 +87,7 @@ def init_app(app: Flask) -> None:
     for blueprint in (auth.bp, candidate.bp, interviewer.bp, exports.bp, admin.bp, health.bp,
                       item_health.bp, items.bp, assessment_editor.bp, mail.bp,
                       privacy.bp, keying.bp, keying_experts.bp, expert.bp,
-                      calibration.bp):
+                      calibration.bp, practice.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)

@@ -19,7 +19,7 @@ from flask_babel import gettext, ngettext
 from flask_wtf.csrf import generate_csrf
 
 from hiring import jobs
-from hiring.assessment import engine, integrity
+from hiring.assessment import engine, integrity, practice
 from hiring.assessment.types import AnswerError, ItemType, get_type
 from hiring.db import get_session
 from hiring.models import Assessment, Attempt, AttemptEnd, AttemptState, Response
@@ -99,6 +99,7 @@ def welcome(token: str):
                            title=engine.title(assessment, attempt.language,
                                               session=session), token=token,
                            item_count=count, languages=languages,
+                           practice_count=len(practice.items(assessment, session=session)),
                            minutes=assessment.time_limit_minutes + attempt.extra_minutes)
 
 

@@ -28,7 +28,7 @@ def world(db, assessment, bank, clock):
     return {"token": token, "attempt_id": attempt.id, "response_id": 1, "bank_id": bank.id,
             "assessment_id": assessment.id, "position": 1, "filename": "css/app.css",
             "job_id": 1, "key": "sjt-1", "round_id": round_.id, "expert_id": expert.id,
-            "expert_token": expert_token, "answer_id": answer.id}
+            "expert_token": expert_token, "answer_id": answer.id, "number": 1}
 
 
 def staff_urls(app, world):
@@ -77,7 +77,7 @@ def test_candidate_and_expert_routes_need_the_right_token(app, client, world):
         url = rule.build(args)[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             assert client.open(url, method=method).status_code == 404, (rule.endpoint, method)
-    assert walked == {"candidate", "expert"}
+    assert walked == {"candidate", "expert", "practice"}
 
 
 def test_an_expert_link_works_without_logging_in(app, client, world):

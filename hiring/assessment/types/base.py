@@ -9,7 +9,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 
-from hiring.assessment.messages import CandidateError
+from hiring.assessment.messages import N_, CandidateError, in_language
 from hiring.assessment.types.simulated import Expectation
 
 KEY_PATTERN = r"^[A-Za-z0-9_-]{1,100}$"
@@ -137,6 +137,15 @@ class ItemType:
     def keyed_answer(self, content: dict, params: dict | None, language: str) -> str:
         """Return what the key says is best or correct, as an interviewer reads it."""
         return ""
+
+    def practice_feedback(self, content: dict, params: dict | None, answer: Any,
+                          language: str) -> list[str]:
+        """Return the lines a candidate reads after answering a practice item: what they
+        answered, the key and why it is the key."""
+        lines = [in_language(language, N_("Your answer: %(answer)s"),
+                             answer=self.describe_answer(content, params, answer, language))]
+        explanation = translate(content.get("explanation"), language)
+        return lines + [explanation] if explanation else lines
 
     def question(self, view: dict[str, Any]) -> str:
         """Return the question's text from its view, as the profile quotes it."""

@@ -210,6 +210,18 @@ class Numeric(ItemType):
         return in_language(language, N_("%(given)s (correct: %(correct)s)"), given=given,
                            correct=correct)
 
+    def practice_feedback(self, content: dict, params: dict | None, answer: Any,
+                          language: str) -> list[str]:
+        view = self.view(content, params, language)
+        correct = " ".join(filter(None, (self.keyed_answer(content, params, language),
+                                         view["unit"])))
+        given = answers.describe(content, answer, language) or in_language(
+            language, N_("(no answer)"))
+        return [in_language(language, N_("Your answer: %(answer)s"), answer=given),
+                in_language(language, N_("The correct answer is %(correct)s."),
+                            correct=correct),
+                view["explanation"]]
+
     def simulate_answer(self, content: dict, params: dict | None, level: float,
                         rng: random.Random) -> tuple[Any, list[dict]]:
         correct = expected(content, params or {})

@@ -143,6 +143,20 @@ class Sjt(ItemType):
                             text=translate(options[-1]["text"], language))
         return f"{best}; {worst}"
 
+    def practice_feedback(self, content: dict, params: dict | None, answer: Any,
+                          language: str) -> list[str]:
+        options = sorted(content["options"], key=lambda o: -o["key"])
+        lines = [in_language(language, N_("You chose %(answer)s."),
+                             answer=self.describe_answer(content, params, answer, language)),
+                 in_language(language, N_("The most effective response here was: %(text)s"),
+                             text=translate(options[0]["text"], language)),
+                 translate(options[0]["rationale"], language)]
+        if content.get("format") == "best_worst":
+            lines += [in_language(language, N_("The least effective was: %(text)s"),
+                                  text=translate(options[-1]["text"], language)),
+                      translate(options[-1]["rationale"], language)]
+        return lines
+
     def describe_answer(self, content: dict, params: dict | None, answer: Any,
                         language: str) -> str:
         texts = {o["id"]: translate(o["text"], language) for o in content["options"]}

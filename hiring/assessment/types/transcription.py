@@ -141,6 +141,14 @@ class Typing(ItemType):
                      "accuracy": round(100 * result.accuracy)},
             errors % {"num": result.errors, "chars": result.typed_chars}))
 
+    def practice_feedback(self, content: dict, params: dict | None, answer: Any,
+                          language: str) -> list[str]:
+        return [in_language(language, N_("Your result: %(result)s."),
+                            result=self.describe_answer(content, params, answer, language)),
+                in_language(language, N_("Net words a minute count five characters as a "
+                                         "word and take one word off for each error: "
+                                         "accuracy counts as much as speed."))]
+
     def speed(self, content: dict, params: dict | None, answer: Any, language: str
               ) -> Speed | None:
         result = self.result(content, answer, (params or {}).get("language", language))
