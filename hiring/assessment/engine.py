@@ -628,8 +628,9 @@ def submit(attempt: Attempt, *, session: Session, now: datetime,
     attempt.state = AttemptState.SUBMITTED
     attempt.submitted_at = now
     attempt.ended_by = ended_by
-    session.flush()
-    score_attempt(attempt, session=session)
+    # The attempt's lock is held: the closing and the scores are written in one UPDATE.
+    with session.no_autoflush:
+        score_attempt(attempt, session=session)
     return True
 
 

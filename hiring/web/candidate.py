@@ -51,9 +51,9 @@ def _attempt(token: str) -> Attempt:
     integrity.record_client(attempt, ip=request.remote_addr,
                             user_agent=request.headers.get("User-Agent"))
     if engine.finalize_if_due(attempt, session=session, now=now()):
-        # Closing an overdue attempt stands on its own, even if this request then fails.
-        session.commit()
-        mail.after_submit(attempt)  # the clock submitted: the candidate is told so
+        # Closing an overdue attempt stands on its own, even if this request then fails;
+        # it is committed with the job that tells the candidate the clock submitted.
+        mail.after_submit(attempt)
         jobs.compute_writing_indicators(current_app._get_current_object(), [attempt])
     return attempt
 
@@ -326,7 +326,7 @@ def submit(token: str):
                                    unanswered=unanswered, seconds_left=_seconds_left(attempt))
     engine.submit(attempt, session=session, now=now(),
                   ended_by=AttemptEnd.TIMER if by_timer else AttemptEnd.CANDIDATE)
-    mail.after_submit(attempt)  # commits the submit first; never raises
+    mail.after_submit(attempt)  # commits the submit with its confirmation's job
     jobs.compute_writing_indicators(current_app._get_current_object(), [attempt])
     return redirect(url_for("candidate.done", token=token))
 

@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
+from hiring import jobs
 from hiring.assessment import engine
-from hiring.models import Attempt, AttemptEnd, AttemptState, Response
+from hiring.models import Attempt, AttemptEnd, AttemptState, EmailMessage, Job, Response
 from tests.factories import make_attempt
 
 
@@ -195,3 +196,35 @@ def test_a_new_browser_is_recorded_before_its_quick_saves(app, db, token):
     saved(other, token, answer="b")
     with db() as session:
         assert "Another browser" in the_attempt(session).user_agents
+
+
+def test_a_submit_scores_from_cached_revisions_and_writes_its_mail_in_a_job(
+        app, client, db, token, count, monkeypatch):
+    saved(client, token)
+    app.config["JOBS_INLINE"] = False  # the jobs wait in the table, as for a worker
+    tasks = []
+    monkeypatch.setattr(jobs, "start_task", lambda _app, kind, **params: tasks.append(kind))
+    with count() as statements:
+        reply = client.post(f"/a/{token}/submit", data={"confirm": "1"})
+    assert reply.status_code == 302 and reply.headers["Location"].endswith("/done")
+    assert not [s for s in statements if "itemrevision" in s]  # content from the cache
+    assert not [s for s in statements if "emailmessage" in s or "emailtemplate" in s]
+    assert [s.split()[:3] for s in written(statements)] == [
+        ["SELECT", "attempt.id,", "attempt.assessment_id,"],  # the token
+        ["SELECT", "assessment.grace_seconds", "FROM"],  # overdue?
+        ["SELECT", "response.id,", "response.attempt_id,"],  # the answers to score
+        ["SELECT", "rating.id,", "rating.response_id,"],
+        ["UPDATE", "attempt", "SET"],  # closed and scored at once
+        ["UPDATE", "response", "SET"],  # the items' scores
+        ["INSERT", "INTO", "job"],  # the confirmation, written after
+    ], statements
+    with db() as session:
+        attempt = the_attempt(session)
+        assert attempt.state == AttemptState.SCORED and attempt.results
+        [job] = session.exec(select(Job)).all()
+        assert session.exec(select(EmailMessage)).all() == []
+    assert jobs.run(app, job.id)
+    with db() as session:
+        [message] = session.exec(select(EmailMessage)).all()
+        assert (message.kind, message.attempt_id) == ("confirmation", attempt.id)
+    assert tasks == [jobs.WRITING_INDICATORS]
