@@ -6,11 +6,13 @@ import random
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import case, exists, insert, literal, literal_column, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, func, select
 
@@ -28,6 +30,7 @@ from hiring.models import (
     Item,
     ItemRevision,
     Response,
+    UTCDateTime,
 )
 
 OPEN_STATES = (AttemptState.INVITED, AttemptState.IN_PROGRESS)
@@ -120,6 +123,12 @@ class _RevisionContents:
             raise LookupError(f"no item revision {revision_id}")
         self._keep(cache, {revision_id: revision.content})
         return revision.content
+
+    def cached(self, revision_id: int, *, engine) -> dict | None:
+        """Return a revision's content if this process holds it, without a statement."""
+        with self._lock:
+            cache = self._by_engine.get(engine)
+            return None if cache is None else cache.get(revision_id)
 
     def get_many(self, revision_ids: list[int], *, session: Session) -> dict[int, dict]:
         """Return the contents of several revisions, reading the missing ones at once."""
@@ -417,6 +426,196 @@ def save_answer(attempt: Attempt, position: Any, raw: Any, *, session: Session,
                                                      attempt.language))
 
 
+@dataclass(frozen=True)
+class OpenAttempt:
+    """What a save needs of an attempt under way that does not change while it is: its
+    items are drawn at the start, and its language is chosen by then. Kept per process
+    (see quick_save); what does change (its state, deadline, grace) is checked in SQL."""
+
+    id: int
+    token_hash: str
+    language: str
+    ip_addresses: tuple[str, ...]  # as recorded when it was read; these only grow
+    user_agents: tuple[str, ...]
+    items: dict[int, tuple[int, int]]  # position -> (response id, revision id)
+
+
+class _OpenAttempts:
+    """The attempts under way that this process has saved answers of, by token hash, and
+    the position each was last moved to by this process."""
+
+    def __init__(self, size: int = 20_000):
+        self._size = size
+        self._lock = threading.Lock()
+        self._by_engine: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def _caches(self, engine) -> tuple[OrderedDict, OrderedDict]:
+        return self._by_engine.setdefault(engine, (OrderedDict(), OrderedDict()))
+
+    def get(self, engine, token_hash: str) -> OpenAttempt | None:
+        with self._lock:
+            attempts, _ = self._caches(engine)
+            found = attempts.get(token_hash)
+            if found is not None:
+                attempts.move_to_end(token_hash)
+            return found
+
+    def put(self, engine, attempt: OpenAttempt) -> None:
+        with self._lock:
+            attempts, _ = self._caches(engine)
+            attempts[attempt.token_hash] = attempt
+            while len(attempts) > self._size:
+                attempts.popitem(last=False)
+
+    def forget(self, engine, token: str) -> None:
+        """Read the attempt anew next time (the slow way may have recorded something)."""
+        with self._lock:
+            attempts, positions = self._caches(engine)
+            found = attempts.pop(hash_token(token), None)
+            if found is not None:
+                positions.pop(found.id, None)
+
+    def position(self, engine, attempt_id: int) -> int | None:
+        with self._lock:
+            return self._caches(engine)[1].get(attempt_id)
+
+    def moved(self, engine, attempt_id: int, position: int | None) -> None:
+        with self._lock:
+            _, positions = self._caches(engine)
+            if position is None:
+                positions.pop(attempt_id, None)
+                return
+            positions[attempt_id] = position
+            positions.move_to_end(attempt_id)
+            while len(positions) > self._size:
+                positions.popitem(last=False)
+
+
+_open = _OpenAttempts()
+forget_open = _open.forget
+
+
+def moved_to(engine, attempt_id: int, position: int | None) -> None:
+    """Note the attempt's current position once stored (None: not known any more)."""
+    _open.moved(engine, attempt_id, position)
+
+
+def open_attempt(token: str, *, engine, read: Callable[[], AbstractContextManager[Session]]
+                 ) -> OpenAttempt | None:
+    """Return what a save needs of the attempt under way the token opens, from this
+    process's cache, or read it in a read-only transaction (no write lock) and keep it.
+    None: no such attempt, or not under way (the slow way says why)."""
+    if not token or len(token) > 200:
+        return None
+    token_hash = hash_token(token)
+    found = _open.get(engine, token_hash)
+    if found is not None:
+        return found
+    with read() as session:
+        row = session.exec(select(Attempt.id, Attempt.state, Attempt.language,
+                                  Attempt.ip_addresses, Attempt.user_agents).where(
+            Attempt.token_hash == token_hash)).first()
+        if row is None or row.state != AttemptState.IN_PROGRESS:
+            return None
+        items = {position: (response_id, revision_id) for position, response_id, revision_id
+                 in session.exec(select(Response.position, Response.id, Response.revision_id)
+                                 .where(Response.attempt_id == row.id))}
+        revision_contents(sorted({revision for _, revision in items.values()}),
+                          session=session)
+    found = OpenAttempt(id=row.id, token_hash=token_hash, language=row.language,
+                        ip_addresses=tuple(row.ip_addresses or ()),
+                        user_agents=tuple(row.user_agents or ()), items=items)
+    _open.put(engine, found)
+    return found
+
+
+def _takes_answers(attempt_id: int, token_hash: str, now: datetime, dialect: str):
+    """SQL: the attempt is under way, its token not revoked, and now is within its deadline
+    and grace (the deadline holds any extra time). Its row is locked on PostgreSQL as
+    lock() does, so that a submit waits for the save or the save sees it submitted.
+
+    On SQLite the time is compared in days (julianday), a millisecond short of the
+    grace: never later than is_overdue allows; a save in that last millisecond takes
+    the slow way, which compares exactly."""
+    moment = literal(now, UTCDateTime())
+    if dialect == "sqlite":
+        in_time = ((func.julianday(moment) - func.julianday(Attempt.deadline_at)) * 86400.0
+                   <= Assessment.grace_seconds - 0.001)
+    else:
+        in_time = (Attempt.deadline_at
+                   + literal_column("interval '1 second'") * Assessment.grace_seconds
+                   >= moment)
+    return exists(
+        select(Attempt.id).join(Assessment, col(Assessment.id) == Attempt.assessment_id)
+        .where(Attempt.id == attempt_id, Attempt.token_hash == token_hash,
+               Attempt.state == AttemptState.IN_PROGRESS,
+               col(Attempt.deadline_at).is_not(None), in_time)
+        .with_for_update(key_share=True, of=Attempt))
+
+
+def quick_save(found: OpenAttempt, position: Any, raw: Any, *, session: Session,
+               read: Callable[[], AbstractContextManager[Session]], now: datetime,
+               seq: int | None = None, base: int | None = None,
+               time_spent_ms: int = 0) -> SaveResult | None:
+    """Store an answer the way save_answer does, in one conditional UPDATE that carries
+    every rule: the attempt under way and in time, and the answer's revision (base) or
+    sequence (seq) newer than the stored one. The answer is read before it, from cached
+    content, so that the write transaction (SQLite's write lock) is that statement and its
+    commit. (Plus an UPDATE of the attempt's position when this process does not know it
+    to be there already.)
+
+    None: nothing was written and the caller must roll back and take the slow way
+    (save_answer after the full checks), which tells why: the attempt closed or overdue,
+    a stale revision (the stored answer, or the same answer accepted), a bad answer, an
+    unknown question."""
+    if not isinstance(position, int) or isinstance(position, bool) or (seq is None) == (
+            base is None):
+        return None
+    item = found.items.get(position)
+    if item is None:
+        return None
+    response_id, revision_id = item
+    bind = session.get_bind()
+    content = _revisions.cached(revision_id, engine=bind)
+    if content is None:
+        with read() as reading:
+            content = revision_content(revision_id, session=reading)
+    item_type = get_type(content["type"])
+    try:
+        answer = item_type.read_answer(content, raw, found.language)
+    except AnswerError:
+        return None  # said the slow way, after the attempt's own checks, as before
+    spent = max(0, min(int(time_spent_ms or 0), 24 * 3600 * 1000))
+    if base is not None:
+        newer, seq = Response.client_seq == base, base + 1
+    else:
+        newer = Response.client_seq < seq
+    statement = (
+        update(Response)
+        .where(Response.id == response_id, Response.attempt_id == found.id,
+               Response.position == position, Response.revision_id == revision_id, newer,
+               _takes_answers(found.id, found.token_hash, now, bind.dialect.name))
+        .values(answer=answer, client_seq=seq, saved_at=now,
+                time_spent_ms=case((Response.time_spent_ms > spent, Response.time_spent_ms),
+                                   else_=spent))
+        .execution_options(synchronize_session=False))
+    if bind.dialect.update_returning:
+        saved = session.execute(statement.returning(Response.id)).first() is not None
+    else:  # SQLite before 3.35
+        saved = session.execute(statement).rowcount == 1
+    if not saved:
+        return None
+    # The attempt's place (where a reopened link resumes) is written when this process did
+    # not store it there last; a page of the attempt served by another process in between
+    # may leave it at that page until the next move.
+    if _open.position(bind, found.id) != position:
+        session.execute(update(Attempt).where(Attempt.id == found.id)
+                        .values(current_position=position)
+                        .execution_options(synchronize_session=False))
+    return SaveResult(accepted=True, seq=seq, saved_at=now,
+                      confirm=item_type.confirmation(content, answer, found.language))
+
+
 def submit(attempt: Attempt, *, session: Session, now: datetime,
            ended_by: AttemptEnd = AttemptEnd.CANDIDATE) -> bool:
     """Close the attempt with what is stored and score it; tell whether this closed it.
@@ -430,8 +629,9 @@ def submit(attempt: Attempt, *, session: Session, now: datetime,
     attempt.state = AttemptState.SUBMITTED
     attempt.submitted_at = now
     attempt.ended_by = ended_by
-    session.flush()
-    score_attempt(attempt, session=session)
+    # The attempt's lock is held: the closing and the scores are written in one UPDATE.
+    with session.no_autoflush:
+        score_attempt(attempt, session=session)
     return True
 
 

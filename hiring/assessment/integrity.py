@@ -49,6 +49,17 @@ def _count_focus_loss(attempt: Attempt, *, session: Session, now: datetime) -> b
     return result.rowcount == 1
 
 
+def is_recorded(ip_addresses, user_agents, *, ip: str | None, user_agent: str | None
+                ) -> bool:
+    """Tell whether record_client would change nothing, given what the attempt held: an
+    address or browser once recorded stays, and a full list takes no more."""
+    for seen, value in ((ip_addresses, ip), (user_agents, user_agent)):
+        value = (value or "")[:300]
+        if value and value not in seen and len(seen) < MAX_REMEMBERED:
+            return False
+    return True
+
+
 def record_client(attempt: Attempt, *, ip: str | None, user_agent: str | None) -> bool:
     """Remember a new address or browser seen during the attempt; tell whether it was new."""
     if attempt.state not in (AttemptState.INVITED, AttemptState.IN_PROGRESS):

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from hiring.assessment.engine import revision_contents
 from hiring.assessment.types import get_type
-from hiring.models import Attempt, AttemptState, ItemRevision, Rating, Response
+from hiring.models import Attempt, AttemptState, Rating, Response
 from hiring.scoring.scales import COMPOSITE, AttemptScores, ItemResult, attempt_scores
 
 CLOSED = (AttemptState.SUBMITTED, AttemptState.SCORED)
@@ -53,14 +54,14 @@ def score_attempt(attempt: Attempt, *, session: Session) -> AttemptScores | None
     submitted while an answered item waits for ratings, and is scored after."""
     if attempt.state not in CLOSED:
         return None
-    rows = list(session.exec(
-        select(Response, ItemRevision)
-        .join(ItemRevision, col(ItemRevision.id) == Response.revision_id)
-        .where(Response.attempt_id == attempt.id)
-        .order_by(Response.position)))
-    ratings = ratings_by_response([r.id for r, _ in rows], session=session)
-    items = [score_response(response, revision.content, ratings.get(response.id, []))
-             for response, revision in rows]
+    responses = list(session.exec(select(Response).where(
+        Response.attempt_id == attempt.id).order_by(Response.position)))
+    # Revisions never change: their content comes from the per-process cache.
+    contents = revision_contents([r.revision_id for r in responses], session=session)
+    ratings = ratings_by_response([r.id for r in responses], session=session)
+    items = [score_response(response, contents[response.revision_id],
+                            ratings.get(response.id, []))
+             for response in responses]
     scores = attempt_scores(items)
     attempt.results = scores.as_dict()
     composite = scores.scales.get(COMPOSITE)

@@ -21,7 +21,7 @@ from flask_wtf.csrf import generate_csrf
 from hiring import jobs
 from hiring.assessment import engine, integrity, practice
 from hiring.assessment.types import AnswerError, ItemType, get_type
-from hiring.db import get_session
+from hiring.db import get_engine, get_session, read_scope
 from hiring.models import Assessment, Attempt, AttemptEnd, AttemptState, Response
 from hiring.scoring.integrity import FOCUS_LOSS_SECONDS
 from hiring.web import mail
@@ -51,9 +51,9 @@ def _attempt(token: str) -> Attempt:
     integrity.record_client(attempt, ip=request.remote_addr,
                             user_agent=request.headers.get("User-Agent"))
     if engine.finalize_if_due(attempt, session=session, now=now()):
-        # Closing an overdue attempt stands on its own, even if this request then fails.
-        session.commit()
-        mail.after_submit(attempt)  # the clock submitted: the candidate is told so
+        # Closing an overdue attempt stands on its own, even if this request then fails;
+        # it is committed with the job that tells the candidate the clock submitted.
+        mail.after_submit(attempt)
         jobs.compute_writing_indicators(current_app._get_current_object(), [attempt])
     return attempt
 
@@ -160,6 +160,7 @@ def item(token: str, position: int):
             return redirect(url_for("candidate.item", token=token, position=max(1, target)))
     else:
         attempt.current_position = position
+        engine.moved_to(get_engine(), attempt.id, None)  # quick saves move it again
     return _item_page(attempt, token, response, position, content, item_type, error, conflict)
 
 
@@ -191,8 +192,12 @@ def _item_page(attempt: Attempt, token: str, response: Response, position: int,
 @bp.route("/<token>/save", methods=["POST"])
 @candidate
 def save(token: str):
-    attempt = _attempt(token)
     payload = request.get_json(silent=True)
+    if (isinstance(payload, dict) and (reply := _quick_save(token, payload)) is not None):
+        return reply
+    # The slow way: every check in turn, and each refusal said. (A quick save that was
+    # refused wrote nothing; it was rolled back, and this reads everything anew.)
+    attempt = _attempt(token)
     if not isinstance(payload, dict):
         return jsonify(ok=False, error=gettext("The request must be a JSON object.")), 400
     # base: the item's revision the answer was given on (every page of today sends it);
@@ -223,6 +228,44 @@ def save(token: str):
         # Not saved: another tab or device changed the answer; the page shows theirs.
         return jsonify(ok=True, accepted=False, conflict=True, seq=result.seq,
                        answer=result.stored, saved_at=result.saved_at.isoformat())
+    return jsonify(ok=True, accepted=result.accepted, seq=result.seq,
+                   saved_at=result.saved_at.isoformat(), confirm=result.confirm)
+
+
+def _quick_save(token: str, payload: dict):
+    """Save a well-formed answer in one conditional UPDATE (engine.quick_save), with what
+    it needs of the attempt read from this process's cache before the write transaction
+    starts, and commit at once; None: the slow way answers (nothing was written)."""
+    base, seq = payload.get("base"), payload.get("seq")
+    if "base" in payload:
+        if not _whole(base, low=0):
+            return None
+        seq = None
+    elif not _whole(seq, low=1):
+        return None
+    spent = payload.get("time_spent_ms", 0)
+    if not isinstance(spent, int) or isinstance(spent, bool):
+        spent = 0
+    app = current_app._get_current_object()
+    db_engine = get_engine(app)
+    found = engine.open_attempt(token, engine=db_engine, read=lambda: read_scope(app))
+    if found is None or not integrity.is_recorded(
+            found.ip_addresses, found.user_agents, ip=request.remote_addr,
+            user_agent=request.headers.get("User-Agent")):
+        engine.forget_open(db_engine, token)
+        return None
+    g.language = found.language
+    session = get_session()
+    position = payload.get("position")
+    result = engine.quick_save(found, position, payload.get("answer"), session=session,
+                               read=lambda: read_scope(app), now=now(), seq=seq, base=base,
+                               time_spent_ms=spent)
+    if result is None:
+        session.rollback()  # ends the write transaction the UPDATE began
+        engine.forget_open(db_engine, token)
+        return None
+    session.commit()  # the write lock is let go before the reply is built
+    engine.moved_to(db_engine, found.id, position)
     return jsonify(ok=True, accepted=result.accepted, seq=result.seq,
                    saved_at=result.saved_at.isoformat(), confirm=result.confirm)
 
@@ -284,7 +327,7 @@ def submit(token: str):
                                    unanswered=unanswered, seconds_left=_seconds_left(attempt))
     engine.submit(attempt, session=session, now=now(),
                   ended_by=AttemptEnd.TIMER if by_timer else AttemptEnd.CANDIDATE)
-    mail.after_submit(attempt)  # commits the submit first; never raises
+    mail.after_submit(attempt)  # commits the submit with its confirmation's job
     jobs.compute_writing_indicators(current_app._get_current_object(), [attempt])
     return redirect(url_for("candidate.done", token=token))
 
