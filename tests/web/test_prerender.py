@@ -76,7 +76,7 @@ def test_a_submitted_attempt_is_rendered_in_the_background_and_then_served(
         [job] = session.exec(select(Job).where(Job.kind == prerender.KIND)).all()
         assert job.key == prerender.key(attempt_id) and job.state == JobState.QUEUED
     jobs.compute_writing_indicators(app, [])  # nothing closed: nothing queued
-    assert run_jobs(app) == 1
+    assert run_jobs(app) == 2  # the profiles, and the candidate's confirmation e-mail
     # Both languages the assessment offers, as a page fragment and a PDF, for HR's view.
     files = stored_files(app, attempt_id)
     assert sorted(f.split("-")[2:4] + [f.rsplit(".", 1)[1]] for f in files) == [
@@ -178,7 +178,7 @@ def test_a_failed_background_render_leaves_the_download_working(
 
     monkeypatch.setattr(prerender, "render_all", broken)
     attempt_id = submit_as_candidate(client, db, assessment, clock)
-    assert run_jobs(app) == 1
+    assert run_jobs(app) == 2  # the profiles (failing), and the confirmation e-mail
     with db() as session:
         job = session.exec(select(Job).where(Job.kind == prerender.KIND)).one()
         assert job.state == JobState.QUEUED and "the renderer broke" in job.error
