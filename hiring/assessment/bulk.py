@@ -10,12 +10,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, col, select
 
-from hiring.assessment import engine
+from hiring.assessment import accommodations, engine
 from hiring.email_address import normalize_email
 from hiring.models import Assessment, Attempt, AttemptState
 
 MAX_ROWS = 2000
-COLUMNS = ("name", "email", "language", "deadline", "extra_minutes")
+COLUMNS = ("name", "email", "language", "deadline", "extra_minutes", "time_multiplier")
 REQUIRED = ("name", "email")
 
 
@@ -27,6 +27,7 @@ class InvitationRow:
     language: str | None = None
     deadline: date | None = None
     extra_minutes: int = 0
+    time_multiplier: float = 1.0
     problems: list[str] = field(default_factory=list)
 
 
@@ -113,6 +114,12 @@ def _check(row: InvitationRow, values: dict, *, languages: list[str], today: dat
         else:
             if not 0 <= row.extra_minutes <= 600:
                 row.problems.append("extra time must be between 0 and 600 minutes")
+    if values.get("time_multiplier"):
+        try:
+            row.time_multiplier = accommodations.parse_multiplier(values["time_multiplier"])
+        except ValueError:
+            row.problems.append(f"time multiplier {values['time_multiplier']!r}: must be a "
+                                "number from 1 to 3, such as 1.5 or 1,5")
 
 
 def create_all(rows: list[InvitationRow], *, assessment: Assessment, session: Session,
@@ -127,7 +134,8 @@ def create_all(rows: list[InvitationRow], *, assessment: Assessment, session: Se
                    else now + timedelta(days=default_days))
         attempt, token = engine.invite(assessment, session=session, name=row.name,
                                        email=row.email, expires_at=expires,
-                                       language=row.language, created_by=created_by)
+                                       language=row.language, created_by=created_by,
+                                       time_multiplier=row.time_multiplier)
         attempt.extra_minutes = row.extra_minutes
         created.append((attempt, token))
     session.flush()

@@ -16,6 +16,7 @@ from sqlalchemy import case, exists, insert, literal, literal_column, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, func, select
 
+from hiring.assessment import accommodations
 from hiring.assessment.messages import N_, CandidateError
 from hiring.assessment.tokens import hash_token, new_token
 from hiring.assessment.types import AnswerError, get_type
@@ -61,14 +62,17 @@ class SaveResult:
 
 def invite(assessment: Assessment, *, session: Session, name: str, email: str,
            expires_at: datetime, language: str | None = None,
-           created_by: int | None = None) -> tuple[Attempt, str]:
+           created_by: int | None = None, time_multiplier: float = 1.0
+           ) -> tuple[Attempt, str]:
     """Create an invitation; return it with its token, which is not stored."""
+    time_multiplier = accommodations.parse_multiplier(time_multiplier)
     token = new_token()
     attempt = Attempt(
         assessment_id=assessment.id, candidate_name=name.strip(),
         candidate_email=normalize_email(email), token_hash=hash_token(token),
         expires_at=expires_at, language=language or assessment.language,
         seed=random.SystemRandom().randrange(2**31), created_by=created_by,
+        time_multiplier=time_multiplier,
     )
     session.add(attempt)
     session.flush()
@@ -267,7 +271,8 @@ def start(attempt: Attempt, *, session: Session, now: datetime, language: str | 
     if not planned:
         raise AssessmentUnavailable(N_("This assessment has no questions yet."))
     rng = random.Random(attempt.seed ^ 0x5EED)  # noqa: S311 - reproducible parameters
-    settings = {**(assessment.settings or {}), "language": attempt.language}
+    settings = {**(assessment.settings or {}), "language": attempt.language,
+                "time_multiplier": attempt.time_multiplier or 1.0}
     rows = [{"attempt_id": attempt.id, "position": position,
              "section": translate(entry.section, attempt.language)[:200],
              "revision_id": entry.revision_id,
@@ -279,8 +284,8 @@ def start(attempt: Attempt, *, session: Session, now: datetime, language: str | 
     attempt.state = AttemptState.IN_PROGRESS
     attempt.started_at = now
     attempt.current_position = 1
-    attempt.deadline_at = now + timedelta(
-        minutes=assessment.time_limit_minutes + attempt.extra_minutes)
+    attempt.deadline_at = now + timedelta(minutes=accommodations.total_minutes(
+        assessment.time_limit_minutes, attempt.time_multiplier, attempt.extra_minutes))
     session.flush()
 
 
@@ -681,6 +686,21 @@ def give_extra_time(attempt: Attempt, minutes: int, *, session: Session,
     if attempt.deadline_at is not None:
         attempt.deadline_at += timedelta(minutes=minutes - attempt.extra_minutes)
     attempt.extra_minutes = minutes
+    session.flush()
+
+
+def set_time_multiplier(attempt: Attempt, multiplier: float, *, session: Session,
+                        now: datetime) -> None:
+    """Give a candidate more time by a multiplier (an accommodation), before the start.
+
+    The multiplier is applied when the attempt starts (its deadline and its timed items),
+    so an attempt under way or closed keeps what it started with."""
+    multiplier = accommodations.parse_multiplier(multiplier)
+    lock(attempt, session=session)
+    finalize_if_due(attempt, session=session, now=now)
+    if attempt.state != AttemptState.INVITED:
+        raise AttemptClosed(N_("This assessment has already been started."))
+    attempt.time_multiplier = multiplier
     session.flush()
 
 

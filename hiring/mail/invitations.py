@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
-from hiring.assessment import engine
+from hiring.assessment import accommodations, engine
 from hiring.assessment.tokens import hash_token, new_token
 from hiring.mail import templates
 from hiring.mail.compose import AddressInvalid, compose
@@ -44,7 +44,8 @@ def placeholder_values(attempt: Attempt, *, session: Session, settings: MailSett
         "assessment": engine.title(assessment, language, session=session),
         "link": link,
         "deadline": templates.format_deadline(attempt.expires_at, language, settings.timezone),
-        "minutes": str(assessment.time_limit_minutes + attempt.extra_minutes),
+        "minutes": str(accommodations.total_minutes(
+            assessment.time_limit_minutes, attempt.time_multiplier, attempt.extra_minutes)),
         "organisation": settings.organisation,
     }
 

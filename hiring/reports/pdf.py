@@ -14,6 +14,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from hiring.assessment.accommodations import format_multiplier
 from hiring.reports.chart import ChartLabels, band_svg, bars_svg, narrow_bars_svg
 from hiring.reports.formatting import (  # noqa: F401 - part of this module's interface
     MISSING,
@@ -173,6 +174,7 @@ def _environment(language: str) -> jinja2.Environment:
         day=format_day,
         ordinal=partial(format_ordinal, language=language),
         language_name=partial(format_language, language=language),
+        multiplier=partial(format_multiplier, language=language),
     )
     environment.globals.update(bars_svg=bars_svg, band_svg=band_svg, chart_labels=ChartLabels,
                                narrow_bars_svg=narrow_bars_svg)

@@ -188,6 +188,13 @@ class Profile:
     rules: list[str] = field(default_factory=list)  # "how to read this profile"
     thresholds: tuple[float, float] = (50.0, 70.0)  # development, strength: drawn on the chart
     simulated: bool = False
+    # Accommodations: a time multiplier (the limit and timed items) and extra minutes.
+    time_multiplier: float = 1.0
+    extra_minutes: int = 0
+
+    @property
+    def accommodated(self) -> bool:
+        return abs((self.time_multiplier or 1.0) - 1.0) > 1e-9 or self.extra_minutes > 0
 
     @property
     def scales_in_order(self) -> list[ScoreResult]:

@@ -19,7 +19,7 @@ from flask import (
 from sqlmodel import col, func, select
 
 from hiring import jobs
-from hiring.assessment import bulk, editor, engine, pipeline
+from hiring.assessment import accommodations, bulk, editor, engine, pipeline
 from hiring.banks.importer import import_bank
 from hiring.banks.loader import BankInvalid, load_bytes
 from hiring.db import get_session
@@ -36,6 +36,7 @@ from hiring.web.forms import (
     ConfirmForm,
     ExtendForm,
     ExtraTimeForm,
+    TimeMultiplierForm,
 )
 from hiring.web.lookup import get_or_404
 
@@ -150,7 +151,7 @@ def assessment(assessment_id: int):
         attempt, token = engine.invite(
             assessment, session=session, name=form.name.data, email=form.email.data,
             expires_at=now() + timedelta(days=form.days.data), language=form.language.data,
-            created_by=g.user.id)
+            created_by=g.user.id, time_multiplier=form.time_multiplier.multiplier)
         try:
             link = mail_web.link_builder()(token)
         except mail_web.LinkUnavailable as exc:  # kept, and offered again by Resend
@@ -209,6 +210,30 @@ def extra_time(attempt_id: int):
               "applies.", "error")
         return redirect(back)
     flash(f"{attempt.candidate_name} now has {minutes} extra minutes.")
+    return redirect(back)
+
+
+@bp.route("/attempts/<int:attempt_id>/time-multiplier", methods=["POST"])
+@hr_only
+def time_multiplier(attempt_id: int):
+    """Change an invitation's time multiplier (an accommodation) before the attempt starts."""
+    session = get_session()
+    attempt = get_or_404(Attempt, attempt_id, "No such invitation.")
+    back = url_for("admin.assessment", assessment_id=attempt.assessment_id)
+    form = TimeMultiplierForm()
+    if not form.validate_on_submit():
+        abort(400, accommodations.PROBLEM)
+    try:
+        engine.set_time_multiplier(attempt, form.multiplier.data, session=session, now=now())
+    except ValueError as exc:
+        abort(400, str(exc))
+    except engine.AttemptClosed:
+        flash(f"{attempt.candidate_name} has already started (or the invitation is closed): "
+              "the time multiplier can be changed only before the start. Extra minutes can "
+              "still be given.", "error")
+        return redirect(back)
+    flash(f"{attempt.candidate_name} now has "
+          f"{accommodations.format_multiplier(attempt.time_multiplier)} × the usual time.")
     return redirect(back)
 
 

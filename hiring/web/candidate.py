@@ -19,7 +19,7 @@ from flask_babel import gettext, ngettext
 from flask_wtf.csrf import generate_csrf
 
 from hiring import jobs
-from hiring.assessment import engine, integrity, practice
+from hiring.assessment import accommodations, engine, integrity, practice
 from hiring.assessment.types import AnswerError, ItemType, get_type
 from hiring.db import get_engine, get_session, read_scope
 from hiring.models import Assessment, Attempt, AttemptEnd, AttemptState, Response
@@ -100,7 +100,13 @@ def welcome(token: str):
                                               session=session), token=token,
                            item_count=count, languages=languages,
                            practice_count=len(practice.items(assessment, session=session)),
-                           minutes=assessment.time_limit_minutes + attempt.extra_minutes)
+                           minutes=accommodations.total_minutes(
+                               assessment.time_limit_minutes, attempt.time_multiplier,
+                               attempt.extra_minutes),
+                           multiplier=(accommodations.format_multiplier(
+                               attempt.time_multiplier, attempt.language)
+                               if accommodations.has_multiplier(attempt.time_multiplier)
+                               else None))
 
 
 @bp.route("/<token>/start", methods=["POST"])

@@ -23,9 +23,18 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from hiring.assessment import accommodations
 from hiring.assessment.messages import N_
 
 # WTForms ships no Croatian (and only Latin Serbian) messages, so its validators' messages
@@ -166,6 +175,20 @@ class InvitationForm(FlaskForm):
     email = EmailField("Candidate email", validators=[InputRequired(), Email(), Length(max=254)])
     days = IntegerField("Valid for (days)", default=lambda: current_app.config["INVITATION_DAYS"],
                         validators=[InputRequired(), NumberRange(1, 90)])
+    time_multiplier = StringField(
+        "Time multiplier (an accommodation)", default="1",
+        description="1 for the usual time; 1.25, 1.5, 2 or any number up to 3 for more "
+                    "time, on the whole assessment and on timed exercises such as typing.")
+
+    def validate_time_multiplier(self, field) -> None:
+        try:
+            field.multiplier = accommodations.parse_multiplier(field.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class TimeMultiplierForm(FlaskForm):
+    multiplier = StringField("Time multiplier", validators=[InputRequired()])
 
 
 class BulkInvitationForm(FlaskForm):

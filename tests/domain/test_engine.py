@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
-from hiring.assessment import engine
+from hiring.assessment import accommodations, engine
 from hiring.assessment.tokens import hash_token
-from hiring.assessment.types import AnswerError
+from hiring.assessment.types import AnswerError, get_type
 from hiring.models import Attempt, AttemptEnd, AttemptState, Response
 from tests.factories import make_assessment, make_attempt
 
@@ -226,3 +227,65 @@ def test_the_assessment_is_named_in_each_language_with_the_banks_title_as_defaul
         assert engine.title(plain, "en", session=session) == "Day shift"
         # A language the bank has no title in either: the name.
         assert engine.title(plain, "bg", session=session) == "Day shift"
+
+
+# ---- accommodations: a time multiplier ------------------------------------------------
+
+
+def test_a_time_multiplier_lengthens_the_deadline_and_extra_minutes_come_after(
+        db, assessment, clock):
+    with db() as session:
+        longer, _ = make_attempt(session, assessment, now=clock(), time_multiplier=1.5)
+        engine.start(longer, session=session, now=clock())
+        assert longer.deadline_at == clock() + timedelta(minutes=30 * 1.5)
+        both, _ = make_attempt(session, assessment, now=clock(), email="b@example.com",
+                               time_multiplier="1,25")
+        engine.give_extra_time(both, 10, session=session, now=clock())
+        engine.start(both, session=session, now=clock())
+        # 30 × 1.25 = 37.5, rounded up to whole minutes, then the extra 10
+        assert both.time_multiplier == 1.25
+        assert both.deadline_at == clock() + timedelta(minutes=38 + 10)
+
+
+def test_the_time_multiplier_changes_only_before_the_start(db, assessment, clock):
+    with db() as session:
+        attempt, _ = make_attempt(session, assessment, now=clock())
+        engine.set_time_multiplier(attempt, "2", session=session, now=clock())
+        assert attempt.time_multiplier == 2.0
+        engine.start(attempt, session=session, now=clock())
+        assert attempt.deadline_at == clock() + timedelta(minutes=60)
+        with pytest.raises(engine.AttemptClosed):
+            engine.set_time_multiplier(attempt, 1.5, session=session, now=clock())
+        assert attempt.time_multiplier == 2.0
+
+
+@pytest.mark.parametrize("text", ["0.5", "0", "10", "3.01", "abc", "1,2,5", "nan", "inf",
+                                  "-1.5"])
+def test_a_time_multiplier_outside_1_to_3_is_refused(text):
+    with pytest.raises(ValueError, match="from 1 to 3"):
+        accommodations.parse_multiplier(text)
+
+
+@pytest.mark.parametrize(("text", "value"), [("", 1.0), ("1", 1.0), ("1.25", 1.25),
+                                             ("1,5", 1.5), (" 2 ", 2.0), ("3", 3.0)])
+def test_a_time_multiplier_is_read_with_a_point_or_a_comma(text, value):
+    assert accommodations.parse_multiplier(text) == value
+
+
+def test_typing_lasts_longer_by_the_multiplier_and_is_scored_on_the_time_given():
+    typing = get_type("typing")
+    content = {"type": "typing", "passage": {"en": "x" * 2000}, "duration_seconds": 60}
+    usual = typing.draw_params(content, random.Random(1), {"language": "en"})
+    longer = typing.draw_params(content, random.Random(1),
+                                {"language": "en", "time_multiplier": 1.5})
+    assert "duration_seconds" not in usual and longer["duration_seconds"] == 90
+    assert typing.view(content, usual, "en")["duration"] == 60
+    assert typing.view(content, longer, "en")["duration"] == 90
+    # 300 characters are 60 words: 60 a minute in 60 s, 40 a minute in the 90 s given.
+    answer = {"text": "x" * 300, "elapsed_ms": 90_000}
+    assert typing.speed(content, usual, answer, "en").net_wpm == pytest.approx(60)
+    assert typing.speed(content, longer, answer, "en").net_wpm == pytest.approx(40)
+    # the whole passage typed in 80 s of the 90: the time taken counts, not the usual 60
+    short = {"type": "typing", "passage": {"en": "x" * 400}, "duration_seconds": 60}
+    done = {"text": "x" * 400, "elapsed_ms": 80_000}
+    assert typing.speed(short, longer, done, "en").net_wpm == pytest.approx(80 / (80 / 60))

@@ -78,3 +78,44 @@ def test_unreadable_files_get_a_clear_message(client, auth, db, assessment):
                                content_type="multipart/form-data")
         assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert count(db) == 0
+
+
+def test_a_time_multiplier_column_with_a_decimal_comma(client, auth, db, assessment):
+    auth.login("hr")
+    rows = ("name;email;time_multiplier\n"  # as a spreadsheet writes it in Croatian
+            "Ana Horvat;ana@example.com;1,5\n"
+            "Ivo Ivić;ivo@example.com;\n"
+            "Eva;eva@example.com;2\n")
+    page = upload(client, assessment.id, rows).get_data(as_text=True)
+    assert "All 3 rows are fine." in page and "<th>Time multiplier</th>" in page
+    client.post(f"/admin/assessments/{assessment.id}/invitations/bulk",
+                data={"csv_text": rows, "confirm": "1"})
+    quoted = 'name,email,time_multiplier\nMia,mia@example.com,"1,25"\n'
+    client.post(f"/admin/assessments/{assessment.id}/invitations/bulk",
+                data={"csv_text": quoted, "confirm": "1"})
+    with db() as session:
+        multipliers = {a.candidate_email: a.time_multiplier
+                       for a in session.exec(select(Attempt))}
+    assert multipliers == {"ana@example.com": 1.5, "ivo@example.com": 1.0,
+                           "eva@example.com": 2.0, "mia@example.com": 1.25}
+
+
+def test_a_wrong_time_multiplier_is_named_and_nothing_is_created(client, auth, db,
+                                                                  assessment):
+    auth.login("hr")
+    rows = ("name;email;time_multiplier\n"
+            "Ana Horvat;ana@example.com;1,5\n"
+            "Half;half@example.com;0,5\n"
+            "Ten;ten@example.com;10\n"
+            "Word;word@example.com;abc\n")
+    response = upload(client, assessment.id, rows)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "3 of 4 rows have problems" in page
+    for value in ("0,5", "10", "abc"):
+        assert (f"time multiplier &#39;{value}&#39;: must be a number from 1 to 3, such as "
+                "1.5 or 1,5") in page
+    assert "Create 4 invitations" not in page
+    created = client.post(f"/admin/assessments/{assessment.id}/invitations/bulk",
+                          data={"csv_text": rows, "confirm": "1"})
+    assert created.status_code == 400
+    assert count(db) == 0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from hiring.assessment import engine
@@ -366,3 +369,56 @@ def test_focus_losses_closer_than_the_threshold_are_one_absence(client, db, invi
     attempt, _ = stored(db, attempt_id)
     assert attempt.focus_losses == 3
     assert attempt.focus_lost_at == clock()
+
+
+# ---- accommodations ---------------------------------------------------------------------
+
+
+def test_the_welcome_page_tells_a_longer_time(client, db, assessment, clock):
+    with db() as session:
+        _, token = make_attempt(session, assessment, now=clock(), time_multiplier=1.5)
+        _, usual = make_attempt(session, assessment, now=clock(), email="u@example.com")
+    page = client.get(f"/a/{token}").get_data(as_text=True)
+    assert "45 minutes" in page and "You have 1.5 times the usual time: 45 minutes." in page
+    assert "does not lower your score" in page
+    croatian = client.get(f"/a/{token}?lang=hr").get_data(as_text=True)
+    assert "Imate 1,5 puta dulje vrijeme od uobičajenog: 45 minuta." in croatian
+    page = client.get(f"/a/{usual}").get_data(as_text=True)
+    assert "30 minutes" in page and "usual time" not in page
+
+
+def test_the_larger_text_switch_is_on_every_candidate_page_and_set_before_paint(
+        client, invitation):
+    _, token = invitation
+    for url in (f"/a/{token}", f"/a/{token}/q/1"):
+        if url.endswith("/q/1"):
+            started(client, token)
+        page = client.get(url).get_data(as_text=True)
+        head = page[:page.index("</head>")]
+        # in <head>, without defer: it marks <html> before the body is drawn
+        assert '<script src="/static/js/larger-text.js"></script>' in head
+        assert 'href="/static/css/larger-text.css"' in head
+        assert 'id="larger-text"' in page and "Larger text and high contrast" in page
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_the_larger_text_colours_have_a_contrast_of_at_least_7_to_1():
+    css = (Path(__file__).resolve().parents[2] / "hiring/static/css/larger-text.css"
+           ).read_text(encoding="utf-8")
+    block = css[css.index("html.larger-text body {"):]
+    block = block[:block.index("}")]
+    colours = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})", block))
+    assert colours["bg"] == colours["card"] == "#ffffff"
+    assert "font-size: 125%" in css
+    white = _luminance("#ffffff")
+    for name in ("ink", "muted", "accent", "ok", "warn", "err"):
+        ratio = (white + 0.05) / (_luminance(colours[name]) + 0.05)
+        assert ratio >= 7, f"--{name} {colours[name]} has a contrast of {ratio:.1f}:1"
+    accent_ink = (_luminance(colours["accent-ink"]) + 0.05) / (
+        _luminance(colours["accent"]) + 0.05)
+    assert accent_ink >= 7

@@ -352,3 +352,55 @@ def test_an_expired_unused_invitation_reopens_when_extended(client, auth, db, as
         assert reopened.expires_at == clock() + timedelta(days=3)
     auth.logout()
     assert client.get(f"/a/{token}").status_code == 200
+
+
+# ---- accommodations: a time multiplier ------------------------------------------------
+
+
+def test_an_invitation_with_a_time_multiplier(client, auth, db, assessment):
+    auth.login("hr")
+    page = client.get(f"/admin/assessments/{assessment.id}").get_data(as_text=True)
+    assert "Time multiplier (an accommodation)" in page
+    page = client.post(f"/admin/assessments/{assessment.id}", data={
+        "name": "Ivo Ivić", "email": "ivo@example.com", "days": 7, "language": "hr",
+        "time_multiplier": "1,5"}).get_data(as_text=True)
+    assert "Invitation created for Ivo Ivić" in page and "1.5 × time" in page
+    client.post(f"/admin/assessments/{assessment.id}", data={
+        "name": "Eva", "email": "eva@example.com", "days": 7, "language": "en"})
+    with db() as session:
+        multipliers = {a.candidate_email: a.time_multiplier
+                       for a in session.exec(select(Attempt))}
+    assert multipliers == {"ivo@example.com": 1.5, "eva@example.com": 1.0}
+
+
+@pytest.mark.parametrize("multiplier", ["0.5", "10", "abc"])
+def test_an_invitation_with_a_wrong_time_multiplier_is_refused(client, auth, db, assessment,
+                                                               multiplier):
+    auth.login("hr")
+    response = client.post(f"/admin/assessments/{assessment.id}", data={
+        "name": "Ivo", "email": "ivo@example.com", "days": 7, "language": "en",
+        "time_multiplier": multiplier})
+    assert response.status_code == 400
+    assert "The time multiplier must be a number from 1 to 3" in response.get_data(as_text=True)
+    with db() as session:
+        assert session.exec(select(func.count()).select_from(Attempt)).one() == 0
+
+
+def test_hr_changes_the_time_multiplier_until_the_attempt_starts(client, auth, db, world):
+    auth.login("hr")
+    response = client.post(f"/admin/attempts/{world['ana']}/time-multiplier",
+                           data={"multiplier": "2"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Ana Horvat now has 2 × the usual time." in page and "2 × time" in page
+    for wrong in ("0.5", "10", "abc", ""):
+        response = client.post(f"/admin/attempts/{world['ana']}/time-multiplier",
+                               data={"multiplier": wrong})
+        assert response.status_code == 400
+        assert "from 1 to 3" in response.get_data(as_text=True)
+    # Bruno has started: his multiplier stays as it was
+    page = client.post(f"/admin/attempts/{world['bruno']}/time-multiplier",
+                       data={"multiplier": "1.5"}, follow_redirects=True).get_data(as_text=True)
+    assert "can be changed only before the start" in page
+    with db() as session:
+        assert session.get(Attempt, world["ana"]).time_multiplier == 2.0
+        assert session.get(Attempt, world["bruno"]).time_multiplier == 1.0

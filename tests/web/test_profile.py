@@ -224,3 +224,23 @@ def test_a_profile_without_answers_has_no_scores(client, auth, db, assessment, c
     assert "No answers: nothing was measured." in text
     assert "Scores " not in text and "based on" not in text
     assert "nothing was measured. Ask the candidate" in text
+
+
+def test_the_profile_records_a_time_multiplier_on_its_page_and_in_its_pdf(
+        client, auth, db, assessment, clock, tmp_path):
+    with db() as session:
+        attempt, _ = make_attempt(session, assessment, now=clock(), time_multiplier=1.5)
+        engine.start(attempt, session=session, now=clock())
+        engine.save_answer(attempt, 6, {"text": REPLY}, session=session, now=clock(), seq=1)
+        engine.submit(attempt, session=session, now=clock())
+    usual, _ = complete_attempt(db, assessment, clock, number=2)
+    auth.login("interviewer")
+    line = "Time 1.5 × the usual time (accommodation)"
+    flat = " ".join(re.sub(r"<[^>]+>", " ", page(client, f"/attempts/{attempt.id}")).split())
+    assert line in flat
+    assert " ".join(pdf_text(client.get(f"/attempts/{attempt.id}/profile.pdf"),
+                             tmp_path).split()).count(line) == 1
+    croatian = pdf_text(client.get(f"/attempts/{attempt.id}/profile.pdf?lang=hr"), tmp_path)
+    assert "Vrijeme 1,5 × uobičajeno vrijeme (prilagodba)" in " ".join(croatian.split())
+    flat = " ".join(re.sub(r"<[^>]+>", " ", page(client, f"/attempts/{usual}")).split())
+    assert "usual time" not in flat and "accommodation" not in flat

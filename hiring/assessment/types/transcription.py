@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import Field
 from rapidfuzz.distance import Levenshtein
 
+from hiring.assessment.accommodations import has_multiplier, stretched_seconds
 from hiring.assessment.messages import N_, catalogue, in_language
 from hiring.assessment.types import simulated
 from hiring.assessment.types.base import (
@@ -64,6 +65,11 @@ def measure(passage: str, typed: str, elapsed_ms: int | None, duration_seconds: 
     )
 
 
+def duration_seconds(content: dict, params: dict | None) -> int:
+    """The time this candidate was given: the item's, or longer by an accommodation."""
+    return (params or {}).get("duration_seconds") or content.get("duration_seconds", 60)
+
+
 @register
 class Typing(ItemType):
     name = "typing"
@@ -78,15 +84,20 @@ class Typing(ItemType):
     def draw_params(self, content: dict, rng: random.Random, settings: dict | None = None
                     ) -> dict | None:
         settings = settings or {}
-        return {"target_wpm": settings.get("typing_target_wpm") or DEFAULT_TARGET_WPM,
-                "language": settings.get("language", "en")}
+        params = {"target_wpm": settings.get("typing_target_wpm") or DEFAULT_TARGET_WPM,
+                  "language": settings.get("language", "en")}
+        multiplier = settings.get("time_multiplier") or 1.0
+        if has_multiplier(multiplier):  # an accommodation: longer, and scored on that time
+            params["duration_seconds"] = stretched_seconds(
+                content.get("duration_seconds", 60), multiplier)
+        return params
 
     def question(self, view: dict[str, Any]) -> str:
         return view["passage"]
 
     def view(self, content: dict, params: dict | None, language: str) -> dict[str, Any]:
         return {"passage": translate(content["passage"], language),
-                "duration": content.get("duration_seconds", 60)}
+                "duration": duration_seconds(content, params)}
 
     def parse_answer(self, content: dict, raw: Any) -> Any:
         if not isinstance(raw, dict):
@@ -104,15 +115,16 @@ class Typing(ItemType):
             raise AnswerError(N_("The typing time is not valid."))
         return {"text": text, "elapsed_ms": elapsed}
 
-    def result(self, content: dict, answer: Any, language: str) -> TypingResult | None:
+    def result(self, content: dict, answer: Any, language: str,
+               params: dict | None = None) -> TypingResult | None:
         if not answer:
             return None
         return measure(translate(content["passage"], language), answer["text"],
-                       answer.get("elapsed_ms"), content.get("duration_seconds", 60))
+                       answer.get("elapsed_ms"), duration_seconds(content, params))
 
     def score(self, content: dict, params: dict | None, answer: Any,
               ratings: Sequence[dict[str, int]] = (), language: str = "en") -> float | None:
-        result = self.result(content, answer, (params or {}).get("language", language))
+        result = self.result(content, answer, (params or {}).get("language", language), params)
         if result is None:
             return 0.0
         target = (params or {}).get("target_wpm") or DEFAULT_TARGET_WPM
@@ -126,7 +138,7 @@ class Typing(ItemType):
 
     def describe_answer(self, content: dict, params: dict | None, answer: Any,
                         language: str) -> str:
-        result = self.result(content, answer, (params or {}).get("language", language))
+        result = self.result(content, answer, (params or {}).get("language", language), params)
         if result is None:
             return in_language(language, N_("(no answer)"))
         words = catalogue(language).ngettext(
@@ -151,7 +163,7 @@ class Typing(ItemType):
 
     def speed(self, content: dict, params: dict | None, answer: Any, language: str
               ) -> Speed | None:
-        result = self.result(content, answer, (params or {}).get("language", language))
+        result = self.result(content, answer, (params or {}).get("language", language), params)
         if result is None:
             return None
         target = (params or {}).get("target_wpm") or DEFAULT_TARGET_WPM
@@ -178,7 +190,7 @@ class Typing(ItemType):
             simulated.TYPING_SD_WPM))
         # Errors do not change the score (net already deducts them) but exercise the measure.
         errors = max(0, round(rng.gauss(2 - 0.5 * level, 1)))
-        minutes = content.get("duration_seconds", 60) / 60
+        minutes = duration_seconds(content, params) / 60
         chars = round((net_wpm * minutes + errors) * CHARS_PER_WORD)
         if chars >= len(passage):  # finished early: the time taken gives the rate
             chars = len(passage)
