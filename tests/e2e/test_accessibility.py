@@ -168,6 +168,9 @@ def test_staff_pages_are_accessible(live_server, new_context, viewport):
     page.locator("table a[href*='/attempts/']").first.click()
     expect(page.locator("form.rating").first).to_be_attached()
     checker.check(page, f"{label} interviewer profile and rating")
+    page.goto(page.url.split("?")[0] + "?lang=hr")
+    expect(page.locator("section.profile")).to_have_attribute("lang", "hr")
+    checker.check(page, f"{label} interviewer profile in Croatian")
     page.goto(f"{base}/calibration/")
     checker.check(page, f"{label} interviewer calibration")
 
