@@ -13,7 +13,7 @@ import statistics
 import time
 
 from benchmarks.common import write_result
-from hiring.scoring.items import item_statistics
+from hiring.scoring.item_stats import item_statistics
 from hiring.scoring.norms import percentile
 from hiring.scoring.scales import ItemResult, attempt_scores
 

@@ -26,11 +26,10 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     app.logger.addFilter(RedactTokens())  # no candidate link in an error's log line
 
-    from hiring import cli, db, i18n, worker  # noqa: F401 - worker registers periodic work
+    from hiring import db, i18n, worker  # noqa: F401 - worker registers periodic work
     from hiring.web import init_app as init_web
 
     db.init_app(app)
     i18n.init_app(app)
     init_web(app)
-    cli.init_app(app)
     return app

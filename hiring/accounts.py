@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from hiring.email_address import has_hidden_characters, normalize_email
 from hiring.logins import end_sessions
 from hiring.models import Role, User, utcnow
 
@@ -19,16 +18,10 @@ class AccountError(ValueError):
     """The account cannot be created; the message says why."""
 
 
-def normalize_email(email: str) -> str:
-    """Return the canonical form of an email address."""
-    return unicodedata.normalize("NFKC", email).strip().lower()
-
-
 def create_user(*, session: Session, email: str, name: str, role: str, password: str) -> User:
     """Create a staff account; flush, never commit."""
     email = normalize_email(email)
-    if any(unicodedata.category(char) in ("Cf", "Cc", "Zs", "Zl", "Zp") for char in email):
-        # a zero-width space or a soft hyphen would make a second account for one person
+    if has_hidden_characters(email):  # it would make a second account for one person
         raise AccountError("The email address contains invisible characters or spaces.")
     if "@" not in email or len(email) > 254:
         raise AccountError(f"{email!r} is not an email address.")

@@ -4,15 +4,14 @@ and adopted keying rounds. Flushes only."""
 from __future__ import annotations
 
 import json
-import math
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from hiring.models import AuditEvent, User
+from hiring.paging import Page, paginate
 
 MAX_DETAIL_CHARS = 2000
 
@@ -57,26 +56,14 @@ def record(session: Session, *, actor: User | str | None, action: str, object_ty
     return event
 
 
-@dataclass(frozen=True)
-class EventPage:
-    events: list[AuditEvent]
-    number: int  # 1-based, within 1..pages
-    pages: int  # at least 1, also when there are no events
-    total: int
-
-
 def events(session: Session, *, action: str | None = None,
            where: ColumnElement[bool] | None = None, number: int = 1,
-           per_page: int = 50) -> EventPage:
+           per_page: int = 50) -> Page[AuditEvent]:
     """Return one page of the log, newest first; a page past the end gives the last one."""
     query = select(AuditEvent)
     if action:
         query = query.where(AuditEvent.action == action)
     if where is not None:
         query = query.where(where)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    pages = max(1, math.ceil(total / per_page))
-    number = min(max(1, number), pages)
-    rows = session.exec(query.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
-                        .offset((number - 1) * per_page).limit(per_page))
-    return EventPage(events=list(rows), number=number, pages=pages, total=total)
+    return paginate(query.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()),
+                    session=session, number=number, per_page=per_page)

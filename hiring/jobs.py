@@ -17,7 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlmodel import Session
 
 from hiring.assessment.writing import CLOSED, fill_indicators
@@ -165,7 +165,8 @@ def _profiles_zip(job: Job, session: Session, folder: Path, progress) -> str:
     write_profiles_zip(job.params["attempt_ids"], folder / name, session=session,
                        requested_by=job.created_by,
                        language=job.params.get("language"),
-                       norm_min_group=job.params.get("norm_min_group", 30),
+                       norm_min_group=job.params.get("norm_min_group",
+                                                      current_app.config["NORM_MIN_GROUP"]),
                        on_progress=progress)
     return name
 

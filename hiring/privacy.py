@@ -17,7 +17,8 @@ from sqlalchemy import and_, delete, false, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, SQLModel, col, func, select
 
-from hiring import audit
+from hiring import audit, like
+from hiring.email_address import normalize_email
 from hiring.mail.sending import MailSettings, files_of
 from hiring.models import (
     Assessment,
@@ -43,10 +44,6 @@ CHUNK = 500  # ids per statement: well under every database's limit on parameter
 
 LAST_ACTIVITY = func.coalesce(col(Attempt.submitted_at), col(Attempt.started_at),
                               col(Attempt.created_at))
-
-
-class PrivacyError(ValueError):
-    """The request cannot be carried out; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -80,25 +77,19 @@ def last_activity(attempt: Attempt) -> datetime:
     return attempt.submitted_at or attempt.started_at or attempt.created_at
 
 
-def normalise_email(email: str | None) -> str:
-    return (email or "").strip().lower()
-
-
 def attempts_for_email(email: str, *, session: Session) -> list[Attempt]:
     """Return every attempt of the candidate with this email, oldest first."""
     return list(session.exec(select(Attempt).where(
-        Attempt.candidate_email == normalise_email(email)).order_by(col(Attempt.id))))
+        Attempt.candidate_email == normalize_email(email)).order_by(col(Attempt.id))))
 
 
 def search(text: str, *, session: Session, limit: int = 200
            ) -> list[tuple[Attempt, Assessment]]:
     """Return attempts whose candidate's email or name contains the text."""
-    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
     query = (select(Attempt, Assessment)
              .join(Assessment, col(Assessment.id) == Attempt.assessment_id)
-             .where(or_(col(Attempt.candidate_email).ilike(pattern, escape="\\"),
-                        col(Attempt.candidate_name).ilike(pattern, escape="\\")))
+             .where(like.any_contains(text.strip(), Attempt.candidate_email,
+                                      Attempt.candidate_name))
              .order_by(col(Attempt.candidate_email), col(Attempt.id).desc()).limit(limit))
     return list(session.exec(query))
 

@@ -11,6 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, col, select
 
 from hiring.assessment import engine
+from hiring.email_address import normalize_email
 from hiring.models import Assessment, Attempt, AttemptState
 
 MAX_ROWS = 2000
@@ -88,7 +89,8 @@ def _check(row: InvitationRow, values: dict, *, languages: list[str], today: dat
     elif len(row.name) > 200:
         row.problems.append("the name is longer than 200 characters")
     try:
-        row.email = validate_email(row.email, check_deliverability=False).normalized.lower()
+        row.email = normalize_email(validate_email(row.email,
+                                                   check_deliverability=False).normalized)
     except EmailNotValidError:
         row.problems.append(f"{row.email or 'the email'} is not a valid email address")
     language = values.get("language") or None

@@ -18,6 +18,7 @@ from hiring.assessment.messages import N_, CandidateError
 from hiring.assessment.tokens import hash_token, new_token
 from hiring.assessment.types import AnswerError, get_type
 from hiring.assessment.types.base import translate
+from hiring.email_address import normalize_email
 from hiring.models import (
     Assessment,
     Attempt,
@@ -46,9 +47,13 @@ class AssessmentUnavailable(CandidateError):
 @dataclass(frozen=True)
 class SaveResult:
     accepted: bool  # False: a newer save was already stored; nothing changed
-    seq: int  # the sequence number now stored
+    seq: int  # the sequence number (the item's revision) now stored
     saved_at: datetime
     confirm: dict | None = None  # what the candidate is asked about the stored answer
+    # A save based on a revision that is no longer the stored one, with another answer:
+    # refused, and the stored answer given back as the form's fields, to be shown.
+    conflict: bool = False
+    stored: dict[str, Any] | None = None
 
 
 def invite(assessment: Assessment, *, session: Session, name: str, email: str,
@@ -58,7 +63,7 @@ def invite(assessment: Assessment, *, session: Session, name: str, email: str,
     token = new_token()
     attempt = Attempt(
         assessment_id=assessment.id, candidate_name=name.strip(),
-        candidate_email=email.strip().lower(), token_hash=hash_token(token),
+        candidate_email=normalize_email(email), token_hash=hash_token(token),
         expires_at=expires_at, language=language or assessment.language,
         seed=random.SystemRandom().randrange(2**31), created_by=created_by,
     )
@@ -348,9 +353,15 @@ def _closed_message(attempt: Attempt) -> str:
 
 
 def save_answer(attempt: Attempt, position: Any, raw: Any, *, session: Session,
-                now: datetime, seq: int | None = None, time_spent_ms: int = 0
-                ) -> SaveResult:
-    """Store an answer unless a newer one is stored; refuse after the deadline's grace."""
+                now: datetime, seq: int | None = None, base: int | None = None,
+                time_spent_ms: int = 0) -> SaveResult:
+    """Store an answer unless a newer one is stored; refuse after the deadline's grace.
+
+    Two ways to say what is newer. base: the item's revision (its client_seq) the answer
+    was given on; the server issues revision base + 1, and refuses a save based on an
+    older revision unless it carries the stored answer already (a repeat whose reply was
+    lost), so that every tab and device of an attempt shares one numbering. seq: the
+    client's own number, stored when it is higher (pages from before revisions)."""
     lock(attempt, session=session)
     if attempt.state != AttemptState.IN_PROGRESS:
         raise AttemptClosed(_closed_message(attempt))
@@ -364,7 +375,21 @@ def save_answer(attempt: Attempt, position: Any, raw: Any, *, session: Session,
     content = revision_content(response.revision_id, session=session)
     item_type = get_type(content["type"])
     answer = item_type.read_answer(content, raw, attempt.language)
-    if seq is None:  # a plain form post: it is the newest thing the candidate did
+    if base is not None:
+        if base != response.client_seq:
+            # The attempt's lock keeps other saves out: the row read above is current.
+            attempt.current_position = position
+            session.flush()
+            if answer == response.answer:
+                return SaveResult(accepted=True, seq=response.client_seq,
+                                  saved_at=response.saved_at or now,
+                                  confirm=item_type.confirmation(content, response.answer,
+                                                                 attempt.language))
+            return SaveResult(accepted=False, seq=response.client_seq,
+                              saved_at=response.saved_at or now, conflict=True,
+                              stored=item_type.form_values(response.answer))
+        seq = base + 1
+    elif seq is None:  # a plain form post: it is the newest thing the candidate did
         seq = response.client_seq + 1
     time_spent_ms = max(0, min(int(time_spent_ms or 0), 24 * 3600 * 1000))
     # One conditional UPDATE: an older or repeated save matches no row and changes nothing.

@@ -21,16 +21,16 @@ re-score them first (hiring.scoring.attempts.rescore_outdated).
 
 from __future__ import annotations
 
-import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, or_
+from sqlalchemy import and_, case
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import ReturnTypeFromArgs
 from sqlmodel import Session, col, func, select
 
+from hiring import like, paging
 from hiring.models import Attempt, AttemptState, Response
 from hiring.scoring.scales import AttemptScores
 
@@ -67,12 +67,14 @@ class Row:
 
 
 @dataclass(frozen=True)
-class Page:
-    rows: list[Row]
-    number: int  # 1-based, within 1..pages
-    pages: int  # at least 1
-    total: int  # attempts matching the stage and the search
-    counts: dict[str, int]  # by stage, for the search alone (every stage)
+class Page(paging.Page[Row]):
+    """The attempts matching the stage and the search, and the counts by stage."""
+
+    counts: dict[str, int] = field(default_factory=dict)  # the search alone, every stage
+
+    @property
+    def rows(self) -> list[Row]:
+        return self.items
 
 
 def _response_facts():
@@ -108,13 +110,6 @@ def _columns(now: datetime):
     return facts, stage, last_activity
 
 
-def _matching(text: str):
-    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-    return or_(col(Attempt.candidate_name).ilike(pattern, escape="\\"),
-               col(Attempt.candidate_email).ilike(pattern, escape="\\"))
-
-
 def counts_by_assessment(*, session: Session, now: datetime) -> dict[int, Counter]:
     """Return every assessment's count of attempts by stage."""
     facts, stage, _ = _columns(now)
@@ -135,7 +130,8 @@ def page(*, session: Session, assessment_id: int, now: datetime, stage: str | No
     facts, stage_column, last_activity = _columns(now)
     where = [col(Attempt.assessment_id) == assessment_id]
     if search.strip():
-        where.append(_matching(search))
+        where.append(like.any_contains(search.strip(), Attempt.candidate_name,
+                                       Attempt.candidate_email))
     counts = Counter({name: 0 for name in STAGES})
     for name, count in session.exec(
             select(stage_column, func.count()).select_from(Attempt)
@@ -145,13 +141,12 @@ def page(*, session: Session, assessment_id: int, now: datetime, stage: str | No
     if stage in STAGES:
         where.append(stage_column == stage)
     total = counts[stage] if stage in STAGES else sum(counts.values())
-    pages = max(1, math.ceil(total / per_page))
-    number = min(max(1, number), pages)
     order = last_activity.asc() if oldest_first else last_activity.desc()
     identity = col(Attempt.id).asc() if oldest_first else col(Attempt.id).desc()
     query = (select(Attempt, stage_column, last_activity)
              .join(facts, facts.c.attempt_id == col(Attempt.id), isouter=True)
-             .where(*where).order_by(order, identity)
-             .offset((number - 1) * per_page).limit(per_page))
-    rows = [Row(attempt, name, moment) for attempt, name, moment in session.exec(query)]
-    return Page(rows=rows, number=number, pages=pages, total=total, counts=dict(counts))
+             .where(*where).order_by(order, identity))
+    found = paging.paginate(query, session=session, number=number, per_page=per_page,
+                            total=total)
+    return Page(items=[Row(*row) for row in found.items], number=found.number,
+                pages=found.pages, total=found.total, per_page=per_page, counts=dict(counts))

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
+from hiring.assessment.types import ITEM_TYPES
 from hiring.models import Assessment, Bank, Item
 
-# Rough minutes a candidate spends on one item of each type, for the editor's estimate.
-MINUTES_PER_ITEM = {"sjt": 1.0, "choice": 1.0, "numeric": 1.5, "typing": 1.5, "written": 7.0}
-DEFAULT_MINUTES_PER_ITEM = 1.0
+DEFAULT_MINUTES_PER_ITEM = 1.0  # for items of a type no longer registered
 
 ItemClass = tuple[str, str]  # (type, dimension)
 
@@ -136,10 +135,16 @@ def estimate_minutes(sections: list[dict], classes: Counter[ItemClass]) -> float
         fitting = {c: n for c, n in classes.items() if fits(section, c)}
         if not fitting:
             continue
-        per_item = sum(MINUTES_PER_ITEM.get(c[0], DEFAULT_MINUTES_PER_ITEM) * n
+        per_item = sum(_minutes(c[0]) * n
                        for c, n in fitting.items()) / sum(fitting.values())
         total += per_item * min(int(section["count"]), sum(fitting.values()))
     return total
+
+
+def _minutes(type_name: str) -> float:
+    """Return the rough minutes a candidate spends on one item of the type."""
+    item_type = ITEM_TYPES.get(type_name)
+    return item_type.minutes if item_type else DEFAULT_MINUTES_PER_ITEM
 
 
 def slug(name: str) -> str:

@@ -1,6 +1,6 @@
 """Simulated candidates: complete attempts for demos and benchmarks.
 
-The candidates answer as hiring.scoring.model says, the model `hiring scoring-check`
+The candidates answer as hiring.scoring.simulation says, the model `hiring scoring-check`
 checks the scoring with: a true level per behavioural dimension and per skill."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from hiring.assessment import engine
 from hiring.assessment.engine import revision_content
 from hiring.assessment.types import ITEM_TYPES, get_type
 from hiring.models import Assessment, Attempt, Item
-from hiring.scoring.model import TrueProfile, answer_item
 from hiring.scoring.scales import COMPOSITE
+from hiring.scoring.simulation import TrueProfile, answer_item
 
 FIRST_NAMES = ["Ana", "Marko", "Ivana", "Luka", "Petra", "Josip", "Maja", "Tomislav", "Lucija",
                "Filip", "Sara", "Nikola", "Đurđa", "Matej", "Katarina", "Šime"]
@@ -60,7 +60,7 @@ def invite_and_complete(assessment: Assessment, *, session: Session, now: dateti
                         rng: random.Random, profile: TrueProfile | None = None
                         ) -> Attempt:
     """Invite a simulated candidate and complete the attempt, answering from the profile's
-    true levels (hiring.scoring.model), drawn when none is given."""
+    true levels (hiring.scoring.simulation), drawn when none is given."""
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     attempt, _token = engine.invite(
         assessment, session=session, name=f"{first} {last}",

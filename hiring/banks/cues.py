@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from hiring.assessment.types.base import translate
+from hiring.assessment.types.base import translate, type_names
 
 WORDS_DIR = Path(__file__).resolve().parents[2] / "question_banks" / "cue_words"
 STRATEGIES = ("longest", "courtesy", "combined", "shortest", "plainest", "middle", "steps")
@@ -264,7 +264,8 @@ def _failures(audit: LanguageAudit, named: int = 5) -> None:
 def audit_bank(header: dict, items: Sequence[dict]) -> list[LanguageAudit]:
     """Audit a bank's situational items in each of its languages."""
     limits = header.get("cue_audit") or {}
-    sjt = [(index, item) for index, item in enumerate(items) if item.get("type") == "sjt"]
+    keyed = type_names(lambda item_type: item_type.keyed_options)
+    sjt = [(index, item) for index, item in enumerate(items) if item.get("type") in keyed]
     return [audit_language([item for _, item in sjt], language,
                            max_excess=limits.get("max_excess", DEFAULT_MAX_EXCESS),
                            max_longest_best=limits.get("max_longest_best",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask import Flask, current_app
@@ -31,11 +32,8 @@ def main() -> None:
     """Assessments for customer-service hiring."""
 
 
-def init_app(app: Flask) -> None:
-    """Nothing to attach: the commands live on the `hiring` group."""
-
-
-def _fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
+    """Print the error and end the command with exit status 1."""
     click.echo(f"error: {message}", err=True)
     sys.exit(1)
 
@@ -89,7 +87,7 @@ def init() -> None:
 
             click.echo(f"bank: {_import(default)}")
         except BankInvalid as exc:
-            _fail("the default bank is invalid:\n" + "\n".join(map(str, exc.problems)))
+            fail("the default bank is invalid:\n" + "\n".join(map(str, exc.problems)))
 
 
 @main.group()
@@ -114,7 +112,7 @@ def user_create(role: str, email: str, name: str, password: str) -> None:
                                   password=password)
             click.echo(f"created {created.role} {created.email}")
     except AccountError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 @user.command("password")
@@ -124,7 +122,8 @@ def user_create(role: str, email: str, name: str, password: str) -> None:
 @with_appcontext
 def user_password(email: str, password: str) -> None:
     """Set a staff member's password; every session they have open ends."""
-    from hiring.accounts import AccountError, normalize_email, set_password
+    from hiring.accounts import AccountError, set_password
+    from hiring.email_address import normalize_email
 
     try:
         with session_scope() as session:
@@ -132,7 +131,7 @@ def user_password(email: str, password: str) -> None:
             click.echo(f"password changed for {normalize_email(email)}; "
                        f"{ended} session{'' if ended == 1 else 's'} ended")
     except AccountError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 from hiring.cli import (  # noqa: E402,F401 - registers their commands

@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from sqlmodel import col, select
 
 from hiring.assessment import calibration
-from hiring.cli import _fail, main
+from hiring.cli import fail, main
 from hiring.db import session_scope
 from hiring.models import Bank, Item, ItemRevision, Response
 
@@ -29,7 +29,7 @@ def _item(session, key: str, bank_slug: str | None) -> Item:
         query = query.where(Bank.slug == bank_slug)
     items = list(session.exec(query))
     if len(items) != 1:
-        _fail(f"no item {key!r}" if not items else
+        fail(f"no item {key!r}" if not items else
               f"several banks have {key!r}: name one with --bank")
     return items[0]
 
@@ -54,7 +54,7 @@ def add(key: str, bank_slug: str | None, response_id: int | None, text: str | No
         language: str | None, ratings: str, note: str) -> None:
     """Add a calibration answer with its agreed ratings to a written item."""
     if (response_id is None) == (text is None):
-        _fail("give either --from-response or --text")
+        fail("give either --from-response or --text")
     agreed = parse_ratings(ratings)
     with session_scope() as session:
         item = _item(session, key, bank_slug)
@@ -63,11 +63,11 @@ def add(key: str, bank_slug: str | None, response_id: int | None, text: str | No
             response = session.get(Response, response_id)
             revision = response and session.get(ItemRevision, response.revision_id)
             if revision is None or revision.item_id != item.id:
-                _fail(f"response {response_id} is not an answer to {key!r}")
+                fail(f"response {response_id} is not an answer to {key!r}")
             try:
                 draft = calibration.draft_from_response(response, session=session)
             except calibration.CalibrationError as exc:
-                _fail(str(exc))
+                fail(str(exc))
             text, language, origin = draft.text, draft.language, "response"
         language = language or session.get(Bank, item.bank_id).languages[0]
         try:
@@ -75,7 +75,7 @@ def add(key: str, bank_slug: str | None, response_id: int | None, text: str | No
                 session=session, item=item, text=text, language=language, agreed=agreed,
                 explanation=note, created_by="cli", origin=origin)
         except calibration.CalibrationError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         click.echo(f"calibration answer {answer.id} for {key} ({language}):")
         click.echo(answer.text)
         if origin == "response":

@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from hiring.cli import _fail, main
+from hiring.cli import fail, main
 from hiring.db import session_scope
 from hiring.mail import invitations, sending
 from hiring.models import utcnow
@@ -14,6 +14,23 @@ from hiring.models import utcnow
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def deliver(app, states: dict[int, str], mail) -> dict[str, int]:
+    """Send now the messages a command wrote for a mail server (a job tries again those the
+    server did not take yet) and count, in words, where every message went."""
+    from hiring.web.mail import send_later
+
+    queued = [i for i, state in states.items() if state == sending.MessageState.QUEUED]
+    outcome = sending.send_spooled(queued, settings=mail, scope=lambda: session_scope(app),
+                                   clock=app.config.get("CLOCK", utcnow)) if queued else {}
+    if outcome.get("retrying"):  # the mail server was down or busy: a job tries again
+        send_later(app, queued)
+    return {"in the outbox": sum(s == sending.MessageState.OUTBOX for s in states.values()),
+            "sent": outcome.get("sent", 0),
+            "to be tried again (the mail server did not answer)": outcome.get("retrying", 0),
+            "failed": outcome.get("failed", 0) + sum(
+                s == sending.MessageState.FAILED for s in states.values())}
 
 
 @main.group("invitations")
@@ -34,11 +51,11 @@ def remind(days: int, dry_run: bool) -> None:
     link of a reminded candidate stops working: the reminder carries the new one. The
     output names invitations by number only.
     """
-    from hiring.web.mail import link_builder, send_later, settings
+    from hiring.web.mail import link_builder, settings
 
     app = current_app._get_current_object()
     if not app.config.get("MAIL_BASE_URL") and not dry_run:
-        _fail("set MAIL_BASE_URL (e.g. https://hiring.example.com) in instance/config.py: "
+        fail("set MAIL_BASE_URL (e.g. https://hiring.example.com) in instance/config.py: "
               "reminders carry links, and a command has no address of its own")
     now = app.config.get("CLOCK", utcnow)()
     mail = settings(app)
@@ -55,18 +72,9 @@ def remind(days: int, dry_run: bool) -> None:
         records = [invitations.remind(attempt, session=session, settings=mail, now=now,
                                       link_for=link_for) for attempt in due]
         states = {record.id: record.state for record in records}
-    queued = [i for i, state in states.items() if state == sending.MessageState.QUEUED]
-    outcome = sending.send_spooled(queued, settings=mail, scope=lambda: session_scope(app),
-                                   clock=app.config.get("CLOCK", utcnow)) if queued else {}
-    if outcome.get("retrying"):  # the mail server was down or busy: a job tries again
-        send_later(app, queued)
-    counts = {"in the outbox": sum(s == sending.MessageState.OUTBOX for s in states.values()),
-              "sent": outcome.get("sent", 0),
-              "to be tried again (the mail server did not answer)": outcome.get("retrying", 0),
-              "failed": outcome.get("failed", 0) + sum(
-                  s == sending.MessageState.FAILED for s in states.values())}
+    counts = deliver(app, states, mail)
     detail = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
     click.echo(f"reminded {_count(len(records), 'invitation')} expiring within {days} days"
                + (f": {detail}" if detail else ""))
     if counts["failed"]:
-        _fail(f"{_count(counts['failed'], 'reminder')} failed: the Outbox page says why")
+        fail(f"{_count(counts['failed'], 'reminder')} failed: the Outbox page says why")

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session, select
 
-from hiring.cli import _fail, main
+from hiring.cli import fail, main
 from hiring.db import session_scope
 from hiring.keying import adopt as adoption
 from hiring.keying import experts, paper, results, rounds, simulate
@@ -26,7 +26,7 @@ def _now():
 def _round(session: Session, round_id: int) -> KeyingRound:
     found = session.get(KeyingRound, round_id)
     if found is None:
-        _fail(f"no keying round {round_id}")
+        fail(f"no keying round {round_id}")
     return found
 
 
@@ -49,12 +49,12 @@ def open_command(slug: str, name: str, items: str | None) -> None:
     with session_scope() as session:
         bank = session.exec(select(Bank).where(Bank.slug == slug)).first()
         if bank is None:
-            _fail(f"no bank {slug!r}")
+            fail(f"no bank {slug!r}")
         try:
             round_ = rounds.open_round(bank, name=name, item_keys=_ids(items), session=session,
                                        actor=ACTOR, now=_now())
         except rounds.KeyingError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         keys = [item.key for item in rounds.round_items(round_, session=session)]
         click.echo(f"round {round_.id} “{round_.name}” opened: {len(keys)} items "
                    f"({', '.join(keys)})")
@@ -95,7 +95,7 @@ def invite_command(round_id: int, name: str, email: str, language: str | None,
                                            language=language or bank.languages[0],
                                            session=session, actor=ACTOR, now=_now())
         except rounds.KeyingError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         link, whole = _link(token)
         record = None
         if whole and not no_email:
@@ -199,11 +199,11 @@ def import_command(round_id: int, path: Path) -> None:
         try:
             imported = paper.read_csv(path.read_bytes(), round_, session=session)
         except rounds.KeyingError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         if imported.bad:
             for row in imported.bad:
                 click.echo(f"{path}:{row.line}: {'; '.join(row.problems)}")
-            _fail(f"{len(imported.bad)} of {len(imported.rows)} rows have problems; nothing "
+            fail(f"{len(imported.bad)} of {len(imported.rows)} rows have problems; nothing "
                   "was stored")
         added, stored = paper.store(imported, round_, session=session, actor=ACTOR,
                                     now=_now())
@@ -221,23 +221,23 @@ def import_command(round_id: int, path: Path) -> None:
 def adopt_command(round_id: int, items: str | None, all_agreeing: bool, yes: bool) -> None:
     """Make the panel's keys the items' keys: a new revision of each item."""
     if bool(items) == all_agreeing:
-        _fail("give either --items or --all-agreeing")
+        fail("give either --items or --all-agreeing")
     minimum = int(current_app.config["KEYING_MIN_PANEL"])
     with session_scope() as session:
         round_ = _round(session, round_id)
         keys = (results.agreeing(results.results(round_, session=session)) if all_agreeing
                 else _ids(items))
         if not keys:
-            _fail("no item of the round agrees with its best clearly apart")
+            fail("no item of the round agrees with its best clearly apart")
         try:
             changes = adoption.plan(round_, keys, session=session, min_panel=minimum)
         except adoption.AdoptRefused as exc:
-            _fail("nothing adopted:\n  " + "\n  ".join(exc.problems))
+            fail("nothing adopted:\n  " + "\n  ".join(exc.problems))
         for change in changes:
             click.echo(f"{change.key}: " + ", ".join(
                 f"{option} {change.old[option]}->{key}" for option, key in change.new.items()))
         if not yes and not click.confirm("Adopt these keys?"):
-            _fail("nothing adopted")
+            fail("nothing adopted")
         made = adoption.adopt(round_, keys, session=session, actor=ACTOR, now=_now(),
                               min_panel=minimum)
         keys_by_id = {change.result.item.item.id: change.key for change in changes}
@@ -262,7 +262,7 @@ def simulate_command(round_id: int, count: int, noise: float, seed: int | None) 
             made = simulate.simulate(round_, experts=count, noise=noise, seed=seed,
                                      session=session, actor=ACTOR, now=_now())
         except rounds.KeyingError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     click.echo(f"added {len(made)} simulated experts to round {round_id}")
 
 
@@ -276,5 +276,5 @@ def close_command(round_id: int) -> None:
             rounds.close_round(_round(session, round_id), session=session, actor=ACTOR,
                                now=_now())
         except rounds.KeyingError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     click.echo(f"round {round_id} closed")

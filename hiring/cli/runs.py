@@ -14,7 +14,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import col, select
 
-from hiring.cli import DEMO_PASSWORD, DEMO_USERS, _fail, init, main
+from hiring.cli import DEMO_PASSWORD, DEMO_USERS, fail, init, main
 from hiring.db import session_scope
 
 DEFAULT_ASSESSMENT = "csr"  # the bank's "Customer Service Representative"
@@ -26,7 +26,7 @@ def _default_assessment(session):
     assessment = session.exec(select(Assessment).where(
         Assessment.key == DEFAULT_ASSESSMENT).order_by(col(Assessment.id).desc())).first()
     if assessment is None:
-        _fail(f"no assessment {DEFAULT_ASSESSMENT!r}; run `hiring init` first")
+        fail(f"no assessment {DEFAULT_ASSESSMENT!r}; run `hiring init` first")
     return assessment
 
 
@@ -78,14 +78,14 @@ def simulate(candidates: int, assessment_id: int | None, seed: int | None,
     from hiring.assessment.simulate import behavioural_dimensions, invite_and_complete
     from hiring.cli.writing import compute_indicators
     from hiring.models import Assessment, utcnow
-    from hiring.scoring.model import TrueProfile
+    from hiring.scoring.simulation import TrueProfile
 
     rng = random.Random(seed)  # noqa: S311 - simulation, not security
     with session_scope() as session:
         assessment = (session.get(Assessment, assessment_id) if assessment_id
                       else _default_assessment(session))
         if assessment is None:
-            _fail(f"no assessment {assessment_id}")
+            fail(f"no assessment {assessment_id}")
         dimensions = behavioural_dimensions(assessment.bank_id, session=session)
     ids, truths = [], []
     with click.progressbar(range(candidates), label="simulating", file=sys.stderr) as bar:
@@ -139,7 +139,7 @@ def finalize_expired_command() -> None:
         failed = _confirm(closed, now=now)
         click.echo(stored_sentence(compute_indicators(attempt_ids=closed)))
         if failed:
-            _fail(f"{failed} confirmation{'' if failed == 1 else 's'} failed: "
+            fail(f"{failed} confirmation{'' if failed == 1 else 's'} failed: "
                   "the Outbox page says why")
 
 
@@ -148,9 +148,10 @@ def _confirm(attempt_ids: list[int], *, now) -> int:
 
     Each in a transaction of its own, as a candidate's page would; the messages for an
     SMTP server are sent here, when all are written. Returns how many failed."""
-    from hiring.mail import invitations, sending
-    from hiring.models import Attempt, utcnow
-    from hiring.web.mail import send_later, settings
+    from hiring.cli.invitations import deliver
+    from hiring.mail import invitations
+    from hiring.models import Attempt
+    from hiring.web.mail import settings
 
     app = current_app._get_current_object()
     mail = settings(app)
@@ -166,16 +167,7 @@ def _confirm(attempt_ids: list[int], *, now) -> int:
             click.echo(f"attempt {attempt_id}: no confirmation written: "
                        f"{type(exc).__name__}: {exc}", err=True)
             unwritten += 1
-    queued = [i for i, state in states.items() if state == sending.MessageState.QUEUED]
-    outcome = sending.send_spooled(queued, settings=mail, scope=lambda: session_scope(app),
-                                   clock=app.config.get("CLOCK", utcnow)) if queued else {}
-    if outcome.get("retrying"):  # the mail server was down or busy: a job tries again
-        send_later(app, queued)
-    counts = {"in the outbox": sum(s == sending.MessageState.OUTBOX for s in states.values()),
-              "sent": outcome.get("sent", 0),
-              "to be tried again (the mail server did not answer)": outcome.get("retrying", 0),
-              "failed": outcome.get("failed", 0) + sum(
-                  s == sending.MessageState.FAILED for s in states.values())}
+    counts = deliver(app, states, mail)
     detail = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
     click.echo(f"{len(states)} confirmation e-mail{'' if len(states) == 1 else 's'}"
                + (f": {detail}" if detail else ""))
@@ -225,13 +217,13 @@ def scoring_check_command(candidates: int, recipe_id: str, bank_path: str | None
     from hiring.config import Defaults
     from hiring.scoring import check_tables
     from hiring.scoring.check import scoring_check
-    from hiring.scoring.model import CORRELATION
+    from hiring.scoring.simulation import CORRELATION
 
     path = Path(bank_path or Path(Defaults.BANKS_DIR) / Defaults.DEFAULT_BANK)
     try:
         bank = load_path(path)
     except BankInvalid as exc:
-        _fail("the bank is invalid:\n" + "\n".join(map(str, exc.problems)))
+        fail("the bank is invalid:\n" + "\n".join(map(str, exc.problems)))
     undetected = []
     for index, correlation in enumerate(correlations or (CORRELATION,)):
         try:
@@ -240,7 +232,7 @@ def scoring_check_command(candidates: int, recipe_id: str, bank_path: str | None
                                    items_per_dimension=items_per_dimension,
                                    permute=scramble_keys)
         except (KeyError, ValueError) as exc:
-            _fail(str(exc))
+            fail(str(exc))
         if index:
             click.echo("")
         for line in (check_tables.markdown if markdown else check_tables.lines)(report):
@@ -248,7 +240,7 @@ def scoring_check_command(candidates: int, recipe_id: str, bank_path: str | None
         if report.detected is False:
             undetected.append(correlation)
     if undetected:
-        _fail("the check did not tell permuted situational keys from the real ones "
+        fail("the check did not tell permuted situational keys from the real ones "
               f"(correlation {', '.join(f'{c:g}' for c in undetected)})")
 
 
@@ -267,9 +259,9 @@ def report(attempt_id: int, output: str, language: str | None) -> None:
     with session_scope() as session:
         attempt = session.get(Attempt, attempt_id)
         if attempt is None:
-            _fail(f"no attempt {attempt_id}")
+            fail(f"no attempt {attempt_id}")
         if attempt.state not in (AttemptState.SUBMITTED, AttemptState.SCORED):
-            _fail(f"attempt {attempt_id} is {attempt.state}: nothing to report yet")
+            fail(f"attempt {attempt_id} is {attempt.state}: nothing to report yet")
     compute_indicators(attempt_ids=[attempt_id])  # those still missing: a command may wait
     with session_scope() as session:
         attempt = session.get(Attempt, attempt_id)
@@ -278,7 +270,7 @@ def report(attempt_id: int, output: str, language: str | None) -> None:
             pdf = render_profile_pdf(build_profile(attempt, session=session, blind_for=None,
                                                    language=language))
         except RenderError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     Path(output).write_bytes(pdf)
     click.echo(f"wrote {output} ({len(pdf)} bytes)")
 
@@ -352,7 +344,7 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
 
     app = current_app._get_current_object()
     if not app.config["DEVELOPMENT"] and app.config["SECRET_KEY"] == Defaults.SECRET_KEY:
-        _fail("refusing to serve with the public default SECRET_KEY: run `hiring init` "
+        fail("refusing to serve with the public default SECRET_KEY: run `hiring init` "
               f"(it writes a random one to {app.instance_path}/config.py), or set "
               "SECRET_KEY in that file or in the environment")
     from hiring.web.mail import links_from_request

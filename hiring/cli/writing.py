@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from hiring.assessment.writing import CLOSED, fill_indicators
-from hiring.cli import _fail, main
+from hiring.cli import fail, main
 from hiring.db import read_scope, session_scope
 from hiring.models import Attempt
 
@@ -31,7 +31,7 @@ def compute(attempt_id: int | None, all_missing: bool) -> None:
     closed before, or after a change of the indicators. Safe to run again, and from cron.
     """
     if (attempt_id is None) == (not all_missing):
-        _fail("give either --attempt ID or --all-missing")
+        fail("give either --attempt ID or --all-missing")
     if attempt_id is not None:
         _check_closed(attempt_id)
     stored = compute_indicators(attempt_ids=None if all_missing else [attempt_id],
@@ -59,7 +59,7 @@ def _check_closed(attempt_id: int) -> None:
     with read_scope() as session:
         attempt = session.get(Attempt, attempt_id)
         if attempt is None:
-            _fail(f"no attempt {attempt_id}")
+            fail(f"no attempt {attempt_id}")
         if attempt.state not in CLOSED:
-            _fail(f"attempt {attempt_id} is {attempt.state}: its indicators are computed "
+            fail(f"attempt {attempt_id} is {attempt.state}: its indicators are computed "
                   "when it is submitted")

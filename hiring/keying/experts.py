@@ -17,6 +17,7 @@ from sqlmodel import Session, col, func, select
 
 from hiring import audit
 from hiring.assessment.tokens import hash_token, new_token
+from hiring.email_address import normalize_email
 from hiring.keying.rounds import Actor, KeyingError, RoundItem, require_open
 from hiring.models import (
     Bank,
@@ -92,8 +93,8 @@ def invite(round_: KeyingRound, *, name: str, email: str, language: str, session
     if language not in bank.languages:
         raise KeyingError(f"Choose one of the bank's languages: {', '.join(bank.languages)}.")
     try:
-        email = validate_email((email or "").strip(),
-                               check_deliverability=False).normalized.lower()
+        email = normalize_email(validate_email((email or "").strip(),
+                                               check_deliverability=False).normalized)
     except EmailNotValidError:
         raise KeyingError(f"{email or 'The e-mail'} is not a valid e-mail address.") from None
     expert = add_expert(round_, name=name, kind=ExpertKind.LINK, email=email,

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from hiring import audit
+from hiring.assessment.types import type_names
 from hiring.models import (
     Bank,
     Item,
@@ -71,7 +72,8 @@ class RoundSummary:
 def sjt_items(bank: Bank, *, session: Session) -> list[Item]:
     """Return the bank's active SJT items, in the order they were added."""
     return list(session.exec(select(Item).where(
-        Item.bank_id == bank.id, Item.type == "sjt", col(Item.retired).is_(False))
+        Item.bank_id == bank.id, col(Item.type).in_(type_names(lambda t: t.keyed_options)),
+        col(Item.retired).is_(False))
         .order_by(col(Item.id))))
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from sqlmodel import Session, col, select
 
 from hiring.assessment import engine
+from hiring.assessment.messages import in_language
 from hiring.assessment.ratings import scores_seen_by, withheld
 from hiring.assessment.types import get_type
 from hiring.assessment.types.base import translate
@@ -60,7 +61,7 @@ def _written(response: Response, revision: ItemRevision, ratings: list, raters: 
     # Computed by a background job when the attempt closed: a page never loads a dictionary.
     indicators, indicators_state = writing_store.read(response.indicators, answer)
     return WrittenResult(
-        prompt=item_type.view(revision.content, response.params, language)["prompt"],
+        prompt=item_type.question(item_type.view(revision.content, response.params, language)),
         answer=answer, word_count=word_count(answer), criteria=criteria, ratings=summaries,
         criterion_means=means, criterion_spread=spread,
         indicators=indicators if answered else None, indicators_state=indicators_state,
@@ -170,20 +171,22 @@ def build_profile(attempt: Attempt, *, session: Session, blind_for: int | None,
                  else ("scale", item_type.scale))
         evidence.setdefault(owner, []).append(Evidence(
             position=response.position, item_key=content["id"], item_type=content["type"],
-            question=view.get("stem") or view.get("prompt") or view.get("passage") or "",
+            type_label=in_language(language, item_type.label),
+            question=item_type.question(view),
             answer=item_type.describe_answer(content, response.params, response.answer,
                                              language),
             keyed=item_type.keyed_answer(content, response.params, language),
             score=None if response.id in hidden else response.score, answered=answered,
-            key_source=item_type.key_source(content, language)))
+            key_source=item_type.key_source(content, language),
+            line=item_type.evidence_line(content, response.params, response.answer, language)
+            if answered else None))
         if item_type.needs_rating:
             written.append(_written(response, revision, ratings.get(response.id, []), raters,
                                     language, response.id in hidden))
-        if content["type"] == "typing" and answered:
-            result = item_type.result(content, response.answer,
-                                      (response.params or {}).get("language", language))
-            typing.append(TypingSummary(result.net_wpm, result.gross_wpm, result.accuracy,
-                                        result.errors, response.params["target_wpm"]))
+        speed = item_type.speed(content, response.params, response.answer, language)
+        if speed is not None and answered:
+            typing.append(TypingSummary(speed.net_wpm, speed.gross_wpm, speed.accuracy,
+                                        speed.errors, speed.target_wpm))
 
     written = _with_agreement(written, assessment.id, session=session, blind_for=blind_for)
     scales = _with_evidence(builder.scales(), evidence)

@@ -41,8 +41,3 @@ def cached_pdf(profile: Profile, folder: Path, render: Callable[[Profile], bytes
             old.unlink(missing_ok=True)
     return pdf
 
-
-def forget(attempt_id: int, folder: Path) -> None:
-    """Remove an attempt's cached PDFs (when its candidate is erased)."""
-    for old in folder.glob(f"profile-{attempt_id}-*.pdf"):
-        old.unlink(missing_ok=True)

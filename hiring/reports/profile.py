@@ -25,6 +25,8 @@ class Evidence:
     score: float | None  # 0..1; None when unanswered or waiting for ratings
     answered: bool = True
     key_source: str | None = None  # where an SJT item's key came from, in the language
+    line: str | None = None  # what the item type says the score was measured from
+    type_label: str = ""  # what the item type is called, in the profile's language
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Check that reported scores recover simulated candidates' true levels, and that the
 check fails when the situational keys are wrong.
 
-Candidates with known levels (hiring.scoring.model) take a bank's assessment, item by
+Candidates with known levels (hiring.scoring.simulation) take a bank's assessment, item by
 item as the attempt engine draws them. Their answers are scored by the real item types
 and scales (hiring.scoring.scales), and each score's band comes from a precision model
 estimated from the simulated attempts themselves (hiring.scoring.evidence.precision_from,
@@ -12,8 +12,9 @@ Per scale, and per behavioural subscore of the judgement composite, the check co
 - the reported score with the true level (Pearson r); the composite's true level is the
   mean of the behavioural levels;
 - the band with the true score, the expected score at the true level over the items the
-  assessment draws from (hiring.scoring.model.expected_score): coverage is the share of
-  candidates whose true score is inside their band;
+  assessment draws from (hiring.scoring.simulation.expectation, the item type's
+  expected_score): coverage is the share of candidates whose true score is inside their
+  band;
 - the strengths and development areas of the symmetric rules on the band
   (hiring.scoring.rules) with the truth: a strength is right when the true level is in
   the top 25% of the simulated candidates on that scale, a development area when it is
@@ -40,11 +41,11 @@ from dataclasses import dataclass
 from hiring.assessment.types import get_type
 from hiring.banks.loader import BankFile
 from hiring.scoring.evidence import group_evidence, precision_from
-from hiring.scoring.items import pearson
-from hiring.scoring.model import CORRELATION, expectation
+from hiring.scoring.item_stats import pearson
 from hiring.scoring.precision import MIN_ATTEMPTS, ScaleModel, SubscoreValue
 from hiring.scoring.rules import Banded, Rules
 from hiring.scoring.scales import COMPOSITE, SCALES, AttemptScores, ItemResult, attempt_scores
+from hiring.scoring.simulation import CORRELATION, expectation
 from hiring.scoring.sitting import Candidate, Sections, permuted_keys, recipe_sections, simulate
 
 QUARTER = 0.25  # strengths: the true top quarter; development areas: the bottom quarter

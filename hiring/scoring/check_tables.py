@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from hiring.scoring.check import DETECTED_BELOW, QUARTER, CheckReport, CheckRun, Flags, ScaleCheck
-from hiring.scoring.model import SKILL_CORRELATION
 from hiring.scoring.precision import MIN_ATTEMPTS, MIN_SUBSCORE_RELIABILITY
 from hiring.scoring.rules import Rules
+from hiring.scoring.simulation import SKILL_CORRELATION
 
 FULL = ("scale / subscore", "items", "r", "rel", "95% interval", "item-rest", "band",
         "cover", "strength p / r", "development p / r", "Haberman")

@@ -12,8 +12,8 @@ from typing import Any
 
 from hiring.assessment.types import get_type
 from hiring.banks.loader import BankFile
-from hiring.scoring.model import TrueProfile, answer_item
 from hiring.scoring.scales import COMPOSITE
+from hiring.scoring.simulation import TrueProfile, answer_item
 
 Sections = list[tuple[list[dict], int]]  # per section of the recipe: (pool, count)
 

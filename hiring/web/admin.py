@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from flask import (
     Blueprint,
@@ -30,7 +30,14 @@ from hiring.scoring.attempts import rescore_outdated
 from hiring.web import mail as mail_web
 from hiring.web.access import hr_only, now
 from hiring.web.assessment_editor import editor_page
-from hiring.web.forms import BankUploadForm
+from hiring.web.forms import (
+    BankUploadForm,
+    BulkInvitationForm,
+    ConfirmForm,
+    ExtendForm,
+    ExtraTimeForm,
+)
+from hiring.web.lookup import get_or_404
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -80,7 +87,7 @@ def banks():
 @hr_only
 def bank(bank_id: int):
     session = get_session()
-    bank = session.get(Bank, bank_id) or abort(404, "No such bank.")
+    bank = get_or_404(Bank, bank_id, "No such bank.")
     rows = list(session.exec(
         select(Item, ItemRevision).join(ItemRevision, (col(ItemRevision.item_id) == Item.id) & (
             col(ItemRevision.number) == Item.current_revision))
@@ -94,7 +101,7 @@ def bank_yaml(bank_id: int):
     from hiring.banks.exporter import export_bank
 
     session = get_session()
-    bank = session.get(Bank, bank_id) or abort(404, "No such bank.")
+    bank = get_or_404(Bank, bank_id, "No such bank.")
     return Response(export_bank(bank, session=session), mimetype="application/yaml",
                     headers={"Content-Disposition":
                              f'attachment; filename="{bank.slug}.yaml"'})
@@ -127,7 +134,7 @@ def new_assessment():
 def assessment(assessment_id: int):
     """The pipeline: invite a candidate, follow everyone invited, act on an invitation."""
     session = get_session()
-    assessment = session.get(Assessment, assessment_id) or abort(404, "No such assessment.")
+    assessment = get_or_404(Assessment, assessment_id, "No such assessment.")
     choices = [(code, language_name(code))
                for code in engine.languages(assessment, session=session)]
     form = mail_web.EmailInvitationForm(language=assessment.language)
@@ -184,11 +191,12 @@ def assessment(assessment_id: int):
 @hr_only
 def extra_time(attempt_id: int):
     session = get_session()
-    attempt = session.get(Attempt, attempt_id) or abort(404, "No such invitation.")
+    attempt = get_or_404(Attempt, attempt_id, "No such invitation.")
     back = url_for("admin.assessment", assessment_id=attempt.assessment_id)
-    minutes = request.form.get("minutes", type=int)
-    if minutes is None:
+    form = ExtraTimeForm()
+    if not form.validate_on_submit():
         abort(400, "Give the extra time as a whole number of minutes.")
+    minutes = form.minutes.data
     try:
         engine.give_extra_time(attempt, minutes, session=session, now=now())
     except ValueError as exc:
@@ -209,11 +217,12 @@ def extra_time(attempt_id: int):
 def revoke(attempt_id: int):
     """Cancel an invitation, after HR confirmed on this page what that does."""
     session = get_session()
-    attempt = session.get(Attempt, attempt_id) or abort(404, "No such invitation.")
+    attempt = get_or_404(Attempt, attempt_id, "No such invitation.")
     back = url_for("admin.assessment", assessment_id=attempt.assessment_id)
+    form = ConfirmForm()
     error = None
     if request.method == "POST":
-        if request.form.get("confirm") == "1":
+        if form.validate_on_submit():
             try:
                 invitations.cancel(attempt, session=session, now=now())
             except invitations.InvitationError as exc:
@@ -223,7 +232,7 @@ def revoke(attempt_id: int):
             flash(f"The invitation of {attempt.candidate_name} is cancelled: its link no "
                   "longer works.")
             return redirect(back)
-        error = "Tick the box to confirm; nothing has changed."
+        error = " ".join(form.confirm.errors) or "The form has expired: send it again."
     if attempt.state not in engine.OPEN_STATES:
         abort(409, "This invitation is already closed.")
     return render_template("admin/mail/cancel.html", attempt=attempt, error=error,
@@ -235,7 +244,7 @@ def revoke(attempt_id: int):
 def bulk_invitations(assessment_id: int):
     """Upload or paste a CSV, see every row's problems, then create all invitations at once."""
     session = get_session()
-    assessment = session.get(Assessment, assessment_id) or abort(404, "No such assessment.")
+    assessment = get_or_404(Assessment, assessment_id, "No such assessment.")
     current = editor.current(assessment, session=session)
     if current.id != assessment.id:
         flash(f"Version {assessment.version} was replaced by version {current.version}: "
@@ -244,13 +253,13 @@ def bulk_invitations(assessment_id: int):
     languages = engine.languages(assessment, session=session)
     context = {"assessment": assessment, "columns": bulk.COLUMNS, "languages": languages,
                "uses_smtp": mail_web.settings().uses_smtp}
-    if request.method == "GET":
-        return render_template("admin/bulk.html", **context)
-    upload = request.files.get("file")
-    if upload is not None and upload.filename:
-        data = upload.read()
-    elif (request.form.get("csv_text") or "").strip():
-        data = request.form["csv_text"].encode("utf-8")
+    form = BulkInvitationForm()
+    if not form.validate_on_submit():  # a GET, or a POST without its CSRF token
+        return render_template("admin/bulk.html", **context), (400 if form.errors else 200)
+    if form.file.data:
+        data = form.file.data.read()
+    elif (form.csv_text.data or "").strip():
+        data = form.csv_text.data.encode("utf-8")
     else:
         return render_template("admin/bulk.html", error="Choose a CSV file or paste its rows.",
                                **context), 400
@@ -264,7 +273,7 @@ def bulk_invitations(assessment_id: int):
     except bulk.CsvInvalid as exc:
         return render_template("admin/bulk.html", error=str(exc), **context), 400
     bad = [row for row in rows if row.problems]
-    if bad or request.form.get("confirm") != "1":
+    if bad or not form.confirm.data:
         return render_template("admin/bulk.html", rows=rows, bad=len(bad), **context), (
             400 if bad else 200)
     link_for = mail_web.link_builder()  # no safe address: a 503 page, nothing created
@@ -273,7 +282,7 @@ def bulk_invitations(assessment_id: int):
                               created_by=g.user.id)
     links = [(attempt, link_for(token)) for attempt, token in created]
     sent = ""
-    if request.form.get("send_email") == "1":
+    if form.send_email.data:
         settings = mail_web.settings()
         records = [invitations.send("invitation", attempt, session=session, settings=settings,
                                     now=now(), link=link) for attempt, link in links]
@@ -289,7 +298,7 @@ def bulk_invitations(assessment_id: int):
 def resend(attempt_id: int):
     """E-mail the invitation again with a new link; the previous link stops working."""
     session = get_session()
-    attempt = session.get(Attempt, attempt_id) or abort(404, "No such invitation.")
+    attempt = get_or_404(Attempt, attempt_id, "No such invitation.")
     try:
         record, link = invitations.resend(attempt, session=session,
                                           settings=mail_web.settings(), now=now(),
@@ -303,21 +312,11 @@ def resend(attempt_id: int):
                            back=url_for("admin.assessment", assessment_id=attempt.assessment_id))
 
 
-def _new_expiry(attempt: Attempt) -> tuple[datetime | None, str | None]:
-    """Read the extend form: a date (until the end of that day, UTC) or a number of days."""
-    until = (request.form.get("until") or "").strip()
-    days = (request.form.get("days") or "").strip()
-    if until:
-        try:
-            day = date.fromisoformat(until)
-        except ValueError:
-            return None, "Give the date as YYYY-MM-DD."
-        return datetime.combine(day, time(23, 59), tzinfo=UTC), None
-    if days:
-        if not days.isdigit() or not 1 <= int(days) <= 90:
-            return None, "Give a whole number of days from 1 to 90."
-        return max(attempt.expires_at, now()) + timedelta(days=int(days)), None
-    return None, "Give a new expiry date or a number of days."
+def _new_expiry(form: ExtendForm, attempt: Attempt) -> datetime:
+    """Return the checked form's expiry: the end of the day given (UTC), or days later."""
+    if form.until.data is not None:
+        return datetime.combine(form.until.data, time(23, 59), tzinfo=UTC)
+    return max(attempt.expires_at, now()) + timedelta(days=form.days.data)
 
 
 @bp.route("/attempts/<int:attempt_id>/extend", methods=["GET", "POST"])
@@ -325,12 +324,14 @@ def _new_expiry(attempt: Attempt) -> tuple[datetime | None, str | None]:
 def extend(attempt_id: int):
     """Give an invitation not yet started a later expiry; an expired unused one reopens."""
     session = get_session()
-    attempt = session.get(Attempt, attempt_id) or abort(404, "No such invitation.")
+    attempt = get_or_404(Attempt, attempt_id, "No such invitation.")
     back = url_for("admin.assessment", assessment_id=attempt.assessment_id)
+    form = ExtendForm()
     error = None
     if request.method == "POST":
-        until, error = _new_expiry(attempt)
-        if until is not None:
+        error = form.problem()
+        if error is None:
+            until = _new_expiry(form, attempt)
             try:
                 invitations.extend(attempt, until=until, session=session, now=now())
             except invitations.InvitationError as exc:
@@ -342,7 +343,7 @@ def extend(attempt_id: int):
                 return redirect(back)
     return render_template("admin/mail/extend.html", attempt=attempt, error=error, back=back,
                            can_extend=invitations.can_extend(attempt),
-                           form=request.form), (400 if error else 200)
+                           form=form), (400 if error else 200)
 
 
 def _bar_widths(counts: dict[str, int]) -> dict[str, int]:

@@ -15,6 +15,7 @@ from hiring.db import get_session
 from hiring.models import Assessment, Bank
 from hiring.web import recipe_form
 from hiring.web.access import hr_only
+from hiring.web.lookup import get_or_404
 
 bp = Blueprint("assessment_editor", __name__, url_prefix="/admin/assessments")
 
@@ -94,7 +95,7 @@ def _saved(bank: Bank, assessment: Assessment | None, recipe: Recipe):
 
 
 def _assessment(assessment_id: int) -> Assessment:
-    return get_session().get(Assessment, assessment_id) or abort(404, "No such assessment.")
+    return get_or_404(Assessment, assessment_id, "No such assessment.")
 
 
 @bp.route("/<int:assessment_id>/edit", methods=["GET", "POST"])

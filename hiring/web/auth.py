@@ -19,8 +19,9 @@ from flask_babel import gettext
 from flask_wtf.csrf import generate_csrf
 
 from hiring import logins
-from hiring.accounts import authenticate, normalize_email
+from hiring.accounts import authenticate
 from hiring.db import get_session
+from hiring.email_address import normalize_email
 from hiring.models import Role
 from hiring.web.access import now as access_now
 from hiring.web.access import public

@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from wtforms.fields.choices import SelectChoice
 
 from hiring.assessment import calibration
-from hiring.assessment.types import get_type
+from hiring.assessment.types import get_type, type_names
 from hiring.db import get_session
 from hiring.i18n import language_name
 from hiring.models import (
@@ -31,16 +31,14 @@ from hiring.models import (
 )
 from hiring.web.access import hr_only, staff
 from hiring.web.forms import FlaskForm
+from hiring.web.lookup import get_or_404
 from hiring.web.rubric_forms import CalibrationAnswerForm, CalibrationRatingForm, rubric_form
 
 bp = Blueprint("calibration", __name__)
 
 
 def _answer(answer_id: int) -> CalibrationAnswer:
-    answer = get_session().get(CalibrationAnswer, answer_id)
-    if answer is None:
-        abort(404, "No such calibration answer.")
-    return answer
+    return get_or_404(CalibrationAnswer, answer_id, "No such calibration answer.")
 
 
 def _rubric(revision: ItemRevision, language: str) -> dict:
@@ -117,7 +115,8 @@ def manage():
         Item, col(Item.id) == CalibrationAnswer.item_id).order_by(
         col(Item.key), col(CalibrationAnswer.id))))
     written = list(session.exec(select(Item, Bank).join(Bank, col(Bank.id) == Item.bank_id)
-                                .where(Item.type == "written", col(Item.retired).is_(False))
+                                .where(col(Item.type).in_(type_names(lambda t: t.needs_rating)),
+                                       col(Item.retired).is_(False))
                                 .order_by(col(Bank.slug), col(Item.key))))
     return render_template("admin/calibration/manage.html", rows=rows, written=written,
                            rated=calibration.rated_counts([a.id for a, _ in rows],
@@ -130,14 +129,14 @@ def _new_answer_source():
     session = get_session()
     response_id = request.args.get("response", type=int)
     if response_id:
-        response = session.get(Response, response_id) or abort(404, "No such response.")
+        response = get_or_404(Response, response_id, "No such response.")
         try:
             draft = calibration.draft_from_response(response, session=session)
         except calibration.CalibrationError as exc:
             abort(400, str(exc))
         return draft.item, draft
     item = session.get(Item, request.args.get("item", type=int) or 0)
-    if item is None or item.type != "written":
+    if item is None or item.type not in type_names(lambda t: t.needs_rating):
         abort(404, "No such written item.")
     return item, None
 

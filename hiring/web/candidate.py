@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import (
     Blueprint,
     abort,
@@ -31,7 +33,12 @@ bp = Blueprint("candidate", __name__, url_prefix="/a")
 @bp.context_processor
 def _integrity_rule() -> dict:
     """Give the pages the focus-loss threshold: the script waits it, the welcome page says it."""
-    return {"focus_loss_seconds": FOCUS_LOSS_SECONDS}
+    return {"focus_loss_seconds": FOCUS_LOSS_SECONDS, "browser_key": browser_key}
+
+
+def browser_key(attempt: Attempt) -> str:
+    """Name the attempt in the browser's storage: an opaque id that cannot open it."""
+    return hashlib.sha256(f"browser-key:{attempt.token_hash}".encode()).hexdigest()[:24]
 
 
 def _attempt(token: str) -> Attempt:
@@ -121,22 +128,29 @@ def item(token: str, position: int):
     content = engine.revision_content(response.revision_id, session=session)
     item_type = get_type(content["type"])
     error = None
+    conflict = False
     if request.method == "POST":
+        # The page's revision of the answer; seq from pages older than revisions.
         seq = request.form.get("seq", type=int) or None
+        base = request.form.get("base", type=int) if seq is None else None
         try:
-            saved = engine.save_answer(attempt, position, _form_answer(item_type.answer_fields),
-                                       session=session,
-                                       now=now(), seq=seq,
-                                       time_spent_ms=request.form.get("time_spent_ms", 0,
-                                                                      type=int))
+            result = engine.save_answer(
+                attempt, position, _form_answer(item_type.answer_fields), session=session,
+                now=now(), seq=seq, base=base if base is None or base >= 0 else None,
+                time_spent_ms=request.form.get("time_spent_ms", 0, type=int))
         except engine.AttemptClosed:
             return redirect(url_for("candidate.done", token=token))
         except AnswerError as exc:
             error = exc.translated(gettext, ngettext)
         else:
-            if _unconfirmed(saved.confirm) and not _time_is_up(attempt):
+            if result.conflict:  # the page shows the stored answer, which it holds
+                conflict = True
+                error = gettext("This answer was changed in another tab or on another "
+                                "device. The saved answer is shown.")
+            elif _unconfirmed(result.confirm) and not _time_is_up(attempt):
                 # Stored as typed; the page asks which reading was meant before moving on.
                 return _item_page(attempt, token, response, position, content, item_type)
+        if error is None:
             target = {"prev": position - 1, "next": position + 1}.get(
                 request.form.get("go", "next"), position + 1)
             total = engine.response_count(attempt, session=session)
@@ -145,7 +159,7 @@ def item(token: str, position: int):
             return redirect(url_for("candidate.item", token=token, position=max(1, target)))
     else:
         attempt.current_position = position
-    return _item_page(attempt, token, response, position, content, item_type, error)
+    return _item_page(attempt, token, response, position, content, item_type, error, conflict)
 
 
 def _unconfirmed(confirm: dict | None) -> bool:
@@ -158,7 +172,8 @@ def _time_is_up(attempt: Attempt) -> bool:
 
 
 def _item_page(attempt: Attempt, token: str, response: Response, position: int,
-               content: dict, item_type: ItemType, error: str | None = None):
+               content: dict, item_type: ItemType, error: str | None = None,
+               conflict: bool = False):
     total = engine.response_count(attempt, session=get_session())
     view = item_type.view(content, response.params, attempt.language)
     deadline = attempt.deadline_at
@@ -169,7 +184,7 @@ def _item_page(attempt: Attempt, token: str, response: Response, position: int,
         fields=item_type.answer_fields,
         confirm=item_type.confirmation(content, response.answer, attempt.language),
         seconds_left=max(0, int((deadline - now()).total_seconds())) if deadline else None,
-    ), (400 if error else 200)
+    ), (409 if conflict else 400 if error else 200)
 
 
 @bp.route("/<token>/save", methods=["POST"])
@@ -179,23 +194,40 @@ def save(token: str):
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return jsonify(ok=False, error=gettext("The request must be a JSON object.")), 400
-    seq = payload.get("seq")
-    if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < 2**31:
-        return jsonify(ok=False, error=gettext("seq must be a positive whole number.")), 400
+    # base: the item's revision the answer was given on (every page of today sends it);
+    # seq: the page's own number, from pages older than revisions.
+    seq = base = None
+    if "base" in payload:
+        base = payload["base"]
+        if not _whole(base, low=0):
+            return jsonify(ok=False, error=gettext(
+                "base must be the revision the answer changes: a whole number.")), 400
+    else:
+        seq = payload.get("seq")
+        if not _whole(seq, low=1):
+            return jsonify(ok=False, error=gettext("seq must be a positive whole number.")), 400
     spent = payload.get("time_spent_ms", 0)
     if not isinstance(spent, int) or isinstance(spent, bool):
         spent = 0
     try:
         result = engine.save_answer(attempt, payload.get("position"), payload.get("answer"),
                                     session=get_session(), now=now(), seq=seq,
-                                    time_spent_ms=spent)
+                                    base=base, time_spent_ms=spent)
     except engine.AttemptClosed as exc:
         return jsonify(ok=False, error=exc.translated(gettext, ngettext), closed=True,
                        done=url_for("candidate.done", token=token)), 409
     except AnswerError as exc:
         return jsonify(ok=False, error=exc.translated(gettext, ngettext)), 422
+    if result.conflict:
+        # Not saved: another tab or device changed the answer; the page shows theirs.
+        return jsonify(ok=True, accepted=False, conflict=True, seq=result.seq,
+                       answer=result.stored, saved_at=result.saved_at.isoformat())
     return jsonify(ok=True, accepted=result.accepted, seq=result.seq,
                    saved_at=result.saved_at.isoformat(), confirm=result.confirm)
+
+
+def _whole(value, *, low: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value < 2**31
 
 
 @bp.route("/<token>/event", methods=["POST"])

@@ -76,7 +76,7 @@ def welcome(token: str):
 
 def _view(panel: _Panel, item: rounds.RoundItem) -> dict:
     """What the expert reads: the situation and the responses' texts, no keys."""
-    view = get_type("sjt").view(item.content, None, panel.expert.language)
+    view = get_type(item.content["type"]).view(item.content, None, panel.expert.language)
     return {"stem": view["stem"], "options": view["options"]}
 
 

@@ -24,6 +24,7 @@ from hiring.models import Assessment, Attempt, Job, JobState, Role
 from hiring.reports.build import Summary, summarize
 from hiring.reports.export import attempts_csv
 from hiring.web.access import now, records, staff
+from hiring.web.lookup import get_or_404
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 MAX_SELECTED = 500
@@ -75,7 +76,7 @@ def _rows(columns: list[Summary], kind: str) -> list[tuple[str, str, list]]:
 @staff
 def assessment_csv(assessment_id: int):
     session = get_session()
-    assessment = session.get(Assessment, assessment_id) or abort(404, "No such assessment.")
+    assessment = get_or_404(Assessment, assessment_id, "No such assessment.")
     audit.record(session, actor=g.user, action=audit.Action.EXPORTED,
                  object_type="assessment", object_id=assessment_id, detail={"format": "csv"})
     body = attempts_csv(assessment, session=session, blind_for=blind_for(g.user),

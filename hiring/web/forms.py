@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import flask_babel
+from flask import current_app
 from flask_wtf import FlaskForm as _FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     FieldList,
     FloatField,
@@ -162,8 +164,40 @@ def assessment_form(languages: list[str], **kwargs: object) -> AssessmentForm:
 class InvitationForm(FlaskForm):
     name = StringField("Candidate name", validators=[InputRequired(), Length(max=200)])
     email = EmailField("Candidate email", validators=[InputRequired(), Email(), Length(max=254)])
-    days = IntegerField("Valid for (days)", default=14,
+    days = IntegerField("Valid for (days)", default=lambda: current_app.config["INVITATION_DAYS"],
                         validators=[InputRequired(), NumberRange(1, 90)])
+
+
+class BulkInvitationForm(FlaskForm):
+    """A CSV of invitations: checked first, created once `confirm` comes with the rows."""
+
+    file = FileField("A CSV file")
+    csv_text = TextAreaField("Or the rows as text")
+    confirm = BooleanField("Create the invitations")
+    send_email = BooleanField("Send each candidate the invitation by e-mail")
+
+
+class ExtraTimeForm(FlaskForm):
+    minutes = IntegerField("Extra minutes", validators=[InputRequired()])
+
+
+class ExtendForm(FlaskForm):
+    """A later expiry for an invitation: a date, else a number of days."""
+
+    until = DateField("New expiry date (until 23:59 UTC that day)", validators=[Optional()])
+    days = IntegerField("Or add days", validators=[Optional(), NumberRange(1, 90)])
+
+    def problem(self) -> str | None:
+        """Validate the form; return what is wrong in one sentence, or None."""
+        if not self.validate():
+            if self.until.errors:
+                return "Give the date as YYYY-MM-DD."
+            if self.days.errors:
+                return "Give a whole number of days from 1 to 90."
+            return " ".join(error for errors in self.errors.values() for error in errors)
+        if self.until.data is None and self.days.data is None:
+            return "Give a new expiry date or a number of days."
+        return None
 
 
 class RatingForm(FlaskForm):

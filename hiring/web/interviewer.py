@@ -28,16 +28,14 @@ from hiring.scoring.attempts import current_scores, ratings_by_response
 from hiring.scoring.scales import AttemptScores
 from hiring.web.access import records, staff
 from hiring.web.forms import RatingForm
+from hiring.web.lookup import get_or_404
 from hiring.web.rubric_forms import CandidateRatingForm, rubric_form
 
 bp = Blueprint("interviewer", __name__, url_prefix="/attempts")
 
 
 def _attempt(attempt_id: int) -> Attempt:
-    attempt = get_session().get(Attempt, attempt_id)
-    if attempt is None:
-        abort(404, "No such attempt.")
-    return attempt
+    return get_or_404(Attempt, attempt_id, "No such attempt.")
 
 
 def _profile(attempt: Attempt):

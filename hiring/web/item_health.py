@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, render_template
 
 from hiring.db import get_session
 from hiring.models import Assessment
@@ -13,7 +13,7 @@ from hiring.scoring.agreement import (
     rater_agreement,
 )
 from hiring.scoring.evidence import precision_for
-from hiring.scoring.items import (
+from hiring.scoring.item_stats import (
     MIN_ATTEMPTS,
     item_statistics,
     key_sources,
@@ -24,12 +24,13 @@ from hiring.scoring.precision import MIN_ATTEMPTS as MIN_PRECISION_ATTEMPTS
 from hiring.scoring.precision import MIN_SUBSCORE_RELIABILITY
 from hiring.scoring.reliability import reliability_csv, reliability_rows
 from hiring.web.access import hr_only
+from hiring.web.lookup import get_or_404
 
 bp = Blueprint("item_health", __name__, url_prefix="/admin")
 
 
 def _assessment(assessment_id: int) -> Assessment:
-    return get_session().get(Assessment, assessment_id) or abort(404)
+    return get_or_404(Assessment, assessment_id, "No such assessment.")
 
 
 @bp.route("/assessments/<int:assessment_id>/items")
@@ -64,7 +65,7 @@ def reliability_download(assessment_id: int):
 @hr_only
 def rater_agreement_csv(assessment_id: int):
     session = get_session()
-    session.get(Assessment, assessment_id) or abort(404)
+    get_or_404(Assessment, assessment_id, "No such assessment.")
     report = rater_agreement(load_rating_rows(assessment_id, session=session))
     return Response(agreement_csv(report), mimetype="text/csv", headers={
         "Content-Disposition":

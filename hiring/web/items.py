@@ -15,18 +15,11 @@ from hiring.banks import editing, item_diff, item_form, item_yaml
 from hiring.db import get_session
 from hiring.models import Bank, Item, ItemRevision
 from hiring.web.access import hr_only, now
+from hiring.web.forms import ConfirmForm
+from hiring.web.lookup import get_or_404
 
 bp = Blueprint("items", __name__, url_prefix="/admin/banks")
 
-TYPE_NOTES = {
-    "sjt": "Situational judgement: a scenario and 4-5 responses, each keyed 1-5 for "
-           "effectiveness.",
-    "numeric": "Practical math: a question with parameters drawn per candidate, a formula "
-               "and a tolerance.",
-    "choice": "Multiple choice: one correct option, or several that all must be ticked.",
-    "written": "A written reply, rated by interviewers against a rubric.",
-    "typing": "Copy a passage for a fixed time; net words per minute and accuracy.",
-}
 RETIRE_NOTE = ("Retired items are no longer drawn for new attempts; attempts that already "
                "have it keep it.")
 RESTORE_NOTE = "Restored items are drawn again for new attempts."
@@ -36,7 +29,7 @@ RESTORE_NOTE = "Restored items are drawn again for new attempts."
 
 
 def _bank(bank_id: int) -> Bank:
-    return get_session().get(Bank, bank_id) or abort(404, "No such bank.")
+    return get_or_404(Bank, bank_id, "No such bank.")
 
 
 def _item(bank: Bank, key: str) -> Item:
@@ -193,10 +186,8 @@ def new_item(bank_id: int):
     if item_type not in ITEM_TYPES:
         error = f"Unknown item type {item_type!r}." if item_type else None
         status = 400 if error or request.method == "POST" else 200
-        types = [*(name for name in TYPE_NOTES if name in ITEM_TYPES),
-                 *(name for name in ITEM_TYPES if name not in TYPE_NOTES)]
-        return render_template("admin/items/new.html", bank=bank, types=types,
-                               notes=TYPE_NOTES, error=error), status
+        return render_template("admin/items/new.html", bank=bank,
+                               types=list(ITEM_TYPES.values()), error=error), status
     if request.method == "GET":
         return _editor(bank, None, item_type, item_form.skeleton(item_type, bank.languages), [])
     session = get_session()
@@ -268,11 +259,12 @@ def _change_state(bank_id: int, key: str, *, retire: bool):
         flash(f"Item {item.key} is already {'retired' if retire else 'active'}.")
         return back
     shortages = editing.shortages_if_retired(item, session=session) if retire else []
+    form = ConfirmForm()
     error, status = None, 200
     if request.method == "POST":
         if shortages:
             status = 409
-        elif not request.form.get("confirm"):
+        elif not form.validate_on_submit():
             error, status = "Tick the box to confirm.", 400
         else:
             (editing.retire if retire else editing.restore)(item, session=session)

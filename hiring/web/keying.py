@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     g,
@@ -25,18 +24,19 @@ from hiring.models import Bank, KeyingRound
 from hiring.web import mail as mail_web
 from hiring.web.access import hr_only, now
 from hiring.web.forms import AdoptForm, ConfirmForm, ExpertForm, KeyingRoundForm
+from hiring.web.lookup import get_or_404
 
 bp = Blueprint("keying", __name__, url_prefix="/admin")
 EXPERT_LINK = "expert.welcome"
 
 
 def _bank(bank_id: int) -> Bank:
-    return get_session().get(Bank, bank_id) or abort(404, "No such bank.")
+    return get_or_404(Bank, bank_id, "No such bank.")
 
 
 def find_round(round_id: int) -> KeyingRound:
     """Return the round or answer 404."""
-    return get_session().get(KeyingRound, round_id) or abort(404, "No such keying round.")
+    return get_or_404(KeyingRound, round_id, "No such keying round.")
 
 
 def min_panel() -> int:

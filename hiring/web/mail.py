@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -20,12 +19,11 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import or_
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 from werkzeug.exceptions import ServiceUnavailable
 from wtforms import BooleanField, SelectField
 
-from hiring import jobs
+from hiring import jobs, like, paging
 from hiring.assessment import engine
 from hiring.db import get_session, read_scope, session_scope
 from hiring.i18n import language_name
@@ -33,7 +31,8 @@ from hiring.mail import invitations, sending, templates
 from hiring.mail.sending import MailSettings, MessageState
 from hiring.models import Assessment, Attempt, EmailMessage, Job, KeyingExpert, utcnow
 from hiring.web.access import hr_only, now
-from hiring.web.forms import InvitationForm
+from hiring.web.forms import ConfirmForm, InvitationForm
+from hiring.web.lookup import get_or_404
 
 bp = Blueprint("mail", __name__, url_prefix="/admin/mail")
 log = logging.getLogger(__name__)
@@ -199,11 +198,6 @@ def after_submit(attempt: Attempt) -> None:
 # ---- the outbox ---------------------------------------------------------------------
 
 
-def _escaped_like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 @bp.route("/outbox")
 @hr_only
 def outbox():
@@ -212,23 +206,19 @@ def outbox():
     text = (request.args.get("q") or "").strip()[:254]
     query = select(EmailMessage)
     if text:
-        pattern = _escaped_like(text)
-        query = query.where(or_(col(EmailMessage.to_address).ilike(pattern, escape="\\"),
-                                col(EmailMessage.subject).ilike(pattern, escape="\\")))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    pages = max(1, math.ceil(total / OUTBOX_PER_PAGE))
-    number = min(max(1, request.args.get("page", 1, type=int)), pages)
-    messages = list(session.exec(query.order_by(col(EmailMessage.created_at).desc(),
-                                                col(EmailMessage.id).desc())
-                                 .offset((number - 1) * OUTBOX_PER_PAGE)
-                                 .limit(OUTBOX_PER_PAGE)))
+        query = query.where(like.any_contains(text, EmailMessage.to_address,
+                                              EmailMessage.subject))
+    page = paging.paginate(
+        query.order_by(col(EmailMessage.created_at).desc(), col(EmailMessage.id).desc()),
+        session=session, number=request.args.get("page", 1, type=int),
+        per_page=OUTBOX_PER_PAGE)
+    messages = page.items
     names = dict(session.exec(select(Attempt.id, Attempt.candidate_name).where(
         col(Attempt.id).in_([m.attempt_id for m in messages if m.attempt_id]))).all())
     expert_names = dict(session.exec(select(KeyingExpert.id, KeyingExpert.name).where(
         col(KeyingExpert.id).in_([m.expert_id for m in messages if m.expert_id]))).all())
     return render_template("admin/mail/outbox.html", messages=messages, names=names,
-                           expert_names=expert_names, q=text,
-                           number=number, pages=pages, total=total,
+                           expert_names=expert_names, q=text, page=page,
                            uses_smtp=settings().uses_smtp)
 
 
@@ -237,9 +227,7 @@ def outbox():
 def message():
     """Show one message: its headers and, from the outbox file, its body as text."""
     session = get_session()
-    record = session.get(EmailMessage, request.args.get("id", 0, type=int))
-    if record is None:
-        abort(404, "No such message.")
+    record = get_or_404(EmailMessage, request.args.get("id", type=int), "No such message.")
     path = sending.outbox_path(settings(), record)
     parsed = sending.read(path) if path is not None else None
     headers = ([(name, str(parsed[name])) for name in
@@ -340,9 +328,10 @@ def edit_templates():
 def restore_template():
     """Go back to the shipped wording, once HR ticked that their own may be discarded."""
     kind, language = _chosen(request.form)
-    if request.form.get("confirm") != "1":
-        return _editor(kind, language, restore_error="Tick the box to confirm; nothing "
-                                                     "has changed.")
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return _editor(kind, language, restore_error=" ".join(form.confirm.errors)
+                       or "The form has expired: send it again.")
     if templates.restore_default(kind, language, session=get_session()):
         flash(f"The shipped wording of the {templates.KIND_LABELS[kind].lower()} in "
               f"{language_name(language)} is back.")

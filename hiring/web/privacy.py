@@ -22,9 +22,11 @@ from wtforms.validators import InputRequired, Length
 
 from hiring import audit, jobs, privacy
 from hiring.db import get_session
+from hiring.email_address import normalize_email
 from hiring.models import Assessment, Attempt
 from hiring.web.access import hr_only, now, records
 from hiring.web.forms import FlaskForm
+from hiring.web.lookup import get_or_404
 
 bp = Blueprint("privacy", __name__, url_prefix="/admin")
 AUDIT_PER_PAGE = 50
@@ -36,7 +38,7 @@ class EraseForm(FlaskForm):
 
 
 def _email_arg(source) -> str:
-    email = privacy.normalise_email(source.get("email"))
+    email = normalize_email(source.get("email"))
     if not email or len(email) > 254:
         abort(400, "Give the candidate's email address.")
     return email
@@ -76,7 +78,7 @@ def _download(attempts: list[Attempt], filename: str) -> Response:
 @records
 @hr_only
 def export_attempt(attempt_id: int):
-    attempt = get_session().get(Attempt, attempt_id) or abort(404, "No such attempt.")
+    attempt = get_or_404(Attempt, attempt_id, "No such attempt.")
     return _download([attempt], f"candidate-attempt-{attempt_id}.json")
 
 
@@ -95,7 +97,7 @@ def _confirm_erasure(attempts: list[Attempt], email: str, form_action: str):
         shown = sorted({int(v) for v in request.form.getlist("attempt") if v.isdigit()})
         if not form.validate_on_submit():
             return _erase_page(form, attempts, email, form_action, 400)
-        if privacy.normalise_email(form.confirm_email.data) != email:
+        if normalize_email(form.confirm_email.data) != email:
             form.confirm_email.errors.append(
                 "That is not the candidate's email address: nothing was erased.")
             return _erase_page(form, attempts, email, form_action, 400)
@@ -129,7 +131,7 @@ def _erase_page(form: EraseForm, attempts: list[Attempt], email: str, form_actio
 @bp.route("/candidates/attempts/<int:attempt_id>/erase", methods=["GET", "POST"])
 @hr_only
 def erase_attempt(attempt_id: int):
-    attempt = get_session().get(Attempt, attempt_id) or abort(404, "No such attempt.")
+    attempt = get_or_404(Attempt, attempt_id, "No such attempt.")
     return _confirm_erasure([attempt], attempt.candidate_email,
                             url_for("privacy.erase_attempt", attempt_id=attempt_id))
 
@@ -147,7 +149,7 @@ def erase_candidate():
 def audit_log():
     session = get_session()
     action = request.args.get("action") or None
-    email = privacy.normalise_email(request.args.get("email"))[:254]
+    email = normalize_email(request.args.get("email"))[:254]
     actions = [a.value for a in audit.Action]
     if action is not None and action not in actions:
         abort(400, f"Unknown action {action[:30]!r}: choose one of {', '.join(actions)}.")
@@ -155,7 +157,7 @@ def audit_log():
     page = audit.events(session, action=action, where=where,
                         number=request.args.get("page", 1, type=int),
                         per_page=AUDIT_PER_PAGE)
-    ids = [e.object_id for e in page.events if e.object_type == "attempt" and e.object_id]
+    ids = [e.object_id for e in page.items if e.object_type == "attempt" and e.object_id]
     existing = set(session.exec(select(Attempt.id).where(col(Attempt.id).in_(ids))))
     return render_template("admin/privacy/audit.html", page=page, action=action, email=email,
                            actions=actions, existing=existing)

@@ -63,6 +63,54 @@ def test_older_save_never_overwrites_newer(db, assessment, clock):
         assert form_post.accepted and form_post.seq == 6
 
 
+def test_saves_based_on_a_revision_share_one_numbering(db, assessment, clock):
+    with db() as session:
+        attempt, _ = make_attempt(session, assessment, now=clock(), started=True)
+        other_tab = engine.save_answer(attempt, 1, {"best": "a"}, session=session,
+                                       now=clock(), base=0)
+        assert other_tab.accepted and other_tab.seq == 1 and not other_tab.conflict
+        # This tab still shows revision 0: its change is refused, the stored answer given back.
+        stale = engine.save_answer(attempt, 1, {"best": "b"}, session=session, now=clock(),
+                                   base=0, time_spent_ms=9000)
+        assert not stale.accepted and stale.conflict and stale.seq == 1
+        assert stale.stored == {"best": "a", "worst": ""}
+        response = engine.response_at(attempt, 1, session=session)
+        assert response.answer == {"best": "a"} and response.client_seq == 1
+        assert response.time_spent_ms == 0
+        # A repeat of what is stored (its reply was lost) is acknowledged, and changes nothing.
+        repeat = engine.save_answer(attempt, 1, {"best": "a"}, session=session, now=clock(),
+                                    base=0)
+        assert repeat.accepted and repeat.seq == 1 and not repeat.conflict
+        based = engine.save_answer(attempt, 1, {"best": "c"}, session=session, now=clock(),
+                                   base=1)
+        assert based.accepted and based.seq == 2
+        # Pages from before revisions number their own saves, and still order them.
+        old_page = engine.save_answer(attempt, 1, {"best": "d"}, session=session, now=clock(),
+                                      seq=2)
+        assert not old_page.accepted and not old_page.conflict
+        assert engine.response_at(attempt, 1, session=session).answer == {"best": "c"}
+
+
+def test_a_refused_answer_is_given_back_as_form_values(db, assessment, clock):
+    with db() as session:
+        attempt, _ = make_attempt(session, assessment, now=clock(), started=True)
+        engine.save_answer(attempt, 5, {"value": "12,5"}, session=session, now=clock(), base=0)
+        refused = engine.save_answer(attempt, 5, {"value": "13"}, session=session,
+                                     now=clock(), base=0)
+        assert refused.conflict and refused.stored == {"value": "12,5"}
+        engine.save_answer(attempt, 6, {"text": "Dear customer"}, session=session,
+                           now=clock(), base=0)
+        refused = engine.save_answer(attempt, 6, {"text": "Hello"}, session=session,
+                                     now=clock(), base=0)
+        assert refused.conflict and refused.stored == {"text": "Dear customer"}
+        engine.save_answer(attempt, 2, {"best": "b"}, session=session, now=clock(), base=0)
+        emptied = engine.save_answer(attempt, 2, {}, session=session, now=clock(), base=1)
+        assert emptied.accepted
+        refused = engine.save_answer(attempt, 2, {"best": "c"}, session=session, now=clock(),
+                                     base=1)
+        assert refused.conflict and refused.stored == {"best": "", "worst": ""}
+
+
 def test_bad_answers_and_positions_change_nothing(db, assessment, clock):
     with db() as session:
         attempt, _ = make_attempt(session, assessment, now=clock(), started=True)

@@ -9,7 +9,7 @@ import pytest
 
 from hiring.assessment import engine
 from hiring.assessment.simulate import invite_and_complete
-from hiring.scoring.items import MIN_ATTEMPTS, histogram, item_statistics, load_rows
+from hiring.scoring.item_stats import MIN_ATTEMPTS, histogram, item_statistics, load_rows
 from tests import factories
 
 # Five attempts; dimension "care" has items c1, c2, c3 (0/1 scores), dimension "math" has

@@ -307,7 +307,7 @@ def test_the_keying_travels_with_the_bank_file(db, bank, clock):
 def test_item_health_and_the_profile_say_where_the_keys_came_from(db, bank, clock):
     from hiring.reports.build import build_profile
     from hiring.reports.pdf import render_profile_html
-    from hiring.scoring.items import key_sources
+    from hiring.scoring.item_stats import key_sources
 
     with db() as session:
         assessment = create_assessment(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime
 
-from hiring.reports.cache import cached_pdf, fingerprint, forget
+from hiring.reports.cache import cached_pdf, fingerprint
 from hiring.reports.profile import Profile, ScoreResult
 
 
@@ -43,5 +43,3 @@ def test_the_same_profile_renders_once_and_a_change_renders_again(tmp_path):
     assert len(renders) == 2
     assert [p.name for p in tmp_path.glob("profile-7-*.pdf")] == [
         f"profile-7-{fingerprint(rated)}.pdf"]  # the stale one is gone
-    forget(7, tmp_path)
-    assert list(tmp_path.iterdir()) == []

@@ -15,6 +15,8 @@ from hiring.assessment import engine
 from hiring.assessment.ratings import rate
 from hiring.cli import main
 from hiring.models import Attempt, AuditEvent, Job, JobState, Rating, Response
+from hiring.reports.cache import cached_pdf
+from hiring.reports.profile import Profile
 from tests.factories import make_attempt, make_user
 
 
@@ -161,6 +163,25 @@ def test_erase_removes_rows_and_files_and_nothing_else(db, app, assessment, cloc
         assert event.detail == {"responses": 6, "ratings": 1, "jobs": [both_job]}
         logged = json.dumps(event.model_dump(), default=str)
         assert "ana@example.com" not in logged and "Ana" not in logged
+
+
+def test_erase_removes_the_candidates_cached_profiles_only(db, app, assessment, clock):
+    ana = make_candidate(db, assessment, clock)
+    bo = make_candidate(db, assessment, clock, email="bo@example.com", name="Bo Babić")
+    folder = jobs.exports_dir(app)
+    for attempt_id in (ana, bo):
+        profile = Profile(attempt_id=attempt_id, candidate_name="X", candidate_email="x@x.hr",
+                          assessment_name="A", bank_title="B", bank_version=1, language="en",
+                          state="scored", submitted_at=clock(), generated_at=clock(),
+                          judgement=None)
+        cached_pdf(profile, folder, lambda p: b"%PDF-1.7")
+    [ana_pdf] = folder.glob(f"profile-{ana}-*.pdf")
+    with db() as session:
+        erasure = privacy.erase([ana], session=session, exports_dir=folder, actor="system",
+                                now=clock())
+    assert erasure.files == [ana_pdf]
+    assert privacy.remove_files(erasure.files) == 1
+    assert not ana_pdf.exists() and len(list(folder.glob(f"profile-{bo}-*.pdf"))) == 1
 
 
 def test_a_failed_erasure_leaves_rows_and_files(db, app, assessment, clock):

@@ -22,8 +22,8 @@ from hiring.models import Assessment, Attempt
 from hiring.reports import pdf
 from hiring.reports.build import build_profile
 from hiring.reports.i18n import TRANSLATIONS_DIR, translations
-from hiring.scoring.model import TrueProfile, answer_item
 from hiring.scoring.rules import Rules
+from hiring.scoring.simulation import TrueProfile, answer_item
 from tests.factories import make_attempt, make_bank, make_user
 
 ROOT = Path(__file__).resolve().parents[2]

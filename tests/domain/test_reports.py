@@ -92,7 +92,11 @@ def make_scales() -> list[ScoreResult]:
         ScoreResult("typing", "scale", "Typing", "Net words a minute.", 90.3, 75.0, 100.0, 1,
                     decision="insufficient", note="1 answered item, fewer than 2: no claim",
                     norm=NormResult(None, 12, "Croatian"),
-                    reliability=Reliability("prior", 0.85, 7.7, 1, single_item=True)),
+                    reliability=Reliability("prior", 0.85, 7.7, 1, single_item=True),
+                    evidence=[Evidence(
+                        25, "typing-1", "typing", "Copy the passage.", "32 net words a minute",
+                        "", 0.903, line="32 net words a minute, accuracy 97%, against a "
+                                        "target of 35")]),
         ScoreResult("writing", "scale", "Writing", "Rated replies.", None, None, None, 0,
                     n_pending=1, decision="pending", note="awaiting ratings: no score yet",
                     evidence=[make_evidence(30, None)]),

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from hiring.assessment.types import get_type
+from hiring.assessment.types.simulated import difficulty
 from hiring.banks.loader import BankFile, load_path, parse_text
 from hiring.scoring import check, check_tables
 from hiring.scoring.check import CheckReport, scoring_check
-from hiring.scoring.model import SKILLS, TrueProfile, answer_item, difficulty, expectation
 from hiring.scoring.scales import SCALES
+from hiring.scoring.simulation import SKILLS, TrueProfile, answer_item, expectation
 from hiring.scoring.sitting import permuted_keys
 from tests.factories import SITUATION_DIMENSIONS, situations_bank_text
 

@@ -13,7 +13,7 @@ from hiring.assessment.simulate import invite_and_complete
 from hiring.assessment.types import get_type
 from hiring.banks.editing import preview as item_preview
 from hiring.banks.loader import load_path
-from hiring.scoring.items import option_texts
+from hiring.scoring.item_stats import option_texts
 from tests.factories import make_attempt
 
 DATA = Path(__file__).parent.parent / "data"

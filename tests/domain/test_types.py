@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from hiring.assessment.types import AnswerError, get_type
+from hiring.assessment.messages import in_language
+from hiring.assessment.types import ITEM_TYPES, AnswerError, get_type
 from hiring.assessment.types.numeric import expected, parse_number
 from hiring.banks.formula import FormulaError, evaluate
 from hiring.banks.loader import load_path
@@ -198,3 +199,26 @@ def test_single_choice_needs_exactly_one_correct_option():
 
     with pytest.raises(ValidationError):
         validated(dict(CHOICE, multiple=False))
+
+
+def test_typing_says_what_its_score_was_measured_from():
+    typing, content = get_type("typing"), validated(TYPING)
+    params = {"target_wpm": 30, "language": "en"}
+    answer = typing.parse_answer(content, {"text": "Thank you for yuor order.",
+                                           "elapsed_ms": "15000"})
+    speed = typing.speed(content, params, answer, "en")
+    assert (speed.net_wpm, speed.errors, speed.target_wpm) == (pytest.approx(12.0), 2, 30)
+    assert typing.evidence_line(content, params, answer, "en") == (
+        "12 net words a minute, accuracy 92%, against a target of 30")
+    assert typing.evidence_line(content, params, None, "en") is None
+    assert typing.question(typing.view(content, params, "hr")) == "Hvala na narudžbi."
+
+
+def test_every_type_describes_itself_for_the_pages_that_list_it():
+    for item_type in ITEM_TYPES.values():
+        assert item_type.label and item_type.note and item_type.minutes > 0
+    assert in_language("hr", get_type("written").label) != get_type("written").label
+    # Only situational answers feed the counts of options chosen in item statistics.
+    assert get_type("sjt").chosen_options({"best": "a", "worst": "c"}) == {
+        "best": "a", "worst": "c"}
+    assert get_type("choice").chosen_options({"choice": ["a"]}) == {}

@@ -1,4 +1,7 @@
-"""Every save the server acknowledged survives a worker killed with SIGKILL mid-load."""
+"""Every save the server acknowledged survives a worker killed with SIGKILL mid-load.
+
+Half the candidates number their own saves (seq), half base them on the item's revision
+the server gave them (base), as today's pages do."""
 
 from __future__ import annotations
 
@@ -73,17 +76,27 @@ class Candidate:
 
     def save(self, position: int, seq: int, best: str) -> bool:
         """Post one save; return True only when the server acknowledged storing it."""
+        reply = self._post({"position": position, "seq": seq, "answer": {"best": best}})
+        return bool(reply.get("ok") and reply.get("accepted"))
+
+    def save_based(self, position: int, revisions: dict[int, int], best: str) -> int | None:
+        """Post one save based on the revision known; return the revision the server
+        acknowledged storing it as, or None. A refusal tells the stored revision."""
+        reply = self._post({"position": position, "base": revisions.get(position, 0),
+                            "answer": {"best": best}})
+        if reply.get("ok"):
+            revisions[position] = reply["seq"]
+        return reply["seq"] if reply.get("ok") and reply.get("accepted") else None
+
+    def _post(self, payload: dict) -> dict:
         request = urllib.request.Request(
-            self.base + "/save", method="POST",
-            data=json.dumps({"position": position, "seq": seq, "answer": {"best": best}}
-                            ).encode(),
+            self.base + "/save", method="POST", data=json.dumps(payload).encode(),
             headers={"Content-Type": "application/json", "X-CSRFToken": self.csrf})
         try:
             with self.opener.open(request, timeout=30) as response:
-                reply = json.loads(response.read())
+                return json.loads(response.read())
         except (OSError, http.client.HTTPException, json.JSONDecodeError):
-            return False  # a worker killed mid-request: not acknowledged, so not promised
-        return bool(reply.get("ok") and reply.get("accepted"))
+            return {}  # a worker killed mid-request: not acknowledged, so not promised
 
 
 def worker_pids(master: int) -> list[int]:
@@ -104,13 +117,17 @@ def test_acknowledged_saves_survive_a_killed_worker(live_server):
 
     def run(index: int, candidate: Candidate) -> None:
         rng = random.Random(index)
-        for seq in range(1, SAVES_PER_CANDIDATE + 1):
+        revisions: dict[int, int] = {}
+        for n in range(1, SAVES_PER_CANDIDATE + 1):
             position, best = rng.randint(1, POSITIONS), rng.choice("abcd")
-            ok = candidate.save(position, seq, best)
+            if index % 2:
+                seq = candidate.save_based(position, revisions, best)
+            else:
+                seq = n if candidate.save(position, n, best) else None
             with lock:
-                (acknowledged if ok else failed).append(
-                    (candidate.base.rsplit("/", 1)[1], position, seq, best))
-            if seq == SAVES_PER_CANDIDATE // 3:
+                (acknowledged if seq else failed).append(
+                    (candidate.base.rsplit("/", 1)[1], position, seq or n, best))
+            if n == SAVES_PER_CANDIDATE // 3:
                 halfway.set()
 
     threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(candidates)]

@@ -41,6 +41,11 @@ def test_a_croatian_candidate_confirms_what_9_940_means(live_server, page: Page)
     expect(question.locator("legend")).to_have_text(
         re.compile(r"^Jeste li mislili 9940(,00)? ili 9,94\?$"))
     expect(question.locator("input[value='9940']")).not_to_be_checked()
+    # Moving on waits for the choice: the page stays and says why
+    page.get_by_role("button", name=HR.next).click()
+    expect(page.locator("#save-status")).to_have_text(
+        "Prije nastavka odaberite koji ste broj mislili.")
+    assert page.url == f"{invitation}/q/{position}"
 
     with page.expect_response(lambda r: r.url.endswith("/save")
                               and (r.request.post_data_json or {}).get("answer", {}).get(

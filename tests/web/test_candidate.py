@@ -95,9 +95,62 @@ def test_json_save_orders_by_sequence(client, db, invitation):
     assert response.answer == {"best": "c"} and response.time_spent_ms == 1200
 
 
+def test_json_save_based_on_a_stale_revision_is_refused_with_the_stored_answer(
+        client, db, invitation):
+    attempt_id, token = invitation
+    started(client, token)
+    page = client.get(f"/a/{token}/q/1").get_data(as_text=True)
+    assert 'data-revision="0"' in page and 'name="base" value="0"' in page
+    tab_b = client.post(f"/a/{token}/save", json={"position": 1, "base": 0,
+                                                  "answer": {"best": "a"}})
+    assert tab_b.json["accepted"] and tab_b.json["seq"] == 1
+    tab_a = client.post(f"/a/{token}/save", json={"position": 1, "base": 0,
+                                                  "answer": {"best": "b"}})
+    assert tab_a.status_code == 200
+    assert tab_a.json["accepted"] is False and tab_a.json["conflict"] is True
+    assert tab_a.json["seq"] == 1 and tab_a.json["answer"] == {"best": "a", "worst": ""}
+    assert stored(db, attempt_id)[1][1].answer == {"best": "a"}
+    # Based on the revision it was given, the next change is stored.
+    again = client.post(f"/a/{token}/save", json={"position": 1, "base": 1,
+                                                  "answer": {"best": "b"}})
+    assert again.json["accepted"] and again.json["seq"] == 2
+    page = client.get(f"/a/{token}/q/1").get_data(as_text=True)
+    assert 'data-revision="2"' in page and 'value="b" checked' in page
+
+
+def test_form_post_based_on_a_stale_revision_shows_the_stored_answer(client, db, invitation):
+    attempt_id, token = invitation
+    started(client, token)
+    client.post(f"/a/{token}/save", json={"position": 2, "base": 0, "answer": {"best": "a"}})
+    response = client.post(f"/a/{token}/q/2", data={"best": "c", "base": "0", "go": "next"})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "changed in another tab or on another device" in page
+    assert 'value="a" checked' in page and 'name="base" value="1"' in page
+    assert stored(db, attempt_id)[1][2].answer == {"best": "a"}
+    moved = client.post(f"/a/{token}/q/2", data={"best": "c", "base": "1", "go": "next"})
+    assert moved.headers["Location"].endswith(f"/a/{token}/q/3")
+    assert stored(db, attempt_id)[1][2].answer == {"best": "c"}
+
+
+def test_the_page_names_the_attempt_for_the_browser_without_its_token(client, invitation):
+    _, token = invitation
+    started(client, token)
+    page = client.get(f"/a/{token}/q/1").get_data(as_text=True)
+    key = page.split('data-attempt-key="', 1)[1].split('"', 1)[0]
+    assert len(key) == 24 and key not in token and token not in key
+    assert 'data-save-url="/a/' in page and "savequeue.js" in page
+    assert f'data-next-url="/a/{token}/q/2"' in page and 'data-prev-url=""' in page
+    review = client.get(f"/a/{token}/review").get_data(as_text=True)
+    assert f'data-attempt-key="{key}"' in review and 'id="save-status"' in review
+
+
 @pytest.mark.parametrize("body,status", [
     (b"not json", 400), (b"[1, 2]", 400), (b'{"position": 1}', 400),
     (b'{"position": 1, "seq": "x", "answer": {}}', 400),
+    (b'{"position": 1, "base": -1, "answer": {}}', 400),
+    (b'{"position": 1, "base": true, "answer": {}}', 400),
+    (b'{"position": 1, "base": null, "seq": 1, "answer": {}}', 400),
     (b'{"position": 99, "seq": 1, "answer": {"best": "a"}}', 422),
     (b'{"position": 1, "seq": 1, "answer": {"best": "zz"}}', 422),
     (b'{"position": 1, "seq": 1, "answer": "a"}', 422),

@@ -237,6 +237,25 @@ def test_a_single_invitation_is_e_mailed_unless_unticked(app, client, auth, db, 
     assert link in Path(outbox).read_text(encoding="utf-8").replace("=\n", "")
 
 
+def test_an_invitation_is_valid_for_the_configured_days_by_default(app, client, auth,
+                                                                    assessment):
+    app.config["INVITATION_DAYS"] = 21
+    auth.login("hr")
+    page = client.get(f"/admin/assessments/{assessment.id}").get_data(as_text=True)
+    assert re.search(r'<input[^>]* name="days"[^>]* value="21"', page)
+
+
+@pytest.mark.parametrize("minutes", ["", "ten", "1.5"])
+def test_extra_time_must_be_a_whole_number_of_minutes(client, auth, db, world, minutes):
+    auth.login("hr")
+    response = client.post(f"/admin/attempts/{world['ana']}/extra-time",
+                           data={"minutes": minutes})
+    assert response.status_code == 400
+    assert "whole number of minutes" in response.get_data(as_text=True)
+    with db() as session:
+        assert session.get(Attempt, world["ana"]).extra_minutes == 0
+
+
 def test_an_unknown_language_is_refused(client, auth, db, assessment):
     auth.login("hr")
     response = client.post(f"/admin/assessments/{assessment.id}", data={
@@ -308,6 +327,8 @@ def test_extend_by_days_or_to_a_date(client, auth, db, world, clock):
         assert response.status_code == 400 and message in response.get_data(as_text=True)
     with db() as session:
         assert session.get(Attempt, world["ana"]).expires_at.date().isoformat() == "2026-06-30"
+    typed = client.post(url, data={"until": "30.6.2026", "days": "4"}).get_data(as_text=True)
+    assert 'value="30.6.2026"' in typed and 'value="4"' in typed  # kept for correcting
     started = client.post(f"/admin/attempts/{world['bruno']}/extend", data={"days": "3"})
     assert started.status_code == 400 and "not been started" in started.get_data(as_text=True)
 

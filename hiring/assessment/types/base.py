@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 
 from hiring.assessment.messages import CandidateError
+from hiring.assessment.types.simulated import Expectation
 
 KEY_PATTERN = r"^[A-Za-z0-9_-]{1,100}$"
 
@@ -58,16 +60,37 @@ class AnswerError(CandidateError, ValueError):
     """The answer is not valid for the item; the message is shown to the candidate."""
 
 
+@dataclass(frozen=True)
+class Speed:
+    """How fast and how accurately an answer was typed, for the profile's typing table."""
+
+    net_wpm: float
+    gross_wpm: float
+    accuracy: float  # 0..1
+    errors: int
+    target_wpm: float
+
+
 class ItemType:
-    """Base class of item types."""
+    """Base class of item types.
+
+    Everything the rest of the product needs to know about a type is here: nothing
+    outside this package names a type or branches on one."""
 
     name: ClassVar[str]
+    label: ClassVar[str]  # marked with N_: what the profile and HR pages call an item
+    note: ClassVar[str] = ""  # for HR choosing the type of a new item
+    minutes: ClassVar[float] = 1.0  # rough minutes a candidate spends on one item
     content_model: ClassVar[type[ItemContent]]
     template: ClassVar[str]  # the candidate input, under templates/candidate/items/
     needs_rating: ClassVar[bool] = False  # scored by interviewers, not automatically
     # The score the type's items feed (hiring.scoring.scales): "judgement", "numeracy", ...
     scale: ClassVar[str]
     answer_fields: ClassVar[tuple[str, ...]] = ()  # the form fields an answer is posted in
+    # Options keyed 1-5 for effectiveness: a panel of experts can key them (hiring.keying),
+    # and the cue audit (hiring.banks.cues) checks that their surface does not give the
+    # key away.
+    keyed_options: ClassVar[bool] = False
 
     def check(self, content: dict) -> list[tuple[tuple, str]]:
         """Return problems beyond the schema, as (field path, message)."""
@@ -115,8 +138,50 @@ class ItemType:
         """Return what the key says is best or correct, as an interviewer reads it."""
         return ""
 
+    def question(self, view: dict[str, Any]) -> str:
+        """Return the question's text from its view, as the profile quotes it."""
+        return view.get("stem") or ""
+
+    def chosen_options(self, answer: Any) -> dict[str, str]:
+        """Return the options an answer chose, by what it chose them as ("best": id), for
+        item statistics' option counts; {} for types whose options are not analysed."""
+        return {}
+
+    def evidence_line(self, content: dict, params: dict | None, answer: Any,
+                      language: str) -> str | None:
+        """Return a line the profile prints above the items of the answer's score (what
+        the score was measured from), or None."""
+        return None
+
+    def speed(self, content: dict, params: dict | None, answer: Any, language: str
+              ) -> Speed | None:
+        """Return the speed and accuracy of a typed answer; None for types not timed."""
+        return None
+
+    def simulate_answer(self, content: dict, params: dict | None, level: float,
+                        rng: random.Random) -> tuple[Any, list[dict]]:
+        """Answer as a simulated candidate at the level would (hiring.assessment.types.
+        simulated): the raw answer, as posted, and the ratings raters would give it."""
+        raise NotImplementedError
+
+    def expected_score(self, content: dict, params: dict | None, scored: dict
+                       ) -> Expectation:
+        """Return the expected score of simulate_answer's answers as a function of the
+        level, scored with `scored` (the same item, perhaps with other keys)."""
+        raise NotImplementedError
+
     def is_answered(self, answer: Any) -> bool:
         return answer not in (None, "", {}, [])
+
+    def form_values(self, answer: Any) -> dict[str, Any]:
+        """Return a stored answer as the values of the answer's form fields ("" for none).
+
+        An answer stored as a dict holds them by field name; any other answer is the
+        value of the only field."""
+        if not isinstance(answer, dict):
+            answer = {self.answer_fields[0]: answer} if self.answer_fields else {}
+        return {name: "" if answer.get(name) is None else answer[name]
+                for name in self.answer_fields}
 
     def key_source(self, content: dict, language: str) -> str | None:
         """Say where the item's key came from, for the item page, item health and the
@@ -148,3 +213,9 @@ def register(cls: type[ItemType]) -> type[ItemType]:
 def get_type(name: str) -> ItemType:
     """Return the registered item type, or raise KeyError."""
     return ITEM_TYPES[name]
+
+
+def type_names(holds: Callable[[ItemType], bool]) -> list[str]:
+    """Return the names of the registered types that something holds for, e.g.
+    `type_names(lambda t: t.needs_rating)`, for queries over items."""
+    return [name for name, item_type in ITEM_TYPES.items() if holds(item_type)]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+import math
+import random
 from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hiring.assessment.messages import N_, in_language
+from hiring.assessment.types import simulated
 from hiring.assessment.types.base import (
     KEY_PATTERN,
     AnswerError,
@@ -18,6 +22,7 @@ from hiring.assessment.types.base import (
     register,
     translate,
 )
+from hiring.assessment.types.simulated import Expectation
 
 
 class ChoiceOption(BaseModel):
@@ -48,6 +53,8 @@ class ChoiceContent(ItemContent):
 @register
 class Choice(ItemType):
     name = "choice"
+    label = N_("choice")
+    note = "Multiple choice: one correct option, or several that all must be ticked."
     scale = "reading"  # account screens and e-mails read for a fact
     content_model = ChoiceContent
     template = "candidate/items/choice.html"
@@ -98,3 +105,31 @@ class Choice(ItemType):
             language, N_("(no answer)"))
         return in_language(language, N_("%(given)s (correct: %(correct)s)"), given=given,
                            correct="; ".join(correct))
+
+    def simulate_answer(self, content: dict, params: dict | None, level: float,
+                        rng: random.Random) -> tuple[Any, list[dict]]:
+        options = content["options"]
+        p = simulated.p_correct(level, content["id"])
+        if content.get("multiple"):
+            ticked = [o["id"] for o in options if (rng.random() < p) == o["correct"]]
+            return {"choice": ticked}, []
+        if rng.random() < p:
+            return {"choice": [o["id"] for o in options if o["correct"]]}, []
+        return {"choice": [rng.choice([o["id"] for o in options if not o["correct"]])]}, []
+
+    def expected_score(self, content: dict, params: dict | None, scored: dict
+                       ) -> Expectation:
+        if not content.get("multiple"):
+            return lambda theta: simulated.p_correct(theta, content["id"])
+        # Each option is judged right or wrong; score every pattern of judgements once.
+        options = content["options"]
+        patterns = list(itertools.product((True, False), repeat=len(options)))
+        scores = [self.score(scored, params, {"choice": [
+            o["id"] for o, right in zip(options, judged, strict=True) if right == o["correct"]]})
+            for judged in patterns]
+
+        def expectation(theta: float) -> float:
+            p = simulated.p_correct(theta, content["id"])
+            return sum(math.prod(p if right else 1 - p for right in judged) * score
+                       for judged, score in zip(patterns, scores, strict=True))
+        return expectation

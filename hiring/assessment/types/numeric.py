@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hiring.assessment.messages import N_, in_language
 from hiring.assessment.types import numeric_answers as answers
+from hiring.assessment.types import simulated
 from hiring.assessment.types.base import (
     ItemContent,
     ItemType,
@@ -19,8 +20,9 @@ from hiring.assessment.types.base import (
     register,
     translate,
 )
+from hiring.assessment.types.simulated import Expectation
 from hiring.banks.formula import FormulaError, evaluate, parse
-from hiring.numbers import format_value
+from hiring.numbers import format_duration, format_value
 
 CHECK_DRAWS = 500  # parameter sets tried when a bank is validated
 # How a value is shown and read (hiring.numbers): money with two decimals, a duration in
@@ -105,6 +107,10 @@ parse_number = answers.parse_legacy
 @register
 class Numeric(ItemType):
     name = "numeric"
+    label = N_("calculation")
+    note = ("Practical math: a question with parameters drawn per candidate, a formula and a "
+            "tolerance.")
+    minutes = 1.5
     scale = "numeracy"
     content_model = NumericContent
     template = "candidate/items/numeric.html"
@@ -176,6 +182,12 @@ class Numeric(ItemType):
     def confirmation(self, content: dict, answer: Any, language: str) -> dict | None:
         return answers.confirmation(content, answer, language)
 
+    def form_values(self, answer: Any) -> dict[str, Any]:
+        # The field shows what the candidate typed, as they typed it, not the stored number.
+        if isinstance(answer, dict):
+            return {"value": answer.get("typed") or ""}
+        return super().form_values(answer)
+
     def score(self, content: dict, params: dict | None, answer: Any,
               ratings: Sequence[dict[str, int]] = ()) -> float | None:
         # A reading not yet confirmed counts if either reading is right: at most one can be.
@@ -197,3 +209,21 @@ class Numeric(ItemType):
             given = in_language(language, N_("(no answer)"))
         return in_language(language, N_("%(given)s (correct: %(correct)s)"), given=given,
                            correct=correct)
+
+    def simulate_answer(self, content: dict, params: dict | None, level: float,
+                        rng: random.Random) -> tuple[Any, list[dict]]:
+        correct = expected(content, params or {})
+        if rng.random() < simulated.p_correct(level, content["id"]):
+            value = correct
+        else:
+            value = correct * rng.choice([0.9, 1.1, 1.25]) + 1
+            if abs(value - correct) <= 2 * content.get("tolerance", 0.01) + 0.01:
+                value = correct * 1.25 + 1  # 0.9x + 1 is x itself near x = 10
+        if content.get("format") == "duration":
+            return format_duration(value), []  # typed as minutes and seconds, 7:26
+        return format_number(value, content.get("decimals", 2)), []
+
+    def expected_score(self, content: dict, params: dict | None, scored: dict
+                       ) -> Expectation:
+        # A slip is off by more than 10% plus one, far beyond any tolerance: it scores 0.
+        return lambda theta: simulated.p_correct(theta, content["id"])

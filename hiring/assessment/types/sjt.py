@@ -13,6 +13,7 @@ from babel.numbers import format_decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from hiring.assessment.messages import N_, catalogue, in_language
+from hiring.assessment.types import simulated
 from hiring.assessment.types.base import (
     KEY_PATTERN,
     AnswerError,
@@ -23,6 +24,7 @@ from hiring.assessment.types.base import (
     register,
     translate,
 )
+from hiring.assessment.types.simulated import Expectation
 
 
 class Option(BaseModel):
@@ -62,10 +64,13 @@ class SjtContent(ItemContent):
 @register
 class Sjt(ItemType):
     name = "sjt"
+    label = N_("situation")
+    note = "Situational judgement: a scenario and 4-5 responses, each keyed 1-5 for effectiveness."
     scale = "judgement"  # with a subscore per behavioural dimension
     content_model = SjtContent
     template = "candidate/items/sjt.html"
     answer_fields = ("best", "worst")
+    keyed_options = True
 
     def check(self, content: dict) -> list[tuple[tuple, str]]:
         return duplicate_ids([option["id"] for option in content["options"]], "options",
@@ -168,6 +173,22 @@ class Sjt(ItemType):
             "keyed by a panel of %(num)d experts (round %(round)s, %(date)s), "
             "%(statistic)s = %(agreement)s", count) % values
 
+    def chosen_options(self, answer: Any) -> dict[str, str]:
+        if not isinstance(answer, dict):
+            return {}
+        return {part: answer[part] for part in ("best", "worst") if answer.get(part) is not None}
+
+    def simulate_answer(self, content: dict, params: dict | None, level: float,
+                        rng: random.Random) -> tuple[Any, list[dict]]:
+        return rng.choices(_answers(content), _probabilities(content, level))[0], []
+
+    def expected_score(self, content: dict, params: dict | None, scored: dict
+                       ) -> Expectation:
+        # The possible answers and their scores do not depend on the level: score them once.
+        scores = [self.score(scored, params, answer) for answer in _answers(content)]
+        return lambda theta: sum(p * score for p, score in zip(
+            _probabilities(content, theta), scores, strict=True))
+
     def carry_over(self, previous: dict, content: dict, *, from_form: bool
                    ) -> tuple[dict, str | None]:
         content, note = super().carry_over(previous, content, from_form=from_form)
@@ -176,6 +197,28 @@ class Sjt(ItemType):
             note = ("A key was changed by hand, so the item no longer records the panel's "
                     "keying: its keys are now the bank's authors'.")
         return content, note
+
+
+def _answers(content: dict) -> list[dict]:
+    """Return every answer a simulated candidate can give, in a fixed order."""
+    ids = [option["id"] for option in content["options"]]
+    if content.get("format") != "best_worst":
+        return [{"best": best} for best in ids]
+    return [{"best": best, "worst": worst} for best in ids for worst in ids if worst != best]
+
+
+def _probabilities(content: dict, theta: float) -> list[float]:
+    """Return the probability of each of _answers at level theta."""
+    options = content["options"]
+    best = simulated.preferences([option["key"] for option in options], theta)
+    if content.get("format") != "best_worst":
+        return best
+    out = []
+    for index, p in enumerate(best):
+        rest = [option["key"] for i, option in enumerate(options) if i != index]
+        out += [p * q for q in simulated.preferences(rest, theta, reversed_keys=True)]
+    return out
+
 
 def _order_rng(rng: random.Random, item_id: str) -> random.Random:
     """Return a generator for one item's option order, seeded from `rng` without drawing.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import random
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,14 +13,17 @@ from pydantic import Field
 from rapidfuzz.distance import Levenshtein
 
 from hiring.assessment.messages import N_, catalogue, in_language
+from hiring.assessment.types import simulated
 from hiring.assessment.types.base import (
     AnswerError,
     ItemContent,
     ItemType,
+    Speed,
     Text,
     register,
     translate,
 )
+from hiring.assessment.types.simulated import Expectation
 
 DEFAULT_TARGET_WPM = 35
 CHARS_PER_WORD = 5
@@ -62,6 +67,9 @@ def measure(passage: str, typed: str, elapsed_ms: int | None, duration_seconds: 
 @register
 class Typing(ItemType):
     name = "typing"
+    label = N_("typing")
+    note = "Copy a passage for a fixed time; net words per minute and accuracy."
+    minutes = 1.5
     scale = "typing"
     content_model = TypingContent
     template = "candidate/items/typing.html"
@@ -72,6 +80,9 @@ class Typing(ItemType):
         settings = settings or {}
         return {"target_wpm": settings.get("typing_target_wpm") or DEFAULT_TARGET_WPM,
                 "language": settings.get("language", "en")}
+
+    def question(self, view: dict[str, Any]) -> str:
+        return view["passage"]
 
     def view(self, content: dict, params: dict | None, language: str) -> dict[str, Any]:
         return {"passage": translate(content["passage"], language),
@@ -129,3 +140,61 @@ class Typing(ItemType):
             words % {"num": round(result.net_wpm), "gross": round(result.gross_wpm),
                      "accuracy": round(100 * result.accuracy)},
             errors % {"num": result.errors, "chars": result.typed_chars}))
+
+    def speed(self, content: dict, params: dict | None, answer: Any, language: str
+              ) -> Speed | None:
+        result = self.result(content, answer, (params or {}).get("language", language))
+        if result is None:
+            return None
+        target = (params or {}).get("target_wpm") or DEFAULT_TARGET_WPM
+        return Speed(result.net_wpm, result.gross_wpm, result.accuracy, result.errors, target)
+
+    def evidence_line(self, content: dict, params: dict | None, answer: Any,
+                      language: str) -> str | None:
+        speed = self.speed(content, params, answer, language)
+        if speed is None:
+            return None
+        return catalogue(language).ngettext(
+            "%(net)s net word a minute, accuracy %(accuracy)s%%, against a target of "
+            "%(target)s",
+            "%(net)s net words a minute, accuracy %(accuracy)s%%, against a target of "
+            "%(target)s", round(speed.net_wpm)) % {
+                "net": _whole(speed.net_wpm), "accuracy": _whole(100 * speed.accuracy),
+                "target": _whole(speed.target_wpm)}
+
+    def simulate_answer(self, content: dict, params: dict | None, level: float,
+                        rng: random.Random) -> tuple[Any, list[dict]]:
+        passage = translate(content["passage"], (params or {}).get("language", "en"))
+        net_wpm = max(1.0, rng.gauss(
+            simulated.TYPING_MEAN_WPM + simulated.TYPING_WPM_PER_THETA * level,
+            simulated.TYPING_SD_WPM))
+        # Errors do not change the score (net already deducts them) but exercise the measure.
+        errors = max(0, round(rng.gauss(2 - 0.5 * level, 1)))
+        minutes = content.get("duration_seconds", 60) / 60
+        chars = round((net_wpm * minutes + errors) * CHARS_PER_WORD)
+        if chars >= len(passage):  # finished early: the time taken gives the rate
+            chars = len(passage)
+            errors = min(errors, chars // 10)
+            minutes = (chars / CHARS_PER_WORD - errors) / net_wpm
+        typed = list(passage[:chars])
+        for position in rng.sample(range(chars), errors):
+            typed[position] = "#" if typed[position] != "#" else "~"
+        return {"text": "".join(typed), "elapsed_ms": round(minutes * 60_000)}, []
+
+    def expected_score(self, content: dict, params: dict | None, scored: dict
+                       ) -> Expectation:
+        """E[min(1, X / target)] for X ~ Normal(mu, sd): (E[X] - E[(X - target)+]) / target.
+        (The model's floor of 1 wpm is ignored: it is 7 SD below the mean at theta = -2.)"""
+        sd, normal = simulated.TYPING_SD_WPM, statistics.NormalDist()
+        target = float((params or {}).get("target_wpm") or simulated.TYPING_MEAN_WPM)
+
+        def expectation(theta: float) -> float:
+            mu = simulated.TYPING_MEAN_WPM + simulated.TYPING_WPM_PER_THETA * theta
+            z = (mu - target) / sd
+            return (mu - (mu - target) * normal.cdf(z) - sd * normal.pdf(z)) / target
+        return expectation
+
+
+def _whole(value: float) -> str:
+    """Format a number as a whole one, halves rounded up, as the profile shows scores."""
+    return str(math.floor(value + 0.5))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
+import random
+import statistics
 from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from hiring.assessment.messages import N_, N_plural
+from hiring.assessment.types import simulated
 from hiring.assessment.types.base import (
     KEY_PATTERN,
     AnswerError,
@@ -18,8 +22,19 @@ from hiring.assessment.types.base import (
     register,
     translate,
 )
+from hiring.assessment.types.simulated import Expectation
 
 MAX_CHARS = 10_000
+# What a simulated candidate writes: the better the reply, the more of these it has.
+SIMULATED_SENTENCES = [
+    "Thank you for getting in touch, and I am sorry about the trouble this has caused you.",
+    "I understand how frustrating it is to wait without any news.",
+    "I have checked your account and I can see what happened.",
+    "I will make sure this is corrected today and I will call you back by 5 pm to confirm.",
+    "If you prefer, I can also offer you a credit on your next bill.",
+    "Please let me know if there is anything else I can do for you.",
+    "We value you as a customer and want to put this right.",
+]
 LEVELS = (1, 2, 3, 4, 5)  # a rubric rating; every level has its anchor
 
 
@@ -66,6 +81,9 @@ def word_count(text: str) -> int:
 @register
 class Written(ItemType):
     name = "written"
+    label = N_("written reply")
+    note = "A written reply, rated by interviewers against a rubric."
+    minutes = 7.0
     scale = "writing"
     content_model = WrittenContent
     template = "candidate/items/written.html"
@@ -98,6 +116,9 @@ class Written(ItemType):
                               num=MAX_CHARS)
         return text.replace("\r\n", "\n")
 
+    def question(self, view: dict[str, Any]) -> str:
+        return view["prompt"]
+
     def is_answered(self, answer: Any) -> bool:
         """Spaces alone are no reply: nothing to rate, and no evidence about writing."""
         return isinstance(answer, str) and bool(answer.strip())
@@ -117,3 +138,25 @@ class Written(ItemType):
     def anchors(self, content: dict, language: str) -> dict[str, dict[int, str]]:
         return {c["id"]: {int(k): translate(v, language) for k, v in c["anchors"].items()}
                 for c in content["rubric"]}
+
+    def simulate_answer(self, content: dict, params: dict | None, level: float,
+                        rng: random.Random) -> tuple[Any, list[dict]]:
+        quality = level + rng.gauss(0, simulated.WRITTEN_SAMPLE_SD)
+        count = max(3, min(len(SIMULATED_SENTENCES), round(4 + 1.5 * quality)))
+        ratings = [{criterion["id"]: min(5, max(1, round(
+            3 + quality + rng.gauss(0, simulated.RATER_SD)))) for criterion in content["rubric"]}
+            for _ in range(simulated.RATERS)]
+        return " ".join(rng.sample(SIMULATED_SENTENCES, count)), ratings
+
+    def expected_score(self, content: dict, params: dict | None, scored: dict
+                       ) -> Expectation:
+        """The expected rating: 3 + theta plus the sample's and the rater's noise, rounded
+        and kept within 1..5, rescaled to 0..1 as the type scores it."""
+        noise = math.hypot(simulated.WRITTEN_SAMPLE_SD, simulated.RATER_SD)
+        edges = [-math.inf, 1.5, 2.5, 3.5, 4.5, math.inf]
+
+        def expectation(theta: float) -> float:
+            spread = statistics.NormalDist(3 + theta, noise)
+            return sum((spread.cdf(edges[k]) - spread.cdf(edges[k - 1])) * (k - 1) / 4
+                       for k in range(1, 6))
+        return expectation

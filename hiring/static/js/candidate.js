@@ -1,5 +1,5 @@
-// Candidate page: autosave every change, count down from the server's deadline.
-// The page works without this script: the form posts save the answer too.
+// Candidate page: autosave every change (through savequeue.js), count down from the
+// server's deadline. The page works without this script: the form posts save the answer.
 (function () {
   "use strict";
   var form = document.getElementById("item-form");
@@ -94,7 +94,9 @@
       hidden = document.visibilityState === "hidden";
       checkPresence();
     });
-    document.addEventListener("submit", ownNavigation);
+    document.addEventListener("submit", function (event) {
+      if (!event.defaultPrevented) ownNavigation();  // a held move is no navigation yet
+    });
     document.addEventListener("click", function (event) {
       if (isOwnLink(event)) ownNavigation();
     });
@@ -136,7 +138,7 @@
       if (left === 0) {
         clearInterval(handle);
         announce(t("timeup"));
-        timeUp();
+        setTimeout(timeUp);  // once the whole page is set up, save queue included
         return;
       }
     };
@@ -144,38 +146,149 @@
     tick();
   }
 
+  // ---- save queue: every change kept in this browser until the server has it ----
+  var body = document.body.dataset;
+  var queue = body.saveUrl && window.HiringSaveQueue ? new window.HiringSaveQueue({
+    url: body.saveUrl, attemptKey: body.attemptKey,
+    csrf: function () { return csrf ? csrf.value : ""; },
+    renewCsrf: renewCsrf,
+    onState: showState, onConflict: conflict, onRejected: rejected,
+    // What the server says of a stored answer (a number it asks about) is for the page.
+    onSaved: function (atPosition, data) {
+      if (form && atPosition === position) {
+        document.dispatchEvent(new CustomEvent("answer-saved", {detail: data}));
+      }
+    },
+    onClosed: function (done) { leave(done); }
+  }) : null;
+  var held = null;      // the page the candidate asked for while an answer waits
+  var notice = false;   // a refusal is shown: "Saved" must not replace it
+
+  // The session (and its CSRF token) can be lost during a long assessment: fetch a new
+  // token and let the retry send the answer again.
+  function renewCsrf() {
+    return fetch(body.saveUrl.replace(/\/save$/, "/csrf"), {credentials: "same-origin"})
+      .then(function (res) { return res.json(); })
+      .then(function (data) {
+        if (!data.csrf) return;
+        document.querySelectorAll("input[name=csrf_token]").forEach(function (input) {
+          input.value = data.csrf;
+        });
+      });
+  }
+
+  function showState(state) {
+    if (state === "saving") {
+      if (!notice) setStatus(t("saving"), "busy");
+    } else if (state === "retrying") {
+      notice = false;
+      setStatus(held || !navigator.onLine ? t("held") : t("retrying"), "warn");
+    } else if (state === "saved" && !notice) {
+      setStatus(t("saved"), "ok");
+    }
+  }
+
+  function conflict(atPosition, stored) {
+    held = null;  // the candidate should see what is stored before moving on
+    if (form && atPosition === position) {
+      if (stored) fill(stored);
+      kept = JSON.stringify(currentAnswer());
+    }
+    notice = true;
+    setStatus(form && atPosition === position ? t("changed")
+              : t("changed_at", {position: atPosition}), "warn");
+  }
+
+  function rejected(atPosition, error) {
+    held = null;
+    if (form && atPosition === position) kept = null;  // not stored: moving on tries again
+    notice = true;
+    setStatus(error || t("check_answer"), "warn");
+  }
+
+  function leave(url) {
+    ownNavigation();
+    window.location.assign(url);
+  }
+
+  // A number the server asks about (9.940: 9940 or 9,94) is answered before moving on.
+  function unchosenReading() {
+    var box = document.getElementById("number-confirm");
+    if (!box || !box.querySelector("input[name=reading]")) return null;
+    return box.querySelector("input[name=reading]:checked") ? null
+      : box.querySelector("input[name=reading]");
+  }
+
+  function leaveUnlessAsked(url) {
+    var first = unchosenReading();
+    if (!first) { leave(url); return; }
+    held = null;
+    notice = true;
+    setStatus(t("choose_reading"), "warn");
+    first.focus();
+  }
+
+  // anyway: the clock moves on whatever is asked (the number stays as typed).
+  function goWhenSaved(url, anyway) {
+    var go = anyway ? leave : leaveUnlessAsked;
+    if (!queue || !queue.pending()) { go(url); return; }
+    held = url;
+    setStatus(navigator.onLine ? t("saving") : t("held"), navigator.onLine ? "busy" : "warn");
+    queue.drained().then(function () { if (held === url) go(url); });
+  }
+
+  if (queue) {
+    window.addEventListener("online", queue.retryNow);
+    window.addEventListener("offline", function () {
+      if (queue.pending()) setStatus(t("held"), "warn");
+    });
+    // Leaving with an answer the server does not have yet asks first.
+    window.addEventListener("beforeunload", function (event) {
+      if (!queue.pending()) return;
+      event.preventDefault();
+      event.returnValue = "";
+    });
+  }
+
   function timeUp() {
     setStatus(t("timeup"), "warn");
     if (form) {
-      flush().then(function () { submitForm("review"); });
+      save();
+      goWhenSaved(form.dataset.reviewUrl, true);
     } else {
       var submit = document.querySelector("form[action$='/submit']");
-      if (submit) {
-        // The clock submits, not the candidate: the server asks nothing and records it.
-        var timeup = document.createElement("input");
-        timeup.type = "hidden"; timeup.name = "timeup"; timeup.value = "1";
-        submit.appendChild(timeup);
-        ownNavigation();
-        submit.submit();
-      }
+      if (!submit) return;
+      // The clock submits, not the candidate: the server asks nothing and records it.
+      var timeup = document.createElement("input");
+      timeup.type = "hidden"; timeup.name = "timeup"; timeup.value = "1";
+      submit.appendChild(timeup);
+      if (queue) queue.drained().then(function () { ownNavigation(); submit.submit(); });
+      else { ownNavigation(); submit.submit(); }
     }
+  }
+
+  // The review page: answers still waiting are sent before the submit goes.
+  var submitForm = document.querySelector("form[action$='/submit']");
+  if (submitForm && queue) {
+    submitForm.addEventListener("submit", function (event) {
+      if (!queue.pending()) return;
+      event.preventDefault();
+      setStatus(navigator.onLine ? t("saving") : t("held"), "warn");
+      queue.drained().then(function () { ownNavigation(); submitForm.submit(); });
+    });
+    queue.send();
   }
 
   if (!form) return;
 
   // ---- autosave ----------------------------------------------------------
   var position = parseInt(form.dataset.position, 10);
-  var seq = parseInt(form.dataset.seq, 10) || 0;
   var spentBefore = parseInt(form.dataset.timeSpent, 10) || 0;
   var openedAt = Date.now();
-  var inFlight = null;   // the promise of the save being sent
-  var pending = false;   // a change arrived while a save was in flight
-  var retryDelay = 1000;
   var debounce = null;
+  var fields = (form.dataset.fields || "").split(",").filter(Boolean);
 
   function timeSpent() { return spentBefore + (Date.now() - openedAt); }
-
-  var fields = (form.dataset.fields || "").split(",").filter(Boolean);
 
   function currentAnswer() {
     var data = new FormData(form);
@@ -189,94 +302,69 @@
     return answer;
   }
 
-  // The session (and its CSRF token) can be lost during a long assessment: fetch a new
-  // token and let the retry send the answer again.
-  function renewCsrf() {
-    return fetch(form.dataset.saveUrl.replace(/\/save$/, "/csrf"), {credentials: "same-origin"})
-      .then(function (res) { return res.json(); })
-      .then(function (data) {
-        if (!data.csrf) return;
-        document.querySelectorAll("input[name=csrf_token]").forEach(function (input) {
-          input.value = data.csrf;
-        });
+  // Show an answer (one waiting to be sent, or the stored one) in the form's fields.
+  function fill(answer) {
+    fields.forEach(function (name) {
+      var value = answer[name];
+      var values = (Array.isArray(value) ? value : [value]).map(function (one) {
+        return one === null || one === undefined ? "" : String(one);
       });
-  }
-
-  function send() {
-    seq += 1;
-    var body = JSON.stringify({
-      position: position, seq: seq, answer: currentAnswer(), time_spent_ms: timeSpent()
-    });
-    setStatus(t("saving"), "busy");
-    return fetch(form.dataset.saveUrl, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf.value},
-      body: body
-    }).then(function (res) {
-      return res.json().catch(function () { return {}; }).then(function (data) {
-        if (res.ok && data.ok) {
-          retryDelay = 1000;
-          setStatus(t("saved"), "ok");
-          document.dispatchEvent(new CustomEvent("answer-saved", {detail: data}));
-          return true;
+      form.querySelectorAll("[name='" + name + "']").forEach(function (input) {
+        if (input.type === "radio" || input.type === "checkbox") {
+          input.checked = values.indexOf(input.value) !== -1;
+        } else {
+          input.value = values[0];
+          input.dispatchEvent(new Event("refresh"));  // a word count follows
         }
-        if (data.closed && data.done) {
-          ownNavigation();
-          window.location = data.done;
-          return true;
-        }
-        if (data.csrf) { return renewCsrf().then(function () { throw new Error("csrf renewed"); }); }
-        if (res.status === 422) { setStatus(data.error || t("check_answer"), "warn"); return true; }
-        throw new Error(data.error || ("HTTP " + res.status));
       });
     });
   }
 
-  function save() {
-    if (inFlight) { pending = true; return inFlight; }
-    inFlight = send().catch(function () {
-      setStatus(t("retrying"), "warn");
-      return new Promise(function (resolve) {
-        setTimeout(resolve, retryDelay);
-        retryDelay = Math.min(retryDelay * 2, 15000);
-      }).then(function () { pending = true; });
-    }).then(function () {
-      inFlight = null;
-      if (pending) { pending = false; return save(); }
-    });
-    return inFlight;
+  var kept = null;  // the answer last kept or stored, as JSON
+  if (queue) {
+    queue.track(position, parseInt(form.dataset.revision, 10) || 0);
+    // An answer given on this question that the server does not have yet (the page was
+    // closed or reloaded before it could be sent) is what the page shows, and goes first.
+    var waiting = queue.waiting(position);
+    if (waiting !== undefined) {
+      fill(waiting);
+      var typed = document.getElementById("typing");
+      if (typed && waiting.text) typed.readOnly = true;
+    }
+    kept = JSON.stringify(currentAnswer());
+    if (queue.pending()) queue.send();
   }
 
-  function flush() {
-    clearTimeout(debounce);
-    return inFlight ? inFlight.then(flush) : Promise.resolve();
+  function save(later) {
+    if (!queue) return;  // without the queue the form posts the answer
+    var answer = currentAnswer();
+    if (JSON.stringify(answer) === kept && !queue.pending()) return;
+    kept = JSON.stringify(answer);
+    notice = false;
+    queue.keep(position, answer, timeSpent(), later);
   }
 
   form.addEventListener("change", function () { clearTimeout(debounce); save(); });
   form.addEventListener("input", function (event) {
     if (event.target.id === "typing") return;  // saved when the exercise ends
     if (event.target.tagName === "TEXTAREA" || event.target.type === "text") {
+      // Kept at once; sent when the typing pauses.
+      save(true);
       clearTimeout(debounce);
-      debounce = setTimeout(save, 800);
+      debounce = setTimeout(function () { queue.send(); }, 800);
     }
   });
 
-  // A plain post carries the next sequence number, so it is newer than any autosave.
-  function stamp() {
-    form.elements.seq.value = String(seq + 1);
-    form.elements.time_spent_ms.value = String(timeSpent());
-  }
-  form.addEventListener("submit", stamp);
-
-  function submitForm(go) {
-    stamp();
-    ownNavigation();  // form.submit() fires no submit event
-    var input = document.createElement("input");
-    input.type = "hidden"; input.name = "go"; input.value = go;
-    form.appendChild(input);
-    form.submit();
-  }
+  // Moving to another question waits until the server has this one's answer.
+  form.addEventListener("submit", function (event) {
+    if (!queue) return;
+    event.preventDefault();
+    var go = event.submitter ? event.submitter.value : "next";
+    clearTimeout(debounce);
+    save();
+    goWhenSaved(go === "prev" ? form.dataset.prevUrl
+                : go === "review" ? form.dataset.reviewUrl : form.dataset.nextUrl);
+  });
 
   // ---- word count for written answers -----------------------------------
   var area = form.querySelector("textarea[data-max-words]");
@@ -289,6 +377,7 @@
       counter.className = words > max ? "error" : "muted";
     };
     area.addEventListener("input", update);
+    area.addEventListener("refresh", update);
     update();
   }
 

@@ -114,12 +114,12 @@ def item_statistics(rows: Iterable[tuple]) -> ItemHealthReport:
         attempts.add(attempt_id)
         meta.setdefault(key, (dimension, item_type))
         times.setdefault(key, []).append(time_ms or 0)
-        if item_type == "sjt" and isinstance(answer, dict):
+        chosen_options = get_type(item_type).chosen_options(answer)
+        if chosen_options:
             counts = options.setdefault(key, {})
-            for choice in ("best", "worst"):
-                if answer.get(choice) is not None:
-                    chosen = counts.setdefault(choice, {})
-                    chosen[answer[choice]] = chosen.get(answer[choice], 0) + 1
+            for role, option_id in chosen_options.items():
+                chosen = counts.setdefault(role, {})
+                chosen[option_id] = chosen.get(option_id, 0) + 1
         if score is not None:
             scores.setdefault(attempt_id, {}).setdefault(dimension, {})[key] = score
 

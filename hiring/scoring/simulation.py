@@ -1,0 +1,98 @@
+"""Simulated candidates: their true levels, their answers and the scores they should get.
+
+`hiring simulate` (attempts in the database) and `hiring scoring-check` both answer
+through this module, so the check is about the candidates the demo data are made of.
+
+Levels. A candidate has a true level (standard normal) on each behavioural dimension the
+situational items are written for, and on each skill scale: numeracy, reading, typing and
+writing. The behavioural levels load on one judgement factor, so that any two of them
+correlate by `correlation` (default CORRELATION = 0.6: the subscales of situational
+judgement tests usually correlate .5 to .8, which is why their subscores seldom add
+anything to the composite). The judgement factor and the skills load on a weaker general
+factor that gives each SKILL_CORRELATION = 0.3 of its variance: two skills correlate
+0.3, a skill and a behavioural level 0.3 * sqrt(correlation) (0.23 at 0.6). Numeracy,
+reading and typing are distinct abilities; a general factor of that size is what keeps
+them, and judgement, from being either copies of each other or unrelated.
+
+Answers. A situational item is answered from the level of its behavioural dimension, any
+other item from the level of its scale (hiring.scoring.scales), by the item type's
+`simulate_answer`; the response model the types share, and its parameters, are in
+hiring.assessment.types.simulated. `expectation` gives an item's expected score as a
+function of the level under the same model (the type's `expected_score`).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from hiring.assessment.types import get_type
+from hiring.assessment.types.simulated import Expectation
+from hiring.scoring.scales import COMPOSITE, SCALES
+
+SKILLS = tuple(scale for scale in SCALES if scale != COMPOSITE)  # answered from a skill level
+CORRELATION = 0.6  # between behavioural levels
+SKILL_CORRELATION = 0.3  # the general factor's share of a skill's and judgement's variance
+
+
+@dataclass(frozen=True)
+class TrueProfile:
+    """A simulated candidate's true levels: per behavioural dimension and per skill."""
+
+    behavioural: dict[str, float]
+    skills: dict[str, float]
+
+    @classmethod
+    def draw(cls, dimensions: Iterable[str], rng: random.Random,
+             correlation: float = CORRELATION) -> TrueProfile:
+        """Draw standard normal levels; behavioural ones correlate pairwise by
+        `correlation`, the rest as the module says."""
+        if not 0 <= correlation <= 1:
+            raise ValueError("the correlation of behavioural levels must be within 0..1")
+        general = rng.gauss(0, 1)
+        judgement = _loading(general, SKILL_CORRELATION, rng)
+        return cls({dimension: _loading(judgement, correlation, rng) for dimension in dimensions},
+                   {skill: _loading(general, SKILL_CORRELATION, rng) for skill in SKILLS})
+
+    @classmethod
+    def flat(cls, dimensions: Iterable[str], level: float) -> TrueProfile:
+        """Return a profile with the same level everywhere."""
+        return cls(dict.fromkeys(dimensions, level), dict.fromkeys(SKILLS, level))
+
+    @property
+    def judgement(self) -> float:
+        """The composite's true level: the mean of the behavioural levels."""
+        return statistics.fmean(self.behavioural.values())
+
+    def level(self, scale: str, dimension: str) -> float:
+        """Return the level an item of the scale and dimension is answered from."""
+        return self.behavioural[dimension] if scale == COMPOSITE else self.skills[scale]
+
+    def level_for(self, content: dict) -> float:
+        return self.level(get_type(content["type"]).scale, content["dimension"])
+
+    def columns(self) -> dict[str, float]:
+        """Return every level by name, for a table of true levels."""
+        return {**self.behavioural, **self.skills}
+
+
+def _loading(factor: float, share: float, rng: random.Random) -> float:
+    return math.sqrt(share) * factor + math.sqrt(1 - share) * rng.gauss(0, 1)
+
+
+def answer_item(content: dict, params: dict | None, profile: TrueProfile,
+                rng: random.Random) -> tuple[Any, list[dict]]:
+    """Answer an item as the candidate would: the answer and the raters' ratings."""
+    return get_type(content["type"]).simulate_answer(content, params,
+                                                     profile.level_for(content), rng)
+
+
+def expectation(content: dict, params: dict | None, scored: dict | None = None
+                ) -> Expectation:
+    """Return the item's expected score as a function of the level it is answered at,
+    scored with `scored` (the same item, perhaps with other keys; default: as answered)."""
+    return get_type(content["type"]).expected_score(content, params, scored or content)
