@@ -31,6 +31,7 @@ pytestmark = pytest.mark.e2e
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 # Not the e-mail address of an attempt that exists: a made-up token.
+PREVIOUS = {"en": "Previous", "hr": "Natrag"}
 INVALID_TOKEN = "not-a-real-invitation-token-0000000000000"
 EXPIRE = """
 import sys
@@ -101,6 +102,13 @@ def _walk_candidate(page: Page, live_server, checker: Checker, words: Words, lab
     for position in range(1, total + 1):
         expect(page).to_have_url(item_url(invitation, position))
         expect(page.get_by_text(counter(words, position, total), exact=True)).to_be_visible()
+        if position == 2:
+            # Previous is drawn before Next, as it comes in the tab order.
+            button = page.get_by_role("button", exact=True,
+                                      name=PREVIOUS[words.language])
+            back = button.bounding_box()
+            on = page.get_by_role("button", name=words.next, exact=True).bounding_box()
+            assert back["x"] + back["width"] <= on["x"], (back, on)
         kind = _kind(page)
         if kind not in kinds:
             kinds.add(kind)
