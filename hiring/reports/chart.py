@@ -38,6 +38,8 @@ class ChartLabels:
     thresholds: str = "thresholds of the rules"
     missing: str = "no answered items"
     pending: str = "awaiting ratings"
+    # The chart's text alternative: its numbers are in a table beside it.
+    title: str = "Chart of the scores with their 95% bands; the table of scores gives the numbers"
 
 
 def bars_svg(groups: list[tuple[str, list[ScoreResult]]], thresholds: tuple[float, float],
@@ -60,7 +62,8 @@ def bars_svg(groups: list[tuple[str, list[ScoreResult]]], thresholds: tuple[floa
     height = y + 2 * ROW
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="scorebars" width="{WIDTH}" '
             f'height="{_num(height)}" viewBox="0 0 {WIDTH} {_num(height)}" '
-            f'font-family="{FONT_FAMILY}" font-size="{FONT}" role="img">'
+            f'font-family="{FONT_FAMILY}" font-size="{FONT}" role="img" '
+            f'aria-label="{escape(labels.title)}"><title>{escape(labels.title)}</title>'
             + "".join(parts) + "</svg>")
 
 
@@ -144,7 +147,8 @@ def narrow_bars_svg(groups: list[tuple[str, list[ScoreResult]]],
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="scorebars narrow" '
             f'width="{NARROW_WIDTH}" height="{_num(height)}" '
             f'viewBox="0 0 {NARROW_WIDTH} {_num(height)}" font-family="{FONT_FAMILY}" '
-            f'font-size="{NARROW_FONT}" role="img">' + "".join(parts) + "</svg>")
+            f'font-size="{NARROW_FONT}" role="img" aria-label="{escape(labels.title)}">'
+            f'<title>{escape(labels.title)}</title>' + "".join(parts) + "</svg>")
 
 
 def band_svg(score: float, low: float, high: float, indication: bool = False) -> str:

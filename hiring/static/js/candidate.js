@@ -120,12 +120,24 @@
   if (timer) {
     var endsAt = Date.now() + 1000 * parseInt(timer.dataset.secondsLeft, 10);
     var valueEl = document.getElementById("timer-value");
+    // Screen readers hear the time left at 10, 5 and 1 minutes and when the grace
+    // period starts, from a polite region of its own; the ticking clock stays silent.
+    var announcer = document.getElementById("timer-announcement");
+    var announce = function (text) { if (announcer) announcer.textContent = text; };
+    var lastLeft = null;
     var tick = function () {
       var left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
       valueEl.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
       timer.classList.toggle("low", left <= 120);
+      if (lastLeft !== null) {
+        [10, 5, 1].forEach(function (minutes) {
+          if (lastLeft > 60 * minutes && left <= 60 * minutes) announce(t("left_" + minutes));
+        });
+      }
+      lastLeft = left;
       if (left === 0) {
         clearInterval(handle);
+        announce(t("timeup"));
         setTimeout(timeUp);  // once the whole page is set up, save queue included
         return;
       }
