@@ -89,8 +89,10 @@ def render_profile_pdf(profile: Profile, *, time_limit: float = TIME_LIMIT_SECON
         try:
             source = _render_html(profile, standalone=True, stylesheet=None, for_pdf=True)
             document = HTML(string=source, base_url=None, url_fetcher=renderer.url_fetcher)
+            # Tagged (PDF/UA-1): headings, tables and reading order reach screen readers.
             outcome["pdf"] = document.write_pdf(stylesheets=renderer.stylesheets,
-                                                font_config=renderer.font_config)
+                                                font_config=renderer.font_config,
+                                                pdf_variant="pdf/ua-1")
         except Exception as exc:  # handed to the caller below
             outcome["error"] = exc
         finally:

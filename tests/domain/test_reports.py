@@ -305,6 +305,38 @@ def test_pdf_in_croatian_has_croatian_headings(pdftotext: str, tmp_path: Path) -
     assert "stranica 1 od" in text
 
 
+def pdf_objects(document: bytes) -> bytes:
+    """The PDF's bytes with every compressed stream (object streams too) inflated."""
+    import zlib
+
+    inflated = [document]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", document, re.S):
+        try:
+            inflated.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            pass  # an image or a font that is not deflated
+    return b"".join(inflated)
+
+
+@pytest.mark.parametrize("language", ["en", "hr"])
+def test_the_pdf_is_tagged_for_assistive_technology_in_its_language(
+        language: str, tmp_path: Path) -> None:
+    document = pdf.render_profile_pdf(make_profile(language=language))
+    objects = pdf_objects(document)
+    # PDF/UA: a structure tree, marked content, the document's language, real headings
+    # and tables, and the chart's text alternative
+    assert b"/StructTreeRoot" in objects and re.search(rb"/Marked\s+true", objects)
+    assert re.search(rb"/Lang\s*\(" + language.encode() + rb"\)", objects)
+    assert re.search(rb"/S\s*/H1\b", objects) and re.search(rb"/S\s*/Table\b", objects)
+    assert re.search(rb"/S\s*/Figure\b", objects) and b"/Alt" in objects
+    path = tmp_path / "profile.pdf"
+    path.write_bytes(document)
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
+                              check=True).stdout
+        assert re.search(r"^Tagged:\s+yes$", info, re.M)
+
+
 def test_languages_render_side_by_side_in_threads() -> None:
     profiles = [make_profile(language="hr" if n % 2 else "en") for n in range(8)]
 
