@@ -62,11 +62,20 @@ class Pool:
         self.opened += 1
         return _Connection(reader, writer)
 
+    def _idle(self) -> _Connection | None:
+        while self.idle:
+            connection = self.idle.pop()
+            if not connection.reader.at_eof():
+                return connection
+            connection.close()
+        return None
+
     async def request(self, method: str, path: str, headers: dict[str, str] | None = None,
                       body: bytes = b"") -> Reply:
         async with self.slots:
             for attempt in range(2):
-                connection = self.idle.pop() if self.idle else await self._connect()
+                connection = self._idle() if attempt == 0 else None
+                connection = connection or await self._connect()
                 reused = connection.used
                 try:
                     reply, keep = await asyncio.wait_for(
