@@ -252,7 +252,7 @@ def lines_for(figures: dict) -> list[str]:
     ]
 
 
-def main(argv: list[str] | None = None) -> dict:
+def main(argv: list[str] | None = None, database_url: str | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true",
@@ -263,7 +263,8 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     candidates = args.candidates or (100 if args.quick else 500)
     step = args.step_seconds or (2.0 if args.quick else 5.0)
-    figures = run(database_url=os.environ.get("DATABASE_URL"), candidates=candidates,
+    figures = run(database_url=database_url or os.environ.get("DATABASE_URL"),
+                  candidates=candidates,
                   step_seconds=step, low_step_seconds=step if args.quick else 2 * step,
                   rates=RATES, with_bare=not args.no_bare)
     lines = lines_for(figures)
