@@ -22,10 +22,13 @@ class _Slow(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class _Serial(http.server.HTTPServer):
+    request_queue_size = 64  # every connection waits in the queue, none is refused
+
+
 def test_latency_counts_the_queue_behind_a_slow_server():
     # One request at a time, 200 ms each: 5 a second, offered 20 a second for 1 s.
-    http.server.HTTPServer.request_queue_size = 64
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Slow)
+    server = _Serial(("127.0.0.1", 0), _Slow)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
