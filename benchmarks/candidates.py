@@ -7,8 +7,15 @@ against the real server (gunicorn) on 127.0.0.1.
 
 --burst: every candidate starts within the first 10 s and submits within the last 10 s.
 Reports saves per second, save latency percentiles, errors, and checks that every
-acknowledged save is stored. PostgreSQL runs use a database `hiring_bench` beside the one
-DATABASE_URL names.
+acknowledged save is stored.
+
+This is a closed-loop scenario: a client thread sends late when the server lags, and
+latency is timed from the actual send, so the wait behind a slow response is not counted
+(coordinated omission), and "saves per second" is the saves made divided by the nominal
+duration. It tells whether a realistic session works; it measures no capacity and no tail
+latency. For those, benchmarks.saves (open loop, against references in the same run).
+
+PostgreSQL runs use a database <name>_app beside the one DATABASE_URL names.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""PDF benchmark: the profile of a full attempt rendered 50 times, against a one-page
-reference document with the same fonts in the same process.
+"""PDF benchmark: the profile of a full attempt rendered 50 times, against plain WeasyPrint
+documents with the same fonts in the same process: one of the same page count as the
+profile (full pages of text and a small table), a single full page, and a heading and a line.
 
     .venv/bin/python -m benchmarks.pdf [--runs 50]
 """
@@ -21,15 +22,25 @@ _PARAGRAPH = ("Kupac zove treći put zbog istog računa. Saslušajte ga do kraja
               "ste razumjeli i recite mu što ćete učiniti i do kada. The customer calls for "
               "the third time about the same bill: listen, sum up, and say what happens "
               "next and by when. Љиљана Петровић, България. ")
-FULL_PAGE = ("""<!doctype html><html><head><meta charset="utf-8"><style>
+_HEAD = """<!doctype html><html><head><meta charset="utf-8"><style>
 @page { size: A4; margin: 20mm } body { font-family: "Noto Sans", "DejaVu Sans";
 font-size: 10pt; line-height: 1.4 } td, th { border-bottom: 0.5pt solid #999; padding: 2pt }
-</style></head><body><h1>Reference page</h1>"""
-             + "".join(f"<h2>Section {n}</h2><p>{_PARAGRAPH * 2}</p>" for n in range(1, 5))
-             + "<table><tr><th>Dimension</th><th>Score</th><th>Band</th></tr>"
-             + "".join(f"<tr><td>Dimension {n}</td><td>{50 + n}</td><td>{30 + n}–{70 + n}</td>"
-                       "</tr>" for n in range(1, 7))
-             + "</table></body></html>")
+section { page-break-after: always } section:last-child { page-break-after: auto }
+</style></head><body>"""
+_PAGE = ("<section><h1>Reference page</h1>"
+         + "".join(f"<h2>Section {n}</h2><p>{_PARAGRAPH * 2}</p>" for n in range(1, 5))
+         + "<table><tr><th>Dimension</th><th>Score</th><th>Band</th></tr>"
+         + "".join(f"<tr><td>Dimension {n}</td><td>{50 + n}</td><td>{30 + n}–{70 + n}</td>"
+                   "</tr>" for n in range(1, 7))
+         + "</table></section>")
+
+
+def pages_of_text(pages: int) -> str:
+    """A plain document of `pages` full A4 pages in the profile's fonts."""
+    return _HEAD + _PAGE * pages + "</body></html>"
+
+
+FULL_PAGE = pages_of_text(1)
 
 REFERENCE = """<!doctype html><html><head><meta charset="utf-8"><style>
 @page { size: A4; margin: 20mm } body { font-family: "Noto Sans", "DejaVu Sans"; }
@@ -94,10 +105,10 @@ def _page_count(pdf: bytes) -> int:
                     if line.startswith("Pages:")))
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=50)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
     from weasyprint import HTML
 
@@ -119,9 +130,14 @@ def main() -> None:
     full_page_pages = _page_count(reference(FULL_PAGE))
     if full_page_pages != 1:
         raise SystemExit(f"the full-page reference has {full_page_pages} pages; fix it")
-    times: dict[str, list[float]] = {"profile": [], "reference": [], "full_page": []}
+    same_pages = pages_of_text(profile_pages)
+    if (found := _page_count(reference(same_pages))) != profile_pages:
+        raise SystemExit(f"the same-pages reference has {found} pages, not {profile_pages}")
+    times: dict[str, list[float]] = {"profile": [], "same_pages": [], "reference": [],
+                                     "full_page": []}
     for _ in range(args.runs):  # interleaved, so that machine noise hits all alike
         for name, render in (("profile", lambda: render_profile_pdf(profile)),
+                             ("same_pages", lambda: reference(same_pages)),
                              ("reference", reference),
                              ("full_page", lambda: reference(FULL_PAGE))):
             started = time.perf_counter()
@@ -131,19 +147,24 @@ def main() -> None:
     stats = {name: summary_ms(values) for name, values in times.items()}
     ratio = round(stats["profile"]["median_ms"] / stats["reference"]["median_ms"], 2)
     full_ratio = round(stats["profile"]["median_ms"] / stats["full_page"]["median_ms"], 2)
+    same_ratio = round(stats["profile"]["median_ms"] / stats["same_pages"]["median_ms"], 2)
     per_page = round(full_ratio / profile_pages, 2)
     figures = {"runs": args.runs, "cold_first_render_ms": round(1000 * cold, 1),
                "profile": stats["profile"], "reference": stats["reference"],
                "full_page_reference": stats["full_page"], "profile_pages": profile_pages,
+               "same_pages_reference": stats["same_pages"],
+               "ratio_same_pages_median": same_ratio,
                "ratio_median": ratio, "ratio_full_page_median": full_ratio,
                "ratio_per_page": per_page, "peak_rss_mib": round(peak_mib, 1),
                "profile_pdf_bytes": len(first)}
     label = {"profile": f"profile PDF (full attempt, {profile_pages} pages)",
+             "same_pages": f"reference: {profile_pages} full pages of text, the same fonts",
              "reference": "reference: a heading and a line", "full_page": "reference: a full page"}
     lines = ["| | median | p95 | max |", "|---|---:|---:|---:|"] + [
         f"| {label[name]} | {s['median_ms']} ms | {s['p95_ms']} ms | {s['max_ms']} ms |"
         for name, s in stats.items()] + [
-        "", f"Ratio of medians: {ratio}x the heading-and-a-line reference, {full_ratio}x the "
+        "", f"Ratio of medians: **{same_ratio}x the plain document of the same {profile_pages}"
+        f" pages**, {ratio}x the heading-and-a-line reference, {full_ratio}x the "
         f"full page, {per_page}x the full page per page. First render in a cold process: "
         f"{figures['cold_first_render_ms']} ms. Peak resident memory: {figures['peak_rss_mib']}"
         f" MiB. {args.runs} runs each, interleaved.",
@@ -151,6 +172,7 @@ def main() -> None:
     path = write_result("pdf", figures, lines)
     print("\n".join(lines))
     print(f"written to {path}")
+    return figures
 
 
 if __name__ == "__main__":

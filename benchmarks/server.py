@@ -19,8 +19,6 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-BENCH_DATABASE = "hiring_bench"
-
 
 def hiring_command() -> str:
     return shutil.which("hiring", path=str(Path(sys.executable).parent)) or "hiring"
@@ -32,15 +30,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def fresh_postgres(url: str) -> str:
-    """Recreate the benchmark database beside the given one; return its URL."""
+def fresh_postgres(url: str, suffix: str = "app") -> str:
+    """Recreate the database <name>_<suffix> beside the one the URL names (so that two
+    people benchmarking on one PostgreSQL server, each with a database of their own, do
+    not drop each other's); return its URL."""
     admin = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"{admin.database or 'hiring'}_{suffix}"
     engine = create_engine(admin.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{BENCH_DATABASE}"'))
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
-    return admin.set(database=BENCH_DATABASE).render_as_string(hide_password=False)
+    return admin.set(database=name).render_as_string(hide_password=False)
 
 
 @dataclass
@@ -49,6 +50,11 @@ class Server:
     instance: Path
     database_url: str
     process: subprocess.Popen
+
+    @property
+    def pid(self) -> int:
+        """The gunicorn master's process id."""
+        return self.process.pid
 
     def worker_pids(self) -> list[int]:
         path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
@@ -64,33 +70,70 @@ class Server:
 
 
 @contextmanager
-def running_server(folder: Path, *, workers: int = 4, database_url: str | None = None
-                   ) -> Iterator[Server]:
-    """Set up an instance (demo data) and serve it until the block ends."""
+def running_server(folder: Path, *, workers: int = 4, database_url: str | None = None,
+                   prepare=None) -> Iterator[Server]:
+    """Set up an instance (demo data, or what prepare(env) makes) and serve it until the
+    block ends."""
     env = dict(os.environ, HIRING_INSTANCE=str(folder), HIRING_DEVELOPMENT="1")
     env.pop("DATABASE_URL", None)
     if database_url:
         env["DATABASE_URL"] = database_url = fresh_postgres(database_url)
     else:
         database_url = f"sqlite:///{folder / 'hiring.sqlite'}"
-    subprocess.run([hiring_command(), "demo", "--no-serve"], env=env, check=True,
-                   capture_output=True)
+    if prepare is not None:
+        prepare(env)
+    else:
+        subprocess.run([hiring_command(), "demo", "--no-serve"], env=env, check=True,
+                       capture_output=True)
     port = free_port()
-    log = (folder / "server.log").open("w")
-    process = subprocess.Popen(
-        [hiring_command(), "serve", "--port", str(port), "--workers", str(workers)],
-        env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        start_new_session=True)
+    with _serving([hiring_command(), "serve", "--port", str(port), "--workers", str(workers)],
+                  env, folder, "/login", port, database_url) as server:
+        yield server
+
+
+@contextmanager
+def running_reference(folder: Path, *, workers: int = 4, database_url: str | None = None,
+                      rows: int = 5000) -> Iterator[Server]:
+    """Serve benchmarks.reference (a bare endpoint and the bare one-row save) the way
+    `hiring serve` serves the app, on a database of its own with `rows` response rows."""
+    from benchmarks import reference
+
+    folder.mkdir(parents=True, exist_ok=True)
+    if database_url:
+        database_url = fresh_postgres(database_url, "ref").replace(
+            "postgresql+psycopg://", "postgresql://", 1)
+    else:
+        database_url = f"sqlite:///{folder / 'reference.sqlite'}"
+    reference.prepare(database_url, rows)
+    port = free_port()
+    env = dict(os.environ)
+    with _serving([sys.executable, "-m", "benchmarks.reference", "--port", str(port),
+                   "--workers", str(workers), "--database", database_url],
+                  env, folder, "/bare", port, database_url, log_name="reference.log") as server:
+        yield server
+
+
+@contextmanager
+def _serving(command: list[str], env: dict, folder: Path, probe: str, port: int,
+             database_url: str, log_name: str = "server.log") -> Iterator[Server]:
+    log = (folder / log_name).open("w")
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL, start_new_session=True,
+                               cwd=Path(__file__).resolve().parent.parent)
     server = Server(f"http://127.0.0.1:{port}", folder, database_url, process)
     try:
-        for _ in range(150):
+        for _ in range(300):
             try:
-                with urllib.request.urlopen(server.base_url + "/login", timeout=2):
+                with urllib.request.urlopen(server.base_url + probe, timeout=2):
                     break
             except OSError:
+                if process.poll() is not None:
+                    break
                 time.sleep(0.2)
         else:
-            raise RuntimeError("the server did not start: " + (folder / "server.log").read_text())
+            raise RuntimeError("the server did not start: " + (folder / log_name).read_text())
+        if process.poll() is not None:
+            raise RuntimeError("the server stopped: " + (folder / log_name).read_text())
         yield server
     finally:
         process.send_signal(signal.SIGTERM)
