@@ -165,6 +165,9 @@ class Assessment(SQLModel, table=True):
 class Attempt(SQLModel, table=True):
     """An invitation and the attempt it leads to."""
 
+    __table_args__ = (Index("ix_attempt_assessment_activity", "assessment_id",
+                            "last_activity_at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="assessment.id", index=True)
     candidate_name: str = Field(max_length=200)
@@ -197,6 +200,10 @@ class Attempt(SQLModel, table=True):
     # Made by `hiring simulate` (demos, trials): never in a norm group or a reliability
     # estimate, and marked as such wherever it is listed.
     simulated: bool = False
+    # The last save of an answer (engine.save_answer), so that the pipeline does not group
+    # every response to find it; the other moments have columns of their own.
+    last_activity_at: datetime | None = _ts()
+    scored_at: datetime | None = _ts()  # when scoring last stored its results
 
     @property
     def timed_out(self) -> bool:
@@ -352,6 +359,22 @@ class AuditEvent(SQLModel, table=True):
     object_type: str = Field(max_length=30)
     object_id: int | None = None
     detail: dict | None = _json()  # small, and never the candidate's personal data
+
+
+class Aggregate(SQLModel, table=True):
+    """Figures computed from an assessment's attempts (hiring.scoring.aggregates), kept
+    with the fingerprint of the attempts they were computed from: their number and the
+    latest time one of them was scored."""
+
+    __table_args__ = (UniqueConstraint("assessment_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id")
+    kind: str = Field(max_length=30)  # "item_health", "norms"
+    n_attempts: int = 0
+    last_scored_at: datetime | None = _ts()
+    computed_at: datetime = _ts(nullable=False, default=utcnow)
+    data: dict = _json(nullable=False)
 
 
 class KeyingState(StrEnum):

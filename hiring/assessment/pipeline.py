@@ -13,9 +13,10 @@ Stages, in the order a candidate moves through them:
   "rated" and shows no score;
 - expired: the invitation expired unused or HR cancelled it.
 
-Each attempt's last activity comes from one grouped subquery over its responses, and
-whether it has any answer from its stored results, so a page costs the same few queries
-however many attempts it shows. Results scored before scales existed hold no counts:
+Each attempt's last activity is the latest of its own moments (the last save is kept on
+it, Attempt.last_activity_at), and whether it has any answer comes from its stored
+results, so a page reads only its assessment's attempts, in the same few queries
+however many it shows. Results scored before scales existed hold no counts:
 re-score them first (hiring.scoring.attempts.rescore_outdated).
 """
 
@@ -31,7 +32,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import ReturnTypeFromArgs
 from sqlmodel import Session, col, func, select
 
-from hiring.models import Attempt, AttemptState, Response
+from hiring.models import Attempt, AttemptState
 from hiring.scoring.scales import AttemptScores
 
 STAGES = ("invited", "started", "submitted", "rated", "no_answers", "expired")
@@ -75,14 +76,6 @@ class Page:
     counts: dict[str, int]  # by stage, for the search alone (every stage)
 
 
-def _response_facts():
-    """Per attempt: the latest save."""
-    return (select(col(Response.attempt_id).label("attempt_id"),
-                   func.max(col(Response.saved_at)).label("last_save"))
-            .group_by(col(Response.attempt_id))
-            .subquery("response_facts"))
-
-
 def _no_answers():
     """SQL: the stored results count every item as unanswered (JSON_EXTRACT in SQLite,
     ->> in PostgreSQL)."""
@@ -92,7 +85,6 @@ def _no_answers():
 
 
 def _columns(now: datetime):
-    facts = _response_facts()
     state = col(Attempt.state)
     stage = case(
         (and_(state == AttemptState.INVITED, col(Attempt.expires_at) > now), "invited"),
@@ -104,8 +96,8 @@ def _columns(now: datetime):
     created = col(Attempt.created_at)
     last_activity = greatest(created, *(func.coalesce(moment, created) for moment in (
         col(Attempt.invited_at), col(Attempt.reminded_at), col(Attempt.started_at),
-        col(Attempt.submitted_at), facts.c.last_save))).label("last_activity")
-    return facts, stage, last_activity
+        col(Attempt.submitted_at), col(Attempt.last_activity_at)))).label("last_activity")
+    return stage, last_activity
 
 
 def _matching(text: str):
@@ -117,10 +109,9 @@ def _matching(text: str):
 
 def counts_by_assessment(*, session: Session, now: datetime) -> dict[int, Counter]:
     """Return every assessment's count of attempts by stage."""
-    facts, stage, _ = _columns(now)
+    stage, _ = _columns(now)
     query = (select(col(Attempt.assessment_id), stage, func.count())
              .select_from(Attempt)
-             .join(facts, facts.c.attempt_id == col(Attempt.id), isouter=True)
              .group_by(col(Attempt.assessment_id), stage))
     found: dict[int, Counter] = {}
     for assessment_id, name, count in session.exec(query):
@@ -132,14 +123,13 @@ def page(*, session: Session, assessment_id: int, now: datetime, stage: str | No
          search: str = "", oldest_first: bool = False, number: int = 1,
          per_page: int = PER_PAGE) -> Page:
     """Return one page of an assessment's attempts, latest activity first (or oldest)."""
-    facts, stage_column, last_activity = _columns(now)
+    stage_column, last_activity = _columns(now)
     where = [col(Attempt.assessment_id) == assessment_id]
     if search.strip():
         where.append(_matching(search))
     counts = Counter({name: 0 for name in STAGES})
     for name, count in session.exec(
             select(stage_column, func.count()).select_from(Attempt)
-            .join(facts, facts.c.attempt_id == col(Attempt.id), isouter=True)
             .where(*where).group_by(stage_column)):
         counts[name] = count
     if stage in STAGES:
@@ -150,7 +140,6 @@ def page(*, session: Session, assessment_id: int, now: datetime, stage: str | No
     order = last_activity.asc() if oldest_first else last_activity.desc()
     identity = col(Attempt.id).asc() if oldest_first else col(Attempt.id).desc()
     query = (select(Attempt, stage_column, last_activity)
-             .join(facts, facts.c.attempt_id == col(Attempt.id), isouter=True)
              .where(*where).order_by(order, identity)
              .offset((number - 1) * per_page).limit(per_page))
     rows = [Row(attempt, name, moment) for attempt, name, moment in session.exec(query)]
