@@ -117,11 +117,12 @@ def kept_norm_groups(assessment_id: int, *, session: Session) -> dict[NormKey, N
                               load=groups_from)
 
 
-def keep_norm_groups(assessment_id: int, *, session: Session) -> None:
-    """Compute an assessment's norm groups and keep them; flushes, never commits."""
+def norms_now(assessment_id: int, *, session: Session
+              ) -> tuple[aggregates.Fingerprint, dict[str, Any]]:
+    """Compute an assessment's norm groups as data to keep, with the fingerprint first
+    taken (an attempt scored while reading makes them look older, never newer)."""
     stamp = aggregates.fingerprint(assessment_id, session=session, real_only=True)
-    data = norms_data(norm_groups(assessment_id, session=session))
-    aggregates.keep(assessment_id, NORMS, data, stamp, session=session)
+    return stamp, norms_data(norm_groups(assessment_id, session=session))
 
 
 def norm_of(score: float | None, group: NormGroup | None, language: str, min_group: int
