@@ -41,6 +41,7 @@ from hiring.leases import (  # noqa: F401 - the API of jobs, used by the other m
 )
 from hiring.models import Attempt, Job
 from hiring.scoring import aggregates
+from hiring.scoring.evidence import PRECISION, precision_now
 from hiring.scoring.item_health import ITEM_HEALTH, health_data
 from hiring.scoring.norms import NORMS, norms_now
 
@@ -192,7 +193,9 @@ def _writing_indicators(app: Flask, attempt_ids: list[int]) -> None:
 
 
 AGGREGATES = "aggregates"
-_KEPT_BY = {ITEM_HEALTH: health_data, NORMS: norms_now}  # kind -> (fingerprint, data)
+# kind -> (fingerprint, data) of the kept figure; and whether simulated attempts count
+_KEPT_BY = {ITEM_HEALTH: health_data, NORMS: norms_now, PRECISION: precision_now}
+_REAL_ONLY = {NORMS, PRECISION}
 _keeping: set[tuple[str, int]] = set()  # figures a task of this process is computing
 _keeping_lock = threading.Lock()
 
@@ -215,7 +218,7 @@ def _aggregates(app: Flask, figure: str, assessment_id: int) -> None:
         with read_scope(app) as session:
             current = aggregates.read(assessment_id, figure, session=session)
             stamp = aggregates.fingerprint(assessment_id, session=session,
-                                           real_only=figure == NORMS)
+                                           real_only=figure in _REAL_ONLY)
             if current is not None and current.is_current(stamp):
                 return  # another task kept them meanwhile
             stamp, data = _KEPT_BY[figure](assessment_id, session=session)

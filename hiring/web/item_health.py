@@ -13,8 +13,8 @@ from hiring.scoring.agreement import (
     load_rating_rows,
     rater_agreement,
 )
-from hiring.scoring.evidence import precision_for
-from hiring.scoring.item_health import ItemHealth, item_health
+from hiring.scoring.evidence import kept_precision, precision_for
+from hiring.scoring.item_health import INLINE_LIMIT, ItemHealth, item_health
 from hiring.scoring.item_stats import MIN_ATTEMPTS
 from hiring.scoring.precision import MIN_ATTEMPTS as MIN_PRECISION_ATTEMPTS
 from hiring.scoring.precision import MIN_SUBSCORE_RELIABILITY
@@ -34,13 +34,16 @@ def items(assessment_id: int):
     session = get_session()
     assessment = _assessment(assessment_id)
     health = item_health(assessment_id, session=session)
-    reliability = reliability_rows(precision_for(assessment, session=session))
+    precision, precision_at = kept_precision(assessment, session=session,
+                                             inline_limit=INLINE_LIMIT)
+    reliability = reliability_rows(precision) if precision else None
     return render_template("admin/item_health.html", assessment=assessment, health=health,
                            report=health.report if health else None,
                            n_attempts=_n_attempts(health, assessment_id),
                            option_texts=health.option_texts if health else {},
                            key_sources=health.key_sources if health else {},
-                           reliability=reliability, min_attempts=MIN_ATTEMPTS,
+                           reliability=reliability, reliability_computed_at=precision_at,
+                           min_attempts=MIN_ATTEMPTS,
                            min_precision_attempts=MIN_PRECISION_ATTEMPTS,
                            min_subscore_reliability=MIN_SUBSCORE_RELIABILITY,
                            agreement=rater_agreement(load_rating_rows(assessment_id,
