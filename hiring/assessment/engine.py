@@ -267,7 +267,7 @@ def start(attempt: Attempt, *, session: Session, now: datetime, language: str | 
             for position, entry in enumerate(planned, start=1)]
     session.execute(insert(Response), rows)  # one statement for all, not one per item
     attempt.state = AttemptState.IN_PROGRESS
-    attempt.started_at = attempt.last_activity_at = now
+    attempt.started_at = now
     attempt.current_position = 1
     attempt.deadline_at = now + timedelta(
         minutes=assessment.time_limit_minutes + attempt.extra_minutes)
@@ -401,7 +401,7 @@ def save_answer(attempt: Attempt, position: Any, raw: Any, *, session: Session,
     )
     accepted = result.rowcount == 1
     attempt.current_position = position
-    attempt.last_activity_at = now  # kept for the pipeline (Attempt.last_activity_at)
+    attempt.touch(now)  # the pipeline's last activity (Attempt.last_activity_at)
     session.flush()
     # The attempt's lock keeps other saves out, so what was read above is still current;
     # the stored values are set on the loaded row too, so that this session (a submit in
@@ -428,7 +428,7 @@ def submit(attempt: Attempt, *, session: Session, now: datetime,
     from hiring.scoring.attempts import score_attempt
 
     attempt.state = AttemptState.SUBMITTED
-    attempt.submitted_at = attempt.last_activity_at = now
+    attempt.submitted_at = now
     attempt.ended_by = ended_by
     session.flush()
     score_attempt(attempt, session=session)

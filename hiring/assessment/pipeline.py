@@ -13,10 +13,10 @@ Stages, in the order a candidate moves through them:
   "rated" and shows no score;
 - expired: the invitation expired unused or HR cancelled it.
 
-Each attempt's last activity is the latest of its own moments (the last save is kept on
-it, Attempt.last_activity_at), and whether it has any answer comes from its stored
-results, so a page reads only its assessment's attempts, in the same few queries
-however many it shows. Results scored before scales existed hold no counts:
+Each attempt's last activity is kept on it (Attempt.last_activity_at: the latest of its
+moments and saves), so a page is read along an index of its assessment's attempts, and
+whether it has any answer comes from its stored results: the same few queries however
+many attempts there are. Results scored before scales existed hold no counts:
 re-score them first (hiring.scoring.attempts.rescore_outdated).
 """
 
@@ -28,8 +28,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, case, or_
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import ReturnTypeFromArgs
 from sqlmodel import Session, col, func, select
 
 from hiring.models import Attempt, AttemptState
@@ -41,17 +39,6 @@ STAGE_LABELS = {"invited": "invited", "started": "started", "submitted": "awaiti
                 "expired": "expired or cancelled"}
 PER_PAGE = 50
 CLOSED = (AttemptState.SUBMITTED, AttemptState.SCORED)
-
-
-class greatest(ReturnTypeFromArgs):  # noqa: N801 - named like the SQL function
-    """The largest of its arguments: GREATEST in PostgreSQL, multi-argument max() in SQLite."""
-
-    inherit_cache = True
-
-
-@compiles(greatest, "sqlite")
-def _greatest_sqlite(element, compiler, **kw):
-    return f"max({compiler.process(element.clauses, **kw)})"
 
 
 @dataclass(frozen=True)
@@ -93,11 +80,7 @@ def _columns(now: datetime):
         (state == AttemptState.SUBMITTED, "submitted"),
         (state == AttemptState.SCORED, "rated"),
         else_="expired").label("stage")
-    created = col(Attempt.created_at)
-    last_activity = greatest(created, *(func.coalesce(moment, created) for moment in (
-        col(Attempt.invited_at), col(Attempt.reminded_at), col(Attempt.started_at),
-        col(Attempt.submitted_at), col(Attempt.last_activity_at)))).label("last_activity")
-    return stage, last_activity
+    return stage, col(Attempt.last_activity_at)
 
 
 def _matching(text: str):
@@ -139,8 +122,13 @@ def page(*, session: Session, assessment_id: int, now: datetime, stage: str | No
     number = min(max(1, number), pages)
     order = last_activity.asc() if oldest_first else last_activity.desc()
     identity = col(Attempt.id).asc() if oldest_first else col(Attempt.id).desc()
-    query = (select(Attempt, stage_column, last_activity)
+    # Sort the narrow rows, then load the page's attempts: sorting whole attempts (their
+    # results included) costs the more the more attempts there are.
+    query = (select(col(Attempt.id), stage_column, last_activity)
              .where(*where).order_by(order, identity)
              .offset((number - 1) * per_page).limit(per_page))
-    rows = [Row(attempt, name, moment) for attempt, name, moment in session.exec(query)]
+    found = session.exec(query).all()
+    attempts = {attempt.id: attempt for attempt in session.exec(
+        select(Attempt).where(col(Attempt.id).in_([row[0] for row in found])))}
+    rows = [Row(attempts[attempt_id], name, moment) for attempt_id, name, moment in found]
     return Page(rows=rows, number=number, pages=pages, total=total, counts=dict(counts))

@@ -24,10 +24,20 @@ def upgrade() -> None:
                                       nullable=True))
         batch_op.create_index('ix_attempt_assessment_activity',
                               ['assessment_id', 'last_activity_at'], unique=False)
-    # The latest save of each attempt so far, as the pipeline computed it from responses;
-    # attempts closed so far were scored when they were submitted.
-    op.execute("UPDATE attempt SET last_activity_at = (SELECT max(response.saved_at)"
-               " FROM response WHERE response.attempt_id = attempt.id)")
+    # The latest moment of each attempt so far, as the pipeline computed it (its saves from
+    # the responses); attempts closed so far were scored when they were submitted.
+    if op.get_bind().dialect.name == "postgresql":  # GREATEST leaves NULLs out
+        op.execute(
+            "UPDATE attempt SET last_activity_at = GREATEST(created_at, invited_at,"
+            " reminded_at, started_at, submitted_at, (SELECT max(response.saved_at)"
+            " FROM response WHERE response.attempt_id = attempt.id))")
+    else:  # SQLite's max() of several is NULL when one is
+        op.execute(
+            "UPDATE attempt SET last_activity_at = max(created_at,"
+            " coalesce(invited_at, created_at), coalesce(reminded_at, created_at),"
+            " coalesce(started_at, created_at), coalesce(submitted_at, created_at),"
+            " coalesce((SELECT max(response.saved_at) FROM response"
+            " WHERE response.attempt_id = attempt.id), created_at))")
     op.execute("UPDATE attempt SET scored_at = submitted_at"
                " WHERE state IN ('submitted', 'scored')")
     op.create_table('aggregate',
