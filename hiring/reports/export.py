@@ -108,6 +108,26 @@ def _columns(assessment: Assessment, bank: Bank, *, session: Session
     return scales, subscores
 
 
+ATTEMPT_COLUMNS = (Attempt.id, Attempt.candidate_name, Attempt.candidate_email, Attempt.state,
+                   Attempt.language, Attempt.simulated, Attempt.created_at,
+                   Attempt.started_at, Attempt.submitted_at, Attempt.results)
+
+
+def _attempts(assessment: Assessment, *, session: Session, blind_for: int | None
+              ) -> Iterator[tuple]:
+    """Yield (attempt or its columns, scores as the viewer may see them) in batches."""
+    if blind_for is not None:  # scores_seen_by needs the attempt itself
+        for attempt in session.exec(
+                select(Attempt).where(Attempt.assessment_id == assessment.id)
+                .order_by(col(Attempt.id)).execution_options(yield_per=BATCH)):
+            yield attempt, scores_seen_by(attempt, blind_for, session=session)
+        return
+    for row in session.exec(
+            select(*ATTEMPT_COLUMNS).where(Attempt.assessment_id == assessment.id)
+            .order_by(col(Attempt.id)).execution_options(yield_per=BATCH)):
+        yield row, AttemptScores.from_dict(row.results)
+
+
 def attempts_csv_lines(assessment: Assessment, *, session: Session, min_group: int,
                        blind_for: int | None) -> Iterator[str]:
     """Yield the export a few hundred rows at a time, the header first: one row per
@@ -126,11 +146,8 @@ def attempts_csv_lines(assessment: Assessment, *, session: Session, min_group: i
     yield out.getvalue()
     out.seek(0)
     out.truncate()
-    attempts = session.exec(select(Attempt).where(Attempt.assessment_id == assessment.id)
-                            .order_by(col(Attempt.id)).execution_options(yield_per=BATCH))
-    for number, attempt in enumerate(attempts, start=1):
-        scores = (AttemptScores.from_dict(attempt.results) if blind_for is None
-                  else scores_seen_by(attempt, blind_for, session=session))
+    for number, (attempt, scores) in enumerate(
+            _attempts(assessment, session=session, blind_for=blind_for), start=1):
         row = [attempt.id, attempt.candidate_name, attempt.candidate_email, attempt.state,
                attempt.language, "yes" if attempt.simulated else "no", attempt.created_at,
                attempt.started_at, attempt.submitted_at,
