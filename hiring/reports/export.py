@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from hiring.assessment.ratings import scores_seen_by
 from hiring.models import Assessment, Attempt, Bank
-from hiring.scoring.attempts import rescore_outdated
+from hiring.scoring.attempts import CLOSED, rescore_outdated
 from hiring.scoring.evidence import Precision, precision_for
 from hiring.scoring.norms import SCALE, SUBSCORE, NormGroup, NormKey, kept_norm_groups, norm_of
 from hiring.scoring.precision import ScaleModel
@@ -92,11 +92,13 @@ BATCH = 500  # attempts read and written at a time
 
 def _columns(assessment: Assessment, bank: Bank, *, session: Session
              ) -> tuple[list[str], list[str]]:
-    """Return the scales and subscores any attempt has, reading only their results."""
+    """Return the scales and subscores any attempt has, reading only the results of the
+    closed ones (only scoring a closed attempt stores results)."""
     used_scales: set[str] = set()
     used_subscores: set[str] = set()
     for results in session.exec(
-            select(Attempt.results).where(Attempt.assessment_id == assessment.id)
+            select(Attempt.results).where(Attempt.assessment_id == assessment.id,
+                                          col(Attempt.state).in_(CLOSED))
             .execution_options(yield_per=BATCH)):
         scores = AttemptScores.from_dict(results)
         if scores:
