@@ -122,13 +122,11 @@ def page(*, session: Session, assessment_id: int, now: datetime, stage: str | No
     number = min(max(1, number), pages)
     order = last_activity.asc() if oldest_first else last_activity.desc()
     identity = col(Attempt.id).asc() if oldest_first else col(Attempt.id).desc()
-    # Sort the narrow rows, then load the page's attempts: sorting whole attempts (their
-    # results included) costs the more the more attempts there are.
-    query = (select(col(Attempt.id), stage_column, last_activity)
-             .where(*where).order_by(order, identity)
-             .offset((number - 1) * per_page).limit(per_page))
-    found = session.exec(query).all()
-    attempts = {attempt.id: attempt for attempt in session.exec(
-        select(Attempt).where(col(Attempt.id).in_([row[0] for row in found])))}
-    rows = [Row(attempts[attempt_id], name, moment) for attempt_id, name, moment in found]
+    # Walk the index for the page's ids alone (SQLite computes every column of the rows an
+    # OFFSET skips), then read the page's attempts and stages.
+    ids = session.exec(select(col(Attempt.id)).where(*where).order_by(order, identity)
+                       .offset((number - 1) * per_page).limit(per_page)).all()
+    found = {attempt.id: (attempt, name) for attempt, name in session.exec(
+        select(Attempt, stage_column).where(col(Attempt.id).in_(ids)))}
+    rows = [Row(found[i][0], found[i][1], found[i][0].last_activity_at) for i in ids]
     return Page(rows=rows, number=number, pages=pages, total=total, counts=dict(counts))
