@@ -12,6 +12,7 @@ indicators of a closed attempt), so they keep no Job row and may run twice.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -39,6 +40,10 @@ from hiring.leases import (  # noqa: F401 - the API of jobs, used by the other m
     worker_name,
 )
 from hiring.models import Attempt, Job
+from hiring.scoring import aggregates
+from hiring.scoring.evidence import PRECISION, precision_now
+from hiring.scoring.item_health import ITEM_HEALTH, health_data
+from hiring.scoring.norms import NORMS, norms_now
 
 log = logging.getLogger(__name__)
 _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hiring-task")
@@ -207,3 +212,41 @@ def _writing_indicators(app: Flask, attempt_ids: list[int]) -> None:
     log.info("writing indicators of attempts %s: %d answers", attempt_ids, stored)
     if stored:  # a profile job waiting for them may go now
         prerender_profiles(app, attempt_ids)
+
+
+AGGREGATES = "aggregates"
+# kind -> (fingerprint, data) of the kept figure; and whether simulated attempts count
+_KEPT_BY = {ITEM_HEALTH: health_data, NORMS: norms_now, PRECISION: precision_now}
+_REAL_ONLY = {NORMS, PRECISION}
+_keeping: set[tuple[str, int]] = set()  # figures a task of this process is computing
+_keeping_lock = threading.Lock()
+
+
+def keep_aggregates(app: Flask, stale: Iterable[tuple[str, int]]) -> None:
+    """Compute again, in the background, the kept figures a request found out of date."""
+    for kind, assessment_id in sorted(stale):
+        start_task(app, AGGREGATES, figure=kind, assessment_id=assessment_id)
+
+
+@task(AGGREGATES)
+def _aggregates(app: Flask, figure: str, assessment_id: int) -> None:
+    with _keeping_lock:
+        if (figure, assessment_id) in _keeping:
+            return  # pages asked again while this process computes them
+        _keeping.add((figure, assessment_id))
+    try:
+        # Read in a read transaction (at a million responses it takes a while), then
+        # write the one row in a short one.
+        with read_scope(app) as session:
+            current = aggregates.read(assessment_id, figure, session=session)
+            stamp = aggregates.fingerprint(assessment_id, session=session,
+                                           real_only=figure in _REAL_ONLY)
+            if current is not None and current.is_current(stamp):
+                return  # another task kept them meanwhile
+            stamp, data = _KEPT_BY[figure](assessment_id, session=session)
+        with session_scope(app) as session:
+            aggregates.keep(assessment_id, figure, data, stamp, session=session)
+    finally:
+        with _keeping_lock:
+            _keeping.discard((figure, assessment_id))
+    log.info("kept %s of assessment %s: %d attempts", figure, assessment_id, stamp.n_attempts)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint, event
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -165,6 +165,9 @@ class Assessment(SQLModel, table=True):
 class Attempt(SQLModel, table=True):
     """An invitation and the attempt it leads to."""
 
+    __table_args__ = (Index("ix_attempt_assessment_activity", "assessment_id",
+                            "last_activity_at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="assessment.id", index=True)
     candidate_name: str = Field(max_length=200)
@@ -200,11 +203,55 @@ class Attempt(SQLModel, table=True):
     # Made by `hiring simulate` (demos, trials): never in a norm group or a reliability
     # estimate, and marked as such wherever it is listed.
     simulated: bool = False
+    # The latest of its moments (created, invited, reminded, started, submitted) and of its
+    # saves, kept as they happen (touch) so that the pipeline sorts by an index instead of
+    # grouping every response.
+    last_activity_at: datetime | None = _ts()
+    scored_at: datetime | None = _ts()  # when scoring last stored its results
 
     @property
     def timed_out(self) -> bool:
         """Tell whether the clock closed the attempt (the page's timer or the server)."""
         return self.ended_by in (AttemptEnd.TIMER, AttemptEnd.DEADLINE)
+
+    def touch(self, moment: datetime | None) -> None:
+        """Make a moment of the attempt its last activity, unless a later one is."""
+        if moment is not None and (self.last_activity_at is None
+                                   or _aware(moment) > _aware(self.last_activity_at)):
+            self.last_activity_at = moment
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+MOMENTS = ("invited_at", "reminded_at", "started_at", "submitted_at")
+
+
+def _touched(target: Attempt, value: datetime | None, _old, _initiator) -> None:
+    target.touch(value)
+
+
+def _created(target: Attempt, value: datetime | None, old, _initiator) -> None:
+    if isinstance(old, datetime) and target.last_activity_at == old:
+        # Nothing happened after the old creation time: the latest moment is found again.
+        target.last_activity_at = None
+        for moment in (value, *(getattr(target, name) for name in MOMENTS)):
+            target.touch(moment)
+    else:
+        target.touch(value)
+
+
+def _inserting(_mapper, _connection, target: Attempt) -> None:
+    if target.created_at is None:
+        target.created_at = utcnow()  # what the column's default would give, known here
+    target.touch(target.created_at)
+
+
+for _moment in MOMENTS:
+    event.listen(getattr(Attempt, _moment), "set", _touched)
+event.listen(Attempt.created_at, "set", _created)
+event.listen(Attempt, "before_insert", _inserting)
 
 
 class Response(SQLModel, table=True):
@@ -355,6 +402,22 @@ class AuditEvent(SQLModel, table=True):
     object_type: str = Field(max_length=30)
     object_id: int | None = None
     detail: dict | None = _json()  # small, and never the candidate's personal data
+
+
+class Aggregate(SQLModel, table=True):
+    """Figures computed from an assessment's attempts (hiring.scoring.aggregates), kept
+    with the fingerprint of the attempts they were computed from: their number and the
+    latest time one of them was scored."""
+
+    __table_args__ = (UniqueConstraint("assessment_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id")
+    kind: str = Field(max_length=30)  # "item_health", "norms"
+    n_attempts: int = 0
+    last_scored_at: datetime | None = _ts()
+    computed_at: datetime = _ts(nullable=False, default=utcnow)
+    data: dict = _json(nullable=False)
 
 
 class KeyingState(StrEnum):

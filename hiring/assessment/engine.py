@@ -58,6 +58,8 @@ class SaveResult:
     # refused, and the stored answer given back as the form's fields, to be shown.
     conflict: bool = False
     stored: dict[str, Any] | None = None
+    # When a quick save also wrote the attempt's place and last activity (None: it did not).
+    touched_at: datetime | None = None
 
 
 def invite(assessment: Assessment, *, session: Session, name: str, email: str,
@@ -416,6 +418,7 @@ def save_answer(attempt: Attempt, position: Any, raw: Any, *, session: Session,
     )
     accepted = result.rowcount == 1
     attempt.current_position = position
+    attempt.touch(now)  # the pipeline's last activity (Attempt.last_activity_at)
     session.flush()
     # The attempt's lock keeps other saves out, so what was read above is still current;
     # the stored values are set on the loaded row too, so that this session (a submit in
@@ -443,6 +446,9 @@ class OpenAttempt:
     ip_addresses: tuple[str, ...]  # as recorded when it was read; these only grow
     user_agents: tuple[str, ...]
     items: dict[int, tuple[int, int]]  # position -> (response id, revision id)
+
+
+ACTIVITY_EVERY = timedelta(minutes=1)  # how far a quick save lets last activity lag
 
 
 class _OpenAttempts:
@@ -480,17 +486,25 @@ class _OpenAttempts:
             if found is not None:
                 positions.pop(found.id, None)
 
-    def position(self, engine, attempt_id: int) -> int | None:
+    def position(self, engine, attempt_id: int) -> tuple[int, datetime] | None:
+        """The position this process last stored, and when it wrote the attempt's row."""
         with self._lock:
             return self._caches(engine)[1].get(attempt_id)
 
-    def moved(self, engine, attempt_id: int, position: int | None) -> None:
+    def moved(self, engine, attempt_id: int, position: int | None,
+              touched_at: datetime | None = None) -> None:
         with self._lock:
             _, positions = self._caches(engine)
             if position is None:
                 positions.pop(attempt_id, None)
                 return
-            positions[attempt_id] = position
+            known = positions.get(attempt_id)
+            if touched_at is None:  # the row was not written: keep when it last was
+                if known is None or known[0] != position:
+                    positions.pop(attempt_id, None)
+                    return
+                touched_at = known[1]
+            positions[attempt_id] = (position, touched_at)
             positions.move_to_end(attempt_id)
             while len(positions) > self._size:
                 positions.popitem(last=False)
@@ -500,9 +514,11 @@ _open = _OpenAttempts()
 forget_open = _open.forget
 
 
-def moved_to(engine, attempt_id: int, position: int | None) -> None:
-    """Note the attempt's current position once stored (None: not known any more)."""
-    _open.moved(engine, attempt_id, position)
+def moved_to(engine, attempt_id: int, position: int | None,
+             touched_at: datetime | None = None) -> None:
+    """Note the attempt's current position once stored (None: not known any more), and
+    when the attempt's row was written with it."""
+    _open.moved(engine, attempt_id, position, touched_at)
 
 
 def open_attempt(token: str, *, engine, read: Callable[[], AbstractContextManager[Session]]
@@ -610,15 +626,21 @@ def quick_save(found: OpenAttempt, position: Any, raw: Any, *, session: Session,
         saved = session.execute(statement).rowcount == 1
     if not saved:
         return None
-    # The attempt's place (where a reopened link resumes) is written when this process did
-    # not store it there last; a page of the attempt served by another process in between
-    # may leave it at that page until the next move.
-    if _open.position(bind, found.id) != position:
+    # The attempt's place (where a reopened link resumes) and its last activity (the
+    # pipeline's) are written when this process did not store that place last, or wrote
+    # the row more than ACTIVITY_EVERY ago: saves on one question leave the last activity
+    # behind by that at most. A page of the attempt served by another process in between
+    # may leave the place at that page until the next move.
+    last = _open.position(bind, found.id)
+    touched_at = None
+    if last is None or last[0] != position or now - last[1] >= ACTIVITY_EVERY:
         session.execute(update(Attempt).where(Attempt.id == found.id)
-                        .values(current_position=position)
+                        .values(current_position=position, last_activity_at=now)
                         .execution_options(synchronize_session=False))
+        touched_at = now
     return SaveResult(accepted=True, seq=seq, saved_at=now,
-                      confirm=item_type.confirmation(content, answer, found.language))
+                      confirm=item_type.confirmation(content, answer, found.language),
+                      touched_at=touched_at)
 
 
 def submit(attempt: Attempt, *, session: Session, now: datetime,

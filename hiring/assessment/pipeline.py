@@ -13,9 +13,10 @@ Stages, in the order a candidate moves through them:
   "rated" and shows no score;
 - expired: the invitation expired unused or HR cancelled it.
 
-Each attempt's last activity comes from one grouped subquery over its responses, and
-whether it has any answer from its stored results, so a page costs the same few queries
-however many attempts it shows. Results scored before scales existed hold no counts:
+Each attempt's last activity is kept on it (Attempt.last_activity_at: the latest of its
+moments and saves), so a page is read along an index of its assessment's attempts, and
+whether it has any answer comes from its stored results: the same few queries however
+many attempts there are. Results scored before scales existed hold no counts:
 re-score them first (hiring.scoring.attempts.rescore_outdated).
 """
 
@@ -26,12 +27,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, case
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import ReturnTypeFromArgs
 from sqlmodel import Session, col, func, select
 
 from hiring import like, paging
-from hiring.models import Attempt, AttemptState, Response
+from hiring.models import Attempt, AttemptState
 from hiring.scoring.scales import AttemptScores
 
 STAGES = ("invited", "started", "submitted", "rated", "no_answers", "expired")
@@ -40,17 +39,6 @@ STAGE_LABELS = {"invited": "invited", "started": "started", "submitted": "awaiti
                 "expired": "expired or cancelled"}
 PER_PAGE = 50
 CLOSED = (AttemptState.SUBMITTED, AttemptState.SCORED)
-
-
-class greatest(ReturnTypeFromArgs):  # noqa: N801 - named like the SQL function
-    """The largest of its arguments: GREATEST in PostgreSQL, multi-argument max() in SQLite."""
-
-    inherit_cache = True
-
-
-@compiles(greatest, "sqlite")
-def _greatest_sqlite(element, compiler, **kw):
-    return f"max({compiler.process(element.clauses, **kw)})"
 
 
 @dataclass(frozen=True)
@@ -77,14 +65,6 @@ class Page(paging.Page[Row]):
         return self.items
 
 
-def _response_facts():
-    """Per attempt: the latest save."""
-    return (select(col(Response.attempt_id).label("attempt_id"),
-                   func.max(col(Response.saved_at)).label("last_save"))
-            .group_by(col(Response.attempt_id))
-            .subquery("response_facts"))
-
-
 def _no_answers():
     """SQL: the stored results count every item as unanswered (JSON_EXTRACT in SQLite,
     ->> in PostgreSQL)."""
@@ -94,7 +74,6 @@ def _no_answers():
 
 
 def _columns(now: datetime):
-    facts = _response_facts()
     state = col(Attempt.state)
     stage = case(
         (and_(state == AttemptState.INVITED, col(Attempt.expires_at) > now), "invited"),
@@ -103,19 +82,14 @@ def _columns(now: datetime):
         (state == AttemptState.SUBMITTED, "submitted"),
         (state == AttemptState.SCORED, "rated"),
         else_="expired").label("stage")
-    created = col(Attempt.created_at)
-    last_activity = greatest(created, *(func.coalesce(moment, created) for moment in (
-        col(Attempt.invited_at), col(Attempt.reminded_at), col(Attempt.started_at),
-        col(Attempt.submitted_at), facts.c.last_save))).label("last_activity")
-    return facts, stage, last_activity
+    return stage, col(Attempt.last_activity_at)
 
 
 def counts_by_assessment(*, session: Session, now: datetime) -> dict[int, Counter]:
     """Return every assessment's count of attempts by stage."""
-    facts, stage, _ = _columns(now)
+    stage, _ = _columns(now)
     query = (select(col(Attempt.assessment_id), stage, func.count())
              .select_from(Attempt)
-             .join(facts, facts.c.attempt_id == col(Attempt.id), isouter=True)
              .group_by(col(Attempt.assessment_id), stage))
     found: dict[int, Counter] = {}
     for assessment_id, name, count in session.exec(query):
@@ -127,7 +101,7 @@ def page(*, session: Session, assessment_id: int, now: datetime, stage: str | No
          search: str = "", oldest_first: bool = False, number: int = 1,
          per_page: int = PER_PAGE) -> Page:
     """Return one page of an assessment's attempts, latest activity first (or oldest)."""
-    facts, stage_column, last_activity = _columns(now)
+    stage_column, last_activity = _columns(now)
     where = [col(Attempt.assessment_id) == assessment_id]
     if search.strip():
         where.append(like.any_contains(search.strip(), Attempt.candidate_name,
@@ -135,7 +109,6 @@ def page(*, session: Session, assessment_id: int, now: datetime, stage: str | No
     counts = Counter({name: 0 for name in STAGES})
     for name, count in session.exec(
             select(stage_column, func.count()).select_from(Attempt)
-            .join(facts, facts.c.attempt_id == col(Attempt.id), isouter=True)
             .where(*where).group_by(stage_column)):
         counts[name] = count
     if stage in STAGES:
@@ -143,10 +116,14 @@ def page(*, session: Session, assessment_id: int, now: datetime, stage: str | No
     total = counts[stage] if stage in STAGES else sum(counts.values())
     order = last_activity.asc() if oldest_first else last_activity.desc()
     identity = col(Attempt.id).asc() if oldest_first else col(Attempt.id).desc()
-    query = (select(Attempt, stage_column, last_activity)
-             .join(facts, facts.c.attempt_id == col(Attempt.id), isouter=True)
-             .where(*where).order_by(order, identity))
-    found = paging.paginate(query, session=session, number=number, per_page=per_page,
-                            total=total)
-    return Page(items=[Row(*row) for row in found.items], number=found.number,
-                pages=found.pages, total=found.total, per_page=per_page, counts=dict(counts))
+    pages = paging.page_count(total, per_page)
+    number = paging.clamp(number, pages)
+    # Walk the index for the page's ids alone (SQLite computes every column of the rows an
+    # OFFSET skips), then read the page's attempts and stages.
+    ids = session.exec(select(col(Attempt.id)).where(*where).order_by(order, identity)
+                       .offset((number - 1) * per_page).limit(per_page)).all()
+    found = {attempt.id: (attempt, name) for attempt, name in session.exec(
+        select(Attempt, stage_column).where(col(Attempt.id).in_(ids)))}
+    rows = [Row(found[i][0], found[i][1], found[i][0].last_activity_at) for i in ids]
+    return Page(items=rows, number=number, pages=pages, total=total, per_page=per_page,
+                counts=dict(counts))

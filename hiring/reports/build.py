@@ -38,7 +38,7 @@ from hiring.scoring.agreement import load_rating_rows, rater_agreement
 from hiring.scoring.attempts import ratings_by_response, rescore_outdated
 from hiring.scoring.evidence import precision_for
 from hiring.scoring.integrity import integrity_facts
-from hiring.scoring.norms import DEFAULT_MIN_GROUP, norm_groups, norms_for
+from hiring.scoring.norms import DEFAULT_MIN_GROUP, kept_norm_groups, norms_for
 from hiring.scoring.rules import Rules
 from hiring.scoring.scales import COMPOSITE, INCOMPLETE_SHARE, AttemptScores
 
@@ -101,7 +101,7 @@ def _scores(attempt: Attempt, assessment: Assessment, bank: Bank, language: str,
               or AttemptScores({}, {}, 0, 0))
     rescore_outdated(session=session, assessment_id=assessment.id)  # its norm group too
     norms = norms_for(scores, attempt.language,
-                      norm_groups(assessment.id, session=session), norm_min_group)
+                      kept_norm_groups(assessment.id, session=session), norm_min_group)
     builder = ScoreBuilder(scores, precision=precision_for(assessment, session=session),
                            norms=norms, rules=Rules.for_assessment(assessment.settings),
                            dimensions=bank.dimensions, language=language)

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from sqlmodel import Session, col, select
 
 from hiring.assessment.ratings import scores_seen_by
 from hiring.models import Assessment, Attempt, Bank
-from hiring.scoring.attempts import rescore_outdated
+from hiring.scoring.attempts import CLOSED, rescore_outdated
 from hiring.scoring.evidence import Precision, precision_for
-from hiring.scoring.norms import SCALE, SUBSCORE, NormGroup, NormKey, norm_groups, norm_of
+from hiring.scoring.norms import SCALE, SUBSCORE, NormGroup, NormKey, kept_norm_groups, norm_of
 from hiring.scoring.precision import ScaleModel
 from hiring.scoring.scales import SCALES, AttemptScores, ScaleScore
 
@@ -86,27 +87,69 @@ def _band(model: ScaleModel, value: ScaleScore) -> tuple[float | None, float | N
     return model.band(value.score, value.n_items) if value.score is not None else (None, None)
 
 
-def attempts_csv(assessment: Assessment, *, session: Session, min_group: int,
-                 blind_for: int | None) -> str:
-    """Return one row per attempt with its state, scores, bands, counts and percentiles,
-    as the viewer may see them (blind_for: hiring.assessment.ratings.blind_for)."""
+BATCH = 500  # attempts read and written at a time
+
+
+def _columns(assessment: Assessment, bank: Bank, *, session: Session
+             ) -> tuple[list[str], list[str]]:
+    """Return the scales and subscores any attempt has, reading only the results of the
+    closed ones (only scoring a closed attempt stores results)."""
+    used_scales: set[str] = set()
+    used_subscores: set[str] = set()
+    for results in session.exec(
+            select(Attempt.results).where(Attempt.assessment_id == assessment.id,
+                                          col(Attempt.state).in_(CLOSED))
+            .execution_options(yield_per=BATCH)):
+        scores = AttemptScores.from_dict(results)
+        if scores:
+            used_scales.update(scores.scales)
+            used_subscores.update(scores.subscores)
+    scales = [s for s in SCALES if s in used_scales] + sorted(used_scales - set(SCALES))
+    subscores = ([d for d in bank.dimensions if d in used_subscores]
+                 + sorted(used_subscores - set(bank.dimensions)))
+    return scales, subscores
+
+
+ATTEMPT_COLUMNS = (Attempt.id, Attempt.candidate_name, Attempt.candidate_email, Attempt.state,
+                   Attempt.language, Attempt.simulated, Attempt.created_at,
+                   Attempt.started_at, Attempt.submitted_at, Attempt.results)
+
+
+def _attempts(assessment: Assessment, *, session: Session, blind_for: int | None
+              ) -> Iterator[tuple]:
+    """Yield (attempt or its columns, scores as the viewer may see them) in batches."""
+    if blind_for is not None:  # scores_seen_by needs the attempt itself
+        for attempt in session.exec(
+                select(Attempt).where(Attempt.assessment_id == assessment.id)
+                .order_by(col(Attempt.id)).execution_options(yield_per=BATCH)):
+            yield attempt, scores_seen_by(attempt, blind_for, session=session)
+        return
+    for row in session.exec(
+            select(*ATTEMPT_COLUMNS).where(Attempt.assessment_id == assessment.id)
+            .order_by(col(Attempt.id)).execution_options(yield_per=BATCH)):
+        yield row, AttemptScores.from_dict(row.results)
+
+
+def attempts_csv_lines(assessment: Assessment, *, session: Session, min_group: int,
+                       blind_for: int | None) -> Iterator[str]:
+    """Yield the export a few hundred rows at a time, the header first: one row per
+    attempt with its state, scores, bands, counts and percentiles, as the viewer may see
+    them (blind_for: hiring.assessment.ratings.blind_for).
+
+    Attempts are read in batches, so memory stays flat however many there are. Reads
+    only: re-score outdated attempts first (rescore_outdated), as attempts_csv does."""
     bank = session.get(Bank, assessment.bank_id)
-    rescore_outdated(session=session, assessment_id=assessment.id)
-    attempts = list(session.exec(select(Attempt).where(
-        Attempt.assessment_id == assessment.id).order_by(col(Attempt.id))))
-    scored = {a.id: (AttemptScores.from_dict(a.results) if blind_for is None
-                     else scores_seen_by(a, blind_for, session=session)) for a in attempts}
-    used = {key for s in scored.values() if s for key in s.scales}
-    scales = [s for s in SCALES if s in used] + sorted(used - set(SCALES))
-    used = {key for s in scored.values() if s for key in s.subscores}
-    subscores = [d for d in bank.dimensions if d in used] + sorted(used - set(bank.dimensions))
+    scales, subscores = _columns(assessment, bank, session=session)
     cells = _Row(precision_for(assessment, session=session),
-                 norm_groups(assessment.id, session=session), min_group)
+                 kept_norm_groups(assessment.id, session=session), min_group)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(csv_columns(scales, subscores))
-    for attempt in attempts:
-        scores = scored[attempt.id]
+    yield out.getvalue()
+    out.seek(0)
+    out.truncate()
+    for number, (attempt, scores) in enumerate(
+            _attempts(assessment, session=session, blind_for=blind_for), start=1):
         row = [attempt.id, attempt.candidate_name, attempt.candidate_email, attempt.state,
                attempt.language, "yes" if attempt.simulated else "no", attempt.created_at,
                attempt.started_at, attempt.submitted_at,
@@ -119,4 +162,18 @@ def attempts_csv(assessment: Assessment, *, session: Session, min_group: int,
             row += cells.subscore(dimension, scores.subscores.get(dimension) if scores
                                   else None, attempt.language)
         writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue()
+        if number % BATCH == 0:  # the session forgets rows no one holds: memory stays flat
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    if out.tell():
+        yield out.getvalue()
+
+
+def attempts_csv(assessment: Assessment, *, session: Session, min_group: int,
+                 blind_for: int | None) -> str:
+    """Return the whole export as one text (attempts_csv_lines), re-scoring outdated
+    attempts first."""
+    rescore_outdated(session=session, assessment_id=assessment.id)
+    return "".join(attempts_csv_lines(assessment, session=session, min_group=min_group,
+                                      blind_for=blind_for))

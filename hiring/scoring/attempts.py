@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from hiring.assessment.engine import revision_contents
 from hiring.assessment.types import get_type
-from hiring.models import Attempt, AttemptState, Rating, Response
+from hiring.models import Attempt, AttemptState, Rating, Response, utcnow
 from hiring.scoring.scales import COMPOSITE, AttemptScores, ItemResult, attempt_scores
 
 CLOSED = (AttemptState.SUBMITTED, AttemptState.SCORED)
@@ -68,6 +68,7 @@ def score_attempt(attempt: Attempt, *, session: Session) -> AttemptScores | None
     attempt.overall_score = composite.score if composite else None
     pending = any(item.answered and item.score is None for item in items)
     attempt.state = AttemptState.SUBMITTED if pending else AttemptState.SCORED
+    attempt.scored_at = utcnow()  # what kept aggregates are checked against
     session.flush()
     return scores
 

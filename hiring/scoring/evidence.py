@@ -4,17 +4,17 @@ norms are estimated from. Simulated attempts never count."""
 from __future__ import annotations
 
 import random
-import threading
-import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from hiring.assessment.engine import revision_contents
 from hiring.assessment.types import get_type
 from hiring.models import Assessment, Attempt, AttemptState, Response
+from hiring.scoring import aggregates
 from hiring.scoring.precision import ScaleModel, SubscoreValue, estimate, subscore_value
 from hiring.scoring.scales import COMPOSITE
 
@@ -142,29 +142,63 @@ def precision_from(evidence: ScaleEvidence, *, seed: int = 0) -> Precision:
                      {name: len(attempts) for name, attempts in evidence.subscores.items()})
 
 
-class _Cache:
-    """Precision per assessment, recomputed when its completed attempts change.
-
-    Kept per engine (weakly, as the revision cache is), so that another database, or an
-    engine made after this one was dropped, never sees this one's figures."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._by_engine: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-    def get(self, assessment: Assessment, *, session: Session) -> Precision:
-        count, last = session.exec(
-            select(func.count(), func.max(Attempt.submitted_at))
-            .where(*completed_attempts(assessment.id))).one()
-        engine = session.get_bind()
-        with self._lock:
-            entries = self._by_engine.setdefault(engine, {})
-            stamp, found = entries.get(assessment.id, (None, None))
-        if found is None or stamp != (count, last):
-            found = precision_from(scale_evidence(assessment.id, session=session))
-            with self._lock:
-                entries[assessment.id] = ((count, last), found)
-        return found
+PRECISION = "precision"  # the kind of kept aggregate
 
 
-precision_for = _Cache().get
+def precision_data(precision: Precision) -> dict[str, Any]:
+    """Return a precision as JSON data; floats read back exactly."""
+    return {"scales": {name: asdict(model) for name, model in precision.scales.items()},
+            "subscores": {name: asdict(model) for name, model in precision.subscores.items()},
+            "reportable": precision.reportable, "n_attempts": precision.n_attempts,
+            "values": {name: asdict(value) if value else None
+                       for name, value in precision.values.items()},
+            "scale_attempts": precision.scale_attempts,
+            "subscore_attempts": precision.subscore_attempts}
+
+
+def _model(data: dict[str, Any]) -> ScaleModel:
+    interval = data["interval"]
+    return ScaleModel(**{**data, "interval": tuple(interval) if interval else None})
+
+
+def precision_loaded(data: dict[str, Any]) -> Precision:
+    """Return the precision of kept data (precision_data)."""
+    return Precision({name: _model(model) for name, model in data["scales"].items()},
+                     {name: _model(model) for name, model in data["subscores"].items()},
+                     data["reportable"], data["n_attempts"],
+                     {name: SubscoreValue(**value) if value else None
+                      for name, value in data["values"].items()},
+                     data["scale_attempts"], data["subscore_attempts"])
+
+
+def precision_now(assessment_id: int, *, session: Session
+                  ) -> tuple[aggregates.Fingerprint, dict[str, Any]]:
+    """Estimate an assessment's precision as data to keep, with the fingerprint first
+    taken (an attempt scored while reading makes it look older, never newer)."""
+    stamp = aggregates.fingerprint(assessment_id, session=session, real_only=True)
+    return stamp, precision_data(precision_from(scale_evidence(assessment_id, session=session)))
+
+
+def precision_for(assessment: Assessment, *, session: Session) -> Precision:
+    """Return the assessment's precision as of now: remembered in this process, kept in
+    the aggregate table, or estimated from the attempts (hiring.scoring.aggregates)."""
+    return aggregates.current(
+        PRECISION, assessment.id, session=session, real_only=True, load=precision_loaded,
+        compute=lambda: precision_from(scale_evidence(assessment.id, session=session)))
+
+
+def kept_precision(assessment: Assessment, *, session: Session, inline_limit: int
+                   ) -> tuple[Precision | None, datetime | None]:
+    """Return precision_for() and None; for an assessment of more than inline_limit
+    completed attempts whose kept estimate is out of date, that estimate and when it was
+    made, or (None, None) when none was kept yet (a task is asked to make it)."""
+    stamp = aggregates.fingerprint(assessment.id, session=session, real_only=True)
+    if stamp.n_attempts > inline_limit and aggregates.MEMO.get(
+            PRECISION, assessment.id, stamp, session=session) is None:
+        kept = aggregates.read(assessment.id, PRECISION, session=session)
+        if kept is None or not kept.is_current(stamp):
+            aggregates.note_stale(PRECISION, assessment.id, session=session)
+            if kept is None:
+                return None, None
+            return precision_loaded(kept.data), kept.computed_at
+    return precision_for(assessment, session=session), None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -151,16 +151,25 @@ def item_statistics(rows: Iterable[tuple]) -> ItemHealthReport:
                             items=items, histogram=histogram(means))
 
 
-def load_rows(assessment_id: int, *, session: Session) -> list[ResponseRow]:
-    """Return the responses of the completed attempts of an assessment, one row each."""
+def stream_rows(assessment_id: int, *, session: Session, batch: int = 5000
+                ) -> Iterator[ResponseRow]:
+    """Yield the responses of the completed attempts of an assessment, one row each,
+    read in batches (item_statistics keeps what it needs, not the rows)."""
     query = (
         select(Response.attempt_id, Item.key, Item.dimension, Item.type, Response.score,
                Response.answer, Response.time_spent_ms)
         .join(Attempt, col(Attempt.id) == col(Response.attempt_id))
         .join(ItemRevision, col(ItemRevision.id) == col(Response.revision_id))
         .join(Item, col(Item.id) == col(ItemRevision.item_id))
-        .where(Attempt.assessment_id == assessment_id, col(Attempt.state).in_(COMPLETED)))
-    return [ResponseRow(*row) for row in session.exec(query)]
+        .where(Attempt.assessment_id == assessment_id, col(Attempt.state).in_(COMPLETED))
+        .execution_options(yield_per=batch))
+    for row in session.exec(query):
+        yield ResponseRow(*row)
+
+
+def load_rows(assessment_id: int, *, session: Session) -> list[ResponseRow]:
+    """Return the responses of the completed attempts of an assessment, one row each."""
+    return list(stream_rows(assessment_id, session=session))
 
 
 def option_texts(assessment_id: int, *, session: Session, language: str = "en"

@@ -5,17 +5,22 @@ assessment taken in the same language that have that score. Languages are kept a
 because a version of an item in another language is another item: pooling them would
 rank a candidate partly against a different test. A percentile is given only when the
 group has at least the configured minimum (NORM_MIN_GROUP), and always with the group's
-size, language and dates, so a reader can judge what it is a percentile of."""
+size, language and dates, so a reader can judge what it is a percentile of.
+
+A profile does not read every attempt to find its groups: they are kept, sorted, with the
+fingerprint of the attempts they come from (hiring.scoring.aggregates, kept_norm_groups)."""
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from hiring.models import Attempt
+from hiring.scoring import aggregates
 from hiring.scoring.evidence import completed_attempts
 from hiring.scoring.scales import AttemptScores
 
@@ -84,6 +89,40 @@ def norm_groups(assessment_id: int, *, session: Session) -> dict[NormKey, NormGr
     for group in groups.values():
         group.scores.sort()  # sorted once, ranked against many times
     return groups
+
+
+NORMS = "norms"  # the kind of kept aggregate
+
+
+def norms_data(groups: dict[NormKey, NormGroup]) -> dict[str, Any]:
+    """Return norm groups as JSON data; floats and times read back exactly."""
+    return {"groups": [[*key, group.language, group.scores,
+                        group.first.isoformat() if group.first else None,
+                        group.last.isoformat() if group.last else None]
+                       for key, group in groups.items()]}
+
+
+def groups_from(data: dict[str, Any]) -> dict[NormKey, NormGroup]:
+    """Return the norm groups of kept data (norms_data)."""
+    return {(language, kind, name): NormGroup(
+                group_language, scores, datetime.fromisoformat(first) if first else None,
+                datetime.fromisoformat(last) if last else None)
+            for language, kind, name, group_language, scores, first, last in data["groups"]}
+
+
+def kept_norm_groups(assessment_id: int, *, session: Session) -> dict[NormKey, NormGroup]:
+    """Return norm_groups() as of now without reading every attempt when they are kept."""
+    return aggregates.current(NORMS, assessment_id, session=session, real_only=True,
+                              compute=lambda: norm_groups(assessment_id, session=session),
+                              load=groups_from)
+
+
+def norms_now(assessment_id: int, *, session: Session
+              ) -> tuple[aggregates.Fingerprint, dict[str, Any]]:
+    """Compute an assessment's norm groups as data to keep, with the fingerprint first
+    taken (an attempt scored while reading makes them look older, never newer)."""
+    stamp = aggregates.fingerprint(assessment_id, session=session, real_only=True)
+    return stamp, norms_data(norm_groups(assessment_id, session=session))
 
 
 def norm_of(score: float | None, group: NormGroup | None, language: str, min_group: int

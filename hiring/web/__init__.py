@@ -9,16 +9,26 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from hiring import logins
+from hiring import jobs, logins
 from hiring.db import get_session, request_writes, session_scope
 from hiring.models import User, utcnow
 from hiring.reports.formatting import format_rounded
+from hiring.scoring import aggregates
 from hiring.web import limits
 from hiring.web.text_blocks import text_blocks
 
 csrf = CSRFProtect()
 # The browser features no page of ours uses, refused to the page and anything it embeds.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+
+def _keep_aggregates(_exc) -> None:
+    """Start the tasks that keep the figures this request found out of date."""
+    db_session = g.get("db_session")
+    if db_session is not None:
+        stale = aggregates.stale(db_session)
+        if stale:
+            jobs.keep_aggregates(current_app._get_current_object(), stale)
 
 
 def _load_user() -> None:
@@ -92,6 +102,7 @@ def init_app(app: Flask) -> None:
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)
     app.before_request(_load_user)
+    app.teardown_request(_keep_aggregates)  # before the session closes, after its commit
     app.register_error_handler(HTTPException, _error)
     app.register_error_handler(CSRFError, _csrf_error)
 

@@ -271,7 +271,7 @@ def _quick_save(token: str, payload: dict):
         engine.forget_open(db_engine, token)
         return None
     session.commit()  # the write lock is let go before the reply is built
-    engine.moved_to(db_engine, found.id, position)
+    engine.moved_to(db_engine, found.id, position, result.touched_at)
     return jsonify(ok=True, accepted=result.accepted, seq=result.seq,
                    saved_at=result.saved_at.isoformat(), confirm=result.confirm)
 

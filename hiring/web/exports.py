@@ -13,16 +13,18 @@ from flask import (
     render_template,
     request,
     send_from_directory,
+    stream_with_context,
     url_for,
 )
 from sqlmodel import col, select
 
 from hiring import audit, jobs
 from hiring.assessment.ratings import blind_for
-from hiring.db import get_session
+from hiring.db import get_session, read_scope
 from hiring.models import Assessment, Attempt, Job, JobState, Role
 from hiring.reports.build import Summary, summarize
-from hiring.reports.export import attempts_csv
+from hiring.reports.export import attempts_csv_lines
+from hiring.scoring.attempts import rescore_outdated
 from hiring.web.access import now, records, staff
 from hiring.web.lookup import get_or_404
 
@@ -76,12 +78,21 @@ def _rows(columns: list[Summary], kind: str) -> list[tuple[str, str, list]]:
 @staff
 def assessment_csv(assessment_id: int):
     session = get_session()
-    assessment = get_or_404(Assessment, assessment_id, "No such assessment.")
+    get_or_404(Assessment, assessment_id, "No such assessment.")
     audit.record(session, actor=g.user, action=audit.Action.EXPORTED,
                  object_type="assessment", object_id=assessment_id, detail={"format": "csv"})
-    body = attempts_csv(assessment, session=session, blind_for=blind_for(g.user),
-                        min_group=current_app.config["NORM_MIN_GROUP"])
-    return Response(body, mimetype="text/csv", headers={
+    rescore_outdated(session=session, assessment_id=assessment_id)  # in this transaction
+    app, blind = current_app._get_current_object(), blind_for(g.user)
+
+    def lines():
+        # Read after this request's commit, in a read transaction: the write lock is not
+        # held while the rows stream out.
+        with read_scope(app) as reading:
+            yield from attempts_csv_lines(
+                reading.get(Assessment, assessment_id), session=reading, blind_for=blind,
+                min_group=app.config["NORM_MIN_GROUP"])
+
+    return Response(stream_with_context(lines()), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="assessment-{assessment_id}.csv"'})
 
 

@@ -6,20 +6,16 @@ from flask import Blueprint, Response, render_template
 
 from hiring.db import get_session
 from hiring.models import Assessment
+from hiring.scoring.aggregates import fingerprint
 from hiring.scoring.agreement import (
     MIN_RESPONSES,
     agreement_csv,
     load_rating_rows,
     rater_agreement,
 )
-from hiring.scoring.evidence import precision_for
-from hiring.scoring.item_stats import (
-    MIN_ATTEMPTS,
-    item_statistics,
-    key_sources,
-    load_rows,
-    option_texts,
-)
+from hiring.scoring.evidence import kept_precision, precision_for
+from hiring.scoring.item_health import INLINE_LIMIT, ItemHealth, item_health
+from hiring.scoring.item_stats import MIN_ATTEMPTS
 from hiring.scoring.precision import MIN_ATTEMPTS as MIN_PRECISION_ATTEMPTS
 from hiring.scoring.precision import MIN_SUBSCORE_RELIABILITY
 from hiring.scoring.reliability import reliability_csv, reliability_rows
@@ -38,17 +34,28 @@ def _assessment(assessment_id: int) -> Assessment:
 def items(assessment_id: int):
     session = get_session()
     assessment = _assessment(assessment_id)
-    report = item_statistics(load_rows(assessment_id, session=session))
-    reliability = reliability_rows(precision_for(assessment, session=session))
-    return render_template("admin/item_health.html", assessment=assessment, report=report,
-                           option_texts=option_texts(assessment_id, session=session),
-                           key_sources=key_sources(assessment_id, session=session),
-                           reliability=reliability, min_attempts=MIN_ATTEMPTS,
+    health = item_health(assessment_id, session=session)
+    precision, precision_at = kept_precision(assessment, session=session,
+                                             inline_limit=INLINE_LIMIT)
+    reliability = reliability_rows(precision) if precision else None
+    return render_template("admin/item_health.html", assessment=assessment, health=health,
+                           report=health.report if health else None,
+                           n_attempts=_n_attempts(health, assessment_id),
+                           option_texts=health.option_texts if health else {},
+                           key_sources=health.key_sources if health else {},
+                           reliability=reliability, reliability_computed_at=precision_at,
+                           min_attempts=MIN_ATTEMPTS,
                            min_precision_attempts=MIN_PRECISION_ATTEMPTS,
                            min_subscore_reliability=MIN_SUBSCORE_RELIABILITY,
                            agreement=rater_agreement(load_rating_rows(assessment_id,
                                                                       session=session)),
                            min_responses=MIN_RESPONSES)
+
+
+def _n_attempts(health: ItemHealth | None, assessment_id: int) -> int:
+    if health is None:
+        return fingerprint(assessment_id, session=get_session(), real_only=False).n_attempts
+    return health.report.n_attempts if health.current else health.n_attempts_now
 
 
 @bp.route("/assessments/<int:assessment_id>/reliability.csv")

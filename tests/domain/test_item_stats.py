@@ -9,7 +9,16 @@ import pytest
 
 from hiring.assessment import engine
 from hiring.assessment.simulate import invite_and_complete
-from hiring.scoring.item_stats import MIN_ATTEMPTS, histogram, item_statistics, load_rows
+from hiring.scoring import aggregates
+from hiring.scoring.attempts import score_attempt
+from hiring.scoring.item_health import ITEM_HEALTH, health_data, item_health, report_from
+from hiring.scoring.item_stats import (
+    MIN_ATTEMPTS,
+    histogram,
+    item_statistics,
+    load_rows,
+    option_texts,
+)
 from tests import factories
 
 # Five attempts; dimension "care" has items c1, c2, c3 (0/1 scores), dimension "math" has
@@ -142,3 +151,54 @@ def test_load_rows_reads_completed_attempts(db, assessment):
     assert sorted(row.score for row in rows_ if row.score is not None) == sorted(
         r.score for r in responses if r.score is not None)
     assert item_statistics(rows_).n_attempts == 1
+
+
+def test_kept_figures_equal_the_figures_computed_from_the_responses(db, assessment):
+    rng = random.Random(11)
+    now = datetime.now(UTC)
+    with db() as session:
+        for _ in range(25):
+            invite_and_complete(session.merge(assessment), session=session, now=now, rng=rng)
+        stamp, data = health_data(assessment.id, session=session)
+        aggregates.keep(assessment.id, ITEM_HEALTH, data, stamp, session=session)
+    with db() as session:  # read back from the table, not from the process's memory
+        kept = aggregates.read(assessment.id, ITEM_HEALTH, session=session)
+        assert kept is not None and kept.is_current(stamp)
+        recomputed = item_statistics(load_rows(assessment.id, session=session))
+        assert report_from(kept.data) == recomputed  # every float exactly
+        assert recomputed.enough and recomputed.items
+        assert kept.data["option_texts"] == option_texts(assessment.id, session=session)
+        health = item_health(assessment.id, session=session, inline_limit=0)
+        assert health is not None and health.current and health.report == recomputed
+
+
+def test_figures_older_than_the_attempts_are_shown_as_such(db, assessment):
+    rng = random.Random(12)
+    now = datetime.now(UTC)
+    with db() as session:
+        for _ in range(3):
+            invite_and_complete(session.merge(assessment), session=session, now=now, rng=rng)
+        stamp, data = health_data(assessment.id, session=session)
+        aggregates.keep(assessment.id, ITEM_HEALTH, data, stamp, session=session)
+        invite_and_complete(session.merge(assessment), session=session, now=now, rng=rng)
+    with db() as session:
+        health = item_health(assessment.id, session=session, inline_limit=0)  # too many
+        assert not health.current
+        assert (health.n_attempts, health.n_attempts_now) == (3, 4)
+        assert health.report.n_attempts == 3
+        assert aggregates.stale(session) == {(ITEM_HEALTH, assessment.id)}
+        current = item_health(assessment.id, session=session)  # few enough to compute
+        assert current.current and current.report.n_attempts == 4
+
+
+def test_a_rescore_makes_kept_figures_out_of_date(db, assessment):
+    rng = random.Random(13)
+    now = datetime.now(UTC)
+    with db() as session:
+        attempt = invite_and_complete(session.merge(assessment), session=session, now=now,
+                                      rng=rng)
+        before = aggregates.fingerprint(assessment.id, session=session, real_only=False)
+        score_attempt(attempt, session=session)  # after a rating, say
+        after = aggregates.fingerprint(assessment.id, session=session, real_only=False)
+    assert before.n_attempts == after.n_attempts == 1
+    assert after.last_scored_at > before.last_scored_at

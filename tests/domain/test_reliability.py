@@ -15,7 +15,17 @@ from hiring.banks.importer import import_bank
 from hiring.banks.loader import load_path
 from hiring.config import Defaults
 from hiring.models import Assessment, Attempt
-from hiring.scoring.evidence import Precision, precision_for
+from hiring.scoring import aggregates
+from hiring.scoring.evidence import (
+    PRECISION,
+    Precision,
+    kept_precision,
+    precision_for,
+    precision_from,
+    precision_loaded,
+    precision_now,
+    scale_evidence,
+)
 from hiring.scoring.precision import ScaleModel, SubscoreValue
 from hiring.scoring.reliability import (
     CSV_COLUMNS,
@@ -85,6 +95,18 @@ def test_real_attempts_of_the_shipped_assessment_give_data_based_figures(db):
         assert reliability_rows(precision_for(csr, session=session)) == []
         session.execute(update(Attempt).values(simulated=False))
         rows = {row.name: row for row in reliability_rows(precision_for(csr, session=session))}
+        # Kept, it reads back exactly as estimated (every float and interval).
+        stamp, data = precision_now(csr.id, session=session)
+        assert precision_loaded(data) == precision_from(scale_evidence(csr.id,
+                                                                       session=session))
+        assert precision_loaded(data) == precision_for(csr, session=session)
+        aggregates.keep(csr.id, PRECISION, data, stamp, session=session)
+        assert kept_precision(csr, session=session, inline_limit=0)[1] is None  # current
+        invite_and_complete(csr, session=session, now=datetime.now(UTC), rng=rng)
+        session.execute(update(Attempt).values(simulated=False))
+        older, computed_at = kept_precision(csr, session=session, inline_limit=0)
+        assert computed_at is not None and older == precision_loaded(data)
+        assert aggregates.stale(session) == {(PRECISION, csr.id)}
     for name in ("judgement", "numeracy", "reading", "customer_focus", "composure"):
         assert rows[name].source == "data" and rows[name].n_attempts >= 55, name
         assert rows[name].interval is not None and 0 < rows[name].reliability < 1, name

@@ -10,6 +10,7 @@ import zipfile
 from hiring import jobs, worker
 from hiring.assessment import engine
 from hiring.models import Job, JobState
+from hiring.reports import export
 from hiring.reports.export import csv_columns
 from tests.factories import make_attempt
 
@@ -167,3 +168,24 @@ def test_with_redis_the_zip_job_goes_to_the_queue_and_a_worker_runs_it(client, a
         queue.connection.close()
     status = client.get(job_url + ".json").json
     assert (status["state"], status["done"], status["total"]) == ("done", 2, 2)
+
+
+def test_the_csv_streams_in_batches_the_same_rows_for_every_batch_size(client, auth, db,
+                                                                        assessment, clock,
+                                                                        monkeypatch):
+    completed(db, assessment, clock, 5)
+    auth.login("hr")
+    url = f"/exports/assessments/{assessment.id}.csv"
+    whole = client.get(url).get_data(as_text=True)
+    monkeypatch.setattr(export, "BATCH", 2)
+    response = client.get(url, buffered=False)
+    assert response.is_streamed
+    chunks = [chunk.decode() for chunk in response.response]
+    assert len(chunks) == 1 + 3  # the header, then the attempts two at a time
+    assert "".join(chunks) == whole and len(whole.splitlines()) == 6
+    with db() as session:  # an interviewer's export reads whole attempts: the same rows
+        lines = list(export.attempts_csv_lines(session.merge(assessment), session=session,
+                                               min_group=30, blind_for=None))
+        blind = export.attempts_csv(session.merge(assessment), session=session,
+                                    min_group=30, blind_for=-1)
+    assert "".join(lines) == whole == blind

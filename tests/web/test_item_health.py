@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 
 from sqlmodel import update
 
+from hiring import jobs
 from hiring.assessment.simulate import invite_and_complete
 from hiring.models import Attempt
+from hiring.scoring import aggregates, item_health
 from hiring.scoring.reliability import CSV_COLUMNS
 
 
@@ -67,3 +70,25 @@ def test_interviewers_may_not_download_the_reliability_csv(client, auth, assessm
     assert client.get(f"/admin/assessments/{assessment.id}/reliability.csv"
                       ).status_code == 403
     assert client.get(f"/admin/assessments/{assessment.id}/items").status_code == 403
+
+
+def test_the_page_says_when_its_item_statistics_were_computed(client, auth, db, assessment,
+                                                              clock, monkeypatch):
+    monkeypatch.setattr(item_health, "INLINE_LIMIT", 0)  # as if there were a million
+    auth.login("hr")
+    simulate(db, assessment, clock, 3)
+    url = f"/admin/assessments/{assessment.id}/items"
+    waiting = client.get(url).get_data(as_text=True)
+    assert "are being computed" in waiting and "<h2>Care" not in waiting
+    # The request started the task that keeps them (inline in tests): now they are read.
+    with db() as session:
+        kept = aggregates.read(assessment.id, item_health.ITEM_HEALTH, session=session)
+        assert kept.fingerprint.n_attempts == 3
+    html = client.get(url).get_data(as_text=True)
+    assert "figures-age" not in html and "3 completed attempts" in html
+    simulate(db, assessment, clock, 1)
+    monkeypatch.setattr(jobs, "keep_aggregates", lambda app, stale: None)  # not yet done
+    html = client.get(url).get_data(as_text=True)
+    assert "4 completed attempts" in html
+    assert re.search(r"computed at \d{4}-\d\d-\d\d \d\d:\d\d UTC from 3 completed attempts "
+                     r"\(now 4\): attempts completed or scored again since then are not", html)

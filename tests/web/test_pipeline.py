@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import func, select
 
 from hiring.assessment import engine, pipeline, ratings
@@ -404,3 +405,29 @@ def test_hr_changes_the_time_multiplier_until_the_attempt_starts(client, auth, d
     with db() as session:
         assert session.get(Attempt, world["ana"]).time_multiplier == 2.0
         assert session.get(Attempt, world["bruno"]).time_multiplier == 1.0
+
+
+def test_a_page_reads_no_response(db, assessment, clock, world):
+    seen = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    with db() as session:
+        event.listen(session.get_bind(), "before_cursor_execute", record)
+        try:
+            pipeline.page(session=session, assessment_id=assessment.id, now=clock())
+        finally:
+            event.remove(session.get_bind(), "before_cursor_execute", record)
+    assert seen and not any("response" in statement for statement in seen)
+
+
+def test_last_activity_is_kept_as_moments_happen(db, assessment, clock):
+    with db() as session:
+        attempt, _ = invite(session, assessment, clock)
+        assert attempt.last_activity_at == clock()
+        clock.advance(hours=1)
+        attempt.invited_at = clock()
+        assert attempt.last_activity_at == clock()
+        attempt.reminded_at = clock() - timedelta(days=1)  # earlier: not the latest
+        assert attempt.last_activity_at == clock()

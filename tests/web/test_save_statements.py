@@ -97,6 +97,34 @@ def test_a_save_is_one_update(app, client, token, count):
     assert client.get(f"/a/{token}").headers["Location"].endswith("/q/2")
 
 
+def test_quick_saves_keep_the_pipelines_last_activity_within_a_minute(
+        app, client, db, token, clock, count):
+    saved(client, token)  # the first save records the browser and fills the caches
+    saved(client, token, answer="b")  # the first quick one writes the attempt's place
+    first = clock()
+    clock.advance(seconds=30)
+    with count() as statements:
+        saved(client, token, answer="c")  # the same question within the minute: one UPDATE
+    assert len(written(statements)) == 1, statements
+    with db() as session:
+        assert the_attempt(session).last_activity_at.replace(tzinfo=None) == \
+            first.replace(tzinfo=None)
+    clock.advance(seconds=31)
+    with count() as statements:
+        saved(client, token, answer="d")  # more than a minute since it was written
+    assert [s.split()[:2] for s in written(statements)] == [["UPDATE", "response"],
+                                                           ["UPDATE", "attempt"]]
+    with db() as session:
+        assert the_attempt(session).last_activity_at.replace(tzinfo=None) == \
+            clock().replace(tzinfo=None)
+    clock.advance(seconds=5)
+    saved(client, token, position=2)  # another question: written at once
+    with db() as session:
+        attempt = the_attempt(session)
+        assert attempt.last_activity_at.replace(tzinfo=None) == clock().replace(tzinfo=None)
+        assert attempt.current_position == 2
+
+
 def test_a_quick_save_stores_what_the_slow_one_did(app, client, db, token):
     saved(client, token)
     reply = saved(client, token, position=4, answer="b")
@@ -165,7 +193,9 @@ def test_extra_time_given_during_the_attempt_counts(app, client, db, token, cloc
     clock.advance(minutes=40)  # past the first deadline, within the new one
     with count() as statements:
         reply = saved(client, token, answer="c")
-    assert reply.json["seq"] == 3 and len(written(statements)) == 1
+    # the answer, and the last activity (written more than a minute ago)
+    assert reply.json["seq"] == 3 and [s.split()[:2] for s in written(statements)] == [
+        ["UPDATE", "response"], ["UPDATE", "attempt"]]
     clock.advance(minutes=2)
     assert save(client, token, answer="d").status_code == 409
 
