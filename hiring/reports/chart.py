@@ -9,6 +9,7 @@ range dotted, so that nobody ranks indications that the data cannot tell apart."
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
@@ -105,17 +106,7 @@ def narrow_bars_svg(groups: list[tuple[str, list[ScoreResult]]],
                                    size=NARROW_FONT * 0.85))
                 y += NARROW_ROW
                 continue
-            low, high = result.low, result.high
-            if low is not None and high is not None and result.reportable:
-                parts.append(f'<rect x="{_num(x(low))}" y="{_num(middle - 4)}" '
-                             f'width="{_num(x(high) - x(low))}" height="8" fill="{BAND}"/>')
-                parts.append(f'<circle cx="{_num(x(result.score))}" cy="{_num(middle)}" '
-                             f'r="4.2" fill="{ACCENT}"/>')
-            else:
-                if low is not None and high is not None:
-                    parts.append(_dotted(x(low), x(high), middle))
-                parts.append(f'<circle cx="{_num(x(result.score))}" cy="{_num(middle)}" '
-                             f'r="4" fill="#ffffff" stroke="{MUTED}" stroke-width="1.4"/>')
+            parts += _marks(result, x, middle, band=8, dot=4.2, ring=(4, 1.4))
             parts.append(_text(NARROW_VALUE_X, middle + 4, str(int(result.score + 0.5)),
                                anchor="end", fill=ink, weight="bold"))
             y += NARROW_ROW
@@ -187,20 +178,26 @@ def _row(result: ScoreResult, y: float, height: float, labels: ChartLabels) -> l
         parts.append(_text(TRACK_X + 4, middle + 3,
                            labels.pending if result.n_pending else labels.missing, fill=MUTED))
         return parts
-    low, high = result.low, result.high
-    if low is not None and high is not None and result.reportable:
-        parts.append(f'<rect x="{_num(_x(low))}" y="{_num(middle - 3)}" '
-                     f'width="{_num(_x(high) - _x(low))}" height="6" fill="{BAND}"/>')
-        parts.append(f'<circle cx="{_num(_x(result.score))}" cy="{_num(middle)}" r="3.2" '
-                     f'fill="{ACCENT}"/>')
-    else:
-        if low is not None and high is not None:
-            parts.append(_dotted(_x(low), _x(high), middle))
-        parts.append(f'<circle cx="{_num(_x(result.score))}" cy="{_num(middle)}" r="3" '
-                     f'fill="#ffffff" stroke="{MUTED}" stroke-width="1.2"/>')
+    parts += _marks(result, _x, middle, band=6, dot=3.2, ring=(3, 1.2))
     parts.append(_text(VALUE_X, middle + 3, str(int(result.score + 0.5)),
                        fill=INK if result.reportable else MUTED))
     return parts
+
+
+def _marks(result: ScoreResult, x: Callable[[float], float], middle: float, *, band: float,
+           dot: float, ring: tuple[float, float]) -> list[str]:
+    """A score's band and dot: a filled band and dot for a score, a dotted band and an
+    open ring for an indication (band: the band's height; ring: radius, stroke)."""
+    low, high = result.low, result.high
+    if low is not None and high is not None and result.reportable:
+        return [f'<rect x="{_num(x(low))}" y="{_num(middle - band / 2)}" '
+                f'width="{_num(x(high) - x(low))}" height="{_num(band)}" fill="{BAND}"/>',
+                f'<circle cx="{_num(x(result.score))}" cy="{_num(middle)}" r="{_num(dot)}" '
+                f'fill="{ACCENT}"/>']
+    marks = [_dotted(x(low), x(high), middle)] if low is not None and high is not None else []
+    return marks + [f'<circle cx="{_num(x(result.score))}" cy="{_num(middle)}" '
+                    f'r="{_num(ring[0])}" fill="#ffffff" stroke="{MUTED}" '
+                    f'stroke-width="{_num(ring[1])}"/>']
 
 
 def _axis_labels(y: float, thresholds: tuple[float, float]) -> list[str]:
