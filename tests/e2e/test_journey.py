@@ -398,7 +398,7 @@ def test_candidate_takes_assessment_and_interviewer_gets_profile(
     assert staff_problems.found == []
 
 
-def test_candidate_takes_the_assessment_in_croatian(live_server, page, new_context):
+def test_candidate_takes_the_assessment_in_croatian(live_server, page, new_context, tmp_path):
     invitation = live_server.demo()
     problems = BrowserProblems(page.context)
     open_invitation(page, invitation)
@@ -443,6 +443,13 @@ def test_candidate_takes_the_assessment_in_croatian(live_server, page, new_conte
     expect(typing).to_contain_text(re.compile(
         r"Answer: \d+ neto riječi u minuti \(\d+ bruto\), točnost 100%, 0 pogrešaka "
         r"\(upisano znakova: \d+\)"))
+    # The PDF of a Croatian attempt holds none of the profile's English labels.
+    from tests.domain.test_profile_language import english_in
+
+    text = download_profile(staff, tmp_path / "profile-hr.pdf")
+    assert "Kako čitati ovaj profil" in text
+    # (the candidate's own reply is in English: a label that is a word of it may appear)
+    assert [label for label in english_in(text, "hr") if label not in REPLY] == []
     assert staff_problems.found == []
 
 
