@@ -42,7 +42,7 @@ class Defaults:
     PDF_TIME_LIMIT_SECONDS = 30.0  # a render that takes longer is abandoned with an error
     PDF_MAX_TEXT_CHARS = 12_000  # a longer text is cut in the PDF, with a note saying so
     # Render each closed attempt's profile (page and PDF, every language) in the
-    # background when it closes or its ratings change (hiring.reports.prerender).
+    # background when it closes or its ratings change (hiring.prerender).
     PROFILE_PRERENDER = True
     # E-mail to candidates (invitations, reminders, confirmations). Without MAIL_SMTP_HOST
     # every message is written to <instance>/outbox/ as an .eml file and listed on the

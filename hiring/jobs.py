@@ -178,15 +178,15 @@ def _profiles_zip(job: Job, session: Session, folder: Path, progress) -> str:
 
 @work("profile_prerender")
 def _profile_prerender(job: Job, session: Session, folder: Path, progress) -> str:
-    from hiring.reports.prerender import prerender
+    from hiring.prerender import prerender
 
     return prerender(job, session, folder, progress)
 
 
 def prerender_profiles(app: Flask, attempt_ids: Iterable[int]) -> None:
-    """Queue the rendering of the attempts' profiles (hiring.reports.prerender). Call it
+    """Queue the rendering of the attempts' profiles (hiring.prerender). Call it
     after the commit that closed them or changed their ratings."""
-    from hiring.reports.prerender import queue as queue_prerender
+    from hiring.prerender import queue as queue_prerender
 
     queue_prerender(app, attempt_ids)
 

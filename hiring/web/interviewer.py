@@ -16,13 +16,13 @@ from flask import (
 )
 from sqlmodel import col, select
 
-from hiring import audit, jobs
+from hiring import audit, jobs, prerender
 from hiring.assessment import calibration, engine
 from hiring.assessment.ratings import RatingError, blind_for, rate, withheld
 from hiring.assessment.types import ITEM_TYPES, get_type
 from hiring.db import get_session
 from hiring.models import Assessment, Attempt, AttemptState, ItemRevision, Rating, Role
-from hiring.reports import cache, prerender
+from hiring.reports import cache
 from hiring.reports.build import build_profile
 from hiring.scoring.attempts import current_scores, ratings_by_response
 from hiring.scoring.scales import AttemptScores

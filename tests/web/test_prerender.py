@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from hiring import jobs
+from hiring import jobs, prerender
 from hiring.assessment import engine
 from hiring.cli import main
 from hiring.models import Attempt, Job, JobState, User
-from hiring.reports import pdf, prerender
+from hiring.reports import pdf
 from tests.factories import PASSWORD, make_attempt, make_user
 from tests.web.test_blind_ratings import pdf_to_text
 from tests.web.test_profile import REPLY, complete_attempt, log_in_as, page, rate
