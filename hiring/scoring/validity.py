@@ -87,18 +87,18 @@ def validity_cell(scale: str, outcome: str, pool: list[float],
 
 def validity_report(assessment_id: int, *, session: Session) -> ValidityReport:
     """Correlate every scale with every outcome imported for the assessment's attempts."""
-    attempts = list(session.exec(select(Attempt).where(
-        Attempt.assessment_id == assessment_id, col(Attempt.state).in_(COMPLETED))
-        .order_by(col(Attempt.id))))
     scores: dict[str, dict[int, float]] = {}
     simulated = set()
-    for attempt in attempts:
-        result = AttemptScores.from_dict(attempt.results)
+    for attempt_id, results, is_simulated in session.exec(
+            select(Attempt.id, Attempt.results, Attempt.simulated).where(
+                Attempt.assessment_id == assessment_id, col(Attempt.state).in_(COMPLETED))
+            .order_by(col(Attempt.id))):
+        result = AttemptScores.from_dict(results)
         for scale, score in (result.scales.items() if result else ()):
             if score.score is not None:
-                scores.setdefault(scale, {})[attempt.id] = score.score
-                if attempt.simulated:
-                    simulated.add(attempt.id)
+                scores.setdefault(scale, {})[attempt_id] = score.score
+                if is_simulated:
+                    simulated.add(attempt_id)
     outcomes: dict[str, dict[int, float]] = {}
     for outcome in session.exec(select(Outcome).join(
             Attempt, col(Attempt.id) == Outcome.attempt_id).where(

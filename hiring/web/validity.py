@@ -9,7 +9,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, TextAreaField
 
 from hiring import audit
-from hiring.assessment import outcomes
+from hiring.assessment import editor, outcomes
 from hiring.db import get_session
 from hiring.models import Assessment
 from hiring.reports.scores import SCALE_TEXTS
@@ -38,6 +38,7 @@ def report(assessment_id: int):
     """Each score's correlation with each imported job outcome."""
     assessment = _assessment(assessment_id)
     return render_template("admin/validity.html", assessment=assessment,
+                           versions=len(editor.versions(assessment, session=get_session())),
                            report=validity_report(assessment.id, session=get_session()),
                            scale_names={k: v[0] for k, v in SCALE_TEXTS.items()}, min_n=MIN_N)
 
@@ -49,7 +50,8 @@ def import_outcomes(assessment_id: int):
     session = get_session()
     assessment = _assessment(assessment_id)
     context = {"assessment": assessment, "columns": outcomes.COLUMNS,
-               "max_rows": outcomes.MAX_ROWS}
+               "max_rows": outcomes.MAX_ROWS,
+               "versions": len(editor.versions(assessment, session=session))}
     form = OutcomesForm()
     if not form.validate_on_submit():  # a GET, or a POST without its CSRF token
         return render_template("admin/validity_import.html", **context), (

@@ -108,3 +108,18 @@ def test_interviewers_may_not(client, auth, db, assessment):
     auth.login("interviewer")
     assert client.get(f"/admin/assessments/{assessment.id}/validity").status_code == 403
     assert upload(client, assessment.id, GOOD.encode()).status_code == 403
+
+
+def test_a_version_says_its_outcomes_are_its_own(client, auth, db, assessment):
+    from hiring.models import Assessment
+
+    with db() as session:
+        first = session.get(Assessment, assessment.id)
+        first.key = "check"
+        session.add(Assessment(bank_id=first.bank_id, key="check", name=first.name,
+                               version=2, sections=first.sections))
+    auth.login("hr")
+    for url in (f"/admin/assessments/{assessment.id}/validity",
+                f"/admin/assessments/{assessment.id}/validity/outcomes"):
+        page = client.get(url).get_data(as_text=True)
+        assert "This is version 1 of 2." in page
