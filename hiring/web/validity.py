@@ -18,6 +18,7 @@ from hiring.web.access import hr_only, now
 from hiring.web.lookup import get_or_404
 
 bp = Blueprint("validity", __name__, url_prefix="/admin")
+PREVIEW_LIMIT = 200  # rows without problems listed in a preview
 
 
 class OutcomesForm(FlaskForm):
@@ -57,7 +58,8 @@ def import_outcomes(assessment_id: int):
         return render_template("admin/validity_import.html", **context), (
             400 if form.errors else 200)
     if form.file.data:
-        data = form.file.data.read(outcomes.MAX_BYTES + 1)
+        with form.file.data.stream as upload:  # a large upload is spooled to a file
+            data = upload.read(outcomes.MAX_BYTES + 1)
     elif (form.csv_text.data or "").strip():
         data = form.csv_text.data.encode("utf-8")
     else:
@@ -72,8 +74,11 @@ def import_outcomes(assessment_id: int):
     context["csv_text"] = data.decode("utf-8-sig")  # read_rows has decoded it already
     bad = [row for row in rows if row.problems]
     if bad or not form.confirm.data:
+        fine = [row for row in rows if not row.problems][:PREVIEW_LIMIT]
+        shown = sorted(bad + fine, key=lambda row: row.line)
         return render_template("admin/validity_import.html", rows=rows, bad=len(bad),
-                               **context), (400 if bad else 200)
+                               shown=shown, preview_limit=PREVIEW_LIMIT, **context), (
+            400 if bad else 200)
     count = outcomes.save_all(rows, assessment_id=assessment.id, session=session, now=now(),
                               imported_by=g.user.email)
     names = sorted({row.name for row in rows})

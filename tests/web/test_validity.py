@@ -58,6 +58,7 @@ def test_preview_then_import_then_report(client, auth, db, assessment, clock):
     page = client.get(f"/admin/assessments/{assessment.id}/validity").get_data(as_text=True)
     assert "quality_90d" in page and "Customer-service judgement" in page
     assert "0.77" in page  # r = 6 / sqrt(60), as in test_fairness
+    assert "−0.34 – 0.98" in page  # its interval, computed by hand there
     assert "too few to conclude" in page
     assert "Thorndike" in page
 
@@ -123,3 +124,32 @@ def test_a_version_says_its_outcomes_are_its_own(client, auth, db, assessment):
                 f"/admin/assessments/{assessment.id}/validity/outcomes"):
         page = client.get(url).get_data(as_text=True)
         assert "This is version 1 of 2." in page
+
+
+def test_a_long_preview_lists_the_problems_and_the_first_fine_rows(client, auth, db, assessment,
+                                                                   clock, monkeypatch):
+    from hiring.web import validity as validity_web
+
+    for i, score in enumerate((40, 50, 60, 70, 80)):
+        scored(db, assessment, clock, f"c{i}@example.com", score)
+    monkeypatch.setattr(validity_web, "PREVIEW_LIMIT", 2)
+    auth.login("hr")
+    text = upload(client, assessment.id, (GOOD + "nobody@example.com,q,1\n").encode()
+                  ).get_data(as_text=True)
+    assert "the first 2 of the other rows; all 6 rows are checked" in text
+    assert "<td>c0@example.com</td>" in text and "<td>c1@example.com</td>" in text
+    assert "<td>c2@example.com</td>" not in text  # still in the text box, with every row
+    assert "<td>nobody@example.com</td>" in text
+
+
+def test_a_file_over_the_limit_is_refused_with_a_message(client, auth, db, assessment,
+                                                         monkeypatch):
+    from hiring.assessment import outcomes
+
+    monkeypatch.setattr(outcomes, "MAX_BYTES", 1000)  # 2 MB in the test client spools to disk
+    auth.login("hr")
+    big = b"email,outcome,value\n" + b"a" * 1000
+    response = upload(client, assessment.id, big)
+    assert response.status_code == 400
+    assert "larger than 2 MB" in response.get_data(as_text=True)
+    assert count(db) == 0
