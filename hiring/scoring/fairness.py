@@ -19,6 +19,7 @@ from fractions import Fraction
 FOUR_FIFTHS = 0.8
 MIN_CELL = 5  # groups smaller than this are suppressed
 MIN_EXPECTED = 5  # a 2x2 table with an expected count below this: the z-test is unreliable
+MIN_GROUP = 30  # a smaller group is shown with a warning: one person moves its rate a lot
 MIN_CORRELATION_N = 4  # Fisher's z interval needs n - 3 > 0
 Z_95 = 1.959963984540054
 
@@ -80,7 +81,7 @@ class GroupImpact:
     flagged: bool = False  # impact ratio under four fifths
     fisher_p: float | None = None  # against the reference group
     z: ZTest | None = None
-    small: bool = False  # an expected count under 5 against the reference group
+    small: bool = False  # under MIN_GROUP, or an expected count under 5 against the reference
     reference: bool = False
 
 
@@ -112,7 +113,7 @@ def _small(a: int, b: int, c: int, d: int) -> bool:
 
 
 def adverse_impact(selected: Mapping[str, Sequence[bool]], *, min_cell: int = MIN_CELL,
-                   threshold: float = FOUR_FIFTHS) -> ImpactReport:
+                   threshold: float = FOUR_FIFTHS, min_group: int = MIN_GROUP) -> ImpactReport:
     """Compare each group's selection rate with the highest; `selected` holds one flag a person.
 
     The reference is the unsuppressed group with the highest rate (ties: the larger group,
@@ -134,7 +135,8 @@ def adverse_impact(selected: Mapping[str, Sequence[bool]], *, min_cell: int = MI
         ref_rate = ref_s / ref_n
         if group == reference:
             groups.append(GroupImpact(group, n, s, False, rate,
-                                      1.0 if ref_rate > 0 else None, reference=True))
+                                      1.0 if ref_rate > 0 else None, small=n < min_group,
+                                      reference=True))
             continue
         ratio = rate / ref_rate if ref_rate > 0 else None
         # Exact fractions: 32/50 against 40/50 is 0.8, not 0.7999999999999999.
@@ -144,7 +146,7 @@ def adverse_impact(selected: Mapping[str, Sequence[bool]], *, min_cell: int = MI
             group, n, s, False, rate, ratio,
             flagged=under,
             fisher_p=fisher_exact(*table), z=two_proportion_z(s, n, ref_s, ref_n),
-            small=_small(*table)))
+            small=n < min_group or _small(*table)))
     return ImpactReport(groups, reference, min_cell)
 
 

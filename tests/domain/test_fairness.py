@@ -90,6 +90,18 @@ def test_impact_ratio_at_four_fifths_is_not_flagged():
     assert not b.small  # expected counts 36 and 14 in each row
 
 
+def test_small_groups_are_warned_about():
+    # 12 of 20 against 30 of 40: expected counts 14, 6, 28, 12 are all 5 or more, but a group
+    # of 20 is under 30; the reference group of 40 is not.
+    report = adverse_impact({"a": [True] * 30 + [False] * 10,
+                             "b": [True] * 12 + [False] * 8})
+    a, b = report.groups
+    assert a.reference and not a.small
+    assert b.small and b.impact_ratio == pytest.approx(0.8)
+    assert not adverse_impact({"a": [True] * 30 + [False] * 10,
+                               "b": [True] * 12 + [False] * 8}, min_group=20).groups[1].small
+
+
 def test_impact_nobody_selected_has_no_ratio():
     report = adverse_impact({"a": [False] * 10, "b": [False] * 10})
     assert all(g.impact_ratio is None and not g.flagged for g in report.groups)
