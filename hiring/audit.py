@@ -30,6 +30,7 @@ class Action(StrEnum):
     KEYING_SIMULATED = "keying_simulated"
     KEYING_CLOSED = "keying_closed"
     KEYING_ADOPTED = "keying_adopted"
+    OUTCOMES_IMPORTED = "outcomes_imported"  # job outcomes, for criterion validity
 
 
 def record(session: Session, *, actor: User | str | None, action: str, object_type: str,

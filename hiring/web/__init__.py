@@ -89,6 +89,7 @@ def init_app(app: Flask) -> None:
         mail,
         practice,
         privacy,
+        validity,
     )
 
     app.config.setdefault("CLOCK", utcnow)
@@ -97,7 +98,7 @@ def init_app(app: Flask) -> None:
     for blueprint in (auth.bp, candidate.bp, interviewer.bp, exports.bp, admin.bp, health.bp,
                       item_health.bp, items.bp, assessment_editor.bp, mail.bp,
                       privacy.bp, keying.bp, keying_experts.bp, expert.bp,
-                      calibration.bp, practice.bp):
+                      calibration.bp, practice.bp, validity.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)
