@@ -30,6 +30,10 @@ class Action(StrEnum):
     KEYING_SIMULATED = "keying_simulated"
     KEYING_CLOSED = "keying_closed"
     KEYING_ADOPTED = "keying_adopted"
+    # The candidate feedback report: the assessment's setting, a release, a new link.
+    FEEDBACK_SETTING = "feedback_setting"
+    FEEDBACK_RELEASED = "feedback_released"
+    FEEDBACK_RESENT = "feedback_resent"
 
 
 def record(session: Session, *, actor: User | str | None, action: str, object_type: str,

@@ -25,6 +25,7 @@ from hiring.models import (
     Attempt,
     AuditEvent,
     EmailMessage,
+    FeedbackRelease,
     Item,
     ItemRevision,
     Job,
@@ -215,6 +216,7 @@ def _delete(erasure: Erasure, *, session: Session, now: datetime) -> None:
         session.exec(delete(Rating).where(col(Rating.response_id).in_(response_ids)))
         session.exec(delete(Response).where(col(Response.attempt_id).in_(chunk)))
         session.exec(delete(EmailMessage).where(col(EmailMessage.attempt_id).in_(chunk)))
+        session.exec(delete(FeedbackRelease).where(col(FeedbackRelease.attempt_id).in_(chunk)))
         session.exec(delete(Attempt).where(col(Attempt.id).in_(chunk)))
     for job_id in erasure.job_ids:
         job = session.get(Job, job_id)
