@@ -143,6 +143,11 @@ def export_attempt(attempt: Attempt, *, session: Session) -> dict[str, Any]:
         _plain(message, exclude={"id", "attempt_id", "outbox_file"})
         for message in session.exec(select(EmailMessage).where(
             EmailMessage.attempt_id == attempt.id).order_by(col(EmailMessage.id)))]
+    # The feedback report's release, if HR released it; its link's token hash stays out.
+    released = session.exec(select(FeedbackRelease).where(
+        FeedbackRelease.attempt_id == attempt.id)).first()
+    data["feedback_release"] = (_plain(released, exclude={"id", "attempt_id", "token_hash"})
+                                if released else None)
     return data
 
 

@@ -262,3 +262,19 @@ def test_feedback_links_are_redacted_in_the_apps_log_lines(app, caplog):
         app.logger.error("Exception on /f/s3cr3t-t0ken/feedback.pdf [GET]")
     assert "s3cr3t-t0ken" not in caplog.text
     assert "Exception on /f/…/feedback.pdf [GET]" in caplog.text
+
+
+def test_the_candidates_export_holds_the_release_but_not_its_token(app, client, auth, db,
+                                                                   assessment, clock):
+    attempt_id, _ = complete_attempt(db, assessment, clock)
+    auth.login("hr")
+    turn_on(client, assessment.id)
+    client.post(f"/admin/feedback/attempts/{attempt_id}")
+    with db() as session:
+        attempt = session.get(Attempt, attempt_id)
+        token_hash = release.release_of(attempt, session=session).token_hash
+        document = privacy.export_attempts([attempt], session=session, now=clock())
+    (data,) = document["attempts"]
+    assert data["feedback_release"]["released_at"] == clock().isoformat()
+    assert data["feedback_release"]["sends"] == 1
+    assert token_hash not in str(document)
