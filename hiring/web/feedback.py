@@ -16,7 +16,7 @@ from flask import (
     url_for,
 )
 from sqlmodel import col, select
-from wtforms import BooleanField, HiddenField
+from wtforms import BooleanField, StringField
 
 from hiring import paging
 from hiring.assessment import editor
@@ -46,7 +46,7 @@ class BulkForm(FlaskForm):
     """Release the ticked attempts, or (scope "all") every one not released yet."""
 
     attempt_ids = MultiCheckboxField("Attempts", coerce=int, validate_choice=False)
-    scope = HiddenField(default="selected")
+    scope = StringField(default="selected")  # sent by the "all" button only, never drawn
 
 
 class ReleaseForm(FlaskForm):

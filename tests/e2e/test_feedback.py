@@ -3,8 +3,10 @@ outbox on a phone, in Croatian, and downloads the PDF."""
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -56,6 +58,13 @@ def test_hr_releases_and_the_candidate_reads_and_downloads_it(live_server, new_c
     page.get_by_label(f"Release to {NAME}").check()
     page.get_by_role("button", name="Release to the ticked candidates").click()
     expect(page.get_by_text("Feedback released: 1 e-mail in the outbox.")).to_be_visible()
+    failing = [v for v in axe_violations(page) if v["impact"] in FAILING]
+    assert failing == [], describe(failing, "HR's feedback page")
+    page.get_by_role("link", name=NAME).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Candidate feedback: {NAME}")
+    expect(page.get_by_role("button", name="Re-send with a new link")).to_be_visible()
+    failing = [v for v in axe_violations(page) if v["impact"] in FAILING]
+    assert failing == [], describe(failing, "HR's feedback page of an attempt")
 
     page.goto(f"{live_server.base_url}/admin/mail/outbox")
     entry = page.locator("table.outbox tbody tr", has_text=EMAIL).filter(has_text="feedback")
@@ -75,7 +84,18 @@ def test_hr_releases_and_the_candidate_reads_and_downloads_it(live_server, new_c
     assert candidate.evaluate("document.documentElement.scrollWidth") <= 375
     failing = [v for v in axe_violations(candidate) if v["impact"] in FAILING]
     assert failing == [], describe(failing, "the feedback page at 375 px")
+    if os.environ.get("HIRING_SCREENSHOTS"):
+        shots = Path(os.environ["HIRING_SCREENSHOTS"])
+        shots.mkdir(parents=True, exist_ok=True)
+        candidate.screenshot(path=str(shots / "feedback-phone.png"), full_page=True)
     with candidate.expect_download() as download:
         candidate.get_by_role("link", name="Preuzmite izvješće (PDF)").click()
     with open(download.value.path(), "rb") as handle:
         assert handle.read(5) == b"%PDF-"
+
+    wrong = phone.new_page()
+    response = wrong.goto(f"{live_server.base_url}/f/not-a-real-feedback-token")
+    assert response.status == 404
+    expect(wrong.get_by_role("heading", level=1)).to_be_visible()
+    failing = [v for v in axe_violations(wrong) if v["impact"] in FAILING]
+    assert failing == [], describe(failing, "a wrong feedback link at 375 px")

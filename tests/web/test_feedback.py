@@ -171,6 +171,9 @@ def test_bulk_release_of_the_ticked_then_of_all_submitted(app, client, auth, db,
     assert sorted(sent) == sorted([first, second, third]) and unfinished.id not in sent
     page = client.get(f"/admin/feedback/assessments/{assessment.id}")
     assert page.status_code == 200 and text_of(page).count("released 2026-03-02") == 3
+    # only the "all" button sends a scope: ticking and pressing the other button releases
+    # the ticked ones
+    assert page.get_data(as_text=True).count('name="scope"') == 1
 
 
 def test_an_unsubmitted_attempt_is_refused(client, auth, db, assessment, clock):
@@ -278,3 +281,13 @@ def test_the_candidates_export_holds_the_release_but_not_its_token(app, client, 
     assert data["feedback_release"]["released_at"] == clock().isoformat()
     assert data["feedback_release"]["sends"] == 1
     assert token_hash not in str(document)
+
+
+def test_hr_words_the_feedback_message_and_it_must_keep_the_link(client, auth, db):
+    auth.login("hr")
+    page = client.get("/admin/mail/templates?kind=feedback&language=hr")
+    assert page.status_code == 200 and "Vaše povratno izvješće" in page.get_data(as_text=True)
+    refused = client.post("/admin/mail/templates", data={
+        "kind": "feedback", "language": "en", "subject": "Your report", "body": "No link."})
+    assert refused.status_code == 400
+    assert "without it the candidate cannot open the report" in text_of(refused)
