@@ -15,6 +15,7 @@ from hiring import privacy
 from hiring.assessment import engine
 from hiring.assessment import feedback as release
 from hiring.models import Assessment, Attempt, AuditEvent, EmailMessage, FeedbackRelease
+from hiring.reports.feedback import TEXTS
 from tests.factories import make_attempt
 from tests.web.test_profile import REPLY, complete_attempt, log_in_as, rate
 
@@ -291,3 +292,56 @@ def test_hr_words_the_feedback_message_and_it_must_keep_the_link(client, auth, d
         "kind": "feedback", "language": "en", "subject": "Your report", "body": "No link."})
     assert refused.status_code == 400
     assert "without it the candidate cannot open the report" in text_of(refused)
+
+
+def take_long_assessment(db, long_assessment, clock) -> int:
+    """Every situation with its best response, every calculation wrong, no written reply."""
+    with db() as session:
+        attempt, _ = make_attempt(session, long_assessment, now=clock(), started=True)
+        for position in range(1, 21):
+            engine.save_answer(attempt, position, {"best": "a"}, session=session, now=clock(),
+                               seq=1)
+        for position in range(21, 29):
+            engine.save_answer(attempt, position, {"value": "0"}, session=session,
+                               now=clock(), seq=1)
+        engine.submit(attempt, session=session, now=clock())
+        return attempt.id
+
+
+def candidates_page(app, client, auth, db, attempt_id: int, assessment_id: int) -> str:
+    auth.login("hr")
+    turn_on(client, assessment_id)
+    client.post(f"/admin/feedback/attempts/{attempt_id}", follow_redirects=True)
+    client.post("/logout")
+    page = client.get(link_in(app, feedback_messages(db)[-1]))
+    assert page.status_code == 200
+    return text_of(page)
+
+
+@pytest.mark.parametrize("strength_score", [70, 80])
+def test_the_candidate_reads_what_the_interviewer_saw(app, client, auth, db, long_assessment,
+                                                      clock, strength_score):
+    attempt_id = take_long_assessment(db, long_assessment, clock)
+    with db() as session:  # judgement 88, band 75-100: a strength at 70, not at 80
+        found = session.get(Assessment, long_assessment.id)
+        found.settings = {**(found.settings or {}), "strength_score": strength_score}
+    auth.login("interviewer")
+    profile = text_of(client.get(f"/attempts/{attempt_id}"))
+    assert "Numeracy: 0 (95% band 0–27), the whole band below 50" in profile
+    judgement_strong = "Customer-service judgement: 88 (95% band 75–100)" in profile
+    assert judgement_strong == (strength_score == 70)
+
+    shown = candidates_page(app, client, auth, db, attempt_id, long_assessment.id)
+
+    assert feedback_texts("judgement")[0] in shown if judgement_strong else (
+        feedback_texts("judgement")[0] not in shown and "did not show a clear strength" in shown)
+    assert feedback_texts("numeracy")[1] in shown  # the development area's tip
+    # customer focus scored 100 but is only an indication in the profile: no claim here
+    assert feedback_texts("customer_focus")[0] not in shown
+    assert "Writing : Could not be measured: these questions were not answered" in shown
+    for number in ("88", "75", "100", "27"):
+        assert not re.search(rf"\b{number}\b", shown), number
+
+
+def feedback_texts(key: str) -> tuple[str, str]:
+    return TEXTS[key]
