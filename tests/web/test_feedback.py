@@ -80,6 +80,8 @@ def test_hr_releases_one_and_the_candidate_reads_it_in_their_language(
     rate(client, attempt_id, written_id, 4, COMMENT)
     auth.login("hr")
     turn_on(client, assessment.id)
+    profile = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert f'href="/admin/feedback/attempts/{attempt_id}">Candidate feedback</a>' in profile
 
     released = client.post(f"/admin/feedback/attempts/{attempt_id}", follow_redirects=True)
 
