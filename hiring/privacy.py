@@ -25,6 +25,7 @@ from hiring.models import (
     Attempt,
     AuditEvent,
     EmailMessage,
+    FeedbackRelease,
     Item,
     ItemRevision,
     Job,
@@ -148,6 +149,11 @@ def export_attempt(attempt: Attempt, *, session: Session) -> dict[str, Any]:
         _plain(outcome, exclude={"id", "attempt_id"})
         for outcome in session.exec(select(Outcome).where(
             Outcome.attempt_id == attempt.id).order_by(col(Outcome.name)))]
+    # The feedback report's release, if HR released it; its link's token hash stays out.
+    released = session.exec(select(FeedbackRelease).where(
+        FeedbackRelease.attempt_id == attempt.id)).first()
+    data["feedback_release"] = (_plain(released, exclude={"id", "attempt_id", "token_hash"})
+                                if released else None)
     return data
 
 
@@ -224,6 +230,7 @@ def _delete(erasure: Erasure, *, session: Session, now: datetime) -> None:
         session.exec(delete(Response).where(col(Response.attempt_id).in_(chunk)))
         session.exec(delete(EmailMessage).where(col(EmailMessage.attempt_id).in_(chunk)))
         session.exec(delete(Outcome).where(col(Outcome.attempt_id).in_(chunk)))
+        session.exec(delete(FeedbackRelease).where(col(FeedbackRelease.attempt_id).in_(chunk)))
         session.exec(delete(Attempt).where(col(Attempt.id).in_(chunk)))
     for job_id in erasure.job_ids:
         job = session.get(Job, job_id)
