@@ -30,6 +30,10 @@ class Action(StrEnum):
     KEYING_SIMULATED = "keying_simulated"
     KEYING_CLOSED = "keying_closed"
     KEYING_ADOPTED = "keying_adopted"
+    # Hiring decisions after the assessment, and the questions asked after it.
+    DECISION_RECORDED = "decision_recorded"
+    STAGES_CHANGED = "stages_changed"
+    SELF_ID_QUESTIONS = "self_id_questions"
 
 
 def record(session: Session, *, actor: User | str | None, action: str, object_type: str,

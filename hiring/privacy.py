@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +18,14 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, SQLModel, col, func, select
 
 from hiring import audit, like
+from hiring.assessment import decisions, self_id
 from hiring.email_address import normalize_email
 from hiring.mail.sending import MailSettings, files_of
 from hiring.models import (
     Assessment,
     Attempt,
     AuditEvent,
+    DecisionChange,
     EmailMessage,
     Item,
     ItemRevision,
@@ -31,6 +33,7 @@ from hiring.models import (
     JobState,
     Rating,
     Response,
+    SelfIdentification,
     User,
 )
 from hiring.scoring.attempts import current_scores
@@ -64,6 +67,8 @@ class Erasure:
     responses: int = 0
     ratings: int = 0
     messages: int = 0  # e-mails sent to the candidate; their outbox files are in `files`
+    decisions: int = 0  # recorded moves between hiring stages
+    self_identification: int = 0  # answers to the voluntary questions after submitting
     job_ids: list[int] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)  # those that exist
 
@@ -102,7 +107,7 @@ def _plain(row: SQLModel, exclude: set[str]) -> dict[str, Any]:
 
 
 def _jsonable(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def export_attempt(attempt: Attempt, *, session: Session) -> dict[str, Any]:
@@ -142,6 +147,12 @@ def export_attempt(attempt: Attempt, *, session: Session) -> dict[str, Any]:
         _plain(message, exclude={"id", "attempt_id", "outbox_file"})
         for message in session.exec(select(EmailMessage).where(
             EmailMessage.attempt_id == attempt.id).order_by(col(EmailMessage.id)))]
+    data["decisions"] = [
+        _plain(change, exclude={"id", "attempt_id", "actor_id"})
+        for change in decisions.history(attempt.id, session=session)]
+    # The candidate's own answers to the voluntary questions: shown to no one else one by
+    # one, but theirs to have (None: not answered).
+    data["self_identification"] = self_id.of_attempt(attempt.id, session=session)
     return data
 
 
@@ -194,6 +205,11 @@ def plan(attempt_ids: Iterable[int], *, session: Session, exports_dir: Path,
             col(Response.attempt_id).in_(chunk))).one()
         erasure.ratings += session.exec(select(func.count()).select_from(Rating).where(
             col(Rating.response_id).in_(response_ids))).one()
+        erasure.decisions += session.exec(select(func.count()).select_from(DecisionChange)
+                                          .where(col(DecisionChange.attempt_id).in_(chunk))).one()
+        erasure.self_identification += session.exec(
+            select(func.count()).select_from(SelfIdentification)
+            .where(col(SelfIdentification.attempt_id).in_(chunk))).one()
     mail = MailSettings(instance_path=instance_path or exports_dir.parent)
     for chunk in _chunks(ids):
         messages = list(session.exec(select(EmailMessage).where(
@@ -215,6 +231,9 @@ def _delete(erasure: Erasure, *, session: Session, now: datetime) -> None:
         session.exec(delete(Rating).where(col(Rating.response_id).in_(response_ids)))
         session.exec(delete(Response).where(col(Response.attempt_id).in_(chunk)))
         session.exec(delete(EmailMessage).where(col(EmailMessage.attempt_id).in_(chunk)))
+        session.exec(delete(DecisionChange).where(col(DecisionChange.attempt_id).in_(chunk)))
+        session.exec(delete(SelfIdentification).where(
+            col(SelfIdentification.attempt_id).in_(chunk)))
         session.exec(delete(Attempt).where(col(Attempt.id).in_(chunk)))
     for job_id in erasure.job_ids:
         job = session.get(Job, job_id)

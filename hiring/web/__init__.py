@@ -59,7 +59,8 @@ def _error(exc: HTTPException):
     if _wants_json():
         return jsonify(ok=False, error=message), exc.code
     return render_template("error.html", error=exc, message=message,
-                           candidate_page=request.blueprint in ("candidate", "expert")), exc.code
+                           candidate_page=request.blueprint in ("candidate", "expert",
+                                                                      "self_id")), exc.code
 
 
 def _csrf_error(exc: CSRFError):
@@ -78,6 +79,7 @@ def init_app(app: Flask) -> None:
         auth,
         calibration,
         candidate,
+        decisions,
         expert,
         exports,
         health,
@@ -89,6 +91,7 @@ def init_app(app: Flask) -> None:
         mail,
         practice,
         privacy,
+        self_id,
     )
 
     app.config.setdefault("CLOCK", utcnow)
@@ -97,7 +100,7 @@ def init_app(app: Flask) -> None:
     for blueprint in (auth.bp, candidate.bp, interviewer.bp, exports.bp, admin.bp, health.bp,
                       item_health.bp, items.bp, assessment_editor.bp, mail.bp,
                       privacy.bp, keying.bp, keying_experts.bp, expert.bp,
-                      calibration.bp, practice.bp):
+                      calibration.bp, practice.bp, decisions.bp, self_id.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)
