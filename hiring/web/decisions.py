@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from hiring.assessment import decisions, self_id
@@ -37,13 +38,15 @@ class DecisionForm(FlaskForm):
     stage = SelectField("Stage", validators=[InputRequired("Choose a stage.")])
     decided_on = DateField("Date of the decision", validators=[Optional()],
                            description="Today if left empty.")
-    note = TextAreaField("Note", validators=[Length(max=decisions.MAX_NOTE)],
+    note = TextAreaField("Note", validators=[Length(max=decisions.MAX_NOTE, message=(
+        f"A note has at most {decisions.MAX_NOTE} characters."))],
                          description="Seen by HR and interviewers, and part of the "
                                      "candidate's data if they ask for it.")
 
 
 class StageNameForm(FlaskForm):
-    label = StringField("Name", validators=[Length(max=decisions.MAX_LABEL)])
+    label = StringField("Name", validators=[Length(max=decisions.MAX_LABEL, message=(
+        f"A stage's name has at most {decisions.MAX_LABEL} characters."))])
 
 
 class SelfIdForm(FlaskForm):
@@ -60,7 +63,7 @@ def attempt(attempt_id: int):
     stages = decisions.stages(assessment, session=session)
     names = {s.key: stage_name(s) for s in stages}
     form = DecisionForm()
-    form.stage.choices = [(s.key, names[s.key]) for s in stages if not s.retired]
+    form.stage.choices = [SelectChoice(s.key, names[s.key]) for s in stages if not s.retired]
     status, error = 200, None
     if form.validate_on_submit():
         try:
@@ -181,7 +184,7 @@ def self_identification(assessment_id: int):
     session = get_session()
     assessment = _assessment(assessment_id)
     form = SelfIdForm()
-    form.questions.choices = [(key, gettext(self_id.QUESTION_TEXTS[key]))
+    form.questions.choices = [SelectChoice(key, gettext(self_id.QUESTION_TEXTS[key]))
                               for key in self_id.QUESTIONS]
     status = 200
     if form.validate_on_submit():

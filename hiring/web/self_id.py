@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from wtforms import RadioField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from hiring.assessment import self_id
@@ -24,9 +25,9 @@ def _form(keys: list[str]) -> FlaskForm:
         pass
 
     for key in keys:
-        choices = [(option, gettext(self_id.OPTION_TEXTS[key][option]))
+        choices = [SelectChoice(option, gettext(self_id.OPTION_TEXTS[key][option]))
                    for option in self_id.QUESTIONS[key]]
-        choices.append((self_id.PREFER_NOT, gettext(self_id.PREFER_NOT_TEXT)))
+        choices.append(SelectChoice(self_id.PREFER_NOT, gettext(self_id.PREFER_NOT_TEXT)))
         setattr(SelfIdForm, key, RadioField(gettext(self_id.QUESTION_TEXTS[key]),
                                             choices=choices, validators=[Optional()]))
     return SelfIdForm()
@@ -50,7 +51,7 @@ def form(token: str):
     if request.method == "POST":
         if request.form.get("skip"):
             self_id.save(attempt, assessment, {}, session=session, now=now())
-            flash(gettext("You skipped the questions. Nothing was recorded about you."))
+            flash(gettext("You skipped the questions: no answer was recorded."))
             return redirect(url_for("candidate.done", token=token))
         if form.validate_on_submit():
             self_id.save(attempt, assessment, {key: form[key].data for key in keys},
