@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import select
 
 from hiring import audit
 from hiring.assessment import decisions, pipeline
 from hiring.assessment.recipes import create_assessment
-from hiring.models import Assessment, Attempt, AuditEvent, DecisionChange, DecisionStage
+from hiring.models import Attempt, AuditEvent, DecisionChange, DecisionStage
 from tests.factories import make_attempt
 
 
@@ -167,10 +168,33 @@ def test_the_pipeline_filters_and_counts_by_decision(db, assessment, clock):
     assert counted == {"hired": 2, "rejected": 1, None: 2}
 
 
-def test_the_decision_index_exists(db):
+def test_the_decision_filter_and_its_counts_read_the_index(db, assessment, clock):
+    """A fixed number of statements, whatever the number of attempts; on SQLite, the
+    decision's counts and filter search the (assessment, decision) index."""
+    seen = []
+
+    def record(_conn, _cursor, statement, parameters, *_args):
+        seen.append((statement, parameters))
+
     with db() as session:
-        table = Assessment.metadata.tables["attempt"]
-        assert any(ix.name == "ix_attempt_assessment_decision"
-                   and [c.name for c in ix.columns] == ["assessment_id", "decision"]
-                   for ix in table.indexes)
-        assert session is not None
+        for i in range(3):
+            make_attempt(session, assessment, now=clock(), email=f"c{i}@example.com")
+    with db() as session:
+        bind = session.get_bind()
+        event.listen(bind, "before_cursor_execute", record)
+        try:
+            pipeline.page(session=session, assessment_id=assessment.id, now=clock(),
+                          decision="hired")
+        finally:
+            event.remove(bind, "before_cursor_execute", record)
+        queries = [(s, p) for s, p in seen if s.lstrip().upper().startswith("SELECT")]
+        assert len(queries) == 4
+        if bind.dialect.name == "sqlite":
+            plans = [" ".join(str(row) for row in session.connection().exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters).all())
+                for statement, parameters in queries[:2]]
+            assert all("ix_attempt_assessment_decision" in plan for plan in plans), plans
+        else:
+            assert session.connection().exec_driver_sql(
+                "SELECT count(*) FROM pg_indexes WHERE indexname ="
+                " 'ix_attempt_assessment_decision'").scalar() == 1
