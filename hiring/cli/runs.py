@@ -71,10 +71,15 @@ def demo(ctx: click.Context, serve: bool, host: str, port: int) -> None:
 @click.option("--model", "truth_file", type=click.Path(dir_okay=False, writable=True),
               default=None, help="Write each candidate's true levels (per behavioural "
                                  "dimension and per skill) to this CSV file.")
+@click.option("--impact", type=click.FloatRange(0, 2), default=None,
+              help="Also give each candidate a gender (self-identification) and a hiring "
+                   "decision, hiring men at this ratio of women's rate (0.7: adverse impact; "
+                   "1: none).")
 @with_appcontext
 def simulate(candidates: int, assessment_id: int | None, seed: int | None,
-             truth_file: str | None) -> None:
+             truth_file: str | None, impact: float | None) -> None:
     """Complete attempts as simulated candidates with known true levels would."""
+    from hiring.assessment import simulate_decisions
     from hiring.assessment.simulate import behavioural_dimensions, invite_and_complete
     from hiring.cli.writing import compute_indicators
     from hiring.models import Assessment, utcnow
@@ -87,6 +92,8 @@ def simulate(candidates: int, assessment_id: int | None, seed: int | None,
         if assessment is None:
             fail(f"no assessment {assessment_id}")
         dimensions = behavioural_dimensions(assessment.bank_id, session=session)
+        if impact is not None:
+            simulate_decisions.ask_gender(assessment, session=session, now=utcnow())
     ids, truths = [], []
     with click.progressbar(range(candidates), label="simulating", file=sys.stderr) as bar:
         for _ in bar:
@@ -95,6 +102,10 @@ def simulate(candidates: int, assessment_id: int | None, seed: int | None,
                 attempt = invite_and_complete(session.merge(assessment), session=session,
                                               now=utcnow() - timedelta(hours=1), rng=rng,
                                               profile=profile)
+                if impact is not None:
+                    simulate_decisions.plant(attempt, session.get(Assessment, assessment.id),
+                                             session=session, now=utcnow(), rng=rng,
+                                             impact=impact)
                 ids.append(attempt.id)
             truths.append((attempt.id, profile.columns()))
     compute_indicators(attempt_ids=ids)  # as the job would after a real submit
