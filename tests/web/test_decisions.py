@@ -109,3 +109,18 @@ def test_the_pipeline_shows_and_filters_by_decision(client, auth, db, assessment
     assert "Kandidat 2" in none and "Kandidat 0" not in none
     ignored = client.get(url + "?decision=bogus")  # an unknown stage filters nothing
     assert ignored.status_code == 200 and "Kandidat 1" in ignored.get_data(as_text=True)
+
+
+def test_built_in_stage_names_follow_the_readers_language(client, auth, db, assessment,
+                                                         clock):
+    (attempt_id,) = invited(db, assessment, clock)
+    auth.login("hr")
+    client.post(f"/decisions/attempts/{attempt_id}", data={"stage": "hired"})
+    client.post(f"/decisions/assessments/{assessment.id}/stages/offered/rename",
+                data={"label": "Offer sent"})
+    croatian = client.get(f"/decisions/assessments/{assessment.id}/stages",
+                          headers={"Accept-Language": "hr"}).get_data(as_text=True)
+    assert "Zaposlen" in croatian and "U užem izboru" in croatian
+    assert "Offer sent" in croatian  # HR's own name stays as HR wrote it
+    english = client.get(f"/admin/assessments/{assessment.id}").get_data(as_text=True)
+    assert "Hired" in english and "Zaposlen" not in english
