@@ -168,7 +168,8 @@ def counts(assessment_id: int, *, session: Session, min_cell: int = MIN_CELL) ->
     """Count the answers to each question of the assessment's attempts, by option.
 
     Options with fewer than `min_cell` answers (but some) are hidden, with one more where
-    needed (see `suppress`); with fewer than `min_cell` respondents, every cell is."""
+    needed (see `suppress`); with fewer than `min_cell` respondents, or all of them in one
+    cell, every cell is."""
     assessment = session.get(Assessment, assessment_id)
     found: dict[str, dict[str | None, int]] = {}
     for question, answer, n in session.exec(
@@ -190,7 +191,8 @@ def counts(assessment_id: int, *, session: Session, min_cell: int = MIN_CELL) ->
         cells = {option: raw.get(option, 0) for option in options}
         cells[NOT_ANSWERED] = raw.get(None, 0)
         respondents = sum(raw.values())
-        shown = (suppress(cells, min_cell) if respondents >= min_cell
-                 else {option: (None if value else 0) for option, value in cells.items()})
+        # Too few to count, or all alike (each one's answer would be known): hide all.
+        shown = (dict.fromkeys(cells) if respondents < min_cell
+                 or max(cells.values()) == respondents else suppress(cells, min_cell))
         result.append(QuestionCounts(question, respondents, shown))
     return Counts(result, min_cell, simulated)

@@ -119,8 +119,20 @@ def test_fewer_respondents_than_the_minimum_show_no_count(db, assessment, clock)
                          {"gender": "woman"}, session=session, now=clock())
     with db() as session:
         (gender,) = self_id.counts(assessment.id, session=session).questions
-    assert gender.respondents == 4 and gender.cells["woman"] is None
-    assert gender.cells["man"] == 0
+    assert gender.respondents == 4
+    assert set(gender.cells.values()) == {None}  # a zero beside would tell the four's answer
+
+
+def test_respondents_all_in_one_cell_show_no_count(db, assessment, clock):
+    ask(db, assessment, ["disability"], clock)
+    for number in range(7):
+        attempt_id = submitted(db, assessment, clock, email=f"c{number}@example.com")
+        with db() as session:
+            self_id.save(session.get(Attempt, attempt_id), session.get(Assessment, assessment.id),
+                         {"disability": "no"}, session=session, now=clock())
+    with db() as session:
+        (disability,) = self_id.counts(assessment.id, session=session).questions
+    assert disability.respondents == 7 and set(disability.cells.values()) == {None}
 
 
 def test_erased_with_the_candidate_and_in_their_own_export(app, db, assessment, clock,

@@ -13,6 +13,7 @@ import zipfile
 import pytest
 from sqlmodel import select
 
+from hiring.assessment import engine, self_id
 from hiring.models import Assessment, Attempt, SelfIdentification
 from tests.factories import make_attempt
 
@@ -168,12 +169,21 @@ def test_never_in_a_profile_pdf_csv_or_zip(client, auth, db, asking, clock, tmp_
     for name in archive.namelist():
         absent(name, "ZIP name")
         absent(pdf_text(archive.read(name), tmp_path), f"ZIP {name}")
-    # HR sees them only counted: six answered "55 or over", none alone.
+    # HR sees them only counted: six answered "55 or over" and five more "25 to 34".
+    with db() as session:
+        stored_assessment = session.get(Assessment, asking.id)
+        for number in range(5):
+            attempt, _ = make_attempt(session, stored_assessment, now=clock(), started=True,
+                                      email=f"d{number}@example.com")
+            engine.submit(attempt, session=session, now=clock())
+            self_id.save(attempt, stored_assessment, {"age_band": "25_34"}, session=session,
+                         now=clock())
     auth.logout()
     auth.login("hr")
     counts = client.get(f"/decisions/assessments/{asking.id}/self-identification"
                         ).get_data(as_text=True)
-    row = re.search(r"55 or over</th>\s*<td>(\d+)</td>", counts)
-    assert row is not None and row.group(1) == "6"
+    for text, number in (("55 or over", "6"), ("25 to 34", "5")):
+        row = re.search(text + r"</th>\s*<td>(\d+)</td>", counts)
+        assert row is not None and row.group(1) == number
     with db() as session:
         assert session.get(Attempt, ids[0]).results is not None
