@@ -10,7 +10,7 @@ from hiring.assessment import engine, self_id
 from hiring.db import session_scope
 from hiring.models import Assessment, SelfIdentification, utcnow
 from tests.e2e.a11y import expect_accessible
-from tests.e2e.test_phone import PHONE, _app, expect_big_targets, expect_fits
+from tests.e2e.test_phone import PHONE, _app, expect_big_targets, expect_fits, screenshots
 
 pytestmark = pytest.mark.e2e
 
@@ -58,6 +58,8 @@ def test_the_form_is_accessible_and_fits_a_phone(live_server, new_context, langu
         if viewport:
             expect_fits(page)
             expect_big_targets(page)
+            if (shots := screenshots()) and language == "hr":
+                page.screenshot(path=str(shots / "self-id-phone.png"), full_page=True)
     for legend, option in options.items():
         group = page.locator("fieldset", has=page.locator("legend", has_text=legend)).first
         group.get_by_label(option, exact=True).check()
@@ -95,5 +97,7 @@ def test_the_staff_pages_are_accessible(live_server, new_context):
                      f"/admin/assessments/{assessment_id}?decision=interviewed"):
             page.goto(live_server.base_url + path)
             expect_accessible(page, path)
+            if (shots := screenshots()) and not viewport and path.endswith("stages"):
+                page.screenshot(path=str(shots / "decision-stages.png"), full_page=True)
             if viewport:
                 expect_fits(page)
