@@ -2,10 +2,11 @@
 
 Every assessment has its own ordered list of stages (DecisionStage). Until HR changes it,
 the list is the defaults below, or the list of the version it replaced; it is stored the
-first time it is read. A stage keeps its key for good: HR may rename, reorder and retire
-it, and delete it only while no candidate was ever recorded in it. Recording a stage sets
-Attempt.decision (indexed with the assessment, so the pipeline filters and counts on it)
-and adds a DecisionChange row and an audit event. Flushes only.
+first time it changes or a candidate is put in a stage (reading it never writes). A stage
+keeps its key for good: HR may rename, reorder and retire it, and delete it only while no
+candidate was ever recorded in it. Recording a stage sets Attempt.decision (indexed with
+the assessment, so the pipeline filters and counts on it) and adds a DecisionChange row
+and an audit event. Flushes only.
 """
 
 from __future__ import annotations
@@ -56,8 +57,10 @@ def _rows(assessment_id: int, *, session: Session) -> list[DecisionStage]:
                              .order_by(col(DecisionStage.position), col(DecisionStage.id))))
 
 
-def _stored(assessment: Assessment, *, session: Session) -> list[DecisionStage]:
-    """Return the assessment's stage rows, making them first if it has none."""
+def _stored(assessment: Assessment, *, session: Session, create: bool = False
+            ) -> list[DecisionStage]:
+    """Return the assessment's stage rows; with none stored, those it starts with (stored
+    now if `create`, so that reading a page never writes)."""
     rows = _rows(assessment.id, session=session)
     if rows:
         return rows
@@ -68,8 +71,9 @@ def _stored(assessment: Assessment, *, session: Session) -> list[DecisionStage]:
     rows = [DecisionStage(assessment_id=assessment.id, key=key, label=label,
                           position=index, retired=retired)
             for index, (key, label, retired) in enumerate(source)]
-    session.add_all(rows)
-    session.flush()
+    if create:
+        session.add_all(rows)
+        session.flush()
     return rows
 
 
@@ -79,11 +83,6 @@ def stages(assessment: Assessment, *, session: Session, active_only: bool = Fals
     return [Stage(r.key, r.label, r.position, r.retired)
             for r in _stored(assessment, session=session)
             if not (active_only and r.retired)]
-
-
-def stage_keys(assessment_id: int, *, session: Session) -> list[str]:
-    """Return the stored stage keys of an assessment, in order, without making any."""
-    return [r.key for r in _rows(assessment_id, session=session)] or list(DEFAULT_STAGES)
 
 
 def in_use(assessment: Assessment, *, session: Session) -> set[str]:
@@ -116,7 +115,7 @@ def _new_key(label: str, taken: set[str]) -> str:
 
 
 def _row(assessment: Assessment, key: str, *, session: Session) -> DecisionStage:
-    for row in _stored(assessment, session=session):
+    for row in _stored(assessment, session=session, create=True):
         if row.key == key:
             return row
     raise DecisionError("This assessment has no such stage.")
@@ -131,7 +130,7 @@ def _log(session: Session, actor: User | str | None, assessment: Assessment, now
 def add_stage(assessment: Assessment, label: str, *, session: Session,
               actor: User | str | None, now: datetime) -> Stage:
     """Add a stage at the end of the list."""
-    rows = _stored(assessment, session=session)
+    rows = _stored(assessment, session=session, create=True)
     if len(rows) >= MAX_STAGES:
         raise DecisionError(f"An assessment has at most {MAX_STAGES} stages.")
     label = _clean_label(label)
@@ -161,7 +160,7 @@ def rename(assessment: Assessment, key: str, label: str, *, session: Session,
 def move(assessment: Assessment, key: str, step: int, *, session: Session,
          actor: User | str | None, now: datetime) -> None:
     """Move a stage one place up (step -1) or down (step 1)."""
-    rows = _stored(assessment, session=session)
+    rows = _stored(assessment, session=session, create=True)
     index = next((i for i, r in enumerate(rows) if r.key == key), None)
     if index is None:
         raise DecisionError("This assessment has no such stage.")

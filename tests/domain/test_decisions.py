@@ -15,14 +15,18 @@ from hiring.models import Attempt, AuditEvent, DecisionChange, DecisionStage
 from tests.factories import make_attempt
 
 
-def test_an_assessment_starts_with_the_default_stages_stored_once(db, assessment):
+def test_an_assessment_starts_with_the_default_stages_stored_at_the_first_change(
+        db, assessment, clock):
     with db() as session:
         first = decisions.stages(session.merge(assessment), session=session)
-        again = decisions.stages(session.merge(assessment), session=session)
+        assert session.exec(select(DecisionStage)).all() == []  # reading writes nothing
+        decisions.set_retired(session.merge(assessment), "withdrew", True, session=session,
+                              actor="hr", now=clock())
         rows = session.exec(select(DecisionStage)).all()
     assert [s.key for s in first] == list(decisions.DEFAULT_STAGES)
-    assert [s.key for s in again] == [s.key for s in first]
-    assert len(rows) == 6 and all(s.label is None and not s.retired for s in first)
+    assert all(s.label is None and not s.retired for s in first)
+    assert [r.key for r in rows] == list(decisions.DEFAULT_STAGES)
+    assert [r.key for r in rows if r.retired] == ["withdrew"]
 
 
 def test_hr_adds_renames_reorders_retires_and_deletes_stages(db, assessment, clock):
