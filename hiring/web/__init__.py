@@ -58,9 +58,9 @@ def _error(exc: HTTPException):
     message = limits.too_large_message() if exc.code == 413 else exc.description
     if _wants_json():
         return jsonify(ok=False, error=message), exc.code
+    candidate_page = request.blueprint in ("candidate", "expert", "self_id")
     return render_template("error.html", error=exc, message=message,
-                           candidate_page=request.blueprint in ("candidate", "expert",
-                                                                      "self_id")), exc.code
+                           candidate_page=candidate_page), exc.code
 
 
 def _csrf_error(exc: CSRFError):
