@@ -35,6 +35,10 @@ class Action(StrEnum):
     FEEDBACK_SETTING = "feedback_setting"
     FEEDBACK_RELEASED = "feedback_released"
     FEEDBACK_RESENT = "feedback_resent"
+    # Hiring decisions after the assessment, and the questions asked after it.
+    DECISION_RECORDED = "decision_recorded"
+    STAGES_CHANGED = "stages_changed"
+    SELF_ID_QUESTIONS = "self_id_questions"
 
 
 def record(session: Session, *, actor: User | str | None, action: str, object_type: str,

@@ -166,7 +166,8 @@ class Attempt(SQLModel, table=True):
     """An invitation and the attempt it leads to."""
 
     __table_args__ = (Index("ix_attempt_assessment_activity", "assessment_id",
-                            "last_activity_at"),)
+                            "last_activity_at"),
+                      Index("ix_attempt_assessment_decision", "assessment_id", "decision"))
 
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="assessment.id", index=True)
@@ -208,6 +209,9 @@ class Attempt(SQLModel, table=True):
     # grouping every response.
     last_activity_at: datetime | None = _ts()
     scored_at: datetime | None = _ts()  # when scoring last stored its results
+    # The stage HR or an interviewer last recorded after the assessment (the key of one of
+    # the assessment's DecisionStage rows; hiring.assessment.decisions); None: none yet.
+    decision: str | None = Field(default=None, max_length=50)
 
     @property
     def timed_out(self) -> bool:
@@ -275,6 +279,50 @@ class Response(SQLModel, table=True):
     # Writing indicators of a written answer, computed once by a background job after
     # the attempt closes (hiring.scoring.writing_store); None until then.
     indicators: dict | None = _json()
+
+
+class DecisionStage(SQLModel, table=True):
+    """A stage of an assessment's hiring decisions (shortlisted, hired, ...), in order.
+
+    The key never changes, so reports and history keep their meaning when HR renames the
+    stage; a stage in use is retired rather than deleted."""
+
+    __table_args__ = (UniqueConstraint("assessment_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    key: str = Field(max_length=50)
+    label: str | None = Field(default=None, max_length=100)  # None: the built-in name
+    position: int = 0
+    retired: bool = False
+
+
+class DecisionChange(SQLModel, table=True):
+    """One recorded move of a candidate from one decision stage to another."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    attempt_id: int = Field(foreign_key="attempt.id", index=True)
+    from_key: str | None = Field(default=None, max_length=50)
+    to_key: str = Field(max_length=50)
+    decided_on: date  # the day the decision was taken, as the person recording it said
+    note: str = Field(default="", max_length=2000)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    actor_label: str = Field(max_length=254)
+    at: datetime = _ts(nullable=False, default=utcnow)
+
+
+class SelfIdentification(SQLModel, table=True):
+    """A candidate's voluntary answer to one self-identification question, given after
+    submitting (hiring.assessment.self_id). Kept apart from answers and scores, and shown
+    only in counts over many candidates."""
+
+    __table_args__ = (UniqueConstraint("attempt_id", "question"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    attempt_id: int = Field(foreign_key="attempt.id", index=True)
+    question: str = Field(max_length=30)
+    answer: str | None = Field(default=None, max_length=30)  # None: not answered
+    recorded_at: datetime = _ts(nullable=False, default=utcnow)
 
 
 class Rating(SQLModel, table=True):

@@ -18,12 +18,14 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, SQLModel, col, func, select
 
 from hiring import audit, like
+from hiring.assessment import decisions, self_id
 from hiring.email_address import normalize_email
 from hiring.mail.sending import MailSettings, files_of
 from hiring.models import (
     Assessment,
     Attempt,
     AuditEvent,
+    DecisionChange,
     EmailMessage,
     FeedbackRelease,
     Item,
@@ -33,6 +35,7 @@ from hiring.models import (
     Outcome,
     Rating,
     Response,
+    SelfIdentification,
     User,
 )
 from hiring.scoring.attempts import current_scores
@@ -67,6 +70,8 @@ class Erasure:
     ratings: int = 0
     outcomes: int = 0  # job outcomes imported for criterion validity
     messages: int = 0  # e-mails sent to the candidate; their outbox files are in `files`
+    decisions: int = 0  # recorded moves between hiring stages
+    self_identification: int = 0  # answers to the voluntary questions after submitting
     job_ids: list[int] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)  # those that exist
 
@@ -154,6 +159,12 @@ def export_attempt(attempt: Attempt, *, session: Session) -> dict[str, Any]:
         FeedbackRelease.attempt_id == attempt.id)).first()
     data["feedback_release"] = (_plain(released, exclude={"id", "attempt_id", "token_hash"})
                                 if released else None)
+    data["decisions"] = [
+        _plain(change, exclude={"id", "attempt_id", "actor_id"})
+        for change in decisions.history(attempt.id, session=session)]
+    # The candidate's own answers to the voluntary questions: shown to no one else one by
+    # one, but theirs to have (None: not answered).
+    data["self_identification"] = self_id.of_attempt(attempt.id, session=session)
     return data
 
 
@@ -208,6 +219,11 @@ def plan(attempt_ids: Iterable[int], *, session: Session, exports_dir: Path,
             col(Rating.response_id).in_(response_ids))).one()
         erasure.outcomes += session.exec(select(func.count()).select_from(Outcome).where(
             col(Outcome.attempt_id).in_(chunk))).one()
+        erasure.decisions += session.exec(select(func.count()).select_from(DecisionChange)
+                                          .where(col(DecisionChange.attempt_id).in_(chunk))).one()
+        erasure.self_identification += session.exec(
+            select(func.count()).select_from(SelfIdentification)
+            .where(col(SelfIdentification.attempt_id).in_(chunk))).one()
     mail = MailSettings(instance_path=instance_path or exports_dir.parent)
     for chunk in _chunks(ids):
         messages = list(session.exec(select(EmailMessage).where(
@@ -231,6 +247,9 @@ def _delete(erasure: Erasure, *, session: Session, now: datetime) -> None:
         session.exec(delete(EmailMessage).where(col(EmailMessage.attempt_id).in_(chunk)))
         session.exec(delete(Outcome).where(col(Outcome.attempt_id).in_(chunk)))
         session.exec(delete(FeedbackRelease).where(col(FeedbackRelease.attempt_id).in_(chunk)))
+        session.exec(delete(DecisionChange).where(col(DecisionChange.attempt_id).in_(chunk)))
+        session.exec(delete(SelfIdentification).where(
+            col(SelfIdentification.attempt_id).in_(chunk)))
         session.exec(delete(Attempt).where(col(Attempt.id).in_(chunk)))
     for job_id in erasure.job_ids:
         job = session.get(Job, job_id)

@@ -18,6 +18,10 @@ moments and saves), so a page is read along an index of its assessment's attempt
 whether it has any answer comes from its stored results: the same few queries however
 many attempts there are. Results scored before scales existed hold no counts:
 re-score them first (hiring.scoring.attempts.rescore_outdated).
+
+Beside these stages of the assessment itself, each attempt carries the hiring decision
+recorded after it (Attempt.decision, hiring.assessment.decisions), indexed with its
+assessment: the page filters on it and counts by it in the same kind of query.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ STAGE_LABELS = {"invited": "invited", "started": "started", "submitted": "awaiti
                 "rated": "rated", "no_answers": "no answers",
                 "expired": "expired or cancelled"}
 PER_PAGE = 50
+NO_DECISION = "none"  # the decision filter's value for attempts with no decision yet
 CLOSED = (AttemptState.SUBMITTED, AttemptState.SCORED)
 
 
@@ -59,6 +64,8 @@ class Page(paging.Page[Row]):
     """The attempts matching the stage and the search, and the counts by stage."""
 
     counts: dict[str, int] = field(default_factory=dict)  # the search alone, every stage
+    # The search and the stage filter, by decision (None: no decision recorded).
+    decision_counts: dict[str | None, int] = field(default_factory=dict)
 
     @property
     def rows(self) -> list[Row]:
@@ -99,20 +106,28 @@ def counts_by_assessment(*, session: Session, now: datetime) -> dict[int, Counte
 
 def page(*, session: Session, assessment_id: int, now: datetime, stage: str | None = None,
          search: str = "", oldest_first: bool = False, number: int = 1,
-         per_page: int = PER_PAGE) -> Page:
-    """Return one page of an assessment's attempts, latest activity first (or oldest)."""
+         per_page: int = PER_PAGE, decision: str | None = None) -> Page:
+    """Return one page of an assessment's attempts, latest activity first (or oldest).
+
+    `decision` keeps the attempts in that decision stage (NO_DECISION: in none yet)."""
     stage_column, last_activity = _columns(now)
     where = [col(Attempt.assessment_id) == assessment_id]
     if search.strip():
         where.append(like.any_contains(search.strip(), Attempt.candidate_name,
                                        Attempt.candidate_email))
+    by_stage = [stage_column == stage] if stage in STAGES else []
+    by_decision = ([] if not decision else [col(Attempt.decision).is_(None)]
+                   if decision == NO_DECISION else [col(Attempt.decision) == decision])
+    decision_counts = dict(session.exec(
+        select(col(Attempt.decision), func.count()).select_from(Attempt)
+        .where(*where, *by_stage).group_by(col(Attempt.decision))).all())
+    where += by_decision
     counts = Counter({name: 0 for name in STAGES})
     for name, count in session.exec(
             select(stage_column, func.count()).select_from(Attempt)
             .where(*where).group_by(stage_column)):
         counts[name] = count
-    if stage in STAGES:
-        where.append(stage_column == stage)
+    where += by_stage
     total = counts[stage] if stage in STAGES else sum(counts.values())
     order = last_activity.asc() if oldest_first else last_activity.desc()
     identity = col(Attempt.id).asc() if oldest_first else col(Attempt.id).desc()
@@ -126,4 +141,4 @@ def page(*, session: Session, assessment_id: int, now: datetime, stage: str | No
         select(Attempt, stage_column).where(col(Attempt.id).in_(ids)))}
     rows = [Row(found[i][0], found[i][1], found[i][0].last_activity_at) for i in ids]
     return Page(items=rows, number=number, pages=pages, total=total, per_page=per_page,
-                counts=dict(counts))
+                counts=dict(counts), decision_counts=decision_counts)

@@ -76,10 +76,16 @@ def demo(ctx: click.Context, serve: bool, host: str, port: int) -> None:
                    "judgement score, e.g. 0.3 (for the criterion validity report).")
 @click.option("--outcome", "outcome_name", default="quality_90d", show_default=True,
               help="The name of the outcome --validity adds.")
+@click.option("--impact", type=click.FloatRange(0, 2), default=None,
+              help="Also give each candidate a gender (self-identification) and a hiring "
+                   "decision, hiring men at this ratio of women's rate (0.7: adverse impact; "
+                   "1: none).")
 @with_appcontext
 def simulate(candidates: int, assessment_id: int | None, seed: int | None,
-             truth_file: str | None, validity: float | None, outcome_name: str) -> None:
+             truth_file: str | None, validity: float | None, outcome_name: str,
+             impact: float | None) -> None:
     """Complete attempts as simulated candidates with known true levels would."""
+    from hiring.assessment import simulate_decisions
     from hiring.assessment.simulate import (
         add_outcomes,
         behavioural_dimensions,
@@ -96,6 +102,8 @@ def simulate(candidates: int, assessment_id: int | None, seed: int | None,
         if assessment is None:
             fail(f"no assessment {assessment_id}")
         dimensions = behavioural_dimensions(assessment.bank_id, session=session)
+        if impact is not None:
+            simulate_decisions.ask_gender(assessment, session=session, now=utcnow())
     ids, truths = [], []
     with click.progressbar(range(candidates), label="simulating", file=sys.stderr) as bar:
         for _ in bar:
@@ -104,6 +112,10 @@ def simulate(candidates: int, assessment_id: int | None, seed: int | None,
                 attempt = invite_and_complete(session.merge(assessment), session=session,
                                               now=utcnow() - timedelta(hours=1), rng=rng,
                                               profile=profile)
+                if impact is not None:
+                    simulate_decisions.plant(attempt, session.get(Assessment, assessment.id),
+                                             session=session, now=utcnow(), rng=rng,
+                                             impact=impact)
                 ids.append(attempt.id)
             truths.append((attempt.id, profile.columns()))
     compute_indicators(attempt_ids=ids)  # as the job would after a real submit

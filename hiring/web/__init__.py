@@ -58,9 +58,9 @@ def _error(exc: HTTPException):
     message = limits.too_large_message() if exc.code == 413 else exc.description
     if _wants_json():
         return jsonify(ok=False, error=message), exc.code
+    candidate_page = request.blueprint in ("candidate", "expert", "self_id", "feedback_report")
     return render_template("error.html", error=exc, message=message,
-                           candidate_page=request.blueprint in ("candidate", "expert",
-                                                                "feedback_report")), exc.code
+                           candidate_page=candidate_page), exc.code
 
 
 def _csrf_error(exc: CSRFError):
@@ -79,6 +79,7 @@ def init_app(app: Flask) -> None:
         auth,
         calibration,
         candidate,
+        decisions,
         expert,
         exports,
         feedback,
@@ -91,6 +92,7 @@ def init_app(app: Flask) -> None:
         mail,
         practice,
         privacy,
+        self_id,
         validity,
     )
 
@@ -101,7 +103,7 @@ def init_app(app: Flask) -> None:
                       item_health.bp, items.bp, assessment_editor.bp, mail.bp,
                       privacy.bp, keying.bp, keying_experts.bp, expert.bp,
                       calibration.bp, practice.bp, validity.bp, feedback.bp,
-                      feedback.report_bp):
+                      feedback.report_bp, decisions.bp, self_id.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)

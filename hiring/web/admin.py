@@ -27,6 +27,7 @@ from hiring.i18n import language_name
 from hiring.mail import invitations
 from hiring.models import Assessment, Attempt, Bank, Item, ItemRevision
 from hiring.scoring.attempts import rescore_outdated
+from hiring.web import decisions as decisions_web
 from hiring.web import mail as mail_web
 from hiring.web.access import hr_only, now
 from hiring.web.assessment_editor import editor_page
@@ -171,10 +172,14 @@ def assessment(assessment_id: int):
         status = 400
     stage = request.args.get("stage") if request.args.get("stage") in pipeline.STAGES else None
     search = (request.args.get("q") or "")[:254]
+    decision_names = decisions_web.labels(assessment)
+    decision = request.args.get("decision")
+    decision = decision if decision in decision_names or decision == pipeline.NO_DECISION \
+        else None
     rescore_outdated(session=session, assessment_id=assessment_id)  # scored before scales
     view = pipeline.page(session=session, assessment_id=assessment_id, now=now(), stage=stage,
                          search=search, oldest_first=request.args.get("sort") == "oldest",
-                         number=request.args.get("page", 1, type=int))
+                         number=request.args.get("page", 1, type=int), decision=decision)
     messages = invitations.latest_messages([row.attempt.id for row in view.rows],
                                            session=session)
     return render_template(
@@ -185,7 +190,8 @@ def assessment(assessment_id: int):
         messages=messages, stage=stage, q=search, sort=request.args.get("sort"),
         stages=pipeline.STAGES, stage_labels=pipeline.STAGE_LABELS,
         widths=_bar_widths(view.counts), uses_smtp=mail_web.settings().uses_smtp,
-        can_extend=invitations.can_extend, now=now()), status
+        can_extend=invitations.can_extend, now=now(), decision=decision,
+        decision_names=decision_names, no_decision=pipeline.NO_DECISION), status
 
 
 @bp.route("/attempts/<int:attempt_id>/extra-time", methods=["POST"])

@@ -19,7 +19,7 @@ from flask_babel import gettext, ngettext
 from flask_wtf.csrf import generate_csrf
 
 from hiring import jobs
-from hiring.assessment import accommodations, engine, integrity, practice
+from hiring.assessment import accommodations, engine, integrity, practice, self_id
 from hiring.assessment.types import AnswerError, ItemType, get_type
 from hiring.db import get_engine, get_session, read_scope
 from hiring.models import Assessment, Attempt, AttemptEnd, AttemptState, Response
@@ -344,4 +344,8 @@ def done(token: str):
     attempt = _attempt(token)
     if attempt.state in (AttemptState.INVITED, AttemptState.IN_PROGRESS):
         return redirect(url_for("candidate.welcome", token=token))
-    return render_template("candidate/done.html", attempt=attempt)
+    session = get_session()
+    asks = self_id.offered(attempt, session.get(Assessment, attempt.assessment_id),
+                           session=session)
+    return render_template("candidate/done.html", attempt=attempt,
+                           self_id_url=url_for("self_id.form", token=token) if asks else None)

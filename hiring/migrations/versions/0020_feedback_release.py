@@ -1,7 +1,7 @@
 """feedback release: an attempt's feedback report released to its candidate
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-07 02:00:00
 """
 from alembic import op
@@ -10,8 +10,8 @@ import sqlmodel  # noqa: F401 - autogenerate writes sqlmodel.sql.sqltypes.AutoSt
 import hiring.models  # noqa: F401 - autogenerate writes hiring.models.UTCDateTime
 
 
-revision = '0019'
-down_revision = '0018'
+revision = '0020'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
