@@ -117,7 +117,10 @@ class DifReport:
 
     @property
     def flagged(self) -> list[ItemDif]:
-        return [item for item in self.items if item.flagged]
+        """Return the items classed B or C (BB or CC): the large ones first, then by size."""
+        return sorted((item for item in self.items if item.flagged),
+                      key=lambda item: (item.category not in ("C", "CC"),
+                                        -abs(item.effect or 0.0)))
 
     @property
     def judged(self) -> list[ItemDif]:
