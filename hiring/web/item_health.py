@@ -87,9 +87,13 @@ def rater_agreement_csv(assessment_id: int):
 @bp.route("/assessments/<int:assessment_id>/language-differences.csv")
 @hr_only
 def dif_download(assessment_id: int):
-    """The differences between language versions, computed now from every attempt."""
+    """The differences between language versions the page shows; computed now while the
+    page's figures are being computed."""
     _assessment(assessment_id)
-    report = language_dif(assessment_id, session=get_session())
+    session = get_session()
+    health = item_health(assessment_id, session=session)
+    report = (health.dif if health is not None and health.dif is not None
+              else language_dif(assessment_id, session=session))
     return Response(dif_csv(report), mimetype="text/csv", headers={
         "Content-Disposition":
             f'attachment; filename="assessment-{assessment_id}-language-differences.csv"'})

@@ -130,3 +130,27 @@ def test_no_comparable_item_says_why(client, auth, db, assessment, clock):
     auth.login("hr")
     html = page(client, assessment)
     assert "No item can be compared: a candidate is matched on a scale only with 4 or more" in html
+
+
+def test_the_csv_gives_what_the_page_shows(client, auth, db, assessment, clock):
+    simulate(db, assessment, clock, ["en", "hr"] * 3)
+    _kept_with(db, assessment, FLAGGED)
+    auth.login("hr")
+    response = client.get(f"/admin/assessments/{assessment.id}/language-differences.csv")
+    rows = {row["item"]: row for row in csv.DictReader(io.StringIO(
+        response.get_data(as_text=True)))}
+    assert list(rows) == ["num-refund", "sjt-2", "sjt-3", "sjt-4"]
+    assert (rows["num-refund"]["class"], rows["num-refund"]["mh_d_dif"],
+            rows["num-refund"]["se_d_dif"], rows["num-refund"]["smd_over_sd"]) == (
+        "C", "-2.660", "0.350", "")
+    assert (rows["sjt-2"]["class"], rows["sjt-2"]["smd"], rows["sjt-2"]["smd_over_sd"],
+            rows["sjt-2"]["mh_d_dif"]) == ("BB", "0.090", "0.210", "")
+    assert (rows["sjt-4"]["class"], rows["sjt-4"]["not_judged_because"]) == ("", "too few")
+
+
+def test_hr_only(client, auth, db, assessment):
+    auth.login("interviewer")
+    response = client.get(f"/admin/assessments/{assessment.id}/language-differences.csv")
+    assert response.status_code == 403
+    auth.login("hr")
+    assert client.get("/admin/assessments/999999/language-differences.csv").status_code == 404
