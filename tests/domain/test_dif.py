@@ -17,16 +17,18 @@ from hiring.scoring import dif_counts
 from hiring.scoring.dif import (
     CountRow,
     ResponseScore,
-    Table,
-    classify_binary,
-    classify_ordinal,
     compare_item,
     count_rows,
     dif_report,
     level,
+    pool_strata,
+)
+from hiring.scoring.dif_stats import (
+    Table,
+    classify_binary,
+    classify_ordinal,
     mantel_haenszel,
     mantel_ordinal,
-    pool_strata,
 )
 from hiring.scoring.simulation import TrueProfile, answer_item, parse_dif
 
