@@ -121,7 +121,9 @@ def classify_binary(delta: float, se: float, p: float) -> str:
     procedures", ETS RR-12-08, p. 4; Paek & Holland 2015, Psychometrika 80(2), on the
     interval test): A when MH D-DIF is not significantly different from 0 (MH
     chi-square, 5%) or |MH D-DIF| < 1; C when |MH D-DIF| >= 1.5 and significantly
-    greater than 1 (one-sided 5%: (|D| - 1) / SE > 1.645); B otherwise."""
+    greater than 1 (one-sided 5%: (|D| - 1) / SE > 1.645); B otherwise. NAEP's technical
+    documentation states the same rules ("Categorization of Items According to DIF
+    Criteria", nces.ed.gov/nationsreportcard/tdw/analysis/scaling_checks_dif_categ.aspx)."""
     size = abs(delta)
     if p >= ALPHA or size < 1:
         return "A"
@@ -136,7 +138,9 @@ def classify_ordinal(p: float, effect: float) -> str:
     ETS rules for polytomous items (Zwick, Thayer & Mazzeo 1997, Applied Measurement in
     Education 10(4); Zwick 2012, p. 5): AA when Mantel's chi-square is not significant
     (5%) or |SMD/SD| <= .17; CC when it is significant and |SMD/SD| > .25; BB otherwise.
-    SD is the item's standard deviation in the reference and focal groups together."""
+    SD is the item's standard deviation in the reference and focal groups together, the
+    total group of the comparison (as in Zwick, Thayer & Mazzeo), not the reference group
+    alone."""
     size = abs(effect)
     if p >= ALPHA or size <= 0.17:
         return "AA"
