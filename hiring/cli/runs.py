@@ -80,20 +80,29 @@ def demo(ctx: click.Context, serve: bool, host: str, port: int) -> None:
               help="Also give each candidate a gender (self-identification) and a hiring "
                    "decision, hiring men at this ratio of women's rate (0.7: adverse impact; "
                    "1: none).")
+@click.option("--languages", "language_list", default=None,
+              help="Comma-separated languages the candidates take it in, in turn "
+                   "(e.g. en,hr). Default: the assessment's language.")
+@click.option("--dif", "planted", multiple=True, metavar="ITEM:LANGUAGE:SHIFT",
+              help="Make an item harder for the candidates of one language: answered "
+                   "at a level SHIFT standard deviations lower (e.g. num-refund:hr:0.8). "
+                   "Repeatable.")
 @with_appcontext
 def simulate(candidates: int, assessment_id: int | None, seed: int | None,
              truth_file: str | None, validity: float | None, outcome_name: str,
-             impact: float | None) -> None:
+             impact: float | None, language_list: str | None,
+             planted: tuple[str, ...]) -> None:
     """Complete attempts as simulated candidates with known true levels would."""
     from hiring.assessment import simulate_decisions
+    from hiring.assessment.engine import languages as offered_languages
     from hiring.assessment.simulate import (
         add_outcomes,
         behavioural_dimensions,
         invite_and_complete,
     )
     from hiring.cli.writing import compute_indicators
-    from hiring.models import Assessment, utcnow
-    from hiring.scoring.simulation import TrueProfile
+    from hiring.models import Assessment, Item, utcnow
+    from hiring.scoring.simulation import TrueProfile, parse_dif
 
     rng = random.Random(seed)  # noqa: S311 - simulation, not security
     with session_scope() as session:
@@ -104,14 +113,36 @@ def simulate(candidates: int, assessment_id: int | None, seed: int | None,
         dimensions = behavioural_dimensions(assessment.bank_id, session=session)
         if impact is not None:
             simulate_decisions.ask_gender(assessment, session=session, now=utcnow())
+        offered = offered_languages(assessment, session=session)
+        chosen = ([code.strip() for code in language_list.split(",") if code.strip()]
+                  if language_list else [assessment.language])
+        unknown = sorted(set(chosen) - set(offered))
+        if not chosen or unknown:
+            fail(f"--languages: {', '.join(unknown) or 'none given'}; the assessment is "
+                 f"offered in {', '.join(offered)}")
+        keys = set(session.exec(select(Item.key).where(Item.bank_id == assessment.bank_id)))
+    harder: dict[str, dict[str, float]] = {code: {} for code in chosen}
+    for text in planted:
+        try:
+            key, language, shift = parse_dif(text)
+        except ValueError as error:
+            fail(f"--dif {error}")
+        if key not in keys:
+            fail(f"--dif {text!r}: the bank has no item {key!r}")
+        if language not in harder:
+            fail(f"--dif {text!r}: {language!r} is not among the candidates' languages "
+                 f"({', '.join(chosen)})")
+        harder[language][key] = shift
     ids, truths = [], []
     with click.progressbar(range(candidates), label="simulating", file=sys.stderr) as bar:
-        for _ in bar:
+        for number in bar:
             profile = TrueProfile.draw(dimensions, rng)
+            language = chosen[number % len(chosen)]
             with session_scope() as session:
                 attempt = invite_and_complete(session.merge(assessment), session=session,
                                               now=utcnow() - timedelta(hours=1), rng=rng,
-                                              profile=profile)
+                                              profile=profile, language=language,
+                                              harder=harder[language])
                 if impact is not None:
                     simulate_decisions.plant(attempt, session.get(Assessment, assessment.id),
                                              session=session, now=utcnow(), rng=rng,
