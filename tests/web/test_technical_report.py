@@ -136,3 +136,17 @@ def test_only_hr_reads_it(client, auth, assessment, suffix):
     auth.logout()
     auth.login("hr")
     assert client.get(URL.format(assessment.id + 999) + suffix).status_code == 404
+
+
+def test_in_croatian_the_page_and_the_pdf_are_translated(client, auth, assessment, with_data,
+                                                         tmp_path):
+    auth.login("hr")
+    headers = {"Accept-Language": "hr"}
+    page = client.get(URL.format(assessment.id), headers=headers).get_data(as_text=True)
+    assert "Tehničko izvješće" in page and "8. Kriterijska valjanost" in page
+    assert "Temelji se na 24 završena pokušaja." in page
+    document = client.get(URL.format(assessment.id) + ".pdf", headers=headers).get_data()
+    assert re.search(rb"/Lang\s*\(hr\)", pdf_objects(document))
+    text = pdf_text(document, tmp_path)
+    assert "Tehničko izvješće: Test assessment" in text
+    assert "7. Nepovoljan učinak" in text and "manje od 5: skriveno" in text
