@@ -439,9 +439,9 @@ def adverse_section(assessment: Assessment, *, session: Session, now: datetime
         statement = Statement(N_("Too few to conclude: no question has two groups of at "
                                  "least %(min)s candidates to compare."), {"min": MIN_CELL})
     elif flagged:
-        statement = Statement(N_("%(flagged)s selection rates of a group are under four "
-                                 "fifths of the highest group's: look at their tests and at "
-                                 "the sizes of the groups before concluding."),
+        statement = Statement(N_("%(flagged)s comparisons find a group's selection rate "
+                                 "under four fifths of the highest group's: look at their "
+                                 "tests and at the sizes of the groups before concluding."),
                               {"flagged": flagged})
     else:
         statement = Statement(N_("No group's selection rate is under four fifths of the "
