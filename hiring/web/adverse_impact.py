@@ -33,6 +33,7 @@ from hiring.assessment.adverse_impact import (
     SelectionError,
     build_report,
 )
+from hiring.assessment.messages import N_
 from hiring.db import get_session
 from hiring.models import Assessment, Attempt
 from hiring.reports.adverse_impact_pdf import render_adverse_impact_pdf
@@ -53,15 +54,15 @@ MAX_MIN_CELL = 100
 class FilterForm(FlaskForm):
     """The report's filters, read from the query string (a GET: nothing changes)."""
 
-    selection = SelectField("Selected means", default=STAGE)
-    stage = SelectField("Stage", default=EVERY_STAGE)
-    scale = SelectField("Scale", default=SCALES[0])
-    cut = ScoreField("Cut score (0–100)", default=50,
+    selection = SelectField(N_("Selected means"), default=STAGE)
+    stage = SelectField(N_("Stage"), default=EVERY_STAGE)
+    scale = SelectField(N_("Scale"), default=SCALES[0])
+    cut = ScoreField(N_("Cut score (0–100)"), default=50,
                      validators=[Optional(), NumberRange(0, 100)])
-    since = DateField("Submitted from", validators=[Optional()])
-    until = DateField("Submitted until", validators=[Optional()])
-    language = SelectField("Language", default="")
-    min_cell = IntegerField("Minimum group size", default=MIN_CELL,
+    since = DateField(N_("Submitted from"), validators=[Optional()])
+    until = DateField(N_("Submitted until"), validators=[Optional()])
+    language = SelectField(N_("Language"), default="")
+    min_cell = IntegerField(N_("Minimum group size"), default=MIN_CELL,
                             validators=[Optional(), NumberRange(MIN_CELL, MAX_MIN_CELL)])
 
 
@@ -143,7 +144,6 @@ def _sentence(question: str, group: GroupImpact, reference: GroupImpact | None,
         return gettext("The highest selection rate: the others are compared with it.")
     if group.impact_ratio is None or reference is None:
         return gettext("Nobody was selected: no ratio.")
-        # (every group's rate is 0)
     values = {"group": name, "ratio": _two(group.impact_ratio),
               "reference": _group_name(question, reference.group)}
     if group.flagged:
@@ -158,12 +158,12 @@ def _sentence(question: str, group: GroupImpact, reference: GroupImpact | None,
 
 
 WARNINGS = {
-    NO_ANSWERS: "Nobody in these candidates answered this question with one of its options.",
-    ONE_GROUP: "Fewer than two groups are large enough to compare.",
-    NOBODY_SELECTED: "Nobody in these groups was selected: there is no ratio.",
-    SMALL_GROUPS: "Some groups are small (under %(small)s, or an expected count under 5): "
-                  "one person more or less moves their rate a lot. Too few to judge.",
-    SUPPRESSED: "Groups under %(min_cell)s are not shown: no rate, ratio or test.",
+    NO_ANSWERS: N_("Nobody in these candidates answered this question with one of its options."),
+    ONE_GROUP: N_("Fewer than two groups are large enough to compare."),
+    NOBODY_SELECTED: N_("Nobody in these groups was selected: there is no ratio."),
+    SMALL_GROUPS: N_("Some groups are small (under %(small)s, or an expected count under 5): "
+                  "one person more or less moves their rate a lot. Too few to judge."),
+    SUPPRESSED: N_("Groups under %(min_cell)s are not shown: no rate, ratio or test."),
 }
 
 

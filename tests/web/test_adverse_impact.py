@@ -188,3 +188,16 @@ def test_simulated_demo_is_said(client, auth, db, assessment, clock):
         people(session, assessment, clock, "man", 5, 2, 10)
     assert "5 attempts made by hiring simulate are left out" in client.get(
         url(assessment)).get_data(as_text=True)
+
+
+def test_in_croatian(client, auth, db, assessment, clock, tmp_path):
+    planted(db, assessment, clock)
+    auth.login("hr")
+    croatian = {"Accept-Language": "hr"}
+    page = client.get(url(assessment, stage="hired"), headers=croatian).get_data(as_text=True)
+    assert "Nepovoljan učinak" in page
+    assert ("Stopa odabira skupine Muškarac iznosi 0.50 stope skupine Žena: ispod četiri "
+            "petine.") in page
+    document = client.get(url(assessment, ".pdf", stage="hired"), headers=croatian).data
+    assert re.search(rb"/Lang\s*\(hr\)", pdf_objects(document))
+    assert "Manje od 5: nije prikazano." in pdf_to_text(document, tmp_path)
