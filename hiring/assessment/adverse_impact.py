@@ -16,8 +16,10 @@ scale (the attempt's current scores; attempts without a score on that scale are 
 
 Answers "prefer not to say" and "not answered" are counted but form no group: they are in
 no ratio. Counts of them from 1 to min_cell - 1 are hidden, and where exactly one group is
-suppressed the smaller of them is hidden too, so that no suppressed figure follows by
-subtraction. Reads only.
+suppressed the smaller of them is hidden too, so that its size does not follow from the
+others by subtraction (it still may where both are 0 and every candidate answered). No
+total of the selected is given per question, so a suppressed group's selections never
+follow. Reads only.
 """
 
 from __future__ import annotations

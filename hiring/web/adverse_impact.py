@@ -35,6 +35,7 @@ from hiring.assessment.adverse_impact import (
 )
 from hiring.assessment.messages import N_
 from hiring.db import get_session
+from hiring.i18n import language_name
 from hiring.models import Assessment, Attempt
 from hiring.reports.adverse_impact_pdf import render_adverse_impact_pdf
 from hiring.reports.export import safe_cell
@@ -114,7 +115,7 @@ def _form(assessment: Assessment, stages: list[decisions.Stage]) -> FilterForm:
     languages = sorted(set(get_session().exec(select(Attempt.language).where(
         Attempt.assessment_id == assessment.id).distinct())))
     form.language.choices = [SelectChoice("", gettext("Every language"))] + [
-        SelectChoice(code, code) for code in languages]
+        SelectChoice(code, language_name(code)) for code in languages]
     return form
 
 
@@ -249,7 +250,9 @@ def _context(assessment_id: int) -> dict:
             "asked": self_id.questions(assessment), "filters": _filters_text(form),
             "versions": len(editor.versions(assessment, session=session)),
             "four_fifths": FOUR_FIFTHS, "min_group": MIN_GROUP, "format_p": format_p,
-            "generated_at": now(), "query": request.args.to_dict()}
+            "generated_at": now(), "query": request.args.to_dict(),
+            "decided": any(key for key in decisions.counts(assessment.id, session=session)
+                           if key is not None)}
 
 
 @bp.route("/assessments/<int:assessment_id>/adverse-impact")

@@ -201,3 +201,15 @@ def test_in_croatian(client, auth, db, assessment, clock, tmp_path):
     document = client.get(url(assessment, ".pdf", stage="hired"), headers=croatian).data
     assert re.search(rb"/Lang\s*\(hr\)", pdf_objects(document))
     assert "Manje od 5: nije prikazano." in pdf_to_text(document, tmp_path)
+
+
+def test_no_hire_yet_is_not_called_no_decision(client, auth, db, assessment, clock):
+    ask(db, assessment, ["gender"], clock)
+    with db() as session:
+        n = people(session, assessment, clock, "woman", 5, 0, 0)
+        people(session, assessment, clock, "man", 5, 0, n)
+    auth.login("hr")
+    page = client.get(url(assessment, stage="hired")).get_data(as_text=True)
+    assert "nobody has reached a stage" not in page
+    assert "Nobody in these groups was selected: there is no ratio." in page
+    assert "asks no self-identification questions" not in page
