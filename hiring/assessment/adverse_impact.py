@@ -16,8 +16,10 @@ scale (the attempt's current scores; attempts without a score on that scale are 
 
 Answers "prefer not to say" and "not answered" are counted but form no group: they are in
 no ratio. Counts of them from 1 to min_cell - 1 are hidden, and where exactly one group is
-suppressed the smaller of them is hidden too, so that no suppressed figure follows by
-subtraction. Reads only.
+suppressed the smaller of them is hidden too, so that its size does not follow from the
+others by subtraction (it still may where both are 0 and every candidate answered). No
+total of the selected is given per question, so a suppressed group's selections never
+follow. Reads only.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlmodel import Session, col, select
 
 from hiring.assessment import decisions, self_id
+from hiring.assessment.messages import N_
 from hiring.models import Assessment, Attempt, AttemptEnd, AttemptState, utcnow
 from hiring.scoring.fairness import MIN_CELL, GroupImpact, ImpactReport, adverse_impact
 from hiring.scoring.scales import SCALES, AttemptScores
@@ -59,15 +62,15 @@ class Selection:
     @classmethod
     def reached(cls, stage: str) -> Selection:
         if not stage:
-            raise SelectionError("Choose a stage.")
+            raise SelectionError(N_("Choose a stage."))
         return cls(STAGE, stage=stage)
 
     @classmethod
     def passing(cls, scale: str, cut: float) -> Selection:
         if scale not in SCALES:
-            raise SelectionError("Choose one of the scales.")
+            raise SelectionError(N_("Choose one of the scales."))
         if cut is None or not 0 <= cut <= 100:
-            raise SelectionError("A cut score is between 0 and 100.")
+            raise SelectionError(N_("A cut score is between 0 and 100."))
         return cls(SCORE, scale=scale, cut=float(cut))
 
 
@@ -175,9 +178,9 @@ def build_report(assessment_id: int, *, session: Session, selection: Selection,
                  now: datetime | None = None) -> AdverseImpactReport:
     """Compare selection rates between the self-identified groups of each question."""
     if min_cell < 1:
-        raise SelectionError("The minimum cell size is at least 1.")
+        raise SelectionError(N_("The minimum cell size is at least 1."))
     if since and until and since > until:
-        raise SelectionError("The start date is after the end date.")
+        raise SelectionError(N_("The start date is after the end date."))
     assessment = session.get(Assessment, assessment_id)
     completed = [Attempt.assessment_id == assessment_id, col(Attempt.state).in_(COMPLETED),
                  col(Attempt.submitted_at).is_not(None),
@@ -212,7 +215,7 @@ def build_report(assessment_id: int, *, session: Session, selection: Selection,
             if score.score >= selection.cut:
                 selected.add(attempt_id)
     else:
-        raise SelectionError("Unknown kind of selection.")
+        raise SelectionError(N_("Unknown kind of selection."))
     asked = self_id.questions(assessment) if assessment else []
     answered = {q: self_id.groups(assessment_id, q, session=session)
                 for q in self_id.QUESTIONS}

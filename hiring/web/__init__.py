@@ -75,6 +75,7 @@ def init_app(app: Flask) -> None:
     """Register the blueprints, CSRF protection and error pages."""
     from hiring.web import (
         admin,
+        adverse_impact,
         assessment_editor,
         auth,
         calibration,
@@ -104,7 +105,8 @@ def init_app(app: Flask) -> None:
                       item_health.bp, items.bp, assessment_editor.bp, mail.bp,
                       privacy.bp, keying.bp, keying_experts.bp, expert.bp,
                       calibration.bp, practice.bp, validity.bp, feedback.bp,
-                      feedback.report_bp, decisions.bp, self_id.bp, technical_report.bp):
+                      feedback.report_bp, decisions.bp, self_id.bp, adverse_impact.bp,
+                      technical_report.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)

@@ -85,6 +85,7 @@ def test_the_report_page_has_every_section_with_its_figures(client, auth, db, as
     assert "mini_bank.yaml" in page
     assert "quality_90d" in page and "Too few to conclude" in page
     assert "Selected: reached “Hired”" in page
+    assert f"/admin/assessments/{assessment.id}/adverse-impact" in page
     assert "fewer than 5: suppressed" in page  # the 3 who said "another gender"
     assert not any(email in page for email in with_data)
     assert not any(email.split("@")[0] in page for email in with_data)
