@@ -87,6 +87,10 @@ def test_the_report_page_has_every_section_with_its_figures(client, auth, db, as
     assert "Selected: reached “Hired”" in page
     assert f"/admin/assessments/{assessment.id}/adverse-impact" in page
     assert "fewer than 5: suppressed" in page  # the 3 who said "another gender"
+    # No total of the selected, from which the hidden group's would follow by subtraction.
+    adverse = page[page.index('<section id="adverse">'):page.index('<section id="validity">')]
+    assert not re.search(r"\b12\b", adverse)  # 12 of the 24 reached "hired"
+    assert re.search(r">\s*11\s*<", adverse) and re.search(r">\s*5\s*<", adverse)
     assert not any(email in page for email in with_data)
     assert not any(email.split("@")[0] in page for email in with_data)
 
