@@ -18,8 +18,9 @@ one plain statement what the data support, "too few to conclude" where that is s
   decision stage reached (hiring.assessment.adverse_impact, small groups suppressed);
 - criterion validity (hiring.scoring.validity).
 
-It holds aggregates only: no candidate's name, answers or scores, and no
-self-identification. The statements are message ids (N_), translated where shown.
+It holds aggregates only: no candidate's name, answers or scores, and self-identification
+only as the adverse-impact report shows it (groups under its minimum size without a
+figure). The statements are message ids (N_), translated where shown.
 """
 
 from __future__ import annotations
@@ -184,7 +185,6 @@ class StageImpact:
 
 @dataclass(frozen=True)
 class AdverseSection:
-    available: bool
     stages: list[StageImpact]
     min_cell: int
     statement: Statement
@@ -446,7 +446,7 @@ def adverse_section(assessment: Assessment, *, session: Session, now: datetime
     else:
         statement = Statement(N_("No group's selection rate is under four fifths of the "
                                  "highest group's."))
-    return AdverseSection(True, stages, MIN_CELL, statement, n)
+    return AdverseSection(stages, MIN_CELL, statement, n)
 
 
 def validity_section(assessment: Assessment, *, session: Session) -> ValiditySection:

@@ -59,7 +59,7 @@ def test_an_assessment_without_data_has_every_empty_state(db, assessment, clock)
     assert report.norms.groups == [] and report.norms.statement.text.startswith("Too few")
     assert report.items.items == [] and report.items.statement.values == {"min": 20, "n": 0}
     assert report.dif.statement.text.startswith("Only one language version")
-    assert report.adverse.available and report.adverse.stages == []
+    assert report.adverse.stages == [] and report.adverse.n is None
     assert "No hiring decision" in report.adverse.statement.text
     assert report.validity.report.outcomes == []
     assert "No job outcomes" in report.validity.statement.text
