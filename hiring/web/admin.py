@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from functools import partial
 
 from flask import (
     Blueprint,
@@ -22,7 +23,7 @@ from hiring import jobs
 from hiring.assessment import accommodations, bulk, editor, engine, pipeline
 from hiring.banks.importer import import_bank
 from hiring.banks.loader import BankInvalid, load_bytes
-from hiring.db import get_session
+from hiring.db import after_commit, get_session
 from hiring.i18n import language_name
 from hiring.mail import invitations
 from hiring.models import Assessment, Attempt, Bank, Item, ItemRevision
@@ -252,8 +253,9 @@ def revoke(attempt_id: int):
                 invitations.cancel(attempt, session=session, now=now())
             except invitations.InvitationError as exc:
                 abort(409, str(exc))
-            session.commit()  # an attempt under way was submitted: its answers stand
-            jobs.compute_writing_indicators(current_app._get_current_object(), [attempt])
+            # an attempt under way was submitted: its indicators follow its commit
+            after_commit(partial(jobs.compute_writing_indicators,
+                                 current_app._get_current_object(), [attempt]))
             flash(f"The invitation of {attempt.candidate_name} is cancelled: its link no "
                   "longer works.")
             return redirect(back)

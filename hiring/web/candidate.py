@@ -18,10 +18,9 @@ from flask import (
 from flask_babel import gettext, ngettext
 from flask_wtf.csrf import generate_csrf
 
-from hiring import jobs
 from hiring.assessment import accommodations, engine, integrity, practice
 from hiring.assessment.types import AnswerError, ItemType, get_type
-from hiring.db import get_engine, get_session, read_scope
+from hiring.db import commit_if_refused, get_engine, get_session, read_scope
 from hiring.models import Assessment, Attempt, AttemptEnd, AttemptState, Response
 from hiring.scoring.integrity import FOCUS_LOSS_SECONDS
 from hiring.web import mail
@@ -51,10 +50,10 @@ def _attempt(token: str) -> Attempt:
     integrity.record_client(attempt, ip=request.remote_addr,
                             user_agent=request.headers.get("User-Agent"))
     if engine.finalize_if_due(attempt, session=session, now=now()):
-        # Closing an overdue attempt stands on its own, even if this request then fails;
-        # it is committed with the job that tells the candidate the clock submitted.
+        # Closing an overdue attempt stands on its own, even if this request is then
+        # refused; it is committed with the job that tells the candidate the clock submitted.
+        commit_if_refused()
         mail.after_submit(attempt)
-        jobs.compute_writing_indicators(current_app._get_current_object(), [attempt])
     return attempt
 
 
@@ -333,8 +332,7 @@ def submit(token: str):
                                    unanswered=unanswered, seconds_left=_seconds_left(attempt))
     engine.submit(attempt, session=session, now=now(),
                   ended_by=AttemptEnd.TIMER if by_timer else AttemptEnd.CANDIDATE)
-    mail.after_submit(attempt)  # commits the submit with its confirmation's job
-    jobs.compute_writing_indicators(current_app._get_current_object(), [attempt])
+    mail.after_submit(attempt)  # the confirmation's job, committed with the submit
     return redirect(url_for("candidate.done", token=token))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 from flask import (
@@ -25,7 +26,7 @@ from wtforms import BooleanField, SelectField
 
 from hiring import jobs, like, paging
 from hiring.assessment import engine
-from hiring.db import get_session, read_scope, session_scope
+from hiring.db import after_commit, get_session, read_scope, session_scope
 from hiring.i18n import language_name
 from hiring.mail import invitations, sending, templates
 from hiring.mail.sending import MailSettings, MessageState
@@ -97,9 +98,10 @@ def link_builder(app: Flask | None = None, endpoint: str = "candidate.welcome"
 
 
 def send_queued(records: Iterable[EmailMessage], *, created_by: int | None = None) -> int:
-    """Commit, then send the messages waiting for the SMTP server in a background job.
+    """Send the messages waiting for the SMTP server in a background job, started once
+    this request has committed them with the job (hiring.db.after_commit).
 
-    Returns how many were handed to the job. Outbox messages are already written."""
+    Returns how many are handed to the job. Outbox messages are already written."""
     ids = [r.id for r in records if r is not None and r.state == MessageState.QUEUED]
     if not ids:
         return 0
@@ -107,8 +109,8 @@ def send_queued(records: Iterable[EmailMessage], *, created_by: int | None = Non
     job = Job(kind=JOB_KIND, total=len(ids), created_by=created_by,
               params={"message_ids": ids}, created_at=now())
     session.add(job)
-    session.commit()  # the messages and the job must exist before the job runs
-    jobs.start(current_app._get_current_object(), job.id)
+    session.flush()
+    after_commit(partial(jobs.start, current_app._get_current_object(), job.id))
     return len(ids)
 
 
@@ -171,18 +173,21 @@ CONFIRMATION_JOB = "confirmation"
 
 
 def after_submit(attempt: Attempt) -> None:
-    """Commit the closed attempt with a job that sends the candidate the confirmation
-    that their answers arrived, once, whoever closed the attempt (they, or the clock).
+    """Send the candidate the confirmation that their answers arrived, once, whoever
+    closed the attempt (they, or the clock), and compute its writing indicators.
 
-    The job is written in the transaction that closed the attempt, so that neither is
-    stored without the other; the message is composed by the job, after the reply."""
+    The confirmation's job is written in the transaction that closes the attempt, so that
+    neither is stored without the other, and started after its commit; the message is
+    composed by the job, after the reply."""
     session = get_session()
     # attempt_ids: the name erasure looks for (hiring.privacy.jobs_holding)
     job = Job(kind=CONFIRMATION_JOB, total=1, params={"attempt_ids": [attempt.id]},
               created_at=now())
     session.add(job)
-    session.commit()
-    jobs.start(current_app._get_current_object(), job.id)  # never raises
+    session.flush()
+    app = current_app._get_current_object()
+    after_commit(partial(jobs.start, app, job.id))  # never raises
+    after_commit(partial(jobs.compute_writing_indicators, app, [attempt]))
 
 
 @jobs.work(CONFIRMATION_JOB)
