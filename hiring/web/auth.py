@@ -32,7 +32,7 @@ bp = Blueprint("auth", __name__)
 
 def _home() -> str:
     if g.user is not None and g.user.role == Role.HR:
-        return url_for("admin.dashboard")
+        return url_for("assessments.dashboard")
     return url_for("interviewer.attempts")
 
 
