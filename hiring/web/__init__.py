@@ -85,9 +85,7 @@ def init_app(app: Flask) -> None:
         invitations,
         items,
         keying,
-        keying_experts,
         mail,
-        practice,
         privacy,
     )
 
@@ -96,8 +94,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["text_blocks"] = text_blocks
     for blueprint in (assessments.bp, auth.bp, banks.bp, calibration.bp, candidate.bp,
                       expert.bp, exports.bp, health.bp, interviewer.bp, invitations.bp,
-                      items.bp, keying.bp, keying_experts.bp, mail.bp, practice.bp,
-                      privacy.bp):
+                      items.bp, keying.bp, mail.bp, privacy.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)
