@@ -18,12 +18,12 @@ from flask import (
 from flask_babel import gettext, ngettext
 from flask_wtf.csrf import generate_csrf
 
+from hiring import mailer
 from hiring.assessment import accommodations, engine, integrity, practice
 from hiring.assessment.types import AnswerError, ItemType, get_type
 from hiring.db import commit_if_refused, get_engine, get_session, read_scope
 from hiring.models import Assessment, Attempt, AttemptEnd, AttemptState, Response
 from hiring.scoring.integrity import FOCUS_LOSS_SECONDS
-from hiring.web import mail
 from hiring.web.access import candidate, now
 
 bp = Blueprint("candidate", __name__, url_prefix="/a")
@@ -53,7 +53,7 @@ def _attempt(token: str) -> Attempt:
         # Closing an overdue attempt stands on its own, even if this request is then
         # refused; it is committed with the job that tells the candidate the clock submitted.
         commit_if_refused()
-        mail.after_submit(attempt)
+        mailer.after_submit(attempt)
     return attempt
 
 
@@ -365,7 +365,7 @@ def submit(token: str):
                                    unanswered=unanswered, seconds_left=_seconds_left(attempt))
     engine.submit(attempt, session=session, now=now(),
                   ended_by=AttemptEnd.TIMER if by_timer else AttemptEnd.CANDIDATE)
-    mail.after_submit(attempt)  # the confirmation's job, committed with the submit
+    mailer.after_submit(attempt)  # the confirmation's job, committed with the submit
     return redirect(url_for("candidate.done", token=token))
 
 

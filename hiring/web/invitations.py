@@ -20,7 +20,7 @@ from flask import (
 )
 from flask_wtf import FlaskForm
 
-from hiring import jobs
+from hiring import jobs, mailer
 from hiring.assessment import accommodations, bulk, editor, engine, pipeline
 from hiring.db import after_commit, get_session
 from hiring.i18n import language_name
@@ -69,14 +69,14 @@ def pipeline_page(assessment_id: int):
             expires_at=now() + timedelta(days=form.days.data), language=form.language.data,
             created_by=g.user.id, time_multiplier=form.time_multiplier.multiplier)
         try:
-            link = mail_web.link_builder()(token)
-        except mail_web.LinkUnavailable as exc:  # kept, and offered again by Resend
+            link = mailer.link_builder()(token)
+        except mailer.LinkUnavailable as exc:  # kept, and offered again by Resend
             link_problem = exc.description
         if form.send_email.data and link:
             record = invitations.send("invitation", attempt, session=session,
-                                      settings=mail_web.settings(), now=now(), link=link)
+                                      settings=mailer.settings(), now=now(), link=link)
             sent = f" {mail_web.outcome_text([record])}."
-            mail_web.send_queued([record], created_by=g.user.id)
+            mailer.send_queued([record], created_by=g.user.id)
         flash(f"Invitation created for {attempt.candidate_name}.{sent} The link is also "
               "shown below, only this once." if link else
               f"Invitation created for {attempt.candidate_name}, without a link and not "
@@ -100,7 +100,7 @@ def pipeline_page(assessment_id: int):
         emailed=link is not None and bool(sent), view=view,
         messages=messages, stage=stage, q=search, sort=request.args.get("sort"),
         stages=pipeline.STAGES, stage_labels=pipeline.STAGE_LABELS,
-        widths=_bar_widths(view.counts), uses_smtp=mail_web.settings().uses_smtp,
+        widths=_bar_widths(view.counts), uses_smtp=mailer.settings().uses_smtp,
         can_extend=invitations.can_extend, now=now()), status
 
 
@@ -197,7 +197,7 @@ def bulk_invitations(assessment_id: int):
         return redirect(url_for("invitations.bulk_invitations", assessment_id=current.id))
     languages = engine.languages(assessment, session=session)
     context = {"assessment": assessment, "columns": bulk.COLUMNS, "languages": languages,
-               "uses_smtp": mail_web.settings().uses_smtp}
+               "uses_smtp": mailer.settings().uses_smtp}
     form = BulkInvitationForm()
     if not form.validate_on_submit():  # a GET, or a POST without its CSRF token
         return render_template("admin/bulk.html", **context), (400 if form.errors else 200)
@@ -221,18 +221,18 @@ def bulk_invitations(assessment_id: int):
     if bad or not form.confirm.data:
         return render_template("admin/bulk.html", rows=rows, bad=len(bad), **context), (
             400 if bad else 200)
-    link_for = mail_web.link_builder()  # no safe address: a 503 page, nothing created
+    link_for = mailer.link_builder()  # no safe address: a 503 page, nothing created
     created = bulk.create_all(rows, assessment=assessment, session=session, now=now(),
                               default_days=current_app.config["INVITATION_DAYS"],
                               created_by=g.user.id)
     links = [(attempt, link_for(token)) for attempt, token in created]
     sent = ""
     if form.send_email.data:
-        settings = mail_web.settings()
+        settings = mailer.settings()
         records = [invitations.send("invitation", attempt, session=session, settings=settings,
                                     now=now(), link=link) for attempt, link in links]
         sent = f"; {mail_web.outcome_text(records)}"
-        mail_web.send_queued(records, created_by=g.user.id)
+        mailer.send_queued(records, created_by=g.user.id)
     flash(f"Created {len(links)} invitations{sent}. The links are also below, shown only "
           "this once.")
     return render_template("admin/bulk.html", links=links, **context)
@@ -246,12 +246,12 @@ def resend(attempt_id: int):
     attempt = get_or_404(Attempt, attempt_id, "No such invitation.")
     try:
         record, link = invitations.resend(attempt, session=session,
-                                          settings=mail_web.settings(), now=now(),
-                                          link_for=mail_web.link_builder())
+                                          settings=mailer.settings(), now=now(),
+                                          link_for=mailer.link_builder())
     except invitations.InvitationError as exc:
         abort(409, str(exc))
     outcome = mail_web.outcome_text([record])
-    mail_web.send_queued([record], created_by=g.user.id)
+    mailer.send_queued([record], created_by=g.user.id)
     return render_template("admin/mail/resent.html", attempt=attempt, link=link,
                            outcome=outcome,
                            back=_back(attempt))

@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 
+from hiring import mailer
 from hiring.assessment.types.base import translate
 from hiring.db import get_session
 from hiring.i18n import language_name
@@ -53,16 +54,16 @@ def min_panel() -> int:
 
 
 def link_for(token: str) -> str:
-    return mail_web.link_builder(endpoint=EXPERT_LINK)(token)
+    return mailer.link_builder(endpoint=EXPERT_LINK)(token)
 
 
 def send_link(expert, token: str) -> tuple[str, str]:
     """E-mail the expert their link; return the link and where the e-mail went."""
     link = link_for(token)
     record = expert_mail.send_invitation(expert, session=get_session(),
-                                         settings=mail_web.settings(), now=now(), link=link)
+                                         settings=mailer.settings(), now=now(), link=link)
     outcome = mail_web.outcome_text([record])
-    mail_web.send_queued([record], created_by=g.user.id)
+    mailer.send_queued([record], created_by=g.user.id)
     return link, outcome
 
 
@@ -162,7 +163,7 @@ def _round_context(round_: KeyingRound, bank: Bank) -> dict:
         "messages": expert_mail.latest_messages([p.expert.id for p in progress],
                                                 session=session),
         "language": bank.languages[0], "min_panel": min_panel(),
-        "low_agreement": stats.LOW_AGREEMENT, "uses_smtp": mail_web.settings().uses_smtp,
+        "low_agreement": stats.LOW_AGREEMENT, "uses_smtp": mailer.settings().uses_smtp,
         "adopt_form": AdoptForm(formdata=None),
     }
 
