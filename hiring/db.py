@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
@@ -159,7 +159,11 @@ def after_commit(callback: Callable[[], object]) -> None:
     files that must follow changes only once the changes are stored. If the request
     fails or is refused (an error status), the transaction rolls back and the callbacks
     are dropped. They run in the order given; one that raises is logged, and the others
-    still run (the data is stored, and the reply says so)."""
+    still run (the data is stored, and the reply says so). Outside a request (commands)
+    there is no request's commit to wait for: commit, then do the work."""
+    if not has_request_context():
+        raise RuntimeError("after_commit runs work after a request's commit: outside a "
+                           "request, commit first and then do the work")
     if "after_commit" not in g:
         g.after_commit = []
     g.after_commit.append(callback)

@@ -132,3 +132,8 @@ def test_revoking_an_attempt_under_way_commits_once_then_computes_its_indicators
     response = client.post(f"/admin/attempts/{attempt.id}/revoke", data={"confirm": "y"})
     assert response.status_code == 302  # and one commit: the teardown checks it in tests
     assert computed == [[(AttemptState.SCORED, True)]]  # read after the commit
+
+
+def test_outside_a_request_there_is_no_commit_to_wait_for(app):
+    with app.app_context(), pytest.raises(RuntimeError, match="outside a request"):
+        after_commit(lambda: None)
