@@ -30,6 +30,11 @@ class Action(StrEnum):
     KEYING_SIMULATED = "keying_simulated"
     KEYING_CLOSED = "keying_closed"
     KEYING_ADOPTED = "keying_adopted"
+    OUTCOMES_IMPORTED = "outcomes_imported"  # job outcomes, for criterion validity
+    # The candidate feedback report: the assessment's setting, a release, a new link.
+    FEEDBACK_SETTING = "feedback_setting"
+    FEEDBACK_RELEASED = "feedback_released"
+    FEEDBACK_RESENT = "feedback_resent"
 
 
 def record(session: Session, *, actor: User | str | None, action: str, object_type: str,

@@ -19,6 +19,8 @@ class Defaults:
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # a bank upload or a form post
     MAX_ANSWER_CHARS = 10_000
     INVITATION_DAYS = 14
+    # How long the link to a candidate's feedback report works once HR released it.
+    FEEDBACK_LINK_DAYS = 30
     NORM_MIN_GROUP = 30  # completed attempts before percentiles are shown
     # Calibration answers of an item an interviewer rates (and sees the agreed ratings
     # of) before rating candidates' answers to it; fewer when HR made fewer.

@@ -1,12 +1,13 @@
 """Log lines never hold a candidate's or a keying expert's link: its token is the key to
-their attempt or their ratings."""
+their attempt, their feedback report or their ratings."""
 
 from __future__ import annotations
 
 import logging
 import re
 
-_TOKEN_PATH = re.compile(r"/([ak])/[^/?# ]+")  # candidates' /a/<token>, experts' /k/<token>
+# candidates' /a/<token>, experts' /k/<token>, and candidates' feedback reports, /f/<token>
+_TOKEN_PATH = re.compile(r"/([akf])/[^/?# ]+")
 
 
 def redact(text: str) -> str:
@@ -19,7 +20,7 @@ class RedactTokens(logging.Filter):
     as the access log does."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) and ("/a/" in record.msg or "/k/" in record.msg):
+        if isinstance(record.msg, str) and any(f"/{kind}/" in record.msg for kind in "akf"):
             record.msg = redact(record.msg)
         if isinstance(record.args, dict):
             record.args = {k: redact(v) if isinstance(v, str) else v

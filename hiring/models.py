@@ -3,7 +3,7 @@ and the keying rounds in which a panel of experts rates SJT options."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -483,3 +483,37 @@ class KeyingRating(SQLModel, table=True):
     option_id: str = Field(max_length=100)
     rating: int
     saved_at: datetime = _ts(nullable=False, default=utcnow)
+
+
+class Outcome(SQLModel, table=True):
+    """A job outcome of a candidate, imported by HR (a quality score after 90 days,
+    retained at 6 months as 1 or 0): what criterion validity correlates scores with.
+    One value per outcome name and attempt; importing it again replaces it. Erased with
+    the attempt."""
+
+    __table_args__ = (UniqueConstraint("attempt_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    attempt_id: int = Field(foreign_key="attempt.id", index=True)
+    name: str = Field(max_length=100)
+    value: float
+    recorded_on: date | None = None  # when the outcome was observed, if the file says
+    imported_at: datetime = _ts(nullable=False, default=utcnow)
+    imported_by: str = Field(max_length=254)
+
+
+class FeedbackRelease(SQLModel, table=True):
+    """HR released an attempt's feedback report to its candidate: who, when, and the link.
+
+    The link's token is stored only as a hash and stops working at expires_at; a re-send
+    issues a new token, and the previous link stops working."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    attempt_id: int = Field(foreign_key="attempt.id", index=True, unique=True)
+    token_hash: str = Field(index=True, unique=True, max_length=64)
+    released_at: datetime = _ts(nullable=False)
+    released_by: int | None = Field(default=None, foreign_key="user.id")
+    expires_at: datetime = _ts(nullable=False)
+    sent_at: datetime | None = _ts()  # when the e-mail with the link last went out
+    sends: int = 0  # e-mails sent with a link: 1, then one more per re-send
+    opened_at: datetime | None = _ts()  # the candidate first opened the page

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +25,12 @@ from hiring.models import (
     Attempt,
     AuditEvent,
     EmailMessage,
+    FeedbackRelease,
     Item,
     ItemRevision,
     Job,
     JobState,
+    Outcome,
     Rating,
     Response,
     User,
@@ -63,6 +65,7 @@ class Erasure:
     attempts: list[AttemptSummary]
     responses: int = 0
     ratings: int = 0
+    outcomes: int = 0  # job outcomes imported for criterion validity
     messages: int = 0  # e-mails sent to the candidate; their outbox files are in `files`
     job_ids: list[int] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)  # those that exist
@@ -102,7 +105,7 @@ def _plain(row: SQLModel, exclude: set[str]) -> dict[str, Any]:
 
 
 def _jsonable(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
+    return value.isoformat() if isinstance(value, date) else value  # datetimes too
 
 
 def export_attempt(attempt: Attempt, *, session: Session) -> dict[str, Any]:
@@ -142,6 +145,15 @@ def export_attempt(attempt: Attempt, *, session: Session) -> dict[str, Any]:
         _plain(message, exclude={"id", "attempt_id", "outbox_file"})
         for message in session.exec(select(EmailMessage).where(
             EmailMessage.attempt_id == attempt.id).order_by(col(EmailMessage.id)))]
+    data["outcomes"] = [
+        _plain(outcome, exclude={"id", "attempt_id"})
+        for outcome in session.exec(select(Outcome).where(
+            Outcome.attempt_id == attempt.id).order_by(col(Outcome.name)))]
+    # The feedback report's release, if HR released it; its link's token hash stays out.
+    released = session.exec(select(FeedbackRelease).where(
+        FeedbackRelease.attempt_id == attempt.id)).first()
+    data["feedback_release"] = (_plain(released, exclude={"id", "attempt_id", "token_hash"})
+                                if released else None)
     return data
 
 
@@ -194,6 +206,8 @@ def plan(attempt_ids: Iterable[int], *, session: Session, exports_dir: Path,
             col(Response.attempt_id).in_(chunk))).one()
         erasure.ratings += session.exec(select(func.count()).select_from(Rating).where(
             col(Rating.response_id).in_(response_ids))).one()
+        erasure.outcomes += session.exec(select(func.count()).select_from(Outcome).where(
+            col(Outcome.attempt_id).in_(chunk))).one()
     mail = MailSettings(instance_path=instance_path or exports_dir.parent)
     for chunk in _chunks(ids):
         messages = list(session.exec(select(EmailMessage).where(
@@ -215,6 +229,8 @@ def _delete(erasure: Erasure, *, session: Session, now: datetime) -> None:
         session.exec(delete(Rating).where(col(Rating.response_id).in_(response_ids)))
         session.exec(delete(Response).where(col(Response.attempt_id).in_(chunk)))
         session.exec(delete(EmailMessage).where(col(EmailMessage.attempt_id).in_(chunk)))
+        session.exec(delete(Outcome).where(col(Outcome.attempt_id).in_(chunk)))
+        session.exec(delete(FeedbackRelease).where(col(FeedbackRelease.attempt_id).in_(chunk)))
         session.exec(delete(Attempt).where(col(Attempt.id).in_(chunk)))
     for job_id in erasure.job_ids:
         job = session.get(Job, job_id)

@@ -13,9 +13,9 @@ from sqlmodel import Session, col, select
 from hiring.assessment import engine
 from hiring.assessment.engine import revision_content
 from hiring.assessment.types import ITEM_TYPES, get_type
-from hiring.models import Assessment, Attempt, Item
-from hiring.scoring.scales import COMPOSITE
-from hiring.scoring.simulation import TrueProfile, answer_item
+from hiring.models import Assessment, Attempt, Item, Outcome
+from hiring.scoring.scales import COMPOSITE, AttemptScores
+from hiring.scoring.simulation import TrueProfile, answer_item, planted_outcomes
 
 FIRST_NAMES = ["Ana", "Marko", "Ivana", "Luka", "Petra", "Josip", "Maja", "Tomislav", "Lucija",
                "Filip", "Sara", "Nikola", "Đurđa", "Matej", "Katarina", "Šime"]
@@ -69,3 +69,21 @@ def invite_and_complete(assessment: Assessment, *, session: Session, now: dateti
     attempt.seed = rng.randrange(2**31)  # the items drawn follow rng too: reproducible runs
     attempt.simulated = True
     return complete(attempt, session=session, now=now, rng=rng, profile=profile)
+
+
+def add_outcomes(attempt_ids: list[int], *, name: str, validity: float, session: Session,
+                 now: datetime, rng: random.Random) -> int:
+    """Give completed attempts a job outcome planted to correlate `validity` with their
+    judgement score (hiring.scoring.simulation.planted_outcomes); return how many."""
+    scores = {}
+    for attempt in session.exec(select(Attempt).where(col(Attempt.id).in_(attempt_ids))):
+        result = AttemptScores.from_dict(attempt.results)
+        score = result.scales.get(COMPOSITE) if result else None
+        if score is not None and score.score is not None:
+            scores[attempt.id] = score.score
+    outcomes = planted_outcomes(scores, validity, rng)
+    for attempt_id, value in outcomes.items():
+        session.add(Outcome(attempt_id=attempt_id, name=name, value=value, imported_at=now,
+                            imported_by="simulate"))
+    session.flush()
+    return len(outcomes)

@@ -71,11 +71,20 @@ def demo(ctx: click.Context, serve: bool, host: str, port: int) -> None:
 @click.option("--model", "truth_file", type=click.Path(dir_okay=False, writable=True),
               default=None, help="Write each candidate's true levels (per behavioural "
                                  "dimension and per skill) to this CSV file.")
+@click.option("--validity", type=click.FloatRange(-1, 1), default=None,
+              help="Also give each attempt a job outcome that correlates this much with its "
+                   "judgement score, e.g. 0.3 (for the criterion validity report).")
+@click.option("--outcome", "outcome_name", default="quality_90d", show_default=True,
+              help="The name of the outcome --validity adds.")
 @with_appcontext
 def simulate(candidates: int, assessment_id: int | None, seed: int | None,
-             truth_file: str | None) -> None:
+             truth_file: str | None, validity: float | None, outcome_name: str) -> None:
     """Complete attempts as simulated candidates with known true levels would."""
-    from hiring.assessment.simulate import behavioural_dimensions, invite_and_complete
+    from hiring.assessment.simulate import (
+        add_outcomes,
+        behavioural_dimensions,
+        invite_and_complete,
+    )
     from hiring.cli.writing import compute_indicators
     from hiring.models import Assessment, utcnow
     from hiring.scoring.simulation import TrueProfile
@@ -98,6 +107,12 @@ def simulate(candidates: int, assessment_id: int | None, seed: int | None,
                 ids.append(attempt.id)
             truths.append((attempt.id, profile.columns()))
     compute_indicators(attempt_ids=ids)  # as the job would after a real submit
+    if validity is not None:
+        with session_scope() as session:
+            added = add_outcomes(ids, name=outcome_name[:100], validity=validity,
+                                 session=session, now=utcnow(), rng=rng)
+        click.echo(f"added outcome {outcome_name[:100]!r} to {added} attempts, planted "
+                   f"validity {validity:g}")
     if truth_file:
         with open(truth_file, "w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out)

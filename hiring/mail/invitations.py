@@ -51,8 +51,10 @@ def placeholder_values(attempt: Attempt, *, session: Session, settings: MailSett
 
 
 def send(kind: str, attempt: Attempt, *, session: Session, settings: MailSettings,
-         now: datetime, link: str = "") -> EmailMessage:
+         now: datetime, link: str = "", deadline: datetime | None = None) -> EmailMessage:
     """Write a message to the candidate into the outbox or the spool, and record it.
+
+    `deadline` replaces the invitation's expiry as {deadline} (the feedback link's expiry).
 
     A message that cannot be written (an address the mail format cannot carry, a full
     disk) is recorded as failed with the reason; it never raises for those.
@@ -60,6 +62,9 @@ def send(kind: str, attempt: Attempt, *, session: Session, settings: MailSetting
     text = templates.wording(kind, attempt.language, session=session)
     values = placeholder_values(attempt, session=session, settings=settings,
                                 language=text.language, link=link)
+    if deadline is not None:
+        values["deadline"] = templates.format_deadline(deadline, text.language,
+                                                       settings.timezone)
     subject = templates.render(text.subject, values)
     record = EmailMessage(attempt_id=attempt.id, kind=kind, language=text.language,
                           to_address=attempt.candidate_email,

@@ -21,17 +21,20 @@ from sqlmodel import Session, select
 
 from hiring.models import EmailTemplate
 
-KINDS = ("invitation", "reminder", "confirmation", "time_up", "keying")
+KINDS = ("invitation", "reminder", "confirmation", "time_up", "keying", "feedback")
 KIND_LABELS = {"invitation": "Invitation", "reminder": "Reminder",
                "confirmation": "Confirmation after submitting",
                "time_up": "Confirmation when time ran out (submitted by the clock)",
-               "keying": "Invitation to rate for a keying panel (experts)"}
-NEEDS_LINK = frozenset({"invitation", "reminder", "keying"})
+               "keying": "Invitation to rate for a keying panel (experts)",
+               "feedback": "Feedback report released to the candidate"}
+NEEDS_LINK = frozenset({"invitation", "reminder", "keying", "feedback"})
 PLACEHOLDERS = {
     "name": "the candidate's name",
     "assessment": "the assessment's title as candidates see it, in their language",
-    "link": "the candidate's personal link (a new one for every invitation and reminder)",
-    "deadline": "when the invitation expires, written for the language",
+    "link": "the candidate's personal link (a new one for every invitation and reminder; "
+            "in the feedback message, the link to their report)",
+    "deadline": "when the invitation expires (in the feedback message: when the link to "
+                "the report expires), written for the language",
     "minutes": "the time limit, with any extra time",
     "organisation": "your organisation (MAIL_ORGANISATION)",
 }
@@ -158,6 +161,8 @@ def problems(kind: str, subject: str, body: str) -> dict[str, list[str]]:
     if kind in NEEDS_LINK and "link" not in placeholders_in(body):
         found["body"].append("The message must contain {link}: without it the expert cannot "
                              "open the ratings." if kind == "keying" else
+                             "The message must contain {link}: without it the candidate "
+                             "cannot open the report." if kind == "feedback" else
                              "The message must contain {link}: without it the candidate "
                              "cannot open the assessment.")
     return {name: messages for name, messages in found.items() if messages}

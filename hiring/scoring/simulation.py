@@ -96,3 +96,23 @@ def expectation(content: dict, params: dict | None, scored: dict | None = None
     """Return the item's expected score as a function of the level it is answered at,
     scored with `scored` (the same item, perhaps with other keys; default: as answered)."""
     return get_type(content["type"]).expected_score(content, params, scored or content)
+
+
+OUTCOME_MEAN, OUTCOME_SD = 50.0, 10.0  # a planted outcome reads like a rating
+
+
+def planted_outcomes(scores: dict[int, float], validity: float, rng: random.Random
+                     ) -> dict[int, float]:
+    """Draw a job outcome per attempt that correlates `validity` with its score.
+
+    outcome = r z(score) + sqrt(1 - r^2) e, e standard normal, with z the score
+    standardized over the attempts given; reported as 50 + 10 outcome."""
+    if not -1 <= validity <= 1:
+        raise ValueError("a validity is a correlation, from -1 to 1")
+    if len(scores) < 2:
+        return {}
+    mean, sd = statistics.fmean(scores.values()), statistics.stdev(scores.values())
+    noise = math.sqrt(1 - validity * validity)
+    return {attempt_id: round(OUTCOME_MEAN + OUTCOME_SD * (
+                validity * ((score - mean) / sd if sd else 0.0) + noise * rng.gauss(0, 1)), 3)
+            for attempt_id, score in sorted(scores.items())}

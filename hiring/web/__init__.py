@@ -59,7 +59,8 @@ def _error(exc: HTTPException):
     if _wants_json():
         return jsonify(ok=False, error=message), exc.code
     return render_template("error.html", error=exc, message=message,
-                           candidate_page=request.blueprint in ("candidate", "expert")), exc.code
+                           candidate_page=request.blueprint in ("candidate", "expert",
+                                                                "feedback_report")), exc.code
 
 
 def _csrf_error(exc: CSRFError):
@@ -80,6 +81,7 @@ def init_app(app: Flask) -> None:
         candidate,
         expert,
         exports,
+        feedback,
         health,
         interviewer,
         invitations,
@@ -87,14 +89,16 @@ def init_app(app: Flask) -> None:
         keying,
         mail,
         privacy,
+        validity,
     )
 
     app.config.setdefault("CLOCK", utcnow)
     app.jinja_env.filters["rounded"] = format_rounded
     app.jinja_env.filters["text_blocks"] = text_blocks
     for blueprint in (assessments.bp, auth.bp, banks.bp, calibration.bp, candidate.bp,
-                      expert.bp, exports.bp, health.bp, interviewer.bp, invitations.bp,
-                      items.bp, keying.bp, mail.bp, privacy.bp):
+                      expert.bp, exports.bp, feedback.bp, feedback.report_bp, health.bp,
+                      interviewer.bp, invitations.bp, items.bp, keying.bp, mail.bp,
+                      privacy.bp, validity.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)
