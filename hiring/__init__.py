@@ -26,7 +26,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     app.logger.addFilter(RedactTokens())  # no candidate link in an error's log line
 
-    from hiring import db, i18n, worker  # noqa: F401 - worker registers periodic work
+    # The modules that own kinds of jobs register them: mail and its confirmations,
+    # pre-rendered profiles, periodic work (hiring.jobs has the others).
+    from hiring import db, i18n, mailer, prerender, worker  # noqa: F401
     from hiring.web import init_app as init_web
 
     db.init_app(app)

@@ -176,13 +176,6 @@ def _profiles_zip(job: Job, session: Session, folder: Path, progress) -> str:
     return name
 
 
-@work("profile_prerender")
-def _profile_prerender(job: Job, session: Session, folder: Path, progress) -> str:
-    from hiring.prerender import prerender
-
-    return prerender(job, session, folder, progress)
-
-
 def prerender_profiles(app: Flask, attempt_ids: Iterable[int]) -> None:
     """Queue the rendering of the attempts' profiles (hiring.prerender). Call it
     after the commit that closed them or changed their ratings."""

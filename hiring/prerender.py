@@ -30,6 +30,7 @@ from hiring.assessment import engine
 from hiring.assessment.ratings import blind_for
 from hiring.assessment.types import get_type
 from hiring.db import read_scope, session_scope
+from hiring.leases import work
 from hiring.models import (
     Assessment,
     Attempt,
@@ -159,6 +160,7 @@ def render_all(app: Flask, attempt: Attempt, *, session: Session, folder: Path) 
     return count
 
 
+@work(KIND)
 def prerender(job: Job, session: Session, folder: Path, progress) -> str:
     """The job's work: render the attempt's profiles, unless it is gone or not closed."""
     app = current_app._get_current_object()

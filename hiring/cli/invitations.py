@@ -19,7 +19,7 @@ def _count(n: int, noun: str) -> str:
 def deliver(app, states: dict[int, str], mail) -> dict[str, int]:
     """Send now the messages a command wrote for a mail server (a job tries again those the
     server did not take yet) and count, in words, where every message went."""
-    from hiring.web.mail import send_later
+    from hiring.mailer import send_later
 
     queued = [i for i, state in states.items() if state == sending.MessageState.QUEUED]
     outcome = sending.send_spooled(queued, settings=mail, scope=lambda: session_scope(app),
@@ -51,7 +51,7 @@ def remind(days: int, dry_run: bool) -> None:
     link of a reminded candidate stops working: the reminder carries the new one. The
     output names invitations by number only.
     """
-    from hiring.web.mail import link_builder, settings
+    from hiring.mailer import link_builder, settings
 
     app = current_app._get_current_object()
     if not app.config.get("MAIL_BASE_URL") and not dry_run:

@@ -62,8 +62,8 @@ def open_command(slug: str, name: str, items: str | None) -> None:
 
 def _link(token: str) -> tuple[str, bool]:
     """Return the expert's link, and whether it is whole (MAIL_BASE_URL is set)."""
+    from hiring.mailer import link_builder
     from hiring.web.keying import EXPERT_LINK
-    from hiring.web.mail import link_builder
 
     app = current_app._get_current_object()
     if app.config.get("MAIL_BASE_URL"):
@@ -83,7 +83,7 @@ def invite_command(round_id: int, name: str, email: str, language: str | None,
     """Invite an expert to a round and print their link (shown only now)."""
     from hiring.mail import experts as expert_mail
     from hiring.mail import sending
-    from hiring.web.mail import send_later, settings
+    from hiring.mailer import send_later, settings
 
     app = current_app._get_current_object()
     mail = settings(app)

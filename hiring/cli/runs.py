@@ -179,8 +179,8 @@ def _confirm(attempt_ids: list[int], *, now) -> int:
     SMTP server are sent here, when all are written. Returns how many failed."""
     from hiring.cli.invitations import deliver
     from hiring.mail import invitations
+    from hiring.mailer import settings
     from hiring.models import Attempt
-    from hiring.web.mail import settings
 
     app = current_app._get_current_object()
     mail = settings(app)
@@ -376,7 +376,7 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
         fail("refusing to serve with the public default SECRET_KEY: run `hiring init` "
               f"(it writes a random one to {app.instance_path}/config.py), or set "
               "SECRET_KEY in that file or in the environment")
-    from hiring.web.mail import links_from_request
+    from hiring.mailer import links_from_request
 
     if not (app.config.get("MAIL_BASE_URL") or app.config.get("SERVER_NAME")
             or links_from_request(app)):

@@ -1,4 +1,4 @@
-"""The web layer: one blueprint per audience, forms, access rules."""
+"""The web layer: one blueprint per subject, forms, access rules."""
 
 from __future__ import annotations
 
@@ -74,9 +74,9 @@ def _csrf_error(exc: CSRFError):
 def init_app(app: Flask) -> None:
     """Register the blueprints, CSRF protection and error pages."""
     from hiring.web import (
-        admin,
-        assessment_editor,
+        assessments,
         auth,
+        banks,
         calibration,
         candidate,
         decisions,
@@ -85,12 +85,10 @@ def init_app(app: Flask) -> None:
         feedback,
         health,
         interviewer,
-        item_health,
+        invitations,
         items,
         keying,
-        keying_experts,
         mail,
-        practice,
         privacy,
         self_id,
         validity,
@@ -99,11 +97,10 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("CLOCK", utcnow)
     app.jinja_env.filters["rounded"] = format_rounded
     app.jinja_env.filters["text_blocks"] = text_blocks
-    for blueprint in (auth.bp, candidate.bp, interviewer.bp, exports.bp, admin.bp, health.bp,
-                      item_health.bp, items.bp, assessment_editor.bp, mail.bp,
-                      privacy.bp, keying.bp, keying_experts.bp, expert.bp,
-                      calibration.bp, practice.bp, validity.bp, feedback.bp,
-                      feedback.report_bp, decisions.bp, self_id.bp):
+    for blueprint in (assessments.bp, auth.bp, banks.bp, calibration.bp, candidate.bp,
+                      decisions.bp, expert.bp, exports.bp, feedback.bp, feedback.report_bp,
+                      health.bp, interviewer.bp, invitations.bp, items.bp, keying.bp, mail.bp,
+                      privacy.bp, self_id.bp, validity.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)

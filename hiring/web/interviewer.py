@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import (
     Blueprint,
     Response,
@@ -20,7 +22,7 @@ from hiring import audit, jobs, prerender
 from hiring.assessment import calibration, engine
 from hiring.assessment.ratings import RatingError, blind_for, rate, withheld
 from hiring.assessment.types import ITEM_TYPES, get_type
-from hiring.db import get_session
+from hiring.db import after_commit, get_session
 from hiring.models import Assessment, Attempt, AttemptState, ItemRevision, Rating, Role
 from hiring.reports import cache
 from hiring.reports.build import build_profile
@@ -48,10 +50,9 @@ def _rendered(profile, suffix: str, render, settings: str = "") -> bytes:
         return found
     data = render(profile)
     cache.store(profile, folder, data, view=view, suffix=suffix, settings=settings)
-    app = current_app._get_current_object()
-    if prerender.enabled(app):
-        get_session().commit()  # the job is queued by a session of its own
-        prerender.queue(app, [profile.attempt_id])
+    # the job is queued by a session of its own, after this request's commit
+    after_commit(partial(prerender.queue, current_app._get_current_object(),
+                         [profile.attempt_id]))
     return data
 
 
@@ -192,10 +193,8 @@ def rate_response(attempt_id: int, response_id: int):
         abort(400, str(exc))
     audit.record(session, actor=g.user, action=audit.Action.RATED, object_type="response",
                  object_id=response.id, detail={"attempt_id": attempt_id})
-    app = current_app._get_current_object()
-    if prerender.enabled(app):
-        session.commit()  # the job is queued by a session of its own, after the rating
-        prerender.queue(app, [attempt_id])
+    # the job is queued by a session of its own, after the rating's commit
+    after_commit(partial(prerender.queue, current_app._get_current_object(), [attempt_id]))
     flash("Rating saved.")
     lang = request.args.get("lang")
     return redirect(url_for("interviewer.attempt", attempt_id=attempt_id,

@@ -1,23 +1,94 @@
-"""HR: the assessment editor — sections, limits, languages, thresholds; versions; a sample draw."""
+"""HR: assessments — the dashboard, the list, the editor (sections, limits, languages,
+thresholds; versions; a sample draw) and the health of their items and scales."""
 
 from __future__ import annotations
 
 import random
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlmodel import func, select
 
-from hiring.assessment import editor, engine
+from hiring.assessment import editor, engine, pipeline
 from hiring.assessment import preview as sampling
 from hiring.assessment.editor import Outcome, Recipe
 from hiring.assessment.recipes import estimate_minutes, item_classes
 from hiring.assessment.types.base import translate
 from hiring.db import get_session
-from hiring.models import Assessment, Bank
+from hiring.models import Assessment, Attempt, Bank
+from hiring.scoring.aggregates import fingerprint
+from hiring.scoring.agreement import (
+    MIN_RESPONSES,
+    agreement_csv,
+    load_rating_rows,
+    rater_agreement,
+)
+from hiring.scoring.evidence import kept_precision, precision_for
+from hiring.scoring.item_health import INLINE_LIMIT, ItemHealth
+from hiring.scoring.item_health import item_health as health_of_items
+from hiring.scoring.item_stats import MIN_ATTEMPTS
+from hiring.scoring.precision import MIN_ATTEMPTS as MIN_PRECISION_ATTEMPTS
+from hiring.scoring.precision import MIN_SUBSCORE_RELIABILITY
+from hiring.scoring.reliability import reliability_csv, reliability_rows
 from hiring.web import recipe_form
-from hiring.web.access import hr_only
+from hiring.web.access import hr_only, now
 from hiring.web.lookup import get_or_404
 
-bp = Blueprint("assessment_editor", __name__, url_prefix="/admin/assessments")
+bp = Blueprint("assessments", __name__, url_prefix="/admin")
+
+
+def _assessment(assessment_id: int) -> Assessment:
+    return get_or_404(Assessment, assessment_id, "No such assessment.")
+
+
+@bp.route("/")
+@hr_only
+def dashboard():
+    session = get_session()
+    counts = dict(session.exec(select(Attempt.state, func.count()).group_by(Attempt.state)).all())
+    pipelines = pipeline.counts_by_assessment(session=session, now=now())
+    # Current versions, and replaced ones only while they still have candidates.
+    shown = [a for a in session.exec(select(Assessment).order_by(Assessment.name,
+                                                                 Assessment.version))
+             if a.replaced_by_id is None or any(pipelines.get(a.id, {}).values())]
+    return render_template("admin/dashboard.html", counts=counts,
+                           banks=session.exec(select(func.count()).select_from(Bank)).one(),
+                           assessments=shown, pipelines=pipelines,
+                           stages=pipeline.STAGES, stage_labels=pipeline.STAGE_LABELS)
+
+
+@bp.route("/assessments")
+@hr_only
+def index():
+    """List the current version of every assessment."""
+    rows = editor.current_versions(session=get_session())
+    return render_template("admin/assessments.html", rows=rows)
+
+
+@bp.route("/assessments/new", methods=["GET", "POST"])
+@hr_only
+def new():
+    banks = list(get_session().exec(select(Bank).order_by(Bank.slug)))
+    if not banks:
+        flash("Upload a question bank first.")
+        return redirect(url_for("banks.index"))
+    chosen = request.values.get("bank_id", type=int)
+    bank = next((b for b in banks if b.id == chosen), None)
+    if bank is None and request.method == "POST":
+        abort(400, "Choose a question bank.")
+    return editor_page(bank or banks[0], None, banks=banks)
+
+
+# ---- the editor ---------------------------------------------------------------------
 
 MAX_SEED = 2**31
 
@@ -91,14 +162,10 @@ def _saved(bank: Bank, assessment: Assessment | None, recipe: Recipe):
         flash(f"Candidates already took version {saved.previous.version}; your changes are "
               f"saved as version {saved.assessment.version}. Existing attempts and their "
               "reports are unchanged.")
-    return redirect(url_for("admin.assessment", assessment_id=saved.assessment.id))
+    return redirect(url_for("invitations.pipeline", assessment_id=saved.assessment.id))
 
 
-def _assessment(assessment_id: int) -> Assessment:
-    return get_or_404(Assessment, assessment_id, "No such assessment.")
-
-
-@bp.route("/<int:assessment_id>/edit", methods=["GET", "POST"])
+@bp.route("/assessments/<int:assessment_id>/edit", methods=["GET", "POST"])
 @hr_only
 def edit(assessment_id: int):
     session = get_session()
@@ -112,7 +179,7 @@ def edit(assessment_id: int):
     return editor_page(session.get(Bank, assessment.bank_id), assessment)
 
 
-@bp.route("/<int:assessment_id>/versions")
+@bp.route("/assessments/<int:assessment_id>/versions")
 @hr_only
 def versions(assessment_id: int):
     session = get_session()
@@ -123,7 +190,7 @@ def versions(assessment_id: int):
                            attempts=editor.attempt_counts(rows, session=session))
 
 
-@bp.route("/<int:assessment_id>/preview")
+@bp.route("/assessments/<int:assessment_id>/preview")
 @hr_only
 def preview(assessment_id: int):
     """Draw a sample attempt: which items, in which order; nothing is stored."""
@@ -148,3 +215,55 @@ def preview(assessment_id: int):
         dimension_names={key: translate(d.get("name"), "en") or key
                          for key, d in bank.dimensions.items()})
 
+
+# ---- the health of the items and scales ---------------------------------------------
+
+
+@bp.route("/assessments/<int:assessment_id>/items")
+@hr_only
+def item_health(assessment_id: int):
+    session = get_session()
+    assessment = _assessment(assessment_id)
+    health = health_of_items(assessment_id, session=session)
+    precision, precision_at = kept_precision(assessment, session=session,
+                                             inline_limit=INLINE_LIMIT)
+    reliability = reliability_rows(precision) if precision else None
+    return render_template("admin/item_health.html", assessment=assessment, health=health,
+                           report=health.report if health else None,
+                           n_attempts=_n_attempts(health, assessment_id),
+                           option_texts=health.option_texts if health else {},
+                           key_sources=health.key_sources if health else {},
+                           reliability=reliability, reliability_computed_at=precision_at,
+                           min_attempts=MIN_ATTEMPTS,
+                           min_precision_attempts=MIN_PRECISION_ATTEMPTS,
+                           min_subscore_reliability=MIN_SUBSCORE_RELIABILITY,
+                           agreement=rater_agreement(load_rating_rows(assessment_id,
+                                                                      session=session)),
+                           min_responses=MIN_RESPONSES)
+
+
+def _n_attempts(health: ItemHealth | None, assessment_id: int) -> int:
+    if health is None:
+        return fingerprint(assessment_id, session=get_session(), real_only=False).n_attempts
+    return health.report.n_attempts if health.current else health.n_attempts_now
+
+
+@bp.route("/assessments/<int:assessment_id>/reliability.csv")
+@hr_only
+def reliability_download(assessment_id: int):
+    assessment = _assessment(assessment_id)
+    rows = reliability_rows(precision_for(assessment, session=get_session()))
+    return Response(reliability_csv(rows), mimetype="text/csv", headers={
+        "Content-Disposition":
+            f'attachment; filename="assessment-{assessment_id}-reliability.csv"'})
+
+
+@bp.route("/assessments/<int:assessment_id>/rater-agreement.csv")
+@hr_only
+def rater_agreement_csv(assessment_id: int):
+    session = get_session()
+    get_or_404(Assessment, assessment_id, "No such assessment.")
+    report = rater_agreement(load_rating_rows(assessment_id, session=session))
+    return Response(agreement_csv(report), mimetype="text/csv", headers={
+        "Content-Disposition":
+            f'attachment; filename="rater-agreement-{assessment_id}.csv"'})
