@@ -17,7 +17,7 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - as 
 
 def in_language(language: str, message: str, **values: object) -> str:
     """Translate a message into a language now (for texts built outside a request)."""
-    from hiring.reports.i18n import translations  # babel only: no Flask, no renderer
+    from hiring.catalogues import translations  # babel only: no Flask, no renderer
 
     text = translations(language).gettext(message)
     return text % values if values else text
@@ -26,7 +26,7 @@ def in_language(language: str, message: str, **values: object) -> str:
 def catalogue(language: str):
     """Return a language's translations, for `catalogue(language).ngettext(...)` (the
     extractor finds messages with a count by that name)."""
-    from hiring.reports.i18n import translations
+    from hiring.catalogues import translations
 
     return translations(language)
 

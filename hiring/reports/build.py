@@ -23,7 +23,7 @@ from hiring.models import (
     utcnow,
 )
 from hiring.reports import findings
-from hiring.reports.i18n import translations
+from hiring.catalogues import translations
 from hiring.reports.profile import (
     Evidence,
     Profile,

@@ -27,7 +27,7 @@ from hiring.reports.formatting import (  # noqa: F401 - part of this module's in
     format_two_decimals,
     format_utc,
 )
-from hiring.reports.i18n import translations
+from hiring.catalogues import translations
 from hiring.reports.profile import Profile
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"

@@ -21,7 +21,7 @@ from hiring.assessment.types import get_type
 from hiring.models import Assessment, Attempt
 from hiring.reports import pdf
 from hiring.reports.build import build_profile
-from hiring.reports.i18n import TRANSLATIONS_DIR, translations
+from hiring.catalogues import TRANSLATIONS_DIR, translations
 from hiring.scoring.rules import Rules
 from hiring.scoring.simulation import TrueProfile, answer_item
 from tests.factories import make_attempt, make_bank, make_user
