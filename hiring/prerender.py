@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select
 
 from hiring.assessment import engine
 from hiring.assessment.ratings import blind_for
-from hiring.assessment.types import get_type
+from hiring.items.types import get_type
 from hiring.db import read_scope, session_scope
 from hiring.models import (
     Assessment,

@@ -19,8 +19,8 @@ from sqlmodel import Session, col, func, select
 from hiring.assessment import accommodations
 from hiring.assessment.messages import N_, CandidateError
 from hiring.assessment.tokens import hash_token, new_token
-from hiring.assessment.types import AnswerError, get_type
-from hiring.assessment.types.base import translate
+from hiring.items.types import AnswerError, get_type
+from hiring.items.types.base import translate
 from hiring.email_address import normalize_email
 from hiring.models import (
     Assessment,

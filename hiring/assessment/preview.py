@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from hiring.assessment import engine
-from hiring.assessment.types import get_type
-from hiring.assessment.types.base import translate
+from hiring.items.types import get_type
+from hiring.items.types.base import translate
 from hiring.models import Assessment
 
 # The field of a type's view that holds what the candidate reads first.

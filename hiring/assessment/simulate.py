@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from hiring.assessment import engine
 from hiring.assessment.engine import revision_content
-from hiring.assessment.types import ITEM_TYPES, get_type
+from hiring.items.types import ITEM_TYPES, get_type
 from hiring.models import Assessment, Attempt, Item
 from hiring.scoring.scales import COMPOSITE
 from hiring.scoring.simulation import TrueProfile, answer_item

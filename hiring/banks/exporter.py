@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 from sqlmodel import Session, col, select
 
-from hiring.assessment.types import ITEM_TYPES
+from hiring.items.types import ITEM_TYPES
 from hiring.banks.schema import Thresholds
 from hiring.models import Assessment, Bank, Item, ItemRevision
 

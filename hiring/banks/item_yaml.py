@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from hiring.assessment.types import ITEM_TYPES
+from hiring.items.types import ITEM_TYPES
 from hiring.banks.editing import validate
 from hiring.banks.exporter import BankDumper
 from hiring.banks.loader import Problem, _field, _line_for, _lines

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from hiring.assessment.types import ITEM_TYPES
+from hiring.items.types import ITEM_TYPES
 from hiring.banks.cues import audit_bank
 from hiring.banks.safe_yaml import UnsafeYaml, compose_and_load
 from hiring.banks.schema import BankHeader

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from hiring.assessment.types.base import KEY_PATTERN, Text
+from hiring.items.types.base import KEY_PATTERN, Text
 
 DIMENSIONS = (
     "customer_focus",

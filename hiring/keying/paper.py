@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from hiring import audit
-from hiring.assessment.types.base import translate
+from hiring.items.types.base import translate
 from hiring.keying import experts as expert_domain
 from hiring.keying.results import round_ratings
 from hiring.keying.rounds import Actor, KeyingError, RoundItem, require_open, round_items

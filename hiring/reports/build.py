@@ -9,9 +9,9 @@ from sqlmodel import Session, col, select
 from hiring.assessment import engine
 from hiring.assessment.messages import in_language
 from hiring.assessment.ratings import scores_seen_by, withheld
-from hiring.assessment.types import get_type
-from hiring.assessment.types.base import translate
-from hiring.assessment.types.written import word_count
+from hiring.items.types import get_type
+from hiring.items.types.base import translate
+from hiring.items.types.written import word_count
 from hiring.models import (
     Assessment,
     Attempt,

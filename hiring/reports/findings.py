@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hiring.assessment.types.base import translate
+from hiring.items.types.base import translate
 from hiring.models import Bank
 from hiring.reports.formatting import format_rounded
 from hiring.catalogues import translations

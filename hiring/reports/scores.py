@@ -8,7 +8,7 @@ from dataclasses import replace
 from babel import Locale, UnknownLocaleError
 
 from hiring.assessment.messages import N_
-from hiring.assessment.types.base import translate
+from hiring.items.types.base import translate
 from hiring.reports.formatting import format_rounded, format_two_decimals
 from hiring.catalogues import translations
 from hiring.reports.profile import NormResult, Reliability, ScoreResult

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hiring.assessment.types import get_type
+from hiring.items.types import get_type
 from hiring.banks.loader import BankFile
 from hiring.scoring.scales import COMPOSITE
 from hiring.scoring.simulation import TrueProfile, answer_item

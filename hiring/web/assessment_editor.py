@@ -10,7 +10,7 @@ from hiring.assessment import editor, engine
 from hiring.assessment import preview as sampling
 from hiring.assessment.editor import Outcome, Recipe
 from hiring.assessment.recipes import estimate_minutes, item_classes
-from hiring.assessment.types.base import translate
+from hiring.items.types.base import translate
 from hiring.db import get_session
 from hiring.models import Assessment, Bank
 from hiring.web import recipe_form

@@ -20,7 +20,7 @@ from flask_wtf.csrf import generate_csrf
 
 from hiring import jobs
 from hiring.assessment import accommodations, engine, integrity, practice
-from hiring.assessment.types import AnswerError, ItemType, get_type
+from hiring.items.types import AnswerError, ItemType, get_type
 from hiring.db import get_engine, get_session, read_scope
 from hiring.models import Assessment, Attempt, AttemptEnd, AttemptState, Response
 from hiring.scoring.integrity import FOCUS_LOSS_SECONDS

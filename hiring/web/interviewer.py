@@ -19,7 +19,7 @@ from sqlmodel import col, select
 from hiring import audit, jobs, prerender
 from hiring.assessment import calibration, engine
 from hiring.assessment.ratings import RatingError, blind_for, rate, withheld
-from hiring.assessment.types import ITEM_TYPES, get_type
+from hiring.items.types import ITEM_TYPES, get_type
 from hiring.db import get_session
 from hiring.models import Assessment, Attempt, AttemptState, ItemRevision, Rating, Role
 from hiring.reports import cache

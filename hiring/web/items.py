@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import force_locale
 from markupsafe import Markup
 
-from hiring.assessment.types import ITEM_TYPES, get_type
+from hiring.items.types import ITEM_TYPES, get_type
 from hiring.banks import editing, item_diff, item_form, item_yaml
 from hiring.db import get_session
 from hiring.models import Bank, Item, ItemRevision

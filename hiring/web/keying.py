@@ -14,7 +14,7 @@ from flask import (
     url_for,
 )
 
-from hiring.assessment.types.base import translate
+from hiring.items.types.base import translate
 from hiring.db import get_session
 from hiring.i18n import language_name
 from hiring.keying import adopt as adoption

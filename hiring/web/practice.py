@@ -6,7 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 
 from hiring.assessment import practice
-from hiring.assessment.types import AnswerError, get_type
+from hiring.items.types import AnswerError, get_type
 from hiring.db import get_session
 from hiring.models import Assessment, AttemptState
 from hiring.web.access import candidate

@@ -12,7 +12,7 @@ from sqlmodel import func, select
 from hiring.assessment import editor, engine, preview
 from hiring.assessment.editor import Outcome, Recipe
 from hiring.assessment.recipes import RecipeError, create_assessment, slug, supply
-from hiring.assessment.types import get_type
+from hiring.items.types import get_type
 from hiring.banks.importer import import_bank
 from hiring.banks.loader import load_bytes
 from hiring.models import Assessment, Attempt, Bank, ItemRevision, Response

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from hiring.assessment import accommodations, engine
 from hiring.assessment.tokens import hash_token
-from hiring.assessment.types import AnswerError, get_type
+from hiring.items.types import AnswerError, get_type
 from hiring.models import Attempt, AttemptEnd, AttemptState, Response
 from tests.factories import make_assessment, make_attempt
 

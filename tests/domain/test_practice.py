@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from hiring.assessment import practice
-from hiring.assessment.types import AnswerError
+from hiring.items.types import AnswerError
 from hiring.banks.loader import BankInvalid, load_path, parse_text
 from hiring.models import Assessment
 

@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from hiring.assessment import engine, integrity, ratings, writing
 from hiring.assessment.messages import catalogue
-from hiring.assessment.types import get_type
+from hiring.items.types import get_type
 from hiring.models import Assessment, Attempt
 from hiring.reports import pdf
 from hiring.reports.build import build_profile
@@ -34,7 +34,7 @@ PROFILE_SOURCES = [
     *sorted((ROOT / "templates" / "reports").glob("*.html")),
     *sorted((ROOT / "hiring" / "reports").glob("*.py")),
     ROOT / "hiring" / "scoring" / "rules.py",
-    *sorted((ROOT / "hiring" / "assessment" / "types").glob("*.py")),
+    *sorted((ROOT / "hiring" / "items" / "types").glob("*.py")),
 ]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "N_plural": (1, 2)}
 # Written by the candidate, the raters or the bank: never a label of ours.

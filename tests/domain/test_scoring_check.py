@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hiring.assessment.types import get_type
-from hiring.assessment.types.simulated import difficulty
+from hiring.items.types import get_type
+from hiring.items.types.simulated import difficulty
 from hiring.banks.loader import BankFile, load_path, parse_text
 from hiring.scoring import check, check_tables
 from hiring.scoring.check import CheckReport, scoring_check

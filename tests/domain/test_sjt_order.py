@@ -10,7 +10,7 @@ import pytest
 
 from hiring.assessment import engine, preview
 from hiring.assessment.simulate import invite_and_complete
-from hiring.assessment.types import get_type
+from hiring.items.types import get_type
 from hiring.banks.editing import preview as item_preview
 from hiring.banks.loader import load_path
 from hiring.scoring.item_stats import option_texts

@@ -19,9 +19,9 @@ import yaml
 from hiring.assessment import engine, simulate
 from hiring.assessment.messages import N_
 from hiring.assessment.recipes import estimate_minutes
-from hiring.assessment.types import ITEM_TYPES, get_type
-from hiring.assessment.types.base import AnswerError, ItemContent, ItemType, Text, translate
-from hiring.assessment.types.simulated import Expectation, p_correct
+from hiring.items.types import ITEM_TYPES, get_type
+from hiring.items.types.base import AnswerError, ItemContent, ItemType, Text, translate
+from hiring.items.types.simulated import Expectation, p_correct
 from hiring.models import Attempt, AttemptState
 from hiring.reports import pdf
 from hiring.reports.build import build_profile

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from hiring.assessment.types import ITEM_TYPES
+from hiring.items.types import ITEM_TYPES
 from hiring.banks.item_form.shapes import (
     CHECKBOX,
     ENTRIES,

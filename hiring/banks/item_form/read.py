@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from hiring.assessment.types import ITEM_TYPES
+from hiring.items.types import ITEM_TYPES
 from hiring.banks.item_form.shapes import (
     CHECKBOX,
     ENTRIES,

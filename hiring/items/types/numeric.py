@@ -11,16 +11,16 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hiring.assessment.messages import N_, in_language
-from hiring.assessment.types import numeric_answers as answers
-from hiring.assessment.types import simulated
-from hiring.assessment.types.base import (
+from hiring.items.types import numeric_answers as answers
+from hiring.items.types import simulated
+from hiring.items.types.base import (
     ItemContent,
     ItemType,
     Text,
     register,
     translate,
 )
-from hiring.assessment.types.simulated import Expectation
+from hiring.items.types.simulated import Expectation
 from hiring.banks.formula import FormulaError, evaluate, parse
 from hiring.numbers import format_duration, format_value
 
