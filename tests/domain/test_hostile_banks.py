@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hiring.banks.formula import FormulaError, evaluate, parse
+from hiring.items.formula import FormulaError, evaluate, parse
 from hiring.banks.loader import BankInvalid, parse_text
 from hiring.banks.safe_yaml import MAX_DEPTH
 

@@ -21,7 +21,7 @@ from hiring.items.types.base import (
     translate,
 )
 from hiring.items.types.simulated import Expectation
-from hiring.banks.formula import FormulaError, evaluate, parse
+from hiring.items.formula import FormulaError, evaluate, parse
 from hiring.numbers import format_duration, format_value
 
 CHECK_DRAWS = 500  # parameter sets tried when a bank is validated
@@ -33,7 +33,7 @@ Format = Literal["number", "money", "duration"]
 class Param(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    # bounded like a formula's constants (hiring.banks.formula.MAX_CONSTANT)
+    # bounded like a formula's constants (hiring.items.formula.MAX_CONSTANT)
     min: float | None = Field(default=None, ge=-1e9, le=1e9)
     max: float | None = Field(default=None, ge=-1e9, le=1e9)
     step: float | None = Field(default=None, gt=0, le=1e9)
