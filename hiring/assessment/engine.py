@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, func, select
 
 from hiring.assessment import accommodations
-from hiring.assessment.messages import N_, CandidateError
+from hiring.items.messages import N_, CandidateError
 from hiring.assessment.tokens import hash_token, new_token
 from hiring.items.types import AnswerError, get_type
 from hiring.items.types.base import translate

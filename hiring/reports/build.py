@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from sqlmodel import Session, col, select
 
 from hiring.assessment import engine
-from hiring.assessment.messages import in_language
+from hiring.items.messages import in_language
 from hiring.assessment.ratings import scores_seen_by, withheld
 from hiring.items.types import get_type
 from hiring.items.types.base import translate

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from babel import Locale, UnknownLocaleError
 
-from hiring.assessment.messages import N_
+from hiring.items.messages import N_
 from hiring.items.types.base import translate
 from hiring.reports.formatting import format_rounded, format_two_decimals
 from hiring.catalogues import translations

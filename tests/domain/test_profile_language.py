@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po
 from sqlmodel import select
 
 from hiring.assessment import engine, integrity, ratings, writing
-from hiring.assessment.messages import catalogue
+from hiring.items.messages import catalogue
 from hiring.items.types import get_type
 from hiring.models import Assessment, Attempt
 from hiring.reports import pdf

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from hiring.assessment import engine, simulate
-from hiring.assessment.messages import N_
+from hiring.items.messages import N_
 from hiring.assessment.recipes import estimate_minutes
 from hiring.items.types import ITEM_TYPES, get_type
 from hiring.items.types.base import AnswerError, ItemContent, ItemType, Text, translate

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hiring.assessment.messages import in_language
+from hiring.items.messages import in_language
 from hiring.items.types import ITEM_TYPES, AnswerError, get_type
 from hiring.items.types.numeric import expected, parse_number
 from hiring.items.formula import FormulaError, evaluate

@@ -9,7 +9,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 
-from hiring.assessment.messages import N_, CandidateError, in_language
+from hiring.items.messages import N_, CandidateError, in_language
 from hiring.items.types.simulated import Expectation
 
 KEY_PATTERN = r"^[A-Za-z0-9_-]{1,100}$"

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from hiring.assessment.messages import N_, in_language
+from hiring.items.messages import N_, in_language
 from hiring.items.types import simulated
 from hiring.items.types.base import (
     KEY_PATTERN,

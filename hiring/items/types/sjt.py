@@ -12,7 +12,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from pydantic import BaseModel, ConfigDict, Field
 
-from hiring.assessment.messages import N_, catalogue, in_language
+from hiring.items.messages import N_, catalogue, in_language
 from hiring.items.types import simulated
 from hiring.items.types.base import (
     KEY_PATTERN,

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from hiring.assessment.messages import N_, N_plural
+from hiring.items.messages import N_, N_plural
 from hiring.items.types import simulated
 from hiring.items.types.base import (
     KEY_PATTERN,
