@@ -26,10 +26,10 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from hiring.assessment import engine
+from hiring.assessment import planning
 from hiring.assessment.ratings import blind_for
-from hiring.items.types import get_type
 from hiring.db import read_scope, session_scope
+from hiring.items.types import get_type
 from hiring.models import (
     Assessment,
     Attempt,
@@ -140,7 +140,7 @@ def render_all(app: Flask, attempt: Attempt, *, session: Session, folder: Path) 
     assessment = session.get(Assessment, attempt.assessment_id)
     failure: Exception | None = None
     count = 0
-    for language in engine.languages(assessment, session=session):
+    for language in planning.languages(assessment, session=session):
         for blind in viewers(attempt, session=session):
             try:
                 profile = build_profile(attempt, session=session, blind_for=blind,

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from hiring.assessment import engine
-from hiring.assessment.engine import revision_content
+from hiring.items.revisions import revision_content
 from hiring.items.types import ITEM_TYPES, get_type
 from hiring.models import Assessment, Attempt, Item
 from hiring.scoring.scales import COMPOSITE

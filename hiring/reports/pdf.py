@@ -15,6 +15,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from hiring.assessment.accommodations import format_multiplier
+from hiring.catalogues import translations
 from hiring.reports.chart import ChartLabels, band_svg, bars_svg, narrow_bars_svg
 from hiring.reports.formatting import (  # noqa: F401 - part of this module's interface
     MISSING,
@@ -27,7 +28,6 @@ from hiring.reports.formatting import (  # noqa: F401 - part of this module's in
     format_two_decimals,
     format_utc,
 )
-from hiring.catalogues import translations
 from hiring.reports.profile import Profile
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"

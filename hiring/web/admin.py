@@ -19,7 +19,7 @@ from flask import (
 from sqlmodel import col, func, select
 
 from hiring import jobs
-from hiring.assessment import accommodations, bulk, editor, engine, pipeline
+from hiring.assessment import accommodations, bulk, editor, engine, pipeline, planning
 from hiring.banks.importer import import_bank
 from hiring.banks.loader import BankInvalid, load_bytes
 from hiring.db import get_session
@@ -137,7 +137,7 @@ def assessment(assessment_id: int):
     session = get_session()
     assessment = get_or_404(Assessment, assessment_id, "No such assessment.")
     choices = [(code, language_name(code))
-               for code in engine.languages(assessment, session=session)]
+               for code in planning.languages(assessment, session=session)]
     form = mail_web.EmailInvitationForm(language=assessment.language)
     form.language.choices = choices
     link = link_problem = None
@@ -275,7 +275,7 @@ def bulk_invitations(assessment_id: int):
         flash(f"Version {assessment.version} was replaced by version {current.version}: "
               "invitations go to the current version.")
         return redirect(url_for("admin.bulk_invitations", assessment_id=current.id))
-    languages = engine.languages(assessment, session=session)
+    languages = planning.languages(assessment, session=session)
     context = {"assessment": assessment, "columns": bulk.COLUMNS, "languages": languages,
                "uses_smtp": mail_web.settings().uses_smtp}
     form = BulkInvitationForm()

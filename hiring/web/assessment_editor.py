@@ -6,12 +6,12 @@ import random
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from hiring.assessment import editor, engine
+from hiring.assessment import editor, planning
 from hiring.assessment import preview as sampling
 from hiring.assessment.editor import Outcome, Recipe
 from hiring.assessment.recipes import estimate_minutes, item_classes
-from hiring.items.types.base import translate
 from hiring.db import get_session
+from hiring.items.types.base import translate
 from hiring.models import Assessment, Bank
 from hiring.web import recipe_form
 from hiring.web.access import hr_only
@@ -129,7 +129,7 @@ def preview(assessment_id: int):
     """Draw a sample attempt: which items, in which order; nothing is stored."""
     session = get_session()
     assessment = _assessment(assessment_id)
-    languages = engine.languages(assessment, session=session)
+    languages = planning.languages(assessment, session=session)
     language = request.args.get("lang")
     if language not in languages:
         language = assessment.language if assessment.language in languages else languages[0]

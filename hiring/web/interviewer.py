@@ -17,10 +17,11 @@ from flask import (
 from sqlmodel import col, select
 
 from hiring import audit, jobs, prerender
-from hiring.assessment import calibration, engine
+from hiring.assessment import calibration, engine, planning
 from hiring.assessment.ratings import RatingError, blind_for, rate, withheld
-from hiring.items.types import ITEM_TYPES, get_type
 from hiring.db import get_session
+from hiring.items import revisions
+from hiring.items.types import ITEM_TYPES, get_type
 from hiring.models import Assessment, Attempt, AttemptState, ItemRevision, Rating, Role
 from hiring.reports import cache
 from hiring.reports.build import build_profile
@@ -59,7 +60,7 @@ def _profile(attempt: Attempt):
     """Build the profile in the chosen language, blind to others' ratings for raters."""
     session = get_session()
     assessment = session.get(Assessment, attempt.assessment_id)
-    languages = engine.languages(assessment, session=session)
+    languages = planning.languages(assessment, session=session)
     language = request.args.get("lang")
     if language not in languages:
         language = attempt.language
@@ -107,7 +108,7 @@ def attempt(attempt_id: int):
                      key=lambda pair: pair[1].position)
     written = []
     responses = engine.responses(attempt, session=session)
-    contents = engine.revision_contents([r.revision_id for r in responses], session=session)
+    contents = revisions.revision_contents([r.revision_id for r in responses], session=session)
     for response in responses:
         content = contents[response.revision_id]
         item_type = get_type(content["type"])

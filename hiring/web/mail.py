@@ -24,7 +24,7 @@ from werkzeug.exceptions import ServiceUnavailable
 from wtforms import BooleanField, SelectField
 
 from hiring import jobs, like, paging
-from hiring.assessment import engine
+from hiring.assessment import planning
 from hiring.db import get_session, read_scope, session_scope
 from hiring.i18n import language_name
 from hiring.mail import invitations, sending, templates
@@ -290,7 +290,7 @@ def _samples(language: str) -> dict[str, str]:
     expires = now() + timedelta(days=current_app.config["INVITATION_DAYS"])
     return {
         "name": SAMPLE_NAME,
-        "assessment": (engine.title(assessment, language, session=session) if assessment
+        "assessment": (planning.title(assessment, language, session=session) if assessment
                        else SAMPLE_TITLE),
         "link": _sample_link(),
         "deadline": templates.format_deadline(expires, language, settings().timezone),

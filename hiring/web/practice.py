@@ -6,8 +6,8 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 
 from hiring.assessment import practice
-from hiring.items.types import AnswerError, get_type
 from hiring.db import get_session
+from hiring.items.types import AnswerError, get_type
 from hiring.models import Assessment, AttemptState
 from hiring.web.access import candidate
 from hiring.web.candidate import _attempt, _form_answer

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from hiring.assessment import accommodations, engine
+from hiring.assessment import accommodations, engine, planning
 from hiring.assessment.tokens import hash_token
 from hiring.items.types import AnswerError, get_type
 from hiring.models import Attempt, AttemptEnd, AttemptState, Response
@@ -220,13 +220,13 @@ def test_the_assessment_is_named_in_each_language_with_the_banks_title_as_defaul
         given = make_assessment(session, bank, name="Night shift", language="en",
                                 titles={"hr": "Noćna smjena"})
         plain = make_assessment(session, bank, name="Day shift", language="en", titles=None)
-        assert engine.title(given, "hr", session=session) == "Noćna smjena"
-        assert engine.title(given, "en", session=session) == "Night shift"
+        assert planning.title(given, "hr", session=session) == "Noćna smjena"
+        assert planning.title(given, "en", session=session) == "Night shift"
         # HR filled no Croatian name: the bank's Croatian title, never the English name.
-        assert engine.title(plain, "hr", session=session) == "Mala banka"
-        assert engine.title(plain, "en", session=session) == "Day shift"
+        assert planning.title(plain, "hr", session=session) == "Mala banka"
+        assert planning.title(plain, "en", session=session) == "Day shift"
         # A language the bank has no title in either: the name.
-        assert engine.title(plain, "bg", session=session) == "Day shift"
+        assert planning.title(plain, "bg", session=session) == "Day shift"
 
 
 # ---- accommodations: a time multiplier ------------------------------------------------

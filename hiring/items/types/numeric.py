@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from hiring.items.formula import FormulaError, evaluate, parse
 from hiring.items.messages import N_, in_language
 from hiring.items.types import numeric_answers as answers
 from hiring.items.types import simulated
@@ -21,7 +22,6 @@ from hiring.items.types.base import (
     translate,
 )
 from hiring.items.types.simulated import Expectation
-from hiring.items.formula import FormulaError, evaluate, parse
 from hiring.numbers import format_duration, format_value
 
 CHECK_DRAWS = 500  # parameter sets tried when a bank is validated
