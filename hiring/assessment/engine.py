@@ -16,9 +16,10 @@ from sqlalchemy import case, exists, insert, literal, literal_column, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, func, select
 
-from hiring.assessment import accommodations, planning
+from hiring.assessment import planning
 from hiring.assessment.tokens import hash_token, new_token
 from hiring.email_address import normalize_email
+from hiring.items import accommodations
 from hiring.items.messages import N_, CandidateError
 from hiring.items.revisions import cached_revision_content, revision_content, revision_contents
 from hiring.items.types import AnswerError, get_type

@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
-from hiring.assessment import accommodations, engine, planning
+from hiring.assessment import engine, planning
 from hiring.assessment.tokens import hash_token, new_token
+from hiring.items import accommodations
 from hiring.mail import templates
 from hiring.mail.compose import AddressInvalid, compose
 from hiring.mail.sending import MAX_ERROR, MailSettings, MessageState, put

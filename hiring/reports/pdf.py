@@ -14,8 +14,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from hiring.assessment.accommodations import format_multiplier
 from hiring.catalogues import translations
+from hiring.items.accommodations import format_multiplier
 from hiring.reports.chart import ChartLabels, band_svg, bars_svg, narrow_bars_svg
 from hiring.reports.formatting import (  # noqa: F401 - part of this module's interface
     MISSING,

@@ -19,11 +19,12 @@ from flask import (
 from sqlmodel import col, func, select
 
 from hiring import jobs
-from hiring.assessment import accommodations, bulk, editor, engine, pipeline, planning
+from hiring.assessment import bulk, editor, engine, pipeline, planning
 from hiring.banks.importer import import_bank
 from hiring.banks.loader import BankInvalid, load_bytes
 from hiring.db import get_session
 from hiring.i18n import language_name
+from hiring.items import accommodations
 from hiring.mail import invitations
 from hiring.models import Assessment, Attempt, Bank, Item, ItemRevision
 from hiring.scoring.attempts import rescore_outdated

@@ -19,9 +19,9 @@ from flask_babel import gettext, ngettext
 from flask_wtf.csrf import generate_csrf
 
 from hiring import jobs
-from hiring.assessment import accommodations, engine, integrity, planning, practice
+from hiring.assessment import engine, integrity, planning, practice
 from hiring.db import get_engine, get_session, read_scope
-from hiring.items import revisions
+from hiring.items import accommodations, revisions
 from hiring.items.types import AnswerError, ItemType, get_type
 from hiring.models import Assessment, Attempt, AttemptEnd, AttemptState, Response
 from hiring.scoring.integrity import FOCUS_LOSS_SECONDS

@@ -34,7 +34,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from hiring.assessment import accommodations
+from hiring.items import accommodations
 from hiring.items.messages import N_
 
 # WTForms ships no Croatian (and only Latin Serbian) messages, so its validators' messages

@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from hiring.assessment import accommodations, engine, planning
+from hiring.assessment import engine, planning
 from hiring.assessment.tokens import hash_token
+from hiring.items import accommodations
 from hiring.items.types import AnswerError, get_type
 from hiring.models import Attempt, AttemptEnd, AttemptState, Response
 from tests.factories import make_assessment, make_attempt

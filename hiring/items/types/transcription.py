@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import Field
 from rapidfuzz.distance import Levenshtein
 
-from hiring.assessment.accommodations import has_multiplier, stretched_seconds
+from hiring.items.accommodations import has_multiplier, stretched_seconds
 from hiring.items.messages import N_, catalogue, in_language
 from hiring.items.types import simulated
 from hiring.items.types.base import (
