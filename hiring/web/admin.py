@@ -20,6 +20,7 @@ from sqlmodel import col, func, select
 
 from hiring import jobs
 from hiring.assessment import bulk, editor, engine, pipeline, planning
+from hiring.banks.exporter import export_bank
 from hiring.banks.importer import import_bank
 from hiring.banks.loader import BankInvalid, load_bytes
 from hiring.db import get_session
@@ -100,8 +101,6 @@ def bank(bank_id: int):
 @bp.route("/banks/<int:bank_id>.yaml")
 @hr_only
 def bank_yaml(bank_id: int):
-    from hiring.banks.exporter import export_bank
-
     session = get_session()
     bank = get_or_404(Bank, bank_id, "No such bank.")
     return Response(export_bank(bank, session=session), mimetype="application/yaml",

@@ -23,8 +23,9 @@ from hiring.db import get_session
 from hiring.items import revisions
 from hiring.items.types import ITEM_TYPES, get_type
 from hiring.models import Assessment, Attempt, AttemptState, ItemRevision, Rating, Role
-from hiring.reports import cache
+from hiring.reports import cache, pdf
 from hiring.reports.build import build_profile
+from hiring.reports.pdf import RenderError, render_profile_html, render_profile_pdf
 from hiring.scoring.attempts import current_scores, ratings_by_response
 from hiring.scoring.scales import AttemptScores
 from hiring.web.access import records, staff
@@ -95,8 +96,6 @@ def attempts():
 @records
 @staff
 def attempt(attempt_id: int):
-    from hiring.reports.pdf import render_profile_html
-
     session = get_session()
     attempt = _attempt(attempt_id)
     audit.record(session, actor=g.user, action=audit.Action.VIEWED, object_type="attempt",
@@ -160,9 +159,7 @@ def _pending_calibration(item_ids: list[int]) -> dict[int, calibration.Progress]
 @staff
 def profile_stylesheet():
     """Serve the profile's stylesheet: the page's CSP allows no inline styles."""
-    from hiring.reports.pdf import profile_stylesheet
-
-    return Response(profile_stylesheet(), mimetype="text/css")
+    return Response(pdf.profile_stylesheet(), mimetype="text/css")
 
 
 @bp.route("/<int:attempt_id>/responses/<int:response_id>/rate", methods=["POST"])
@@ -207,8 +204,6 @@ def rate_response(attempt_id: int, response_id: int):
 @records
 @staff
 def profile_pdf(attempt_id: int):
-    from hiring.reports.pdf import RenderError, render_profile_pdf
-
     attempt = _attempt(attempt_id)
     if attempt.state not in (AttemptState.SUBMITTED, AttemptState.SCORED):
         abort(409, "The profile is available once the candidate has submitted.")
