@@ -1,4 +1,4 @@
-"""hiring: assessments for customer-service hiring."""
+"""The app factory: the Flask app with its database, languages and web layer."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from hiring import config
+from hiring import config, db, i18n
 from hiring.logs import RedactTokens
+from hiring.web import init_app as init_web
 
 TEMPLATES = config.REPO_ROOT / "templates"
 
@@ -17,7 +18,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     """Create and configure the app."""
     instance_path = instance_path or os.environ.get("HIRING_INSTANCE")
     app = Flask(
-        __name__,
+        "hiring",  # the package: its static folder, and the name of the app's logger
         template_folder=str(TEMPLATES),
         instance_relative_config=True,
         instance_path=str(Path(instance_path).resolve()) if instance_path else None,
@@ -25,9 +26,6 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     config.load(app, test_config)
     Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     app.logger.addFilter(RedactTokens())  # no candidate link in an error's log line
-
-    from hiring import db, i18n, worker  # noqa: F401 - worker registers periodic work
-    from hiring.web import init_app as init_web
 
     db.init_app(app)
     i18n.init_app(app)

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
-from hiring import create_app
+from hiring.app import create_app
 from hiring.assessment import engine
 from hiring.cli import main
 from hiring.db import session_scope
