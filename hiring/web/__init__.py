@@ -14,7 +14,25 @@ from hiring.db import get_session, request_writes, session_scope
 from hiring.models import User, utcnow
 from hiring.reports.formatting import format_rounded
 from hiring.scoring import aggregates
-from hiring.web import limits
+from hiring.web import (
+    admin,
+    assessment_editor,
+    auth,
+    calibration,
+    candidate,
+    expert,
+    exports,
+    health,
+    interviewer,
+    item_health,
+    items,
+    keying,
+    keying_experts,
+    limits,
+    mail,
+    practice,
+    privacy,
+)
 from hiring.web.text_blocks import text_blocks
 
 csrf = CSRFProtect()
@@ -72,25 +90,6 @@ def _csrf_error(exc: CSRFError):
 
 def init_app(app: Flask) -> None:
     """Register the blueprints, CSRF protection and error pages."""
-    from hiring.web import (
-        admin,
-        assessment_editor,
-        auth,
-        calibration,
-        candidate,
-        expert,
-        exports,
-        health,
-        interviewer,
-        item_health,
-        items,
-        keying,
-        keying_experts,
-        mail,
-        practice,
-        privacy,
-    )
-
     app.config.setdefault("CLOCK", utcnow)
     app.jinja_env.filters["rounded"] = format_rounded
     app.jinja_env.filters["text_blocks"] = text_blocks
