@@ -83,7 +83,7 @@ def init() -> None:
     default = Path(app.config["BANKS_DIR"]) / app.config["DEFAULT_BANK"]
     if default.exists():
         try:
-            click.echo(f"bank: {banks._import(default)}")
+            click.echo(f"bank: {banks.import_file(default)}")
         except BankInvalid as exc:
             fail("the default bank is invalid:\n" + "\n".join(map(str, exc.problems)))
 

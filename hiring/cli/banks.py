@@ -17,7 +17,8 @@ from hiring.db import session_scope
 from hiring.models import Bank
 
 
-def _import(path: Path) -> str:
+def import_file(path: Path) -> str:
+    """Load a bank file and import it; return what was imported, for the command's output."""
     bank_file = load_path(path)
     with session_scope() as session:
         return str(import_bank(bank_file, session=session))
@@ -73,7 +74,7 @@ def bank_import(paths: tuple[str, ...]) -> None:
     failed = False
     for path in [p for arg in paths for p in bank_paths(arg)]:
         try:
-            click.echo(_import(path))
+            click.echo(import_file(path))
         except BankInvalid as exc:
             failed = True
             for problem in exc.problems:
