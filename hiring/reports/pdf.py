@@ -35,8 +35,6 @@ if TYPE_CHECKING:
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE = "reports/profile.html"
 STYLESHEET = Path(__file__).with_name("profile.css")
-# The same catalogues as the web interface; hiring.i18n would bring Flask along.
-TRANSLATIONS_DIR = Path(__file__).resolve().parents[1] / "translations"
 # The defaults of render_profile_pdf's limits; the app passes its PDF_* settings.
 TIME_LIMIT_SECONDS = 30.0
 MAX_TEXT_CHARS = 12_000
