@@ -16,6 +16,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import col, select
 
+import hiring.serve
 from hiring import jobs, worker
 from hiring.accounts import create_user
 from hiring.assessment import engine
@@ -37,7 +38,6 @@ from hiring.scoring import check_tables
 from hiring.scoring.attempts import rescore_all, rescore_outdated
 from hiring.scoring.check import scoring_check
 from hiring.scoring.simulation import CORRELATION, TrueProfile
-from hiring.serve import run
 from hiring.web.mail import links_from_request, settings
 from hiring.worker import Worker
 
@@ -301,7 +301,7 @@ def worker_command(burst: bool) -> None:
 
 def _rq_work(app, *, burst: bool) -> bool:
     """Serve the RQ queue; False when Redis could not be reached."""
-    from redis.exceptions import RedisError
+    from redis.exceptions import RedisError  # Redis and RQ: needed only with REDIS_URL set
     from rq import SimpleWorker
 
 
@@ -336,4 +336,4 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
                    "MAIL_BASE_URL (e.g. \"https://hiring.example.com\") in "
                    f"{app.instance_path}/config.py or the environment; links never take "
                    "the address a request names (its Host header).", err=True)
-    run(host=host, port=port, workers=workers)
+    hiring.serve.run(host=host, port=port, workers=workers)
