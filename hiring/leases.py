@@ -1,4 +1,5 @@
-"""The job table as a queue: claiming a job, holding its lease, running it, retrying it.
+"""The job table as a queue: starting a job, claiming it, holding its lease, running it,
+retrying it.
 
 A worker (hiring.worker: a thread of the server, or `hiring worker`) claims a queued job
 whose time has come with one conditional UPDATE that only one worker can win, on SQLite
@@ -113,7 +114,7 @@ RUN_QUEUED = "hiring.worker.run_queued"
 def queue(app: Flask, *, for_worker: bool = False):
     """Return the RQ queue on the app's Redis. A page gives up on Redis after a few
     seconds; a worker's connection waits on the queue as long as RQ asks."""
-    from redis import Redis
+    from redis import Redis  # Redis and RQ: needed only with REDIS_URL set
     from rq import Queue
 
     timeouts = {} if for_worker else {"socket_connect_timeout": 2, "socket_timeout": 5}

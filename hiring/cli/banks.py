@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from sqlmodel import select
 
 from hiring.banks.exporter import export_bank
 from hiring.banks.importer import import_bank
@@ -92,9 +93,6 @@ def bank_import(paths: tuple[str, ...]) -> None:
 @with_appcontext
 def bank_export(slug: str, output: str) -> None:
     """Write a bank as it is now (current revisions, shipped assessments) as YAML."""
-    from sqlmodel import select
-
-
     with session_scope() as session:
         found = session.exec(select(Bank).where(Bank.slug == slug)).first()
         if found is None:
