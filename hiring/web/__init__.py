@@ -14,7 +14,27 @@ from hiring.db import get_session, request_writes, session_scope
 from hiring.models import User, utcnow
 from hiring.reports.formatting import format_rounded
 from hiring.scoring import aggregates
-from hiring.web import limits
+from hiring.web import (
+    assessments,
+    auth,
+    banks,
+    calibration,
+    candidate,
+    decisions,
+    expert,
+    exports,
+    feedback,
+    health,
+    interviewer,
+    invitations,
+    items,
+    keying,
+    limits,
+    mail,
+    privacy,
+    self_id,
+    validity,
+)
 from hiring.web.text_blocks import text_blocks
 
 csrf = CSRFProtect()
@@ -73,27 +93,6 @@ def _csrf_error(exc: CSRFError):
 
 def init_app(app: Flask) -> None:
     """Register the blueprints, CSRF protection and error pages."""
-    from hiring.web import (
-        assessments,
-        auth,
-        banks,
-        calibration,
-        candidate,
-        decisions,
-        expert,
-        exports,
-        feedback,
-        health,
-        interviewer,
-        invitations,
-        items,
-        keying,
-        mail,
-        privacy,
-        self_id,
-        validity,
-    )
-
     app.config.setdefault("CLOCK", utcnow)
     app.jinja_env.filters["rounded"] = format_rounded
     app.jinja_env.filters["text_blocks"] = text_blocks

@@ -18,12 +18,12 @@ from flask import (
 )
 from sqlmodel import func, select
 
-from hiring.assessment import editor, engine, pipeline
+from hiring.assessment import editor, pipeline, planning
 from hiring.assessment import preview as sampling
 from hiring.assessment.editor import Outcome, Recipe
 from hiring.assessment.recipes import estimate_minutes, item_classes
-from hiring.assessment.types.base import translate
 from hiring.db import get_session
+from hiring.items.types.base import translate
 from hiring.models import Assessment, Attempt, Bank
 from hiring.scoring.aggregates import fingerprint
 from hiring.scoring.agreement import (
@@ -196,7 +196,7 @@ def preview(assessment_id: int):
     """Draw a sample attempt: which items, in which order; nothing is stored."""
     session = get_session()
     assessment = _assessment(assessment_id)
-    languages = engine.languages(assessment, session=session)
+    languages = planning.languages(assessment, session=session)
     language = request.args.get("lang")
     if language not in languages:
         language = assessment.language if assessment.language in languages else languages[0]

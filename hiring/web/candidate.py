@@ -19,9 +19,10 @@ from flask_babel import gettext, ngettext
 from flask_wtf.csrf import generate_csrf
 
 from hiring import mailer
-from hiring.assessment import accommodations, engine, integrity, practice, self_id
-from hiring.assessment.types import AnswerError, ItemType, get_type
+from hiring.assessment import engine, integrity, planning, practice, self_id
 from hiring.db import commit_if_refused, get_engine, get_session, read_scope
+from hiring.items import accommodations, revisions
+from hiring.items.types import AnswerError, ItemType, get_type
 from hiring.models import Assessment, Attempt, AttemptEnd, AttemptState, Response
 from hiring.scoring.integrity import FOCUS_LOSS_SECONDS
 from hiring.web.access import candidate, now
@@ -89,13 +90,13 @@ def welcome(token: str):
         return redirect(url_for("candidate.done", token=token))
     session = get_session()
     assessment = session.get(Assessment, attempt.assessment_id)
-    languages = engine.languages(assessment, session=session)
+    languages = planning.languages(assessment, session=session)
     chosen = request.args.get("lang")
     if chosen in languages:
         attempt.language = g.language = chosen
     count = sum(int(s.get("count", 0)) for s in assessment.sections)
     return render_template("candidate/welcome.html", attempt=attempt, assessment=assessment,
-                           title=engine.title(assessment, attempt.language,
+                           title=planning.title(assessment, attempt.language,
                                               session=session), token=token,
                            item_count=count, languages=languages,
                            practice_count=len(practice.items(assessment, session=session)),
@@ -164,7 +165,7 @@ def item(token: str, position: int):
     response = engine.response_at(attempt, position, session=session)
     if response is None:
         abort(404, gettext("There is no such question in this assessment."))
-    content = engine.revision_content(response.revision_id, session=session)
+    content = revisions.revision_content(response.revision_id, session=session)
     item_type = get_type(content["type"])
     error = None
     conflict = False

@@ -21,9 +21,10 @@ from flask import (
 from flask_wtf import FlaskForm
 
 from hiring import jobs, mailer
-from hiring.assessment import accommodations, bulk, editor, engine, pipeline
+from hiring.assessment import bulk, editor, engine, pipeline, planning
 from hiring.db import after_commit, get_session
 from hiring.i18n import language_name
+from hiring.items import accommodations
 from hiring.mail import invitations
 from hiring.models import Assessment, Attempt, Bank
 from hiring.scoring.attempts import rescore_outdated
@@ -54,7 +55,7 @@ def pipeline_page(assessment_id: int):
     session = get_session()
     assessment = get_or_404(Assessment, assessment_id, "No such assessment.")
     choices = [(code, language_name(code))
-               for code in engine.languages(assessment, session=session)]
+               for code in planning.languages(assessment, session=session)]
     form = mail_web.EmailInvitationForm(language=assessment.language)
     form.language.choices = choices
     link = link_problem = None
@@ -201,7 +202,7 @@ def bulk_invitations(assessment_id: int):
         flash(f"Version {assessment.version} was replaced by version {current.version}: "
               "invitations go to the current version.")
         return redirect(url_for("invitations.bulk_invitations", assessment_id=current.id))
-    languages = engine.languages(assessment, session=session)
+    languages = planning.languages(assessment, session=session)
     context = {"assessment": assessment, "columns": bulk.COLUMNS, "languages": languages,
                "uses_smtp": mailer.settings().uses_smtp}
     form = BulkInvitationForm()

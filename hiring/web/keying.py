@@ -18,9 +18,9 @@ from flask import (
 )
 
 from hiring import mailer
-from hiring.assessment.types.base import translate
 from hiring.db import get_session
 from hiring.i18n import language_name
+from hiring.items.types.base import translate
 from hiring.keying import adopt as adoption
 from hiring.keying import experts, paper, results, rounds, stats
 from hiring.mail import experts as expert_mail

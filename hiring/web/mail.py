@@ -20,7 +20,7 @@ from sqlmodel import col, select
 from wtforms import BooleanField, SelectField
 
 from hiring import like, paging
-from hiring.assessment import engine
+from hiring.assessment import planning
 from hiring.db import get_session
 from hiring.i18n import language_name
 from hiring.mail import sending, templates
@@ -128,7 +128,7 @@ def _samples(language: str) -> dict[str, str]:
     expires = now() + timedelta(days=current_app.config["INVITATION_DAYS"])
     return {
         "name": SAMPLE_NAME,
-        "assessment": (engine.title(assessment, language, session=session) if assessment
+        "assessment": (planning.title(assessment, language, session=session) if assessment
                        else SAMPLE_TITLE),
         "link": _sample_link(),
         "deadline": templates.format_deadline(expires, language, settings().timezone),
