@@ -6,6 +6,7 @@ checks the scoring with: a true level per behavioural dimension and per skill.""
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -33,11 +34,13 @@ def behavioural_dimensions(bank_id: int, *, session: Session) -> list[str]:
 
 
 def complete(attempt: Attempt, *, session: Session, now: datetime, rng: random.Random,
-             profile: TrueProfile | None = None) -> Attempt:
+             profile: TrueProfile | None = None, harder: Mapping[str, float] | None = None
+             ) -> Attempt:
     """Start the attempt, answer every item as the simulated candidate would, and submit.
 
     Without a profile, the candidate's true levels are drawn from the model for the
-    behavioural dimensions of the items the attempt was given."""
+    behavioural dimensions of the items the attempt was given. harder: item key -> how
+    much lower a level this candidate answers that item at (a planted difference)."""
     engine.start(attempt, session=session, now=now)
     given = [(response, revision_content(response.revision_id, session=session))
              for response in engine.responses(attempt, session=session)]
@@ -48,7 +51,8 @@ def complete(attempt: Attempt, *, session: Session, now: datetime, rng: random.R
     moment = now
     for response, content in given:
         moment += timedelta(seconds=rng.randint(15, 90))
-        answer, _ratings = answer_item(content, response.params, profile, rng)  # rated later
+        answer, _ratings = answer_item(content, response.params, profile, rng,  # rated later
+                                       (harder or {}).get(content["id"], 0.0))
         engine.save_answer(attempt, response.position, answer,
                            session=session, now=min(moment, attempt.deadline_at), seq=1,
                            time_spent_ms=rng.randint(8_000, 90_000))
@@ -57,18 +61,21 @@ def complete(attempt: Attempt, *, session: Session, now: datetime, rng: random.R
 
 
 def invite_and_complete(assessment: Assessment, *, session: Session, now: datetime,
-                        rng: random.Random, profile: TrueProfile | None = None
-                        ) -> Attempt:
+                        rng: random.Random, profile: TrueProfile | None = None,
+                        language: str | None = None,
+                        harder: Mapping[str, float] | None = None) -> Attempt:
     """Invite a simulated candidate and complete the attempt, answering from the profile's
-    true levels (hiring.scoring.simulation), drawn when none is given."""
+    true levels (hiring.scoring.simulation), drawn when none is given, in the language
+    given (default: the assessment's), with the planted differences of `harder`."""
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     attempt, _token = engine.invite(
         assessment, session=session, name=f"{first} {last}",
         email=f"{first}.{last}.{rng.randrange(10**6)}@example.com".lower().translate(_ASCII),
-        expires_at=now + timedelta(days=14))
+        expires_at=now + timedelta(days=14), language=language)
     attempt.seed = rng.randrange(2**31)  # the items drawn follow rng too: reproducible runs
     attempt.simulated = True
-    return complete(attempt, session=session, now=now, rng=rng, profile=profile)
+    return complete(attempt, session=session, now=now, rng=rng, profile=profile,
+                    harder=harder)
 
 
 def add_outcomes(attempt_ids: list[int], *, name: str, validity: float, session: Session,

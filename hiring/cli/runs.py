@@ -19,7 +19,7 @@ from sqlmodel import col, select
 import hiring.serve
 from hiring import jobs, worker
 from hiring.accounts import create_user
-from hiring.assessment import engine, simulate_decisions
+from hiring.assessment import engine, planning, simulate_decisions
 from hiring.assessment.engine import finalize_expired
 from hiring.assessment.simulate import add_outcomes, behavioural_dimensions, invite_and_complete
 from hiring.assessment.writing import CLOSED
@@ -32,13 +32,13 @@ from hiring.db import session_scope
 from hiring.jobs import prerender_profiles
 from hiring.mail import invitations
 from hiring.mailer import links_from_request, settings
-from hiring.models import Assessment, Attempt, AttemptState, User, utcnow
+from hiring.models import Assessment, Attempt, AttemptState, Item, User, utcnow
 from hiring.reports.build import build_profile
 from hiring.reports.pdf import RenderError, render_profile_pdf
 from hiring.scoring import check_tables
 from hiring.scoring.attempts import rescore_all, rescore_outdated
 from hiring.scoring.check import scoring_check
-from hiring.scoring.simulation import CORRELATION, TrueProfile
+from hiring.scoring.simulation import CORRELATION, TrueProfile, parse_dif
 from hiring.worker import Worker
 
 DEFAULT_ASSESSMENT = "csr"  # the bank's "Customer Service Representative"
@@ -98,10 +98,18 @@ def demo(ctx: click.Context, serve: bool, host: str, port: int) -> None:
               help="Also give each candidate a gender (self-identification) and a hiring "
                    "decision, hiring men at this ratio of women's rate (0.7: adverse impact; "
                    "1: none).")
+@click.option("--languages", "language_list", default=None,
+              help="Comma-separated languages the candidates take it in, in turn "
+                   "(e.g. en,hr). Default: the assessment's language.")
+@click.option("--dif", "planted", multiple=True, metavar="ITEM:LANGUAGE:SHIFT",
+              help="Make an item harder for the candidates of one language: answered "
+                   "at a level SHIFT standard deviations lower (e.g. num-refund:hr:0.8). "
+                   "Repeatable.")
 @with_appcontext
 def simulate(candidates: int, assessment_id: int | None, seed: int | None,
              truth_file: str | None, validity: float | None, outcome_name: str,
-             impact: float | None) -> None:
+             impact: float | None, language_list: str | None,
+             planted: tuple[str, ...]) -> None:
     """Complete attempts as simulated candidates with known true levels would."""
     rng = random.Random(seed)  # noqa: S311 - simulation, not security
     with session_scope() as session:
@@ -110,16 +118,38 @@ def simulate(candidates: int, assessment_id: int | None, seed: int | None,
         if assessment is None:
             fail(f"no assessment {assessment_id}")
         dimensions = behavioural_dimensions(assessment.bank_id, session=session)
-        if impact is not None:
+        offered = planning.languages(assessment, session=session)
+        chosen = ([code.strip() for code in language_list.split(",") if code.strip()]
+                  if language_list else [assessment.language])
+        unknown = sorted(set(chosen) - set(offered))
+        if not chosen or unknown:
+            fail(f"--languages: {', '.join(unknown) or 'none given'}; the assessment is "
+                 f"offered in {', '.join(offered)}")
+        keys = set(session.exec(select(Item.key).where(Item.bank_id == assessment.bank_id)))
+        harder: dict[str, dict[str, float]] = {code: {} for code in chosen}
+        for text in planted:
+            try:
+                key, language, shift = parse_dif(text)
+            except ValueError as error:
+                fail(f"--dif {error}")
+            if key not in keys:
+                fail(f"--dif {text!r}: the bank has no item {key!r}")
+            if language not in harder:
+                fail(f"--dif {text!r}: {language!r} is not among the candidates' languages "
+                     f"({', '.join(chosen)})")
+            harder[language][key] = shift
+        if impact is not None:  # once every option is known to be good
             simulate_decisions.ask_gender(assessment, session=session, now=utcnow())
     ids, truths = [], []
     with click.progressbar(range(candidates), label="simulating", file=sys.stderr) as bar:
-        for _ in bar:
+        for number in bar:
             profile = TrueProfile.draw(dimensions, rng)
+            language = chosen[number % len(chosen)]
             with session_scope() as session:
                 attempt = invite_and_complete(session.merge(assessment), session=session,
                                               now=utcnow() - timedelta(hours=1), rng=rng,
-                                              profile=profile)
+                                              profile=profile, language=language,
+                                              harder=harder[language])
                 if impact is not None:
                     simulate_decisions.plant(attempt, session.get(Assessment, assessment.id),
                                              session=session, now=utcnow(), rng=rng,

@@ -5,7 +5,10 @@ responses that takes longer than a page may. They are computed by a background t
 kept with the fingerprint of the attempts (hiring.scoring.aggregates); the page shows the
 kept figures, and when attempts were completed or scored since, it says when the figures
 were computed and from how many attempts while the task brings them up to date. Small
-assessments (INLINE_LIMIT completed attempts) are computed for the page itself."""
+assessments (INLINE_LIMIT completed attempts) are computed for the page itself.
+
+The differences between language versions (hiring.scoring.dif) are kept with them: they
+read the same attempts, counted by the database in one grouped query."""
 
 from __future__ import annotations
 
@@ -18,6 +21,8 @@ from sqlmodel import Session
 from hiring.models import utcnow
 from hiring.scoring import aggregates
 from hiring.scoring.aggregates import Fingerprint
+from hiring.scoring.dif import DifReport, ItemDif
+from hiring.scoring.dif_counts import language_dif
 from hiring.scoring.item_stats import (
     ItemHealthReport,
     ItemStats,
@@ -43,6 +48,7 @@ class ItemHealth:
     n_attempts: int  # completed attempts behind the figures
     n_attempts_now: int  # completed attempts now
     current: bool  # False: attempts were completed or scored after computed_at
+    dif: DifReport | None = None  # None: figures kept before it was computed with them
 
 
 def health_data(assessment_id: int, *, session: Session) -> tuple[Fingerprint, dict[str, Any]]:
@@ -52,7 +58,8 @@ def health_data(assessment_id: int, *, session: Session) -> tuple[Fingerprint, d
     report = item_statistics(stream_rows(assessment_id, session=session))
     return stamp, {"report": asdict(report),
                    "option_texts": option_texts(assessment_id, session=session),
-                   "key_sources": key_sources(assessment_id, session=session)}
+                   "key_sources": key_sources(assessment_id, session=session),
+                   "dif": asdict(language_dif(assessment_id, session=session))}
 
 
 def report_from(data: dict[str, Any]) -> ItemHealthReport:
@@ -63,10 +70,20 @@ def report_from(data: dict[str, Any]) -> ItemHealthReport:
                             report["histogram"])
 
 
+def dif_from(data: dict[str, Any]) -> DifReport | None:
+    """Return the differences between languages of kept data, None when it has none."""
+    dif = data.get("dif")
+    if dif is None:
+        return None
+    return DifReport(dif["reference"], dif["attempts"], [ItemDif(**item) for item in dif["items"]],
+                     dif["min_group"])
+
+
 def _health(data: dict[str, Any], stamp: Fingerprint, computed_at: datetime,
             now: Fingerprint) -> ItemHealth:
     return ItemHealth(report_from(data), data["option_texts"], data["key_sources"],
-                      computed_at, stamp.n_attempts, now.n_attempts, stamp == now)
+                      computed_at, stamp.n_attempts, now.n_attempts, stamp == now,
+                      dif_from(data))
 
 
 def item_health(assessment_id: int, *, session: Session, inline_limit: int | None = None
@@ -79,7 +96,9 @@ def item_health(assessment_id: int, *, session: Session, inline_limit: int | Non
     if found is not None:
         return _health(found[0], stamp, found[1], stamp)
     kept = aggregates.read(assessment_id, ITEM_HEALTH, session=session)
-    if kept is not None and kept.is_current(stamp):
+    # Figures kept before the differences between languages were kept with them are
+    # computed again, as if older.
+    if kept is not None and kept.is_current(stamp) and "dif" in kept.data:
         aggregates.MEMO.put(ITEM_HEALTH, assessment_id, stamp, (kept.data, kept.computed_at),
                             session=session)
         return _health(kept.data, stamp, kept.computed_at, stamp)

@@ -19,6 +19,12 @@ other item from the level of its scale (hiring.scoring.scales), by the item type
 `simulate_answer`; the response model the types share, and its parameters, are in
 hiring.items.types.simulated. `expectation` gives an item's expected score as a
 function of the level under the same model (the type's `expected_score`).
+
+Planted differences between languages. An item can be made harder for the candidates of
+one language by a chosen shift of the level it is answered at (`answer_item`'s
+harder_by; `hiring simulate --dif ITEM:LANGUAGE:SHIFT`): a translation that works
+differently for candidates of equal level, which the item-health page's differential
+item functioning (hiring.scoring.dif) should find.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from hiring.scoring.scales import COMPOSITE, SCALES
 SKILLS = tuple(scale for scale in SCALES if scale != COMPOSITE)  # answered from a skill level
 CORRELATION = 0.6  # between behavioural levels
 SKILL_CORRELATION = 0.3  # the general factor's share of a skill's and judgement's variance
+MAX_DIF_SHIFT = 5.0  # a planted item difference, in standard deviations of the level
 
 
 @dataclass(frozen=True)
@@ -85,10 +92,33 @@ def _loading(factor: float, share: float, rng: random.Random) -> float:
 
 
 def answer_item(content: dict, params: dict | None, profile: TrueProfile,
-                rng: random.Random) -> tuple[Any, list[dict]]:
-    """Answer an item as the candidate would: the answer and the raters' ratings."""
-    return get_type(content["type"]).simulate_answer(content, params,
-                                                     profile.level_for(content), rng)
+                rng: random.Random, harder_by: float = 0.0) -> tuple[Any, list[dict]]:
+    """Answer an item as the candidate would: the answer and the raters' ratings.
+
+    harder_by: the item is answered as if the candidate's level were this much lower,
+    for this candidate only (planted differential item functioning: an item made harder
+    for the candidates of one language, whatever their level)."""
+    return get_type(content["type"]).simulate_answer(
+        content, params, profile.level_for(content) - harder_by, rng)
+
+
+def parse_dif(text: str) -> tuple[str, str, float]:
+    """Parse a planted difference ITEM_KEY:LANGUAGE:SHIFT (e.g. num-refund:hr:0.8: the
+    item is 0.8 standard deviations of the level harder for candidates answering in hr;
+    for a right-or-wrong item that is a difficulty 0.8 higher, a log-odds of 1.7 x 0.8
+    lower)."""
+    parts = text.rsplit(":", 2)
+    if len(parts) != 3 or not all(parts):
+        raise ValueError(f"{text!r}: expected ITEM_KEY:LANGUAGE:SHIFT, e.g. item-1:hr:0.8")
+    key, language, shift = parts
+    try:
+        value = float(shift)
+    except ValueError:
+        raise ValueError(f"{text!r}: the shift {shift!r} is not a number") from None
+    if not math.isfinite(value) or not -MAX_DIF_SHIFT <= value <= MAX_DIF_SHIFT:
+        raise ValueError(f"{text!r}: the shift must be within -{MAX_DIF_SHIFT:g}.."
+                         f"{MAX_DIF_SHIFT:g}")
+    return key, language, value
 
 
 def expectation(content: dict, params: dict | None, scored: dict | None = None

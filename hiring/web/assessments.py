@@ -25,6 +25,7 @@ from hiring.assessment.recipes import estimate_minutes, item_classes
 from hiring.db import get_session
 from hiring.items.types.base import translate
 from hiring.models import Assessment, Attempt, Bank
+from hiring.reports.dif_table import dif_csv
 from hiring.scoring.aggregates import fingerprint
 from hiring.scoring.agreement import (
     MIN_RESPONSES,
@@ -32,6 +33,8 @@ from hiring.scoring.agreement import (
     load_rating_rows,
     rater_agreement,
 )
+from hiring.scoring.dif import MIN_GROUP, MIN_SCALE_ITEMS
+from hiring.scoring.dif_counts import language_dif
 from hiring.scoring.evidence import kept_precision, precision_for
 from hiring.scoring.item_health import INLINE_LIMIT, ItemHealth
 from hiring.scoring.item_health import item_health as health_of_items
@@ -230,6 +233,8 @@ def item_health(assessment_id: int):
     reliability = reliability_rows(precision) if precision else None
     return render_template("admin/item_health.html", assessment=assessment, health=health,
                            report=health.report if health else None,
+                           dif=health.dif if health else None, dif_min_group=MIN_GROUP,
+                           dif_min_scale_items=MIN_SCALE_ITEMS,
                            n_attempts=_n_attempts(health, assessment_id),
                            option_texts=health.option_texts if health else {},
                            key_sources=health.key_sources if health else {},
@@ -267,3 +272,18 @@ def rater_agreement_csv(assessment_id: int):
     return Response(agreement_csv(report), mimetype="text/csv", headers={
         "Content-Disposition":
             f'attachment; filename="rater-agreement-{assessment_id}.csv"'})
+
+
+@bp.route("/assessments/<int:assessment_id>/language-differences.csv")
+@hr_only
+def dif_download(assessment_id: int):
+    """The differences between language versions the page shows; computed now while the
+    page's figures are being computed."""
+    _assessment(assessment_id)
+    session = get_session()
+    health = health_of_items(assessment_id, session=session)
+    report = (health.dif if health is not None and health.dif is not None
+              else language_dif(assessment_id, session=session))
+    return Response(dif_csv(report), mimetype="text/csv", headers={
+        "Content-Disposition":
+            f'attachment; filename="assessment-{assessment_id}-language-differences.csv"'})

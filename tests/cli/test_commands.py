@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlmodel import func, select
 
 from hiring.cli import main
-from hiring.models import Assessment, Attempt, AttemptState, Item, User
+from hiring.models import Assessment, Attempt, AttemptState, Item, ItemRevision, Response, User
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -166,3 +166,44 @@ def test_simulate_writes_the_true_levels_it_answered_from(runner, db, tmp_path):
     with db() as session:
         simulated = session.exec(select(Attempt).where(Attempt.simulated)).all()
         assert sorted(a.id for a in simulated) == sorted(int(row[0]) for row in rows)
+
+
+def test_simulate_in_two_languages_with_a_planted_difference(runner, db):
+    assert run(runner, "init").exit_code == 0
+    with db() as session:
+        numeric = sorted(session.exec(select(Item.key).where(Item.type == "numeric")).all())
+    # every calculation made far harder in hr: its hr candidates get them all wrong
+    planted = [arg for key in numeric for arg in ("--dif", f"{key}:hr:5")]
+    result = run(runner, "simulate", "--candidates", "6", "--seed", "2", "--languages", "en,hr",
+                 *planted)
+    assert result.exit_code == 0, result.output
+    with db() as session:
+        rows = session.exec(
+            select(Attempt.language, Response.score)
+            .join(Response, Response.attempt_id == Attempt.id)
+            .join(ItemRevision, ItemRevision.id == Response.revision_id)
+            .join(Item, Item.id == ItemRevision.item_id)
+            .where(Item.type == "numeric")).all()
+    by_language = {language: [score for code, score in rows if code == language]
+                   for language in ("en", "hr")}
+    assert len(by_language["en"]) == len(by_language["hr"]) > 0  # three candidates each
+    assert set(by_language["hr"]) == {0.0}
+    assert 1.0 in by_language["en"]
+
+
+def test_simulate_refuses_bad_languages_and_differences(runner, db):
+    assert run(runner, "init").exit_code == 0
+    with db() as session:
+        key = session.exec(select(Item.key).where(Item.type == "numeric")).first()
+    for args, message in [
+            (["--languages", "en,xx"], "--languages: xx; the assessment is offered in"),
+            (["--dif", f"{key}:hr:0.5"], "is not among the candidates' languages (en)"),
+            (["--languages", "en,hr", "--dif", f"{key}:hr:9"], "must be within -5..5"),
+            (["--languages", "en,hr", "--dif", "no-such-item:hr:0.5"],
+             "the bank has no item 'no-such-item'"),
+            (["--languages", "en,hr", "--dif", "nope"], "expected ITEM_KEY:LANGUAGE:SHIFT")]:
+        result = run(runner, "simulate", "--candidates", "2", *args)
+        assert result.exit_code == 1, args
+        assert message in result.output, result.output
+    with db() as session:
+        assert session.exec(select(func.count()).select_from(Attempt)).one() == 0
