@@ -15,6 +15,7 @@ from hiring.models import User, utcnow
 from hiring.reports.formatting import format_rounded
 from hiring.scoring import aggregates
 from hiring.web import (
+    adverse_impact,
     assessments,
     auth,
     banks,
@@ -99,7 +100,7 @@ def init_app(app: Flask) -> None:
     for blueprint in (assessments.bp, auth.bp, banks.bp, calibration.bp, candidate.bp,
                       decisions.bp, expert.bp, exports.bp, feedback.bp, feedback.report_bp,
                       health.bp, interviewer.bp, invitations.bp, items.bp, keying.bp, mail.bp,
-                      privacy.bp, self_id.bp, validity.bp):
+                      privacy.bp, self_id.bp, validity.bp, adverse_impact.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)
