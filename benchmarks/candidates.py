@@ -54,7 +54,7 @@ def invite(database_url: str, instance: Path, count: int) -> list[str]:
     """Create an SJT assessment and invitations straight in the database."""
     from sqlmodel import select
 
-    from hiring import create_app
+    from hiring.app import create_app
     from hiring.assessment import engine
     from hiring.assessment.recipes import create_assessment
     from hiring.db import session_scope
@@ -214,7 +214,7 @@ def check_stored(database_url: str, instance: Path, candidates: list[Candidate]
     """Return (acknowledged saves whose newest version is stored, acknowledged saves)."""
     from sqlmodel import select
 
-    from hiring import create_app
+    from hiring.app import create_app
     from hiring.assessment import engine
     from hiring.db import session_scope
     from hiring.models import Response

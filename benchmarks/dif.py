@@ -44,7 +44,7 @@ def _median_ms(work, repeats: int = 3) -> tuple[float, object]:
 
 
 def run(sizes: list[int]) -> list[dict]:
-    from hiring import create_app
+    from hiring.app import create_app
     from hiring.db import session_scope
     from hiring.scoring import aggregates
     from hiring.scoring.dif import dif_report

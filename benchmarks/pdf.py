@@ -52,8 +52,9 @@ def full_profile(folder: Path):
     """Make a database with one complete, rated attempt of the default assessment."""
     from sqlmodel import select
 
-    from hiring import create_app, migrate
+    from hiring import migrate
     from hiring.accounts import create_user
+    from hiring.app import create_app
     from hiring.assessment import engine
     from hiring.assessment.ratings import rate
     from hiring.assessment.simulate import invite_and_complete

@@ -25,8 +25,9 @@ def setup(folder: Path):
     """Return the app, the attempt's id and a client per viewer (HR, the rater)."""
     from sqlmodel import select
 
-    from hiring import create_app, migrate
+    from hiring import migrate
     from hiring.accounts import create_user
+    from hiring.app import create_app
     from hiring.assessment import engine
     from hiring.assessment.ratings import rate
     from hiring.assessment.simulate import invite_and_complete

@@ -18,7 +18,8 @@ from pathlib import Path
 from sqlalchemy import event, text
 from sqlmodel import SQLModel
 
-from hiring import create_app, jobs, migrate
+from hiring import jobs, migrate
+from hiring.app import create_app
 from hiring.db import make_engine, session_scope
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import contextvars
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
+
+log = logging.getLogger(__name__)
 
 # SQLite takes its write lock lazily, so two transactions that read and then write
 # deadlock and one fails with "database is locked". Write transactions therefore start
@@ -134,7 +137,52 @@ def get_session() -> Session:
     """Return this request's session, opening it on first use."""
     if "db_session" not in g:
         g.db_session = Session(get_engine(), expire_on_commit=False)
+        g.db_commits = 0
+        event.listen(g.db_session, "after_begin", _began)
+        event.listen(g.db_session, "after_commit", _committed)
     return g.db_session
+
+
+def _began(session: Session, _transaction, _connection) -> None:
+    session.info["hiring_began"] = True
+
+
+def _committed(session: Session) -> None:
+    # Counts the commits that wrote to the database (a commit with no transaction
+    # begun since the last one changes nothing): a request should make one.
+    if session.info.pop("hiring_began", False) and session is g.get("db_session"):
+        g.db_commits = g.get("db_commits", 0) + 1
+
+
+def after_commit(callback: Callable[[], object]) -> None:
+    """Run `callback` once this request's transaction has committed: the mail, jobs and
+    files that must follow changes only once the changes are stored. If the request
+    fails or is refused (an error status), the transaction rolls back and the callbacks
+    are dropped. They run in the order given; one that raises is logged, and the others
+    still run (the data is stored, and the reply says so). Outside a request (commands)
+    there is no request's commit to wait for: commit, then do the work."""
+    if not has_request_context():
+        raise RuntimeError("after_commit runs work after a request's commit: outside a "
+                           "request, commit first and then do the work")
+    if "after_commit" not in g:
+        g.after_commit = []
+    g.after_commit.append(callback)
+
+
+def commit_if_refused() -> None:
+    """Commit this request's changes even if it then answers with a refusal (a 4xx
+    status, not a 5xx): for a change that stands on its own, such as closing an attempt
+    whose time ran out, whatever the request asked for next."""
+    g.commit_if_refused = True
+
+
+def _run_after_commit() -> None:
+    for callback in g.pop("after_commit", []):
+        try:
+            callback()
+        except Exception:  # the changes are stored: the reply stands
+            log.exception("after the commit of %s %s, %r failed", request.method,
+                          request.path, callback)
 
 
 @contextmanager
@@ -183,12 +231,20 @@ def _before_request() -> None:
 
 def _after_request(response):
     session = g.get("db_session")
-    if session is not None and response.status_code < 400:
+    limit = 500 if g.pop("commit_if_refused", False) else 400
+    if response.status_code >= limit:
+        g.pop("after_commit", None)  # rolled back in the teardown: nothing follows
+        return response
+    if session is not None:
         session.commit()  # an error here becomes a 500: nothing is acknowledged unsaved
+    _run_after_commit()
     return response
 
 
 def _teardown(_exc) -> None:
+    g.pop("after_commit", None)  # the request failed before its commit
+    g.pop("commit_if_refused", None)
+    commits = g.pop("db_commits", 0)
     session = g.pop("db_session", None)
     if session is not None:
         session.rollback()
@@ -196,6 +252,9 @@ def _teardown(_exc) -> None:
     token = g.pop("write_token", None)
     if token is not None:
         _write_intent.reset(token)
+    if commits > 1 and current_app.testing:
+        raise AssertionError(f"{request.method} {request.path} committed {commits} times: "
+                             "a request commits once (hiring.db.after_commit)")
 
 
 def init_app(app: Flask) -> None:

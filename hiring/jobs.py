@@ -25,6 +25,7 @@ from hiring.assessment.writing import CLOSED, fill_indicators
 from hiring.db import read_scope, session_scope
 from hiring.leases import (  # noqa: F401 - the API of jobs, used by the other modules
     GIVEN_UP,
+    QUEUE,
     RETRY_DELAYS,
     WORK,
     Retry,
@@ -34,12 +35,16 @@ from hiring.leases import (  # noqa: F401 - the API of jobs, used by the other m
     exports_dir,
     given_up,
     in_background,
+    queue,
     run,
     run_due,
+    start,
     work,
     worker_name,
 )
 from hiring.models import Attempt, Job
+from hiring.prerender import queue as queue_prerender
+from hiring.reports.bundle import write_profiles_zip
 from hiring.scoring import aggregates
 from hiring.scoring.evidence import PRECISION, precision_now
 from hiring.scoring.item_health import ITEM_HEALTH, health_data
@@ -49,6 +54,8 @@ log = logging.getLogger(__name__)
 _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hiring-task")
 _tasks: set[Future] = set()  # tasks running in this process's pool
 Task = Callable[..., None]
+# What a task handed to RQ runs, by name: it builds the app (hiring.worker).
+RUN_TASK_QUEUED = "hiring.worker.run_task_queued"
 TASKS: dict[str, Task] = {}
 
 
@@ -60,54 +67,6 @@ def task(kind: str) -> Callable[[Task], Task]:
         return function
 
     return decorate
-
-
-QUEUE = "hiring"
-_worker_app: Flask | None = None  # the app of a `hiring worker` process
-
-
-def queue(app: Flask, *, for_worker: bool = False):
-    """Return the RQ queue on the app's Redis. A page gives up on Redis after a few
-    seconds; a worker's connection waits on the queue as long as RQ asks."""
-    from redis import Redis
-    from rq import Queue
-
-    timeouts = {} if for_worker else {"socket_connect_timeout": 2, "socket_timeout": 5}
-    return Queue(QUEUE, connection=Redis.from_url(app.config["REDIS_URL"], **timeouts))
-
-
-# ---- starting a job -----------------------------------------------------------------
-
-
-def start(app: Flask, job_id: int) -> None:
-    """Hand a committed job to a worker: inline when JOBS_INLINE is set (tests), to RQ
-    when REDIS_URL is set, else to the worker thread of this process if it has one.
-
-    Never raises: the job is in the table already, and a worker takes it from there when
-    Redis is down or no thread of this process is waiting."""
-    if app.config.get("JOBS_INLINE"):
-        run(app, job_id)
-        return
-    if app.config.get("REDIS_URL"):
-        try:
-            queue(app).enqueue(run_queued, job_id, job_timeout=3600)
-            return
-        except Exception:  # Redis down: the job waits in the table for a worker
-            log.warning("could not hand job %s to Redis; it waits in the database for a "
-                        "worker", job_id, exc_info=True)
-    wake = app.extensions.get("hiring.jobs.wake")
-    if wake is not None:
-        wake.set()
-
-
-def run_queued(job_id: int) -> None:
-    """Run a job taken from the queue, in a `hiring worker` process."""
-    global _worker_app
-    if _worker_app is None:
-        from hiring import create_app
-
-        _worker_app = create_app()
-    run(_worker_app, job_id)
 
 
 # ---- tasks --------------------------------------------------------------------------
@@ -123,7 +82,7 @@ def start_task(app: Flask, kind: str, **params: Any) -> Future | None:
         return None
     if app.config.get("REDIS_URL"):
         try:
-            queue(app).enqueue(run_task_queued, kind, params, job_timeout=3600)
+            queue(app).enqueue(RUN_TASK_QUEUED, kind, params, job_timeout=3600)
             return None
         except Exception:  # the task is idempotent: here it runs in the pool instead
             log.warning("could not queue task %s %s on Redis; running it here", kind,
@@ -152,20 +111,8 @@ def run_task(app: Flask, kind: str, params: dict[str, Any]) -> None:
         _in_background.reset(token)
 
 
-def run_task_queued(kind: str, params: dict[str, Any]) -> None:
-    """Run a task taken from the queue, in a `hiring worker` process."""
-    global _worker_app
-    if _worker_app is None:
-        from hiring import create_app
-
-        _worker_app = create_app()
-    run_task(_worker_app, kind, params)
-
-
 @work("profiles_zip")
 def _profiles_zip(job: Job, session: Session, folder: Path, progress) -> str:
-    from hiring.reports.bundle import write_profiles_zip
-
     name = f"profiles-{job.id}.zip"
     write_profiles_zip(job.params["attempt_ids"], folder / name, session=session,
                        requested_by=job.created_by,
@@ -176,18 +123,9 @@ def _profiles_zip(job: Job, session: Session, folder: Path, progress) -> str:
     return name
 
 
-@work("profile_prerender")
-def _profile_prerender(job: Job, session: Session, folder: Path, progress) -> str:
-    from hiring.prerender import prerender
-
-    return prerender(job, session, folder, progress)
-
-
 def prerender_profiles(app: Flask, attempt_ids: Iterable[int]) -> None:
     """Queue the rendering of the attempts' profiles (hiring.prerender). Call it
     after the commit that closed them or changed their ratings."""
-    from hiring.prerender import queue as queue_prerender
-
     queue_prerender(app, attempt_ids)
 
 

@@ -1,4 +1,5 @@
-"""The job table as a queue: claiming a job, holding its lease, running it, retrying it.
+"""The job table as a queue: starting a job, claiming it, holding its lease, running it,
+retrying it.
 
 A worker (hiring.worker: a thread of the server, or `hiring worker`) claims a queued job
 whose time has come with one conditional UPDATE that only one worker can win, on SQLite
@@ -100,6 +101,45 @@ def lease(app: Flask) -> timedelta:
 
 def max_attempts(app: Flask) -> int:
     return max(1, int(app.config.get("JOBS_MAX_ATTEMPTS") or 3))
+
+
+# ---- starting a job -----------------------------------------------------------------
+
+
+QUEUE = "hiring"
+# What a job handed to RQ runs, by name: it builds the app (hiring.worker).
+RUN_QUEUED = "hiring.worker.run_queued"
+
+
+def queue(app: Flask, *, for_worker: bool = False):
+    """Return the RQ queue on the app's Redis. A page gives up on Redis after a few
+    seconds; a worker's connection waits on the queue as long as RQ asks."""
+    from redis import Redis  # Redis and RQ: needed only with REDIS_URL set
+    from rq import Queue
+
+    timeouts = {} if for_worker else {"socket_connect_timeout": 2, "socket_timeout": 5}
+    return Queue(QUEUE, connection=Redis.from_url(app.config["REDIS_URL"], **timeouts))
+
+
+def start(app: Flask, job_id: int) -> None:
+    """Hand a committed job to a worker: inline when JOBS_INLINE is set (tests), to RQ
+    when REDIS_URL is set, else to the worker thread of this process if it has one.
+
+    Never raises: the job is in the table already, and a worker takes it from there when
+    Redis is down or no thread of this process is waiting."""
+    if app.config.get("JOBS_INLINE"):
+        run(app, job_id)
+        return
+    if app.config.get("REDIS_URL"):
+        try:
+            queue(app).enqueue(RUN_QUEUED, job_id, job_timeout=3600)
+            return
+        except Exception:  # Redis down: the job waits in the table for a worker
+            log.warning("could not hand job %s to Redis; it waits in the database for a "
+                        "worker", job_id, exc_info=True)
+    wake = app.extensions.get("hiring.jobs.wake")
+    if wake is not None:
+        wake.set()
 
 
 # ---- claiming and running -----------------------------------------------------------

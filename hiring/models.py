@@ -186,7 +186,7 @@ class Attempt(SQLModel, table=True):
     current_position: int = 0
     extra_minutes: int = 0
     # An accommodation: the time limit and every timed item last this many times as long
-    # (hiring.assessment.accommodations); 1 for most candidates.
+    # (hiring.items.accommodations); 1 for most candidates.
     time_multiplier: float = 1.0
     results: dict | None = _json()  # dimension scores, filled by scoring
     overall_score: float | None = None

@@ -26,10 +26,12 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from hiring.assessment import engine
+from hiring import leases
+from hiring.assessment import planning
 from hiring.assessment.ratings import blind_for
-from hiring.assessment.types import get_type
 from hiring.db import read_scope, session_scope
+from hiring.items.types import get_type
+from hiring.leases import work
 from hiring.models import (
     Assessment,
     Attempt,
@@ -42,7 +44,9 @@ from hiring.models import (
     User,
     utcnow,
 )
+from hiring.reports.build import build_profile
 from hiring.reports.cache import cached_html, cached_pdf, pdf_settings, view_name
+from hiring.reports.pdf import render_profile_html, render_profile_pdf
 from hiring.scoring import writing_store
 
 log = logging.getLogger(__name__)
@@ -97,10 +101,8 @@ def queue(app: Flask, attempt_ids: Iterable[int]) -> list[int]:
         except Exception:  # the page renders on demand instead
             log.warning("could not queue the profile of attempt %s", attempt_id,
                         exc_info=True)
-    from hiring import jobs
-
     for job_id in due:
-        jobs.start(app, job_id)
+        leases.start(app, job_id)
     return due
 
 
@@ -130,9 +132,6 @@ def render_all(app: Flask, attempt: Attempt, *, session: Session, folder: Path) 
     """Store the page fragment and the PDF of each language and view that has none
     current; return how many renderings there are. Raises the first failure after
     trying the others."""
-    from hiring.reports.build import build_profile
-    from hiring.reports.pdf import render_profile_html, render_profile_pdf
-
     config = app.config
     render_pdf = partial(render_profile_pdf, time_limit=config["PDF_TIME_LIMIT_SECONDS"],
                          max_text_chars=config["PDF_MAX_TEXT_CHARS"])
@@ -140,7 +139,7 @@ def render_all(app: Flask, attempt: Attempt, *, session: Session, folder: Path) 
     assessment = session.get(Assessment, attempt.assessment_id)
     failure: Exception | None = None
     count = 0
-    for language in engine.languages(assessment, session=session):
+    for language in planning.languages(assessment, session=session):
         for blind in viewers(attempt, session=session):
             try:
                 profile = build_profile(attempt, session=session, blind_for=blind,
@@ -159,6 +158,7 @@ def render_all(app: Flask, attempt: Attempt, *, session: Session, folder: Path) 
     return count
 
 
+@work(KIND)
 def prerender(job: Job, session: Session, folder: Path, progress) -> str:
     """The job's work: render the attempt's profiles, unless it is gone or not closed."""
     app = current_app._get_current_object()
@@ -166,9 +166,7 @@ def prerender(job: Job, session: Session, folder: Path, progress) -> str:
     attempt = session.get(Attempt, attempt_id)
     if attempt is not None and attempt.state in REPORTABLE and indicators_pending(
             attempt_id, session=session) and _now(app) - job.created_at < WAIT_FOR_INDICATORS:
-        from hiring.jobs import Retry
-
-        raise Retry(_now(app) + RETRY_AFTER, "waiting for the writing indicators")
+        raise leases.Retry(_now(app) + RETRY_AFTER, "waiting for the writing indicators")
     # From here on a change queues a new job: this run may have read the data before it.
     with session_scope(app) as writing:
         writing.execute(update(Job).where(col(Job.id) == job.id).values(key=None)

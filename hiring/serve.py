@@ -7,6 +7,8 @@ import os
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
+from hiring import worker
+from hiring.app import create_app
 from hiring.logs import redact
 
 # The client, the request, the status, the bytes sent and the time taken in microseconds.
@@ -34,8 +36,6 @@ class _Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from hiring import create_app, worker
-
         app = create_app()
         if worker.runs_in_server(app):  # in each server process: they share the job table
             worker.start_thread(app)

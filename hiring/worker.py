@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import datetime, timedelta
+from typing import Any
 
 import click
 from flask import Flask
@@ -21,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from hiring import jobs
+from hiring.app import create_app
 from hiring.db import read_scope, session_scope
 from hiring.models import Job, utcnow
 
@@ -31,21 +33,21 @@ PERIODIC_PREFIX = "periodic:"
 # ---- periodic work ------------------------------------------------------------------
 
 
-def _commands() -> dict[str, tuple[click.Command, dict]]:
-    """The commands periodic work runs, by name: the same code as from cron."""
-    from hiring.cli import invitations, privacy, runs, writing
+# The commands periodic work runs, by name: the same code as from cron. Each command
+# registers itself where it is defined (hiring.cli), with periodic().
+PERIODIC: dict[str, tuple[click.Command, dict]] = {}
 
-    return {"finalize-expired": (runs.finalize_expired_command, {}),
-            "remind": (invitations.remind, {}),
-            "purge": (privacy.purge, {}),
-            # catches up the writing indicators a server process died before computing
-            "writing-indicators": (writing.compute, {"all_missing": True})}
+
+def periodic(name: str, command: click.Command, **params: object) -> None:
+    """Let PERIODIC_WORK run a command by name, with these parameters."""
+    PERIODIC[name] = (command, params)
+    jobs.work(PERIODIC_PREFIX + name)(_periodic)
 
 
 def _periodic(job: Job, _session: Session, _folder, _progress) -> str:
     """Run a command as cron would; its output goes to the log."""
     name = job.kind.removeprefix(PERIODIC_PREFIX)
-    command, params = _commands()[name]
+    command, params = PERIODIC[name]
     with click.Context(command, info_name=name) as context:
         try:
             context.invoke(command, **params)
@@ -56,20 +58,16 @@ def _periodic(job: Job, _session: Session, _folder, _progress) -> str:
     return ""
 
 
-for _name in ("finalize-expired", "remind", "purge", "writing-indicators"):
-    jobs.work(PERIODIC_PREFIX + _name)(_periodic)
-
-
 def schedule(app: Flask) -> dict[str, float]:
     """Return the periodic work that is on, name -> minutes between runs."""
     configured = app.config.get("PERIODIC_WORK") or {}
     warned = app.extensions.setdefault("hiring.worker.warned", set())
-    unknown = set(configured) - set(_commands()) - warned
+    unknown = set(configured) - set(PERIODIC) - warned
     if unknown:
         log.warning("PERIODIC_WORK names unknown work: %s", ", ".join(sorted(unknown)))
         warned.update(unknown)
     on = {name: float(minutes) for name, minutes in configured.items()
-          if minutes and name in _commands()}
+          if minutes and name in PERIODIC}
     if "remind" in on and not app.config.get("MAIL_BASE_URL"):
         if "remind" not in warned:
             log.warning("reminders are not sent on a schedule: MAIL_BASE_URL is not set")
@@ -104,6 +102,27 @@ def plan_periodic(app: Flask, now: datetime) -> int:
         except IntegrityError:  # another worker queued it first
             pass
     return planned
+
+
+# ---- jobs and tasks from RQ ----------------------------------------------------------
+
+_worker_app: Flask | None = None  # the app of a `hiring worker` process
+
+
+def run_queued(job_id: int) -> None:
+    """Run a job taken from the queue, in a `hiring worker` process."""
+    global _worker_app
+    if _worker_app is None:
+        _worker_app = create_app()
+    jobs.run(_worker_app, job_id)
+
+
+def run_task_queued(kind: str, params: dict[str, Any]) -> None:
+    """Run a task taken from the queue, in a `hiring worker` process."""
+    global _worker_app
+    if _worker_app is None:
+        _worker_app = create_app()
+    jobs.run_task(_worker_app, kind, params)
 
 
 # ---- the loop -----------------------------------------------------------------------

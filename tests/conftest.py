@@ -11,7 +11,8 @@ from flask import has_request_context
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from hiring import create_app, jobs, migrate
+from hiring import jobs, migrate
+from hiring.app import create_app
 from hiring.db import make_engine, session_scope
 from hiring.scoring import dictionaries
 from tests import factories

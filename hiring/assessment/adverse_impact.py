@@ -30,7 +30,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlmodel import Session, col, select
 
 from hiring.assessment import decisions, self_id
-from hiring.assessment.messages import N_
+from hiring.items.messages import N_
 from hiring.models import Assessment, Attempt, AttemptEnd, AttemptState, utcnow
 from hiring.scoring.fairness import MIN_CELL, GroupImpact, ImpactReport, adverse_impact
 from hiring.scoring.scales import SCALES, AttemptScores

@@ -10,8 +10,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, col, select
 
-from hiring.assessment import accommodations, engine
+from hiring.assessment import engine
 from hiring.email_address import normalize_email
+from hiring.items import accommodations
 from hiring.models import Assessment, Attempt, AttemptState
 
 MAX_ROWS = 2000

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from hiring.assessment.types import get_type
-from hiring.assessment.types.written import LEVELS, MAX_CHARS
+from hiring.items.types import get_type
+from hiring.items.types.written import LEVELS, MAX_CHARS
 from hiring.models import (
     Attempt,
     CalibrationAnswer,

@@ -15,8 +15,8 @@ from enum import StrEnum
 from sqlmodel import Session, col, func, select
 
 from hiring.assessment.recipes import item_classes, supply, unique_key
-from hiring.assessment.types.base import translate
-from hiring.assessment.types.transcription import DEFAULT_TARGET_WPM
+from hiring.items.types.base import translate
+from hiring.items.types.transcription import DEFAULT_TARGET_WPM
 from hiring.models import Assessment, Attempt, Bank
 from hiring.scoring.rules import Rules
 

@@ -16,23 +16,23 @@ from sqlalchemy import case, exists, insert, literal, literal_column, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, func, select
 
-from hiring.assessment import accommodations
-from hiring.assessment.messages import N_, CandidateError
+from hiring.assessment import planning
 from hiring.assessment.tokens import hash_token, new_token
-from hiring.assessment.types import AnswerError, get_type
-from hiring.assessment.types.base import translate
 from hiring.email_address import normalize_email
+from hiring.items import accommodations
+from hiring.items.messages import N_, CandidateError
+from hiring.items.revisions import cached_revision_content, revision_content, revision_contents
+from hiring.items.types import AnswerError, get_type
+from hiring.items.types.base import translate
 from hiring.models import (
     Assessment,
     Attempt,
     AttemptEnd,
     AttemptState,
-    Bank,
-    Item,
-    ItemRevision,
     Response,
     UTCDateTime,
 )
+from hiring.scoring.attempts import score_attempt
 
 OPEN_STATES = (AttemptState.INVITED, AttemptState.IN_PROGRESS)
 # The page's timer counts down from the seconds left when the page loaded, rounded, so it
@@ -107,155 +107,6 @@ def _mark_locked(attempt: Attempt, *, session: Session) -> None:
     session.info.setdefault("attempt_locks", {})[attempt.id] = session.get_transaction()
 
 
-class _RevisionContents:
-    """Item revisions never change once written, so their content is read once per process
-    (per database), not on every save: the biggest row a save reads, and JSON to parse."""
-
-    def __init__(self, size: int = 4096):
-        self._size = size
-        self._lock = threading.Lock()
-        self._by_engine: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-    def get(self, revision_id: int, *, session: Session) -> dict:
-        engine = session.get_bind()
-        with self._lock:
-            cache = self._by_engine.setdefault(engine, OrderedDict())
-            content = cache.get(revision_id)
-            if content is not None:
-                cache.move_to_end(revision_id)
-                return content
-        revision = session.get(ItemRevision, revision_id)
-        if revision is None:
-            raise LookupError(f"no item revision {revision_id}")
-        self._keep(cache, {revision_id: revision.content})
-        return revision.content
-
-    def cached(self, revision_id: int, *, engine) -> dict | None:
-        """Return a revision's content if this process holds it, without a statement."""
-        with self._lock:
-            cache = self._by_engine.get(engine)
-            return None if cache is None else cache.get(revision_id)
-
-    def get_many(self, revision_ids: list[int], *, session: Session) -> dict[int, dict]:
-        """Return the contents of several revisions, reading the missing ones at once."""
-        engine = session.get_bind()
-        with self._lock:
-            cache = self._by_engine.setdefault(engine, OrderedDict())
-            found = {rid: cache[rid] for rid in revision_ids if rid in cache}
-        missing = [rid for rid in revision_ids if rid not in found]
-        if missing:
-            read = dict(session.exec(select(ItemRevision.id, ItemRevision.content).where(
-                col(ItemRevision.id).in_(missing))).all())
-            if len(read) != len(set(missing)):
-                raise LookupError(f"no item revisions {sorted(set(missing) - set(read))}")
-            self._keep(cache, read)
-            found.update(read)
-        return found
-
-    def _keep(self, cache: OrderedDict, contents: dict[int, dict]) -> None:
-        with self._lock:
-            cache.update(contents)
-            while len(cache) > self._size:
-                cache.popitem(last=False)
-
-
-_revisions = _RevisionContents()
-# An item revision's content, from the cache; shared between requests, so read-only.
-revision_content = _revisions.get
-revision_contents = _revisions.get_many
-
-
-def languages(assessment: Assessment, *, session: Session) -> list[str]:
-    """Return the languages a candidate may take the assessment in, in the bank's order.
-
-    These are the assessment's languages that the bank has; every language of the bank
-    when the assessment names none, or when the bank no longer has any it names (an
-    invitation must stay usable after a bank import drops a language)."""
-    bank_languages = list(session.get(Bank, assessment.bank_id).languages)
-    if assessment.languages is None:
-        return bank_languages
-    return [code for code in bank_languages if code in assessment.languages] or bank_languages
-
-
-def title(assessment: Assessment, language: str, *, session: Session) -> str:
-    """Return the assessment's name in a language, for candidates and profile readers.
-
-    The name HR gave for that language; for the assessment's own language, its name;
-    otherwise the bank's title in that language, so that a candidate never meets a name
-    in another language while one in theirs exists; the name as the last resort."""
-    given = (assessment.titles or {}).get(language)
-    if given:
-        return given
-    if language == assessment.language:
-        return assessment.name
-    bank = session.get(Bank, assessment.bank_id)
-    return (bank.title or {}).get(language) or assessment.name
-
-
-@dataclass(frozen=True)
-class PlannedItem:
-    section: str | dict
-    revision_id: int
-    content: dict
-
-
-def plan(assessment: Assessment, seed: int, *, session: Session) -> list[PlannedItem]:
-    """Choose the item revisions an attempt gets, section by section, from its seed.
-
-    A start is on the hot path of a hiring day, when hundreds of candidates start at
-    once: the items are read as plain rows, the chosen revisions' ids in one query, and
-    their content from the per-process cache of revisions."""
-    rng = random.Random(seed)  # noqa: S311 - reproducible per attempt, not a secret
-    items = session.exec(select(Item.id, Item.key, Item.type, Item.dimension,
-                                Item.current_revision).where(
-        Item.bank_id == assessment.bank_id, col(Item.retired).is_(False)).order_by(Item.key)
-    ).all()
-    used: set[int] = set()
-    chosen_by_section: list[tuple[str | dict, list]] = []
-    for section in assessment.sections:
-        pool = [item for item in items if item.id not in used
-                and section.get("type") in (None, item.type)
-                and section.get("dimension") in (None, item.dimension)]
-        count = min(int(section.get("count", len(pool))), len(pool))
-        chosen = rng.sample(pool, count)
-        if not assessment.shuffle:
-            chosen.sort(key=lambda item: item.key)
-        used.update(item.id for item in chosen)
-        chosen_by_section.append((section.get("title", ""), chosen))
-    revision_ids = {(item_id, number): revision_id for revision_id, item_id, number in
-                    session.exec(select(ItemRevision.id, ItemRevision.item_id,
-                                        ItemRevision.number).where(
-                        col(ItemRevision.item_id).in_(used)))} if used else {}
-    planned = [(title, revision_ids[(item.id, item.current_revision)])
-               for title, chosen in chosen_by_section for item in chosen]
-    if assessment.shuffle:
-        planned = _shuffle_runs(planned, rng)
-    contents = _revisions.get_many([revision_id for _, revision_id in planned],
-                                   session=session)
-    return [PlannedItem(title, revision_id, contents[revision_id])
-            for title, revision_id in planned]
-
-
-def plan_items(assessment: Assessment, seed: int, *, session: Session
-               ) -> list[tuple[str | dict, ItemRevision]]:
-    """The plan with each item's revision row (for previews; start() uses plan())."""
-    return [(entry.section, session.get(ItemRevision, entry.revision_id))
-            for entry in plan(assessment, seed, session=session)]
-
-
-def _shuffle_runs(plan: list, rng: random.Random) -> list:
-    """Shuffle items across consecutive sections that share a title (one visible section)."""
-    result, run = [], []
-    for entry in plan:
-        if run and entry[0] != run[0][0]:
-            rng.shuffle(run)
-            result.extend(run)
-            run = []
-        run.append(entry)
-    rng.shuffle(run)
-    return result + run
-
-
 def start(attempt: Attempt, *, session: Session, now: datetime, language: str | None = None
           ) -> None:
     """Start an invited attempt in a language: draw items and parameters, set the deadline."""
@@ -266,10 +117,10 @@ def start(attempt: Attempt, *, session: Session, now: datetime, language: str | 
         raise AttemptClosed(N_("This invitation has expired."))
     assessment = session.get(Assessment, attempt.assessment_id)
     if language is not None:
-        if language not in languages(assessment, session=session):
+        if language not in planning.languages(assessment, session=session):
             raise AssessmentUnavailable(N_("This assessment is not available in that language."))
         attempt.language = language
-    planned = plan(assessment, attempt.seed, session=session)
+    planned = planning.plan(assessment, attempt.seed, session=session)
     if not planned:
         raise AssessmentUnavailable(N_("This assessment has no questions yet."))
     rng = random.Random(attempt.seed ^ 0x5EED)  # noqa: S311 - reproducible parameters
@@ -597,7 +448,7 @@ def quick_save(found: OpenAttempt, position: Any, raw: Any, *, session: Session,
         return None
     response_id, revision_id = item
     bind = session.get_bind()
-    content = _revisions.cached(revision_id, engine=bind)
+    content = cached_revision_content(revision_id, engine=bind)
     if content is None:
         with read() as reading:
             content = revision_content(revision_id, session=reading)
@@ -651,8 +502,6 @@ def submit(attempt: Attempt, *, session: Session, now: datetime,
     lock(attempt, session=session)
     if attempt.state != AttemptState.IN_PROGRESS:
         return False
-    from hiring.scoring.attempts import score_attempt
-
     attempt.state = AttemptState.SUBMITTED
     attempt.submitted_at = now
     attempt.ended_by = ended_by

@@ -18,8 +18,8 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from hiring.assessment.messages import N_
 from hiring.email_address import normalize_email
+from hiring.items.messages import N_
 from hiring.models import Attempt, AttemptState, Outcome
 from hiring.numbers.parsing import NumberError, parse_number
 

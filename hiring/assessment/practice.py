@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from hiring.assessment.types import get_type
+from hiring.items.types import get_type
 from hiring.models import Assessment, Bank
 
 PRACTICE_SEED = 0  # every candidate gets the same parameters: practice is not a secret

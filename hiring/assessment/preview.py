@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from hiring.assessment import engine
-from hiring.assessment.types import get_type
-from hiring.assessment.types.base import translate
+from hiring.assessment import planning
+from hiring.items.types import get_type
+from hiring.items.types.base import translate
 from hiring.models import Assessment
 
 # The field of a type's view that holds what the candidate reads first.
@@ -55,7 +55,7 @@ def excerpt(view: dict) -> str:
 
 def sample(assessment: Assessment, seed: int, language: str, *, session: Session) -> Sample:
     """Draw the items an attempt with this seed would get, in the language; write nothing."""
-    plan = engine.plan_items(assessment, seed, session=session)
+    plan = planning.plan_items(assessment, seed, session=session)
     rng = random.Random(seed ^ 0x5EED)  # noqa: S311 - the same parameters as engine.start
     settings = {**(assessment.settings or {}), "language": language}
     items = []

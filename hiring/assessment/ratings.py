@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from sqlmodel import Session, col, select
 
-from hiring.assessment.types import get_type
+from hiring.items.types import get_type
 from hiring.models import (
     Attempt,
     AttemptState,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from hiring.assessment.types import ITEM_TYPES
+from hiring.items.types import ITEM_TYPES
 from hiring.models import Assessment, Bank, Item
 
 DEFAULT_MINUTES_PER_ITEM = 1.0  # for items of a type no longer registered

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from hiring.assessment import engine
-from hiring.assessment.engine import revision_content
-from hiring.assessment.types import ITEM_TYPES, get_type
+from hiring.items.revisions import revision_content
+from hiring.items.types import ITEM_TYPES, get_type
 from hiring.models import Assessment, Attempt, Item, Outcome
 from hiring.scoring.scales import COMPOSITE, AttemptScores
 from hiring.scoring.simulation import TrueProfile, answer_item, planted_outcomes

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from hiring.assessment.engine import revision_contents
-from hiring.assessment.types import ITEM_TYPES
+from hiring.items.revisions import revision_contents
+from hiring.items.types import ITEM_TYPES
 from hiring.models import Attempt, AttemptState, Item, ItemRevision, Response
 from hiring.scoring import writing_store
 from hiring.scoring.writing import writing_indicators

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from hiring.assessment.types.base import translate, type_names
+from hiring.items.types.base import translate, type_names
 
 WORDS_DIR = Path(__file__).resolve().parents[2] / "question_banks" / "cue_words"
 STRATEGIES = ("longest", "courtesy", "combined", "shortest", "plainest", "middle", "steps")

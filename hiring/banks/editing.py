@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from hiring.assessment.types import get_type
-from hiring.assessment.types.base import translate
 from hiring.banks.importer import content_hash
 from hiring.banks.loader import _parse_item
+from hiring.items.types import get_type
+from hiring.items.types.base import translate
 from hiring.models import Assessment, Bank, Item, ItemRevision, utcnow
 
 PREVIEW_SETTINGS = {"typing_target_wpm": 35}

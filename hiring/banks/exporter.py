@@ -7,8 +7,8 @@ from typing import Any
 import yaml
 from sqlmodel import Session, col, select
 
-from hiring.assessment.types import ITEM_TYPES
 from hiring.banks.schema import Thresholds
+from hiring.items.types import ITEM_TYPES
 from hiring.models import Assessment, Bank, Item, ItemRevision
 
 DEFAULT_TYPING_TARGET_WPM = 35

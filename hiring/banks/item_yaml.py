@@ -6,11 +6,11 @@ from typing import Any
 
 import yaml
 
-from hiring.assessment.types import ITEM_TYPES
 from hiring.banks.editing import validate
 from hiring.banks.exporter import BankDumper
 from hiring.banks.loader import Problem, _field, _line_for, _lines
 from hiring.banks.safe_yaml import UnsafeYaml, compose_and_load
+from hiring.items.types import ITEM_TYPES
 from hiring.models import Bank
 
 MAX_CHARS = 100_000

@@ -10,10 +10,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from hiring.assessment.types import ITEM_TYPES
 from hiring.banks.cues import audit_bank
 from hiring.banks.safe_yaml import UnsafeYaml, compose_and_load
 from hiring.banks.schema import BankHeader
+from hiring.items.types import ITEM_TYPES
 
 MAX_BANK_BYTES = 5 * 1024 * 1024
 # A bank's check (formulas are tried on hundreds of drawn parameter sets) must end in

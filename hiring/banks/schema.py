@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from hiring.assessment.types.base import KEY_PATTERN, Text
+from hiring.items.types.base import KEY_PATTERN, Text
 
 DIMENSIONS = (
     "customer_focus",
@@ -129,8 +130,6 @@ class BankHeader(BaseModel):
     @field_validator("languages")
     @classmethod
     def _languages(cls, value: list[str]) -> list[str]:
-        import re
-
         for language in value:
             if not re.match(LANGUAGE_PATTERN, language):
                 raise ValueError(f"{language!r} is not a language code like en or hr")

@@ -12,8 +12,12 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from hiring import migrate
+from hiring.accounts import AccountError, create_user, set_password
+from hiring.app import create_app
 from hiring.banks.loader import BankInvalid
 from hiring.db import get_engine, session_scope
+from hiring.email_address import normalize_email
+from hiring.scoring.attempts import rescore_outdated
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - printed for the local demo only
 DEMO_USERS = [("hr@example.com", "Hana HR", "hr"),
@@ -21,8 +25,6 @@ DEMO_USERS = [("hr@example.com", "Hana HR", "hr"),
 
 
 def _create_app(*_args, **_kwargs) -> Flask:
-    from hiring import create_app
-
     return create_app()
 
 
@@ -50,8 +52,6 @@ def db() -> None:
 @with_appcontext
 def db_upgrade() -> None:
     """Bring the database schema up to date, and the scores stored with it."""
-    from hiring.scoring.attempts import rescore_outdated
-
     migrate.upgrade(get_engine())
     click.echo(f"database at revision {migrate.current(get_engine())}")
     # Attempts scored before scales existed are scored again here, once, rather than by
@@ -83,9 +83,7 @@ def init() -> None:
     default = Path(app.config["BANKS_DIR"]) / app.config["DEFAULT_BANK"]
     if default.exists():
         try:
-            from hiring.cli.banks import _import
-
-            click.echo(f"bank: {_import(default)}")
+            click.echo(f"bank: {banks.import_file(default)}")
         except BankInvalid as exc:
             fail("the default bank is invalid:\n" + "\n".join(map(str, exc.problems)))
 
@@ -104,8 +102,6 @@ def user() -> None:
 @with_appcontext
 def user_create(role: str, email: str, name: str, password: str) -> None:
     """Create an HR manager or interviewer account."""
-    from hiring.accounts import AccountError, create_user
-
     try:
         with session_scope() as session:
             created = create_user(session=session, email=email, name=name, role=role,
@@ -122,9 +118,6 @@ def user_create(role: str, email: str, name: str, password: str) -> None:
 @with_appcontext
 def user_password(email: str, password: str) -> None:
     """Set a staff member's password; every session they have open ends."""
-    from hiring.accounts import AccountError, set_password
-    from hiring.email_address import normalize_email
-
     try:
         with session_scope() as session:
             ended = set_password(session=session, email=email, password=password)

@@ -7,15 +7,19 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from sqlmodel import select
 
+from hiring.banks.exporter import export_bank
+from hiring.banks.importer import import_bank
 from hiring.banks.loader import BankInvalid, bank_paths, load_path
+from hiring.banks.stats import bank_stats
 from hiring.cli import main
 from hiring.db import session_scope
+from hiring.models import Bank
 
 
-def _import(path: Path) -> str:
-    from hiring.banks.importer import import_bank
-
+def import_file(path: Path) -> str:
+    """Load a bank file and import it; return what was imported, for the command's output."""
     bank_file = load_path(path)
     with session_scope() as session:
         return str(import_bank(bank_file, session=session))
@@ -48,8 +52,6 @@ def bank_validate(paths: tuple[str, ...]) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 def bank_stats_command(paths: tuple[str, ...]) -> None:
     """Count items by type, dimension and language, and audit situational items for cues."""
-    from hiring.banks.stats import bank_stats
-
     failed = False
     for path in [p for arg in paths for p in bank_paths(arg)]:
         try:
@@ -73,7 +75,7 @@ def bank_import(paths: tuple[str, ...]) -> None:
     failed = False
     for path in [p for arg in paths for p in bank_paths(arg)]:
         try:
-            click.echo(_import(path))
+            click.echo(import_file(path))
         except BankInvalid as exc:
             failed = True
             for problem in exc.problems:
@@ -91,11 +93,6 @@ def bank_import(paths: tuple[str, ...]) -> None:
 @with_appcontext
 def bank_export(slug: str, output: str) -> None:
     """Write a bank as it is now (current revisions, shipped assessments) as YAML."""
-    from sqlmodel import select
-
-    from hiring.banks.exporter import export_bank
-    from hiring.models import Bank
-
     with session_scope() as session:
         found = session.exec(select(Bank).where(Bank.slug == slug)).first()
         if found is None:

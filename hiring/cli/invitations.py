@@ -6,9 +6,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from hiring import worker
 from hiring.cli import fail, main
 from hiring.db import session_scope
 from hiring.mail import invitations, sending
+from hiring.mailer import link_builder, send_later, settings
 from hiring.models import utcnow
 
 
@@ -19,8 +21,6 @@ def _count(n: int, noun: str) -> str:
 def deliver(app, states: dict[int, str], mail) -> dict[str, int]:
     """Send now the messages a command wrote for a mail server (a job tries again those the
     server did not take yet) and count, in words, where every message went."""
-    from hiring.web.mail import send_later
-
     queued = [i for i, state in states.items() if state == sending.MessageState.QUEUED]
     outcome = sending.send_spooled(queued, settings=mail, scope=lambda: session_scope(app),
                                    clock=app.config.get("CLOCK", utcnow)) if queued else {}
@@ -51,8 +51,6 @@ def remind(days: int, dry_run: bool) -> None:
     link of a reminded candidate stops working: the reminder carries the new one. The
     output names invitations by number only.
     """
-    from hiring.web.mail import link_builder, settings
-
     app = current_app._get_current_object()
     if not app.config.get("MAIL_BASE_URL") and not dry_run:
         fail("set MAIL_BASE_URL (e.g. https://hiring.example.com) in instance/config.py: "
@@ -78,3 +76,6 @@ def remind(days: int, dry_run: bool) -> None:
                + (f": {detail}" if detail else ""))
     if counts["failed"]:
         fail(f"{_count(counts['failed'], 'reminder')} failed: the Outbox page says why")
+
+
+worker.periodic("remind", remind)

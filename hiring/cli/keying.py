@@ -14,7 +14,11 @@ from hiring.db import session_scope
 from hiring.keying import adopt as adoption
 from hiring.keying import experts, paper, results, rounds, simulate
 from hiring.keying.stats import LOW_AGREEMENT
+from hiring.mail import experts as expert_mail
+from hiring.mail import sending
+from hiring.mailer import link_builder, send_later, settings
 from hiring.models import Bank, KeyingRound, utcnow
+from hiring.web.keying import EXPERT_LINK
 
 ACTOR = "cli"
 
@@ -62,9 +66,6 @@ def open_command(slug: str, name: str, items: str | None) -> None:
 
 def _link(token: str) -> tuple[str, bool]:
     """Return the expert's link, and whether it is whole (MAIL_BASE_URL is set)."""
-    from hiring.web.keying import EXPERT_LINK
-    from hiring.web.mail import link_builder
-
     app = current_app._get_current_object()
     if app.config.get("MAIL_BASE_URL"):
         return link_builder(app, endpoint=EXPERT_LINK)(token), True
@@ -81,10 +82,6 @@ def _link(token: str) -> tuple[str, bool]:
 def invite_command(round_id: int, name: str, email: str, language: str | None,
                    no_email: bool) -> None:
     """Invite an expert to a round and print their link (shown only now)."""
-    from hiring.mail import experts as expert_mail
-    from hiring.mail import sending
-    from hiring.web.mail import send_later, settings
-
     app = current_app._get_current_object()
     mail = settings(app)
     with session_scope() as session:

@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from hiring import jobs, privacy
+from hiring import jobs, privacy, worker
 from hiring.cli import main
 from hiring.db import session_scope
 from hiring.models import utcnow
@@ -48,3 +48,6 @@ def purge(days: int | None, dry_run: bool) -> None:
         files = len(erasure.files) if dry_run else removed
         click.echo(f"  with {erasure.responses} responses, {erasure.ratings} ratings, "
                    f"{len(erasure.job_ids)} exports ({files} files)")
+
+
+worker.periodic("purge", purge)

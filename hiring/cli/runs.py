@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import os
 import random
+import signal
 import sys
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,15 +16,35 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import col, select
 
+import hiring.serve
+from hiring import jobs, worker
+from hiring.accounts import create_user
+from hiring.assessment import engine, planning, simulate_decisions
+from hiring.assessment.engine import finalize_expired
+from hiring.assessment.simulate import add_outcomes, behavioural_dimensions, invite_and_complete
+from hiring.assessment.writing import CLOSED
+from hiring.banks.loader import BankInvalid, load_path
 from hiring.cli import DEMO_PASSWORD, DEMO_USERS, fail, init, main
+from hiring.cli.invitations import deliver
+from hiring.cli.writing import compute_indicators, stored_sentence
+from hiring.config import Defaults
 from hiring.db import session_scope
+from hiring.jobs import prerender_profiles
+from hiring.mail import invitations
+from hiring.mailer import links_from_request, settings
+from hiring.models import Assessment, Attempt, AttemptState, Item, User, utcnow
+from hiring.reports.build import build_profile
+from hiring.reports.pdf import RenderError, render_profile_pdf
+from hiring.scoring import check_tables
+from hiring.scoring.attempts import rescore_all, rescore_outdated
+from hiring.scoring.check import scoring_check
+from hiring.scoring.simulation import CORRELATION, TrueProfile, parse_dif
+from hiring.worker import Worker
 
 DEFAULT_ASSESSMENT = "csr"  # the bank's "Customer Service Representative"
 
 
 def _default_assessment(session):
-    from hiring.models import Assessment
-
     assessment = session.exec(select(Assessment).where(
         Assessment.key == DEFAULT_ASSESSMENT).order_by(col(Assessment.id).desc())).first()
     if assessment is None:
@@ -37,10 +59,6 @@ def _default_assessment(session):
 @click.pass_context
 def demo(ctx: click.Context, serve: bool, host: str, port: int) -> None:
     """Set up demo users, an assessment and an invitation, then serve."""
-    from hiring.accounts import create_user
-    from hiring.assessment import engine
-    from hiring.models import User, utcnow
-
     ctx.invoke(init)
     with session_scope() as session:
         for email, name, role in DEMO_USERS:
@@ -93,17 +111,6 @@ def simulate(candidates: int, assessment_id: int | None, seed: int | None,
              impact: float | None, language_list: str | None,
              planted: tuple[str, ...]) -> None:
     """Complete attempts as simulated candidates with known true levels would."""
-    from hiring.assessment import simulate_decisions
-    from hiring.assessment.engine import languages as offered_languages
-    from hiring.assessment.simulate import (
-        add_outcomes,
-        behavioural_dimensions,
-        invite_and_complete,
-    )
-    from hiring.cli.writing import compute_indicators
-    from hiring.models import Assessment, Item, utcnow
-    from hiring.scoring.simulation import TrueProfile, parse_dif
-
     rng = random.Random(seed)  # noqa: S311 - simulation, not security
     with session_scope() as session:
         assessment = (session.get(Assessment, assessment_id) if assessment_id
@@ -111,9 +118,7 @@ def simulate(candidates: int, assessment_id: int | None, seed: int | None,
         if assessment is None:
             fail(f"no assessment {assessment_id}")
         dimensions = behavioural_dimensions(assessment.bank_id, session=session)
-        if impact is not None:
-            simulate_decisions.ask_gender(assessment, session=session, now=utcnow())
-        offered = offered_languages(assessment, session=session)
+        offered = planning.languages(assessment, session=session)
         chosen = ([code.strip() for code in language_list.split(",") if code.strip()]
                   if language_list else [assessment.language])
         unknown = sorted(set(chosen) - set(offered))
@@ -121,18 +126,20 @@ def simulate(candidates: int, assessment_id: int | None, seed: int | None,
             fail(f"--languages: {', '.join(unknown) or 'none given'}; the assessment is "
                  f"offered in {', '.join(offered)}")
         keys = set(session.exec(select(Item.key).where(Item.bank_id == assessment.bank_id)))
-    harder: dict[str, dict[str, float]] = {code: {} for code in chosen}
-    for text in planted:
-        try:
-            key, language, shift = parse_dif(text)
-        except ValueError as error:
-            fail(f"--dif {error}")
-        if key not in keys:
-            fail(f"--dif {text!r}: the bank has no item {key!r}")
-        if language not in harder:
-            fail(f"--dif {text!r}: {language!r} is not among the candidates' languages "
-                 f"({', '.join(chosen)})")
-        harder[language][key] = shift
+        harder: dict[str, dict[str, float]] = {code: {} for code in chosen}
+        for text in planted:
+            try:
+                key, language, shift = parse_dif(text)
+            except ValueError as error:
+                fail(f"--dif {error}")
+            if key not in keys:
+                fail(f"--dif {text!r}: the bank has no item {key!r}")
+            if language not in harder:
+                fail(f"--dif {text!r}: {language!r} is not among the candidates' languages "
+                     f"({', '.join(chosen)})")
+            harder[language][key] = shift
+        if impact is not None:  # once every option is known to be good
+            simulate_decisions.ask_gender(assessment, session=session, now=utcnow())
     ids, truths = [], []
     with click.progressbar(range(candidates), label="simulating", file=sys.stderr) as bar:
         for number in bar:
@@ -180,12 +187,6 @@ def finalize_expired_command() -> None:
     The candidates of the attempts it submits get the confirmation that says their time
     ran out (once: not again if a page of theirs sent it), and the writing indicators of
     those attempts are computed here too."""
-    from hiring.assessment.engine import finalize_expired
-    from hiring.assessment.writing import CLOSED
-    from hiring.cli.writing import compute_indicators, stored_sentence
-    from hiring.jobs import prerender_profiles
-    from hiring.models import Attempt, AttemptState, utcnow
-
     now = utcnow()
     with session_scope() as session:
         open_ids = session.exec(select(Attempt.id).where(
@@ -203,16 +204,14 @@ def finalize_expired_command() -> None:
                   "the Outbox page says why")
 
 
+worker.periodic("finalize-expired", finalize_expired_command)
+
+
 def _confirm(attempt_ids: list[int], *, now) -> int:
     """E-mail the confirmations of closed attempts that have none yet, and say so.
 
     Each in a transaction of its own, as a candidate's page would; the messages for an
     SMTP server are sent here, when all are written. Returns how many failed."""
-    from hiring.cli.invitations import deliver
-    from hiring.mail import invitations
-    from hiring.models import Attempt
-    from hiring.web.mail import settings
-
     app = current_app._get_current_object()
     mail = settings(app)
     states, unwritten = {}, 0
@@ -241,8 +240,6 @@ def _confirm(attempt_ids: list[int], *, now) -> int:
 @with_appcontext
 def rescore_command(assessment_id: int | None, everything: bool) -> None:
     """Score submitted attempts again with the current scoring (scales, unanswered items)."""
-    from hiring.scoring.attempts import rescore_all, rescore_outdated
-
     rescore = rescore_all if everything else rescore_outdated
     with session_scope() as session:
         count = rescore(session=session, assessment_id=assessment_id)
@@ -273,12 +270,6 @@ def scoring_check_command(candidates: int, recipe_id: str, bank_path: str | None
                           items_per_dimension: int | None, markdown: bool) -> None:
     """Check that reported scores recover simulated candidates' true levels, and that the
     check notices situational keys that are wrong."""
-    from hiring.banks.loader import BankInvalid, load_path
-    from hiring.config import Defaults
-    from hiring.scoring import check_tables
-    from hiring.scoring.check import scoring_check
-    from hiring.scoring.simulation import CORRELATION
-
     path = Path(bank_path or Path(Defaults.BANKS_DIR) / Defaults.DEFAULT_BANK)
     try:
         bank = load_path(path)
@@ -311,11 +302,6 @@ def scoring_check_command(candidates: int, recipe_id: str, bank_path: str | None
 @with_appcontext
 def report(attempt_id: int, output: str, language: str | None) -> None:
     """Write an attempt's PDF profile."""
-    from hiring.cli.writing import compute_indicators
-    from hiring.models import Attempt, AttemptState
-    from hiring.reports.build import build_profile
-    from hiring.reports.pdf import RenderError, render_profile_pdf
-
     with session_scope() as session:
         attempt = session.get(Attempt, attempt_id)
         if attempt is None:
@@ -344,41 +330,32 @@ def worker_command(burst: bool) -> None:
     Jobs wait in the database; with REDIS_URL set, new ones also arrive through Redis,
     and the worker goes on with the database alone while Redis is down. SIGTERM or
     Ctrl-C lets the job under way finish first."""
-    import signal
-    import threading
-
-    from flask import current_app
-
-    from hiring import jobs
-    from hiring.worker import Worker
-
     app = current_app._get_current_object()
-    jobs._worker_app = app
-    worker = Worker(app)
+    worker._worker_app = app
+    running = Worker(app)
     if burst:
         if app.config.get("REDIS_URL"):
             _rq_work(app, burst=True)
-        click.echo(f"ran {worker.run_once()} jobs")
+        click.echo(f"ran {running.run_once()} jobs")
         return
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(stop_signal, lambda *_: worker.stop())
+        signal.signal(stop_signal, lambda *_: running.stop())
     if not app.config.get("REDIS_URL"):
-        worker.run_forever()
+        running.run_forever()
         return
-    threading.Thread(target=worker.run_forever, name="hiring-worker", daemon=True).start()
-    while not worker.stopped.is_set():
+    threading.Thread(target=running.run_forever, name="hiring-worker", daemon=True).start()
+    while not running.stopped.is_set():
         if _rq_work(app, burst=False):
             break
-        worker.stopped.wait(10)
-    worker.stop()
+        running.stopped.wait(10)
+    running.stop()
 
 
 def _rq_work(app, *, burst: bool) -> bool:
     """Serve the RQ queue; False when Redis could not be reached."""
-    from redis.exceptions import RedisError
+    from redis.exceptions import RedisError  # Redis and RQ: needed only with REDIS_URL set
     from rq import SimpleWorker
 
-    from hiring import jobs
 
     try:
         work_queue = jobs.queue(app, for_worker=True)
@@ -399,16 +376,11 @@ def _rq_work(app, *, burst: bool) -> bool:
 @with_appcontext
 def serve_command(host: str, port: int, workers: int | None) -> None:
     """Serve the app with gunicorn."""
-    from hiring.config import Defaults
-    from hiring.serve import run
-
     app = current_app._get_current_object()
     if not app.config["DEVELOPMENT"] and app.config["SECRET_KEY"] == Defaults.SECRET_KEY:
         fail("refusing to serve with the public default SECRET_KEY: run `hiring init` "
               f"(it writes a random one to {app.instance_path}/config.py), or set "
               "SECRET_KEY in that file or in the environment")
-    from hiring.web.mail import links_from_request
-
     if not (app.config.get("MAIL_BASE_URL") or app.config.get("SERVER_NAME")
             or links_from_request(app)):
         click.echo("warning: MAIL_BASE_URL is not set, so no invitation link can be built: "
@@ -416,4 +388,4 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
                    "MAIL_BASE_URL (e.g. \"https://hiring.example.com\") in "
                    f"{app.instance_path}/config.py or the environment; links never take "
                    "the address a request names (its Host header).", err=True)
-    run(host=host, port=port, workers=workers)
+    hiring.serve.run(host=host, port=port, workers=workers)

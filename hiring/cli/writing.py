@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from hiring import worker
 from hiring.assessment.writing import CLOSED, fill_indicators
 from hiring.cli import fail, main
 from hiring.db import read_scope, session_scope
@@ -37,6 +38,10 @@ def compute(attempt_id: int | None, all_missing: bool) -> None:
     stored = compute_indicators(attempt_ids=None if all_missing else [attempt_id],
                                 force=attempt_id is not None, show_progress=True)
     click.echo(stored_sentence(stored))
+
+
+# catches up the writing indicators a server process died before computing
+worker.periodic("writing-indicators", compute, all_missing=True)
 
 
 def stored_sentence(stored: int) -> str:

@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlmodel import Session
 
 from hiring import audit
-from hiring.assessment.types.sjt import KeySource
 from hiring.banks import editing
+from hiring.items.types.sjt import KeySource
 from hiring.keying import stats
 from hiring.keying.results import ItemResult, results
 from hiring.keying.rounds import Actor, KeyingError

@@ -16,17 +16,16 @@ from datetime import datetime
 from sqlmodel import Session
 
 from hiring import audit
-from hiring.assessment.types.base import translate
+from hiring.csv_cells import FORMULA_STARTS, safe_cell
+from hiring.items.types.base import translate
 from hiring.keying import experts as expert_domain
 from hiring.keying.results import round_ratings
 from hiring.keying.rounds import Actor, KeyingError, RoundItem, require_open, round_items
 from hiring.models import Bank, ExpertKind, KeyingExpert, KeyingRound
-from hiring.reports.export import safe_cell
 
 COLUMNS = ("expert", "item", "option", "rating")
 TEMPLATE_COLUMNS = (*COLUMNS, "option_text")  # the text helps on paper; import ignores it
 MAX_ROWS = 20_000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class PaperInvalid(KeyingError):

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from hiring import audit
-from hiring.assessment.types import type_names
+from hiring.items.types import type_names
 from hiring.models import (
     Bank,
     Item,

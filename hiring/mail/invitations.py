@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
-from hiring.assessment import accommodations, engine
+from hiring.assessment import engine, planning
 from hiring.assessment.tokens import hash_token, new_token
+from hiring.items import accommodations
 from hiring.mail import templates
 from hiring.mail.compose import AddressInvalid, compose
 from hiring.mail.sending import MAX_ERROR, MailSettings, MessageState, put
@@ -41,7 +42,7 @@ def placeholder_values(attempt: Attempt, *, session: Session, settings: MailSett
     assessment = session.get(Assessment, attempt.assessment_id)
     return {
         "name": " ".join(attempt.candidate_name.split()),
-        "assessment": engine.title(assessment, language, session=session),
+        "assessment": planning.title(assessment, language, session=session),
         "link": link,
         "deadline": templates.format_deadline(attempt.expires_at, language, settings.timezone),
         "minutes": str(accommodations.total_minutes(

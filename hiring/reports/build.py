@@ -6,12 +6,13 @@ from dataclasses import dataclass, replace
 
 from sqlmodel import Session, col, select
 
-from hiring.assessment import engine
-from hiring.assessment.messages import in_language
+from hiring.assessment import planning
 from hiring.assessment.ratings import scores_seen_by, withheld
-from hiring.assessment.types import get_type
-from hiring.assessment.types.base import translate
-from hiring.assessment.types.written import word_count
+from hiring.catalogues import translations
+from hiring.items.messages import in_language
+from hiring.items.types import get_type
+from hiring.items.types.base import translate
+from hiring.items.types.written import word_count
 from hiring.models import (
     Assessment,
     Attempt,
@@ -23,7 +24,6 @@ from hiring.models import (
     utcnow,
 )
 from hiring.reports import findings
-from hiring.reports.i18n import translations
 from hiring.reports.profile import (
     Evidence,
     Profile,
@@ -208,7 +208,7 @@ def build_profile(attempt: Attempt, *, session: Session, blind_for: int | None,
     return Profile(
         attempt_id=attempt.id, candidate_name=attempt.candidate_name,
         candidate_email=attempt.candidate_email,
-        assessment_name=engine.title(assessment, language, session=session),
+        assessment_name=planning.title(assessment, language, session=session),
         bank_title=translate(bank.title, language),
         bank_version=bank.version, language=language, state=attempt.state,
         submitted_at=attempt.submitted_at, generated_at=utcnow(),

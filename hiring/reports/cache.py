@@ -19,6 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from hiring.reports.profile import Profile
+from hiring.scoring import writing_store
 
 
 def pdf_settings(max_text_chars: int) -> str:
@@ -39,8 +40,6 @@ ALL = "all"  # the view of a viewer who sees every rating
 def renderer_version() -> str:
     """Hash the app version, the writing indicators' version and the files a rendering
     depends on, once per process."""
-    from hiring.scoring import writing_store
-
     digest = hashlib.sha256()
     try:
         digest.update(metadata.version("hiring").encode())

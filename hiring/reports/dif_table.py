@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from hiring.reports.export import safe_cell
+from hiring.csv_cells import safe_cell
 from hiring.scoring.dif import DifReport
 
 

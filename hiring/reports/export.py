@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from sqlmodel import Session, col, select
 
 from hiring.assessment.ratings import scores_seen_by
+from hiring.csv_cells import safe_cell
 from hiring.models import Assessment, Attempt, Bank
 from hiring.scoring.attempts import CLOSED, rescore_outdated
 from hiring.scoring.evidence import Precision, precision_for
@@ -28,25 +29,6 @@ SCALE_FIELDS = ["score", "low", "high", "n_items", "n_unanswered", "n_pending",
                 "percentile", "norm_n"]
 SUBSCORE_FIELDS = ["reported", "score", "low", "high", "n_items", "n_unanswered",
                    "percentile", "norm_n"]
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """Format a value; text that a spreadsheet would run as a formula is quoted, also where
-    it follows a ";" (a reader that splits on semicolons sees a new cell there)."""
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat(timespec="seconds")
-    text = str(value)
-    if isinstance(value, int | float):
-        return text  # a number is a number, "-3" included
-    if text[:1] in FORMULA_STARTS or any(part[:1] in FORMULA_STARTS
-                                          for part in text.split(";")[1:]):
-        return "'" + text.replace(";", ",")
-    return text
 
 
 def csv_columns(scales: list[str], subscores: list[str]) -> list[str]:

@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from hiring.assessment.messages import N_
+from hiring.catalogues import translations
+from hiring.items.messages import N_
 from hiring.reports import findings
-from hiring.reports.i18n import translations
 from hiring.reports.profile import Profile, ScoreResult
 from hiring.scoring.rules import Rules
 

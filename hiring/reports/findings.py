@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from hiring.assessment.types.base import translate
+from hiring.catalogues import translations
+from hiring.items.types.base import translate
 from hiring.models import Bank
 from hiring.reports.formatting import format_rounded
-from hiring.reports.i18n import translations
 from hiring.reports.profile import GuideEntry, Probe, ScoreResult
 from hiring.reports.scores import banded
 from hiring.scoring.rules import Rules, classify

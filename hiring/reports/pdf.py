@@ -7,14 +7,12 @@ import time
 from dataclasses import dataclass, fields, is_dataclass, replace
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
-from hiring.assessment.accommodations import format_multiplier
+from hiring.catalogues import translations
+from hiring.items.accommodations import format_multiplier
 from hiring.reports.chart import ChartLabels, band_svg, bars_svg, narrow_bars_svg
 from hiring.reports.formatting import (  # noqa: F401 - part of this module's interface
     MISSING,
@@ -27,14 +25,16 @@ from hiring.reports.formatting import (  # noqa: F401 - part of this module's in
     format_two_decimals,
     format_utc,
 )
-from hiring.reports.i18n import translations
 from hiring.reports.profile import Profile
+
+if TYPE_CHECKING:
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE = "reports/profile.html"
 STYLESHEET = Path(__file__).with_name("profile.css")
-# The same catalogues as the web interface; hiring.i18n would bring Flask along.
-TRANSLATIONS_DIR = Path(__file__).resolve().parents[1] / "translations"
 # The defaults of render_profile_pdf's limits; the app passes its PDF_* settings.
 TIME_LIMIT_SECONDS = 30.0
 MAX_TEXT_CHARS = 12_000
@@ -86,6 +86,8 @@ def render_profile_pdf(profile: Profile, *, time_limit: float = TIME_LIMIT_SECON
     outcome: dict[str, bytes | None | Exception] = {}
 
     def render() -> None:
+        from weasyprint import HTML  # heavy (0.5 s): loaded by the first render, not on import
+
         try:
             source = _render_html(profile, standalone=True, stylesheet=None, for_pdf=True)
             document = HTML(string=source, base_url=None, url_fetcher=renderer.url_fetcher)
@@ -186,6 +188,12 @@ def _environment(language: str) -> jinja2.Environment:
 @lru_cache(maxsize=1)
 def _renderer() -> _Renderer:
     """Build the parsed stylesheet, fonts and URL fetcher once per process."""
+    # WeasyPrint is heavy (0.5 s to import): loaded here, by the first PDF, so that the
+    # pages and commands that never render one do not wait for it.
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
     # Only data: URLs, so candidate text can never make the renderer read a file or a URL.
     url_fetcher = URLFetcher(allowed_protocols=["data"])
     font_config = FontConfiguration()

@@ -7,10 +7,10 @@ from dataclasses import replace
 
 from babel import Locale, UnknownLocaleError
 
-from hiring.assessment.messages import N_
-from hiring.assessment.types.base import translate
+from hiring.catalogues import translations
+from hiring.items.messages import N_
+from hiring.items.types.base import translate
 from hiring.reports.formatting import format_rounded, format_two_decimals
-from hiring.reports.i18n import translations
 from hiring.reports.profile import NormResult, Reliability, ScoreResult
 from hiring.scoring.evidence import Precision
 from hiring.scoring.norms import SCALE, SUBSCORE, Norm

@@ -42,9 +42,9 @@ from hiring.assessment.adverse_impact import (
     Selection,
     build_report,
 )
-from hiring.assessment.engine import languages as offered_languages
-from hiring.assessment.messages import N_
-from hiring.assessment.types import get_type
+from hiring.assessment.planning import languages as offered_languages
+from hiring.items.messages import N_
+from hiring.items.types import get_type
 from hiring.models import Assessment, Attempt, AttemptState, Bank, Item, ItemRevision
 from hiring.scoring.agreement import AgreementReport, load_rating_rows, rater_agreement
 from hiring.scoring.dif import DifReport, ItemDif

@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 from sqlmodel import Session, col, select
 
+from hiring.csv_cells import safe_cell
 from hiring.models import Attempt, AttemptState, Item, ItemRevision, Rating, Response
 
 MIN_RESPONSES = 5  # responses with two or more raters before an ICC is reported
@@ -173,8 +174,6 @@ def _text(value: str) -> str:
     # Bank text that a spreadsheet would run as a formula is quoted, also after a ";" (a
     # reader that splits on semicolons starts a new cell there), as in the attempts
     # export; numbers are not text, so a negative ICC stays a number.
-    from hiring.reports.export import safe_cell
-
     return safe_cell(str(value))
 
 

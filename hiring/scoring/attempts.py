@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from hiring.assessment.engine import revision_contents
-from hiring.assessment.types import get_type
+from hiring.items.revisions import revision_contents
+from hiring.items.types import get_type
 from hiring.models import Attempt, AttemptState, Rating, Response, utcnow
 from hiring.scoring.scales import COMPOSITE, AttemptScores, ItemResult, attempt_scores
 

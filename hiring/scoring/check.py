@@ -38,8 +38,8 @@ import random
 import statistics
 from dataclasses import dataclass
 
-from hiring.assessment.types import get_type
 from hiring.banks.loader import BankFile
+from hiring.items.types import get_type
 from hiring.scoring.evidence import group_evidence, precision_from
 from hiring.scoring.item_stats import pearson
 from hiring.scoring.precision import MIN_ATTEMPTS, ScaleModel, SubscoreValue

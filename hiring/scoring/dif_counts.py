@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Integer, Numeric, and_, case, cast
 from sqlmodel import Session, col, func, select
 
-from hiring.assessment.types import ITEM_TYPES
+from hiring.items.types import ITEM_TYPES
 from hiring.models import Attempt, AttemptState, Item, ItemRevision, Response
 from hiring.scoring.dif import LEVELS, MIN_SCALE_ITEMS, CountRow, DifReport, dif_report
 

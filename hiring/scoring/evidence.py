@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from hiring.assessment.engine import revision_contents
-from hiring.assessment.types import get_type
+from hiring.items.revisions import revision_contents
+from hiring.items.types import get_type
 from hiring.models import Assessment, Attempt, AttemptState, Response
 from hiring.scoring import aggregates
 from hiring.scoring.precision import ScaleModel, SubscoreValue, estimate, subscore_value

@@ -14,8 +14,8 @@ from typing import Any, NamedTuple
 
 from sqlmodel import Session, col, select
 
-from hiring.assessment.types import get_type
-from hiring.assessment.types.base import translate
+from hiring.items.types import get_type
+from hiring.items.types.base import translate
 from hiring.models import Attempt, AttemptState, Item, ItemRevision, Response
 
 MIN_ATTEMPTS = 20

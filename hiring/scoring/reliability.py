@@ -14,6 +14,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from hiring.csv_cells import safe_cell
 from hiring.scoring.evidence import Precision
 from hiring.scoring.precision import MIN_ATTEMPTS, ScaleModel
 from hiring.scoring.scales import COMPOSITE, SCALES
@@ -85,29 +86,11 @@ def reliability_rows(precision: Precision) -> list[ReliabilityRow]:
     return rows
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    """Format a value as the attempts export does: text a spreadsheet would run as a
-    formula is quoted, also after a ";" (a reader that splits on semicolons starts a new
-    cell there); numbers are written as numbers."""
-    if value is None:
-        return ""
-    text = str(value)
-    if isinstance(value, int | float):
-        return text
-    if text[:1] in FORMULA_STARTS or any(part[:1] in FORMULA_STARTS
-                                          for part in text.split(";")[1:]):
-        return "'" + text.replace(";", ",")
-    return text
-
-
 def reliability_csv(rows: list[ReliabilityRow]) -> str:
     """Return the report as CSV, one row per scale and subscore."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        writer.writerow([_cell(value) for value in row.cells()])
+        writer.writerow([safe_cell(value) for value in row.cells()])
     return out.getvalue()

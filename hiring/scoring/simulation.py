@@ -17,7 +17,7 @@ them, and judgement, from being either copies of each other or unrelated.
 Answers. A situational item is answered from the level of its behavioural dimension, any
 other item from the level of its scale (hiring.scoring.scales), by the item type's
 `simulate_answer`; the response model the types share, and its parameters, are in
-hiring.assessment.types.simulated. `expectation` gives an item's expected score as a
+hiring.items.types.simulated. `expectation` gives an item's expected score as a
 function of the level under the same model (the type's `expected_score`).
 
 Planted differences between languages. An item can be made harder for the candidates of
@@ -36,8 +36,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from hiring.assessment.types import get_type
-from hiring.assessment.types.simulated import Expectation
+from hiring.items.types import get_type
+from hiring.items.types.simulated import Expectation
 from hiring.scoring.scales import COMPOSITE, SCALES
 
 SKILLS = tuple(scale for scale in SCALES if scale != COMPOSITE)  # answered from a skill level

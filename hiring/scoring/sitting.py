@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hiring.assessment.types import get_type
 from hiring.banks.loader import BankFile
+from hiring.items.types import get_type
 from hiring.scoring.scales import COMPOSITE
 from hiring.scoring.simulation import TrueProfile, answer_item
 

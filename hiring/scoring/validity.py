@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from hiring.assessment.messages import N_
+from hiring.items.messages import N_
 from hiring.models import Attempt, AttemptState, Outcome
 from hiring.scoring.fairness import (
     Correlation,

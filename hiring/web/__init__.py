@@ -1,4 +1,4 @@
-"""The web layer: one blueprint per audience, forms, access rules."""
+"""The web layer: one blueprint per subject, forms, access rules."""
 
 from __future__ import annotations
 
@@ -14,7 +14,29 @@ from hiring.db import get_session, request_writes, session_scope
 from hiring.models import User, utcnow
 from hiring.reports.formatting import format_rounded
 from hiring.scoring import aggregates
-from hiring.web import limits
+from hiring.web import (
+    adverse_impact,
+    assessments,
+    auth,
+    banks,
+    calibration,
+    candidate,
+    decisions,
+    expert,
+    exports,
+    feedback,
+    health,
+    interviewer,
+    invitations,
+    items,
+    keying,
+    limits,
+    mail,
+    privacy,
+    self_id,
+    technical_report,
+    validity,
+)
 from hiring.web.text_blocks import text_blocks
 
 csrf = CSRFProtect()
@@ -73,39 +95,13 @@ def _csrf_error(exc: CSRFError):
 
 def init_app(app: Flask) -> None:
     """Register the blueprints, CSRF protection and error pages."""
-    from hiring.web import (
-        admin,
-        adverse_impact,
-        assessment_editor,
-        auth,
-        calibration,
-        candidate,
-        decisions,
-        expert,
-        exports,
-        feedback,
-        health,
-        interviewer,
-        item_health,
-        items,
-        keying,
-        keying_experts,
-        mail,
-        practice,
-        privacy,
-        self_id,
-        technical_report,
-        validity,
-    )
-
     app.config.setdefault("CLOCK", utcnow)
     app.jinja_env.filters["rounded"] = format_rounded
     app.jinja_env.filters["text_blocks"] = text_blocks
-    for blueprint in (auth.bp, candidate.bp, interviewer.bp, exports.bp, admin.bp, health.bp,
-                      item_health.bp, items.bp, assessment_editor.bp, mail.bp,
-                      privacy.bp, keying.bp, keying_experts.bp, expert.bp,
-                      calibration.bp, practice.bp, validity.bp, feedback.bp,
-                      feedback.report_bp, decisions.bp, self_id.bp, adverse_impact.bp,
+    for blueprint in (assessments.bp, auth.bp, banks.bp, calibration.bp, candidate.bp,
+                      decisions.bp, expert.bp, exports.bp, feedback.bp, feedback.report_bp,
+                      health.bp, interviewer.bp, invitations.bp, items.bp, keying.bp, mail.bp,
+                      privacy.bp, self_id.bp, validity.bp, adverse_impact.bp,
                       technical_report.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first

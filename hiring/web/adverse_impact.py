@@ -33,12 +33,12 @@ from hiring.assessment.adverse_impact import (
     SelectionError,
     build_report,
 )
-from hiring.assessment.messages import N_
+from hiring.csv_cells import safe_cell
 from hiring.db import get_session
 from hiring.i18n import language_name
+from hiring.items.messages import N_
 from hiring.models import Assessment, Attempt
 from hiring.reports.adverse_impact_pdf import render_adverse_impact_pdf
-from hiring.reports.export import safe_cell
 from hiring.reports.scores import SCALE_TEXTS
 from hiring.scoring.fairness import FOUR_FIFTHS, MIN_CELL, MIN_GROUP, GroupImpact
 from hiring.scoring.scales import SCALES

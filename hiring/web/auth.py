@@ -20,7 +20,7 @@ from flask_wtf.csrf import generate_csrf
 
 from hiring import logins
 from hiring.accounts import authenticate
-from hiring.db import get_session
+from hiring.db import commit_if_refused, get_session
 from hiring.email_address import normalize_email
 from hiring.models import Role
 from hiring.web.access import now as access_now
@@ -32,7 +32,7 @@ bp = Blueprint("auth", __name__)
 
 def _home() -> str:
     if g.user is not None and g.user.role == Role.HR:
-        return url_for("admin.dashboard")
+        return url_for("assessments.dashboard")
     return url_for("interviewer.attempts")
 
 
@@ -79,7 +79,7 @@ def login():
         user = authenticate(session=db, email=email, password=form.password.data)
         if user is None:
             logins.record_failure(session=db, address=address, email=email, now=now)
-            db.commit()  # the failure counts although this request answers 400
+            commit_if_refused()  # the failure counts although this request answers 400
             form.password.errors.append(gettext("Wrong email or password."))
         else:
             logins.record_success(session=db, address=address, email=email)

@@ -17,9 +17,9 @@ from sqlmodel import col, select
 from wtforms.fields.choices import SelectChoice
 
 from hiring.assessment import calibration
-from hiring.assessment.types import get_type, type_names
 from hiring.db import get_session
 from hiring.i18n import language_name
+from hiring.items.types import get_type, type_names
 from hiring.models import (
     Attempt,
     Bank,

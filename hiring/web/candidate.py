@@ -1,4 +1,4 @@
-"""The candidate's side: welcome, one item per page, autosave, submit."""
+"""The candidate's side: welcome, practice items, one item per page, autosave, submit."""
 
 from __future__ import annotations
 
@@ -18,13 +18,13 @@ from flask import (
 from flask_babel import gettext, ngettext
 from flask_wtf.csrf import generate_csrf
 
-from hiring import jobs
-from hiring.assessment import accommodations, engine, integrity, practice, self_id
-from hiring.assessment.types import AnswerError, ItemType, get_type
-from hiring.db import get_engine, get_session, read_scope
+from hiring import mailer
+from hiring.assessment import engine, integrity, planning, practice, self_id
+from hiring.db import commit_if_refused, get_engine, get_session, read_scope
+from hiring.items import accommodations, revisions
+from hiring.items.types import AnswerError, ItemType, get_type
 from hiring.models import Assessment, Attempt, AttemptEnd, AttemptState, Response
 from hiring.scoring.integrity import FOCUS_LOSS_SECONDS
-from hiring.web import mail
 from hiring.web.access import candidate, now
 
 bp = Blueprint("candidate", __name__, url_prefix="/a")
@@ -51,10 +51,10 @@ def _attempt(token: str) -> Attempt:
     integrity.record_client(attempt, ip=request.remote_addr,
                             user_agent=request.headers.get("User-Agent"))
     if engine.finalize_if_due(attempt, session=session, now=now()):
-        # Closing an overdue attempt stands on its own, even if this request then fails;
-        # it is committed with the job that tells the candidate the clock submitted.
-        mail.after_submit(attempt)
-        jobs.compute_writing_indicators(current_app._get_current_object(), [attempt])
+        # Closing an overdue attempt stands on its own, even if this request is then
+        # refused; it is committed with the job that tells the candidate the clock submitted.
+        commit_if_refused()
+        mailer.after_submit(attempt)
     return attempt
 
 
@@ -90,13 +90,13 @@ def welcome(token: str):
         return redirect(url_for("candidate.done", token=token))
     session = get_session()
     assessment = session.get(Assessment, attempt.assessment_id)
-    languages = engine.languages(assessment, session=session)
+    languages = planning.languages(assessment, session=session)
     chosen = request.args.get("lang")
     if chosen in languages:
         attempt.language = g.language = chosen
     count = sum(int(s.get("count", 0)) for s in assessment.sections)
     return render_template("candidate/welcome.html", attempt=attempt, assessment=assessment,
-                           title=engine.title(assessment, attempt.language,
+                           title=planning.title(assessment, attempt.language,
                                               session=session), token=token,
                            item_count=count, languages=languages,
                            practice_count=len(practice.items(assessment, session=session)),
@@ -122,6 +122,39 @@ def start(token: str):
     return redirect(url_for("candidate.welcome", token=token))
 
 
+@bp.route("/<token>/practice/<int:number>", methods=["GET", "POST"])
+@candidate
+def practice_item(token: str, number: int):
+    """Show a practice item; a post shows the feedback on the answer and stores nothing."""
+    attempt = _attempt(token)
+    if attempt.state != AttemptState.INVITED:  # the clock runs: practice is over
+        return redirect(url_for("candidate.welcome", token=token))
+    assessment = get_session().get(Assessment, attempt.assessment_id)
+    items = practice.items(assessment, session=get_session())
+    if not items:
+        return redirect(url_for("candidate.welcome", token=token))
+    if not 1 <= number <= len(items):
+        abort(404, gettext("There is no such practice question."))
+    content = items[number - 1]
+    item_type = get_type(content["type"])
+    given, confirm, feedback, error = None, None, [], None
+    if request.method == "POST":
+        try:
+            result = practice.answer(content, _form_answer(item_type.answer_fields),
+                                     assessment, attempt.language)
+        except AnswerError as exc:
+            error = exc.translated(gettext, ngettext)
+        else:
+            given, confirm, feedback = result.answer, result.confirm, result.feedback
+    return render_template(
+        "candidate/practice.html", attempt=attempt, token=token, number=number,
+        total=len(items), view=practice.view(content, assessment, attempt.language),
+        template=item_type.template, fields=item_type.answer_fields, error=error,
+        answer=given if isinstance(given, dict) else {},
+        response={"answer": None if isinstance(given, dict) else given},
+        confirm=confirm, feedback=feedback), 400 if error else 200
+
+
 @bp.route("/<token>/q/<int:position>", methods=["GET", "POST"])
 @candidate
 def item(token: str, position: int):
@@ -132,7 +165,7 @@ def item(token: str, position: int):
     response = engine.response_at(attempt, position, session=session)
     if response is None:
         abort(404, gettext("There is no such question in this assessment."))
-    content = engine.revision_content(response.revision_id, session=session)
+    content = revisions.revision_content(response.revision_id, session=session)
     item_type = get_type(content["type"])
     error = None
     conflict = False
@@ -333,8 +366,7 @@ def submit(token: str):
                                    unanswered=unanswered, seconds_left=_seconds_left(attempt))
     engine.submit(attempt, session=session, now=now(),
                   ended_by=AttemptEnd.TIMER if by_timer else AttemptEnd.CANDIDATE)
-    mail.after_submit(attempt)  # commits the submit with its confirmation's job
-    jobs.compute_writing_indicators(current_app._get_current_object(), [attempt])
+    mailer.after_submit(attempt)  # the confirmation's job, committed with the submit
     return redirect(url_for("candidate.done", token=token))
 
 

@@ -11,8 +11,8 @@ from flask import Blueprint, abort, g, jsonify, redirect, render_template, reque
 from flask_babel import gettext
 from flask_wtf.csrf import generate_csrf
 
-from hiring.assessment.types import get_type
 from hiring.db import get_session
+from hiring.items.types import get_type
 from hiring.keying import experts, rounds
 from hiring.models import KeyingExpert, KeyingRound, KeyingState
 from hiring.web.access import expert, now

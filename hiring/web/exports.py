@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import (
     Blueprint,
     Response,
@@ -20,7 +22,7 @@ from sqlmodel import col, select
 
 from hiring import audit, jobs
 from hiring.assessment.ratings import blind_for
-from hiring.db import get_session, read_scope
+from hiring.db import after_commit, get_session, read_scope
 from hiring.models import Assessment, Attempt, Job, JobState, Role
 from hiring.reports.build import Summary, summarize
 from hiring.reports.export import attempts_csv_lines
@@ -113,8 +115,8 @@ def profiles_zip():
     session.flush()
     audit.record(session, actor=g.user, action=audit.Action.EXPORTED, object_type="job",
                  object_id=job.id, detail={"format": "zip", "attempts": job.total})
-    session.commit()  # the job must exist before the pool picks it up
-    jobs.start(current_app._get_current_object(), job.id)
+    # the job must exist before the pool picks it up
+    after_commit(partial(jobs.start, current_app._get_current_object(), job.id))
     return redirect(url_for("exports.job", job_id=job.id))
 
 

@@ -18,7 +18,7 @@ from flask import (
 from sqlmodel import col, select
 from wtforms import BooleanField, StringField
 
-from hiring import paging
+from hiring import mailer, paging
 from hiring.assessment import editor
 from hiring.assessment import feedback as release
 from hiring.db import get_session
@@ -61,7 +61,7 @@ def _release(attempts: list[Attempt], *, resend: bool = False) -> tuple[list, li
     """Release each attempt's report and write its e-mail; return the messages written and
     the refusals. Nothing is sent twice unless resend is asked for."""
     session = get_session()
-    link_for = mail_web.link_builder(endpoint="feedback_report.page")
+    link_for = mailer.link_builder(endpoint="feedback_report.page")
     messages, refused = [], []
     for attempt in attempts:
         try:
@@ -72,7 +72,7 @@ def _release(attempts: list[Attempt], *, resend: bool = False) -> tuple[list, li
             continue
         if done.to_send:
             messages.append(invitations.send(
-                "feedback", attempt, session=session, settings=mail_web.settings(),
+                "feedback", attempt, session=session, settings=mailer.settings(),
                 now=now(), link=link_for(done.token), deadline=done.release.expires_at))
     return messages, refused
 
@@ -148,7 +148,7 @@ def release_bulk(assessment_id: int):
     if not waiting:
         flash("No submitted attempt is waiting for its feedback: nothing was released.")
     _say(messages, refused, already=sum(a.id in done for a in attempts))
-    mail_web.send_queued(messages, created_by=g.user.id)
+    mailer.send_queued(messages, created_by=g.user.id)
     return back
 
 
@@ -166,7 +166,7 @@ def attempt(attempt_id: int):
         before = release.release_of(found, session=session)
         messages, refused = _release([found], resend=form.resend.data)
         _say(messages, refused, already=int(before is not None and not form.resend.data))
-        mail_web.send_queued(messages, created_by=g.user.id)
+        mailer.send_queued(messages, created_by=g.user.id)
         return redirect(url_for(".attempt", attempt_id=found.id))
     released = release.release_of(found, session=session)
     sent = list(session.exec(select(EmailMessage).where(

@@ -34,8 +34,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from hiring.assessment import accommodations
-from hiring.assessment.messages import N_
+from hiring.items import accommodations
+from hiring.items.messages import N_
 
 # WTForms ships no Croatian (and only Latin Serbian) messages, so its validators' messages
 # are translated from our own catalogues. The ones our forms can show:

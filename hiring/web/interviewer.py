@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import (
     Blueprint,
     Response,
@@ -17,13 +19,15 @@ from flask import (
 from sqlmodel import col, select
 
 from hiring import audit, jobs, prerender
-from hiring.assessment import calibration, engine
+from hiring.assessment import calibration, engine, planning
 from hiring.assessment.ratings import RatingError, blind_for, rate, withheld
-from hiring.assessment.types import ITEM_TYPES, get_type
-from hiring.db import get_session
+from hiring.db import after_commit, get_session
+from hiring.items import revisions
+from hiring.items.types import ITEM_TYPES, get_type
 from hiring.models import Assessment, Attempt, AttemptState, ItemRevision, Rating, Role
-from hiring.reports import cache
+from hiring.reports import cache, pdf
 from hiring.reports.build import build_profile
+from hiring.reports.pdf import RenderError, render_profile_html, render_profile_pdf
 from hiring.scoring.attempts import current_scores, ratings_by_response
 from hiring.scoring.scales import AttemptScores
 from hiring.web.access import records, staff
@@ -48,10 +52,9 @@ def _rendered(profile, suffix: str, render, settings: str = "") -> bytes:
         return found
     data = render(profile)
     cache.store(profile, folder, data, view=view, suffix=suffix, settings=settings)
-    app = current_app._get_current_object()
-    if prerender.enabled(app):
-        get_session().commit()  # the job is queued by a session of its own
-        prerender.queue(app, [profile.attempt_id])
+    # the job is queued by a session of its own, after this request's commit
+    after_commit(partial(prerender.queue, current_app._get_current_object(),
+                         [profile.attempt_id]))
     return data
 
 
@@ -59,7 +62,7 @@ def _profile(attempt: Attempt):
     """Build the profile in the chosen language, blind to others' ratings for raters."""
     session = get_session()
     assessment = session.get(Assessment, attempt.assessment_id)
-    languages = engine.languages(assessment, session=session)
+    languages = planning.languages(assessment, session=session)
     language = request.args.get("lang")
     if language not in languages:
         language = attempt.language
@@ -94,8 +97,6 @@ def attempts():
 @records
 @staff
 def attempt(attempt_id: int):
-    from hiring.reports.pdf import render_profile_html
-
     session = get_session()
     attempt = _attempt(attempt_id)
     audit.record(session, actor=g.user, action=audit.Action.VIEWED, object_type="attempt",
@@ -107,7 +108,7 @@ def attempt(attempt_id: int):
                      key=lambda pair: pair[1].position)
     written = []
     responses = engine.responses(attempt, session=session)
-    contents = engine.revision_contents([r.revision_id for r in responses], session=session)
+    contents = revisions.revision_contents([r.revision_id for r in responses], session=session)
     for response in responses:
         content = contents[response.revision_id]
         item_type = get_type(content["type"])
@@ -159,9 +160,7 @@ def _pending_calibration(item_ids: list[int]) -> dict[int, calibration.Progress]
 @staff
 def profile_stylesheet():
     """Serve the profile's stylesheet: the page's CSP allows no inline styles."""
-    from hiring.reports.pdf import profile_stylesheet
-
-    return Response(profile_stylesheet(), mimetype="text/css")
+    return Response(pdf.profile_stylesheet(), mimetype="text/css")
 
 
 @bp.route("/<int:attempt_id>/responses/<int:response_id>/rate", methods=["POST"])
@@ -192,10 +191,8 @@ def rate_response(attempt_id: int, response_id: int):
         abort(400, str(exc))
     audit.record(session, actor=g.user, action=audit.Action.RATED, object_type="response",
                  object_id=response.id, detail={"attempt_id": attempt_id})
-    app = current_app._get_current_object()
-    if prerender.enabled(app):
-        session.commit()  # the job is queued by a session of its own, after the rating
-        prerender.queue(app, [attempt_id])
+    # the job is queued by a session of its own, after the rating's commit
+    after_commit(partial(prerender.queue, current_app._get_current_object(), [attempt_id]))
     flash("Rating saved.")
     lang = request.args.get("lang")
     return redirect(url_for("interviewer.attempt", attempt_id=attempt_id,
@@ -206,8 +203,6 @@ def rate_response(attempt_id: int, response_id: int):
 @records
 @staff
 def profile_pdf(attempt_id: int):
-    from hiring.reports.pdf import RenderError, render_profile_pdf
-
     attempt = _attempt(attempt_id)
     if attempt.state not in (AttemptState.SUBMITTED, AttemptState.SCORED):
         abort(409, "The profile is available once the candidate has submitted.")

@@ -10,9 +10,9 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import force_locale
 from markupsafe import Markup
 
-from hiring.assessment.types import ITEM_TYPES, get_type
 from hiring.banks import editing, item_diff, item_form, item_yaml
 from hiring.db import get_session
+from hiring.items.types import ITEM_TYPES, get_type
 from hiring.models import Bank, Item, ItemRevision
 from hiring.web.access import hr_only, now
 from hiring.web.forms import ConfirmForm

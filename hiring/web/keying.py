@@ -1,10 +1,13 @@
 """HR: keying rounds of a bank: open one, invite experts, read the results, close the
-round and adopt the panel's keys."""
+round and adopt the panel's keys; a round's experts (a new link, removing one) and its
+ratings as CSV, out and in, for panels run on paper."""
 
 from __future__ import annotations
 
 from flask import (
     Blueprint,
+    Response,
+    abort,
     current_app,
     flash,
     g,
@@ -14,16 +17,23 @@ from flask import (
     url_for,
 )
 
-from hiring.assessment.types.base import translate
+from hiring import mailer
 from hiring.db import get_session
 from hiring.i18n import language_name
+from hiring.items.types.base import translate
 from hiring.keying import adopt as adoption
-from hiring.keying import experts, results, rounds, stats
+from hiring.keying import experts, paper, results, rounds, stats
 from hiring.mail import experts as expert_mail
-from hiring.models import Bank, KeyingRound
+from hiring.models import Bank, ExpertKind, KeyingExpert, KeyingRound
 from hiring.web import mail as mail_web
 from hiring.web.access import hr_only, now
-from hiring.web.forms import AdoptForm, ConfirmForm, ExpertForm, KeyingRoundForm
+from hiring.web.forms import (
+    AdoptForm,
+    ConfirmForm,
+    ExpertForm,
+    KeyingRoundForm,
+    PaperImportForm,
+)
 from hiring.web.lookup import get_or_404
 
 bp = Blueprint("keying", __name__, url_prefix="/admin")
@@ -44,16 +54,16 @@ def min_panel() -> int:
 
 
 def link_for(token: str) -> str:
-    return mail_web.link_builder(endpoint=EXPERT_LINK)(token)
+    return mailer.link_builder(endpoint=EXPERT_LINK)(token)
 
 
 def send_link(expert, token: str) -> tuple[str, str]:
     """E-mail the expert their link; return the link and where the e-mail went."""
     link = link_for(token)
     record = expert_mail.send_invitation(expert, session=get_session(),
-                                         settings=mail_web.settings(), now=now(), link=link)
+                                         settings=mailer.settings(), now=now(), link=link)
     outcome = mail_web.outcome_text([record])
-    mail_web.send_queued([record], created_by=g.user.id)
+    mailer.send_queued([record], created_by=g.user.id)
     return link, outcome
 
 
@@ -153,7 +163,7 @@ def _round_context(round_: KeyingRound, bank: Bank) -> dict:
         "messages": expert_mail.latest_messages([p.expert.id for p in progress],
                                                 session=session),
         "language": bank.languages[0], "min_panel": min_panel(),
-        "low_agreement": stats.LOW_AGREEMENT, "uses_smtp": mail_web.settings().uses_smtp,
+        "low_agreement": stats.LOW_AGREEMENT, "uses_smtp": mailer.settings().uses_smtp,
         "adopt_form": AdoptForm(formdata=None),
     }
 
@@ -209,3 +219,120 @@ def adopt(round_id: int):
           f"({len(revisions)} new revision{'s' if len(revisions) != 1 else ''}). New attempts "
           "get them; attempts already started keep their keys and scores.")
     return redirect(back + "#results")
+
+
+# ---- the experts of a round, and panels on paper -----------------------------------
+
+
+def _expert(round_: KeyingRound, expert_id: int) -> KeyingExpert:
+    expert = get_session().get(KeyingExpert, expert_id)
+    if expert is None or expert.round_id != round_.id:
+        abort(404, "No such expert in this round.")
+    return expert
+
+
+def _back(round_: KeyingRound) -> str:
+    return url_for("keying.round_page", round_id=round_.id)
+
+
+@bp.route("/keying/<int:round_id>/experts/<int:expert_id>/resend", methods=["POST"])
+@hr_only
+def resend_expert(round_id: int, expert_id: int):
+    """E-mail the expert a new link; the previous one stops working."""
+    round_ = find_round(round_id)
+    expert = _expert(round_, expert_id)
+    if round_.state != "open":
+        abort(409, "The round is closed: its experts need no new link.")
+    if expert.kind != ExpertKind.LINK:
+        abort(409, f"{expert.name} rated on paper or was simulated: there is no link to send.")
+    token = experts.resend_link(expert, session=get_session(), actor=g.user, now=now())
+    link, outcome = send_link(expert, token)
+    return render_template("admin/keying/link.html", round=round_, expert=expert, link=link,
+                           outcome=outcome, back=_back(round_))
+
+
+@bp.route("/keying/<int:round_id>/experts/<int:expert_id>/remove", methods=["GET", "POST"])
+@hr_only
+def remove_expert(round_id: int, expert_id: int):
+    """Remove an expert and their ratings, once HR confirmed."""
+    round_ = find_round(round_id)
+    expert = _expert(round_, expert_id)
+    if round_.state != "open":
+        flash("The round is closed: its experts stay as they are.")
+        return redirect(_back(round_))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        name = expert.name
+        experts.remove(expert, session=get_session(), actor=g.user, now=now())
+        flash(f"{name} and their ratings are removed from the round.")
+        return redirect(_back(round_))
+    rated = experts.ratings_of(expert, session=get_session())
+    return render_template("admin/keying/remove.html", round=round_, expert=expert, form=form,
+                           ratings=sum(len(r) for r in rated.values()), back=_back(round_)), (
+        400 if form.errors else 200)
+
+
+def _csv(round_: KeyingRound, body: str, name: str) -> Response:
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="keying-{round_.id}-{name}.csv"'})
+
+
+@bp.route("/keying/<int:round_id>/ratings.csv")
+@hr_only
+def ratings_csv(round_id: int):
+    """Every rating of the round: expert, item, option, rating."""
+    round_ = find_round(round_id)
+    return _csv(round_, paper.export_csv(round_, session=get_session()), "ratings")
+
+
+@bp.route("/keying/<int:round_id>/template.csv")
+@hr_only
+def template_csv(round_id: int):
+    """A blank form for a panel on paper: every item and option, expert and rating empty."""
+    round_ = find_round(round_id)
+    return _csv(round_, paper.template_csv(round_, session=get_session()), "template")
+
+
+def _upload(form: PaperImportForm) -> bytes | None:
+    upload = form.file.data
+    if upload is not None and getattr(upload, "filename", ""):
+        return upload.read()
+    if (form.csv_text.data or "").strip():
+        return form.csv_text.data.encode("utf-8")
+    return None
+
+
+@bp.route("/keying/<int:round_id>/import", methods=["GET", "POST"])
+@hr_only
+def import_ratings(round_id: int):
+    """Upload or paste a CSV, see every row's problems, then store all ratings at once."""
+    session = get_session()
+    round_ = find_round(round_id)
+    form = PaperImportForm()
+    context = {"round": round_, "form": form, "columns": paper.COLUMNS, "back": _back(round_)}
+    if round_.state != "open":
+        context["error"] = "The round is closed: it takes no more ratings."
+        return render_template("admin/keying/import.html", **context), 409
+    if not form.validate_on_submit():
+        return render_template("admin/keying/import.html", **context), (
+            400 if form.errors else 200)
+    data = _upload(form)
+    if data is None:
+        context["error"] = "Choose a CSV file or paste its rows."
+        return render_template("admin/keying/import.html", **context), 400
+    try:
+        form.csv_text.data = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass  # read_csv says so
+    try:
+        imported = paper.read_csv(data, round_, session=session)
+    except rounds.KeyingError as exc:
+        context["error"] = str(exc)
+        return render_template("admin/keying/import.html", **context), 400
+    if imported.bad or not form.confirm.data:
+        return render_template("admin/keying/import.html", imported=imported, **context), (
+            400 if imported.bad else 200)
+    added, stored = paper.store(imported, round_, session=session, actor=g.user, now=now())
+    flash(f"Stored {stored} ratings; {added} paper expert{'s' if added != 1 else ''} added.")
+    return redirect(_back(round_))
+

@@ -1,15 +1,12 @@
-"""HR: the outbox and the e-mail templates; the glue that sends candidates' e-mail."""
+"""HR: the outbox and the e-mail templates; the invitation form and the words that say
+where e-mails went, for the other pages (hiring.mailer sends them)."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable
-from datetime import datetime, timedelta
-from urllib.parse import urlsplit
+from datetime import timedelta
 
 from flask import (
     Blueprint,
-    Flask,
     abort,
     current_app,
     flash,
@@ -20,24 +17,22 @@ from flask import (
     url_for,
 )
 from sqlmodel import col, select
-from werkzeug.exceptions import ServiceUnavailable
 from wtforms import BooleanField, SelectField
 
-from hiring import jobs, like, paging
-from hiring.assessment import engine
-from hiring.db import get_session, read_scope, session_scope
+from hiring import like, paging
+from hiring.assessment import planning
+from hiring.db import get_session
 from hiring.i18n import language_name
-from hiring.mail import invitations, sending, templates
-from hiring.mail.sending import MailSettings, MessageState
-from hiring.models import Assessment, Attempt, EmailMessage, Job, KeyingExpert, utcnow
+from hiring.mail import sending, templates
+from hiring.mail.sending import MessageState
+from hiring.mailer import LinkUnavailable, link_builder, settings
+from hiring.models import Assessment, Attempt, EmailMessage, KeyingExpert
 from hiring.web.access import hr_only, now
 from hiring.web.forms import ConfirmForm, InvitationForm
 from hiring.web.lookup import get_or_404
 
 bp = Blueprint("mail", __name__, url_prefix="/admin/mail")
-log = logging.getLogger(__name__)
 OUTBOX_PER_PAGE = 50
-JOB_KIND = "mail"
 SAMPLE_NAME = "Ana Horvat"
 SAMPLE_TITLE = "Customer Service Representative"
 SAMPLE_ROUND = "Team leads, spring"
@@ -50,108 +45,7 @@ class EmailInvitationForm(InvitationForm):
     send_email = BooleanField("Send the invitation by e-mail", default=True)
 
 
-# ---- sending, for the other views ---------------------------------------------------
-
-
-def settings(app: Flask | None = None) -> MailSettings:
-    """Return the mail settings of the app."""
-    app = app or current_app
-    return MailSettings.from_config(app.config, app.instance_path)
-
-
-class LinkUnavailable(ServiceUnavailable):
-    """The server does not know its public address, so it builds no link (a 503 page)."""
-
-    description = (
-        "The link cannot be built safely: this server does not know its public address. "
-        "Set MAIL_BASE_URL (e.g. \"https://hiring.example.com\") in instance/config.py or "
-        "the environment and restart the server. Until then no link is taken from the "
-        "address a request names (its Host header), which anyone can forge.")
-
-
-def links_from_request(app: Flask) -> bool:
-    """Tell whether links may take the request's address: only in development (DEVELOPMENT,
-    as `hiring serve` tells production too), debug mode and tests."""
-    return bool(app.config.get("DEVELOPMENT") or app.debug or app.testing)
-
-
-def link_builder(app: Flask | None = None, endpoint: str = "candidate.welcome"
-                 ) -> invitations.LinkFor:
-    """Return token -> the link a candidate (or, with `endpoint`, an expert) opens: under
-    MAIL_BASE_URL, else under SERVER_NAME; the request's address only where
-    links_from_request allows it. Raises LinkUnavailable otherwise."""
-    app = app or current_app
-    base = app.config.get("MAIL_BASE_URL")
-    if base:
-        parts = urlsplit(base.rstrip("/"))
-        host, root, scheme = parts.netloc, parts.path or "/", parts.scheme or "https"
-    elif app.config.get("SERVER_NAME"):
-        host, root = app.config["SERVER_NAME"], app.config.get("APPLICATION_ROOT") or "/"
-        scheme = app.config.get("PREFERRED_URL_SCHEME") or "https"
-    elif links_from_request(app):
-        return lambda token: url_for(endpoint, token=token, _external=True)
-    else:
-        raise LinkUnavailable()
-    adapter = app.url_map.bind(host, script_name=root, url_scheme=scheme)
-    return lambda token: adapter.build(endpoint, {"token": token}, force_external=True)
-
-
-def send_queued(records: Iterable[EmailMessage], *, created_by: int | None = None) -> int:
-    """Commit, then send the messages waiting for the SMTP server in a background job.
-
-    Returns how many were handed to the job. Outbox messages are already written."""
-    ids = [r.id for r in records if r is not None and r.state == MessageState.QUEUED]
-    if not ids:
-        return 0
-    session = get_session()
-    job = Job(kind=JOB_KIND, total=len(ids), created_by=created_by,
-              params={"message_ids": ids}, created_at=now())
-    session.add(job)
-    session.commit()  # the messages and the job must exist before the job runs
-    jobs.start(current_app._get_current_object(), job.id)
-    return len(ids)
-
-
-@jobs.work(JOB_KIND)
-def _send_job(job: Job, _session, _folder, progress) -> str:
-    app = current_app._get_current_object()
-    ids = job.params["message_ids"]
-    outcome = sending.send_spooled(ids, settings=settings(app),
-                                   scope=lambda: session_scope(app),
-                                   clock=app.config["CLOCK"], on_progress=progress)
-    log.info("mail job %s: %s", job.id, dict(outcome))
-    with read_scope(app) as session:
-        later = sending.next_try(ids, session=session)
-    if later is not None:  # the server was down or busy: the job runs again then
-        raise jobs.Retry(later, "Some e-mails wait for the mail server to be tried again.")
-    return ""  # nothing to download
-
-
-@jobs.given_up(JOB_KIND)
-def _fail_waiting(app: Flask, params: dict, error: str) -> None:
-    """The sending job failed for good: its messages still waiting fail with its error."""
-    mail = settings(app)
-    with session_scope(app) as session:
-        waiting = session.exec(select(EmailMessage).where(
-            col(EmailMessage.id).in_(params.get("message_ids") or []),
-            EmailMessage.state == MessageState.QUEUED)).all()
-        for record in waiting:
-            record.state, record.next_try_at = MessageState.FAILED, None
-            record.error = f"Sending stopped: {error}"[:sending.MAX_ERROR]
-    for record in waiting:
-        sending.spool_path(mail, record.id).unlink(missing_ok=True)
-
-
-def send_later(app: Flask, ids: Iterable[int]) -> datetime | None:
-    """Queue a job that tries again the messages a command could not send yet; return
-    when it runs (None: nothing waits)."""
-    ids = list(ids)
-    with session_scope(app) as session:
-        later = sending.next_try(ids, session=session) if ids else None
-        if later is not None:
-            session.add(Job(kind=JOB_KIND, total=len(ids), params={"message_ids": ids},
-                            run_after=later, created_at=app.config.get("CLOCK", utcnow)()))
-    return later
+# ---- for the other views ---------------------------------------------------------
 
 
 def outcome_text(records: list[EmailMessage]) -> str:
@@ -165,62 +59,6 @@ def outcome_text(records: list[EmailMessage]) -> str:
         return f"{len(records)} {noun} {phrases[present[0]]}"
     return f"{len(records)} {noun}: " + ", ".join(
         f"{counts[state]} {phrases[state]}" for state in present)
-
-
-CONFIRMATION_JOB = "confirmation"
-
-
-def after_submit(attempt: Attempt) -> None:
-    """Commit the closed attempt with a job that sends the candidate the confirmation
-    that their answers arrived, once, whoever closed the attempt (they, or the clock).
-
-    The job is written in the transaction that closed the attempt, so that neither is
-    stored without the other; the message is composed by the job, after the reply."""
-    session = get_session()
-    # attempt_ids: the name erasure looks for (hiring.privacy.jobs_holding)
-    job = Job(kind=CONFIRMATION_JOB, total=1, params={"attempt_ids": [attempt.id]},
-              created_at=now())
-    session.add(job)
-    session.commit()
-    jobs.start(current_app._get_current_object(), job.id)  # never raises
-
-
-@jobs.work(CONFIRMATION_JOB)
-def _confirmation_job(job: Job, _session, _folder, _progress) -> str:
-    for attempt_id in job.params["attempt_ids"]:
-        confirm_submitted(current_app._get_current_object(), attempt_id)
-    return ""  # nothing to download
-
-
-def confirm_submitted(app: Flask, attempt_id: int) -> None:
-    """Write the confirmation of a closed attempt, once, and start its sending. A message
-    that cannot be written is recorded as failed, with the reason, in the outbox."""
-    clock = app.config.get("CLOCK", utcnow)
-    try:
-        with session_scope(app) as session:
-            attempt = session.get(Attempt, attempt_id)
-            if attempt is None:  # erased meanwhile
-                return
-            record = invitations.confirm_submission(attempt, session=session,
-                                                    settings=settings(app), now=clock())
-            sending_job = None
-            if record is not None and record.state == MessageState.QUEUED:
-                sending_job = Job(kind=JOB_KIND, total=1, params={"message_ids": [record.id]},
-                                  created_at=clock())
-                session.add(sending_job)
-    except Exception as exc:  # a broken template or disk: said in the outbox
-        log.exception("confirmation e-mail for attempt %s failed", attempt_id)
-        with session_scope(app) as session:
-            attempt = session.get(Attempt, attempt_id)
-            session.add(EmailMessage(
-                attempt_id=attempt.id, kind=invitations.confirmation_kind(attempt),
-                language=attempt.language,
-                to_address=attempt.candidate_email, subject="(not written)",
-                state=MessageState.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
-                created_at=clock()))
-        return
-    if sending_job is not None:
-        jobs.start(app, sending_job.id)
 
 
 # ---- the outbox ---------------------------------------------------------------------
@@ -290,7 +128,7 @@ def _samples(language: str) -> dict[str, str]:
     expires = now() + timedelta(days=current_app.config["INVITATION_DAYS"])
     return {
         "name": SAMPLE_NAME,
-        "assessment": (engine.title(assessment, language, session=session) if assessment
+        "assessment": (planning.title(assessment, language, session=session) if assessment
                        else SAMPLE_TITLE),
         "link": _sample_link(),
         "deadline": templates.format_deadline(expires, language, settings().timezone),

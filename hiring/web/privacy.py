@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 from flask import (
     Blueprint,
@@ -21,7 +22,7 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
 from hiring import audit, jobs, privacy
-from hiring.db import get_session
+from hiring.db import after_commit, get_session
 from hiring.email_address import normalize_email
 from hiring.models import Assessment, Attempt
 from hiring.web.access import hr_only, now, records
@@ -108,10 +109,11 @@ def _confirm_erasure(attempts: list[Attempt], email: str, form_action: str):
         session = get_session()
         erasure = privacy.erase(shown, session=session, exports_dir=jobs.exports_dir(current_app),
                                 actor=g.user, now=now())
-        session.commit()  # the files go only once the rows are gone for good
-        removed = privacy.remove_files(erasure.files)
+        present = [path for path in erasure.files if path.exists()]
+        # the files go only once the rows are gone for good
+        after_commit(partial(privacy.remove_files, present))
         flash(f"Erased {len(shown)} attempt(s) with {erasure.responses} responses, "
-              f"{erasure.ratings} ratings and {removed} file(s) (exports and e-mails).")
+              f"{erasure.ratings} ratings and {len(present)} file(s) (exports and e-mails).")
         return redirect(url_for("privacy.candidates"))
     return _erase_page(form, attempts, email, form_action, 200)
 

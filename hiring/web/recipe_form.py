@@ -13,9 +13,9 @@ from dataclasses import asdict, dataclass, field
 from hiring.assessment import editor
 from hiring.assessment.editor import Recipe
 from hiring.assessment.recipes import matching, supply
-from hiring.assessment.types import ITEM_TYPES
-from hiring.assessment.types.base import translate
 from hiring.i18n import language_name
+from hiring.items.types import ITEM_TYPES
+from hiring.items.types.base import translate
 from hiring.models import Bank
 from hiring.scoring.rules import Rules
 from hiring.web.forms import AssessmentForm, assessment_form

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from hiring.assessment.calibration import MAX_EXPLANATION
-from hiring.assessment.types.written import LEVELS, MAX_CHARS
+from hiring.items.types.written import LEVELS, MAX_CHARS
 from hiring.web.forms import FlaskForm, RatingForm
 
 SCORE_PREFIX = "score_"

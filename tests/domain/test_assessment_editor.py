@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
-from hiring.assessment import editor, engine, preview
+from hiring.assessment import editor, engine, planning, preview
 from hiring.assessment.editor import Outcome, Recipe
 from hiring.assessment.recipes import RecipeError, create_assessment, slug, supply
-from hiring.assessment.types import get_type
 from hiring.banks.importer import import_bank
 from hiring.banks.loader import load_bytes
+from hiring.items.types import get_type
 from hiring.models import Assessment, Attempt, Bank, ItemRevision, Response
 from hiring.scoring.rules import Rules
 from tests.factories import make_attempt
@@ -241,7 +241,7 @@ def test_engine_languages_honour_the_assessment(db, bank, languages, offered):
     with db() as session:
         assessment = editor.create(session.merge(bank), recipe(languages=languages),
                                    session=session, author="hr@example.com").assessment
-        assert engine.languages(assessment, session=session) == offered
+        assert planning.languages(assessment, session=session) == offered
 
 
 def test_starting_in_a_language_the_assessment_does_not_offer_is_refused(db, bank, clock):

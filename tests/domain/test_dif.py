@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import select
 
 from hiring.assessment import engine
-from hiring.assessment.engine import revision_content
 from hiring.assessment.simulate import invite_and_complete
-from hiring.assessment.types import get_type
+from hiring.items.revisions import revision_content
+from hiring.items.types import get_type
 from hiring.models import Attempt
 from hiring.scoring import dif_counts
 from hiring.scoring.dif import (

@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from hiring.assessment import accommodations, engine
+from hiring.assessment import engine
 from hiring.assessment.tokens import hash_token
-from hiring.assessment.types import AnswerError, get_type
+from hiring.items import accommodations
+from hiring.items.types import AnswerError, get_type
 from hiring.models import Attempt, AttemptEnd, AttemptState, Response
-from tests.factories import make_assessment, make_attempt
+from tests.factories import make_attempt
 
 
 def test_invitation_token_is_long_and_stored_hashed(db, assessment, clock):
@@ -213,20 +214,6 @@ def test_submit_in_the_same_session_scores_the_answers_just_saved(db, assessment
         assert held[0].answer == {"best": "a"}
         engine.submit(attempt, session=session, now=clock())
         assert [r.score for r in held[:4]] == [1.0, 1.0, 1.0, 1.0]
-
-
-def test_the_assessment_is_named_in_each_language_with_the_banks_title_as_default(db, bank):
-    with db() as session:
-        given = make_assessment(session, bank, name="Night shift", language="en",
-                                titles={"hr": "Noćna smjena"})
-        plain = make_assessment(session, bank, name="Day shift", language="en", titles=None)
-        assert engine.title(given, "hr", session=session) == "Noćna smjena"
-        assert engine.title(given, "en", session=session) == "Night shift"
-        # HR filled no Croatian name: the bank's Croatian title, never the English name.
-        assert engine.title(plain, "hr", session=session) == "Mala banka"
-        assert engine.title(plain, "en", session=session) == "Day shift"
-        # A language the bank has no title in either: the name.
-        assert engine.title(plain, "bg", session=session) == "Day shift"
 
 
 # ---- accommodations: a time multiplier ------------------------------------------------

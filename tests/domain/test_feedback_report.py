@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from hiring.catalogues import translations
 from hiring.reports import feedback
 from hiring.reports.feedback_pdf import render_feedback_html, render_feedback_pdf
-from hiring.reports.i18n import translations
 from hiring.scoring.rules import Rules
 from tests.domain.test_reports import make_profile, make_subscores, pdf_objects
 

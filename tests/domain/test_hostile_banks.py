@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from hiring.banks.formula import FormulaError, evaluate, parse
 from hiring.banks.loader import BankInvalid, parse_text
 from hiring.banks.safe_yaml import MAX_DEPTH
+from hiring.items.formula import FormulaError, evaluate, parse
 
 # 306 bytes: each level stands for five of the one below, 9 x 5**8 = 3.5 million strings
 # once expanded (the line-number pass used to walk them all: 76 s and 1.5 GB).

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+import hiring.cli  # noqa: F401 - its commands register the periodic work with the worker
 from hiring import jobs, worker
 from hiring.models import Attempt, Job, JobState
 from tests.factories import make_attempt

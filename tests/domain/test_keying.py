@@ -7,8 +7,8 @@ from sqlmodel import select
 
 from hiring.assessment import engine
 from hiring.assessment.recipes import create_assessment
-from hiring.assessment.types import get_type
 from hiring.banks import editing
+from hiring.items.types import get_type
 from hiring.keying import adopt, experts, results, rounds
 from hiring.models import AuditEvent, Item, ItemRevision
 from tests.factories import make_attempt

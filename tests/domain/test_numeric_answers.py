@@ -2,7 +2,7 @@
 
 import pytest
 
-from hiring.assessment.types import AnswerError, get_type
+from hiring.items.types import AnswerError, get_type
 
 numeric = get_type("numeric")
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from hiring.assessment import practice
-from hiring.assessment.types import AnswerError
 from hiring.banks.loader import BankInvalid, load_path, parse_text
+from hiring.items.types import AnswerError
 from hiring.models import Assessment
 
 SHIPPED = Path(__file__).parent.parent.parent / "question_banks" / "csr_core.yaml"

@@ -16,12 +16,13 @@ from babel.messages.pofile import read_po
 from sqlmodel import select
 
 from hiring.assessment import engine, integrity, ratings, writing
-from hiring.assessment.messages import catalogue
-from hiring.assessment.types import get_type
+from hiring.catalogues import TRANSLATIONS_DIR, translations
+from hiring.items import revisions
+from hiring.items.messages import catalogue
+from hiring.items.types import get_type
 from hiring.models import Assessment, Attempt
 from hiring.reports import pdf
 from hiring.reports.build import build_profile
-from hiring.reports.i18n import TRANSLATIONS_DIR, translations
 from hiring.scoring.rules import Rules
 from hiring.scoring.simulation import TrueProfile, answer_item
 from tests.factories import make_attempt, make_bank, make_user
@@ -34,7 +35,7 @@ PROFILE_SOURCES = [
     *sorted((ROOT / "templates" / "reports").glob("*.html")),
     *sorted((ROOT / "hiring" / "reports").glob("*.py")),
     ROOT / "hiring" / "scoring" / "rules.py",
-    *sorted((ROOT / "hiring" / "assessment" / "types").glob("*.py")),
+    *sorted((ROOT / "hiring" / "items" / "types").glob("*.py")),
 ]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "N_plural": (1, 2)}
 # Written by the candidate, the raters or the bank: never a label of ours.
@@ -113,7 +114,7 @@ def demo_attempt(db, clock, language: str) -> int:
         attempt, _ = make_attempt(session, assessment, now=clock(), started=True,
                                   language=language, name="Đurđa Šimić",
                                   email="durda@example.com")
-        given = [(response, engine.revision_content(response.revision_id, session=session))
+        given = [(response, revisions.revision_content(response.revision_id, session=session))
                  for response in engine.responses(attempt, session=session)]
         truth = TrueProfile.draw(sorted({c["dimension"] for _, c in given
                                          if c["type"] == "sjt"}), rng)
@@ -147,7 +148,7 @@ def demo_attempt(db, clock, language: str) -> int:
         raters = [make_user(session, email="ivana@example.com", name="Ivana Kovač"),
                   make_user(session, email="marko@example.com", name="Marko Babić")]
         for response in engine.responses(attempt, session=session):
-            content = engine.revision_content(response.revision_id, session=session)
+            content = revisions.revision_content(response.revision_id, session=session)
             item_type = get_type(content["type"])
             if not item_type.needs_rating or not item_type.is_answered(response.answer):
                 continue

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from hiring.assessment.types import get_type
-from hiring.assessment.types.simulated import difficulty
 from hiring.banks.loader import BankFile, load_path, parse_text
+from hiring.items.types import get_type
+from hiring.items.types.simulated import difficulty
 from hiring.scoring import check, check_tables
 from hiring.scoring.check import CheckReport, scoring_check
 from hiring.scoring.scales import SCALES

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from hiring.assessment import engine, preview
+from hiring.assessment import engine, planning, preview
 from hiring.assessment.simulate import invite_and_complete
-from hiring.assessment.types import get_type
 from hiring.banks.editing import preview as item_preview
 from hiring.banks.loader import load_path
+from hiring.items.types import get_type
 from hiring.scoring.item_stats import option_texts
 from tests.factories import make_attempt
 
@@ -56,7 +56,7 @@ def test_other_items_get_the_parameters_they_got_before_options_were_shuffled(
     with db() as session:
         attempt, _ = make_attempt(session, assessment, now=clock(), started=True)
         stored = [r.params for r in engine.responses(attempt, session=session)]
-        planned = engine.plan(assessment, attempt.seed, session=session)
+        planned = planning.plan(assessment, attempt.seed, session=session)
         # what start drew before: the same generator, the options not drawn at all
         rng = random.Random(attempt.seed ^ 0x5EED)
         settings = {**(assessment.settings or {}), "language": attempt.language}

@@ -17,11 +17,12 @@ import pytest
 import yaml
 
 from hiring.assessment import engine, simulate
-from hiring.assessment.messages import N_
 from hiring.assessment.recipes import estimate_minutes
-from hiring.assessment.types import ITEM_TYPES, get_type
-from hiring.assessment.types.base import AnswerError, ItemContent, ItemType, Text, translate
-from hiring.assessment.types.simulated import Expectation, p_correct
+from hiring.items import revisions
+from hiring.items.messages import N_
+from hiring.items.types import ITEM_TYPES, get_type
+from hiring.items.types.base import AnswerError, ItemContent, ItemType, Text, translate
+from hiring.items.types.simulated import Expectation, p_correct
 from hiring.models import Attempt, AttemptState
 from hiring.reports import pdf
 from hiring.reports.build import build_profile
@@ -124,7 +125,7 @@ def test_a_type_defined_in_one_place_goes_through_the_whole_product(
             {"title": "Codes", "type": NAME, "count": 3}])
         attempt, _ = make_attempt(session, assessment, now=clock(), started=True)
         for response in engine.responses(attempt, session=session):
-            content = engine.revision_content(response.revision_id, session=session)
+            content = revisions.revision_content(response.revision_id, session=session)
             typed = content["code"].lower() if content["id"] != "code-3" else "ab-99"
             engine.save_answer(attempt, response.position, {"code": typed},
                                session=session, now=clock(), seq=1, time_spent_ms=9_000)

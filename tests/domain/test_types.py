@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from hiring.assessment.messages import in_language
-from hiring.assessment.types import ITEM_TYPES, AnswerError, get_type
-from hiring.assessment.types.numeric import expected, parse_number
-from hiring.banks.formula import FormulaError, evaluate
 from hiring.banks.loader import load_path
+from hiring.items.formula import FormulaError, evaluate
+from hiring.items.messages import in_language
+from hiring.items.types import ITEM_TYPES, AnswerError, get_type
+from hiring.items.types.numeric import expected, parse_number
 
 DATA = Path(__file__).parent.parent / "data"
 

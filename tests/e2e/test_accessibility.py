@@ -36,7 +36,7 @@ INVALID_TOKEN = "not-a-real-invitation-token-0000000000000"
 EXPIRE = """
 import sys
 from datetime import timedelta
-from hiring import create_app
+from hiring.app import create_app
 from hiring.assessment import engine
 from hiring.cli.runs import _default_assessment
 from hiring.db import session_scope

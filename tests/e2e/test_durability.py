@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from hiring import create_app
+from hiring.app import create_app
 from hiring.assessment import engine
 from hiring.assessment.recipes import create_assessment
 from hiring.db import session_scope

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import col, select
 
-from hiring import create_app
+from hiring.app import create_app
 from hiring.assessment import engine
 from hiring.cli.runs import DEFAULT_ASSESSMENT
 from hiring.db import session_scope

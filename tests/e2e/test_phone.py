@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from hiring import create_app
+from hiring.app import create_app
 from hiring.assessment import engine
 from hiring.assessment.recipes import create_assessment
 from hiring.db import session_scope

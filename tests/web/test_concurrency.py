@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from hiring.assessment import engine
-from hiring.assessment.types import get_type
+from hiring.items.types import get_type
 from hiring.models import Attempt, ItemRevision
 from tests.factories import make_attempt
 

@@ -159,11 +159,11 @@ def test_with_redis_the_zip_job_goes_to_the_queue_and_a_worker_runs_it(client, a
     assert client.get(job_url + ".json").json["state"] == "queued"
     queue = jobs.queue(app)
     assert queue.count == 1
-    jobs._worker_app = app
+    worker._worker_app = app
     try:
         SimpleWorker([queue], connection=queue.connection).work(burst=True)
     finally:
-        jobs._worker_app = None
+        worker._worker_app = None
         queue.connection.flushdb()
         queue.connection.close()
     status = client.get(job_url + ".json").json

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hiring import create_app
+from hiring.app import create_app
 
 
 def test_healthz_reports_a_working_database(client):

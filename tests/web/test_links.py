@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from hiring import create_app
+from hiring.app import create_app
 from hiring.cli import main
 from hiring.models import Attempt, EmailMessage
 from tests.factories import PASSWORD, make_attempt, make_user

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
-from hiring import create_app
+from hiring.app import create_app
 from hiring.assessment import engine
 from hiring.cli import main
 from hiring.db import session_scope
@@ -520,7 +520,7 @@ def test_a_profiles_zip_is_readable_by_its_owner_only(app, db, tmp_path, assessm
 
 @pytest.mark.parametrize("value", ["x;=1+1", "Ana;+385 1 234", "a;@SUM(1)", "=1+1"])
 def test_csv_cells_are_guarded_for_semicolon_readers_too(value):
-    from hiring.reports.export import safe_cell as _cell
+    from hiring.csv_cells import safe_cell as _cell
 
     cell = _cell(value)
     assert cell.startswith("'") and ";" not in cell

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from flask import render_template
 
-from hiring.assessment.types import get_type
+from hiring.items.types import get_type
 from hiring.web.text_blocks import text_blocks
 
 BANK = Path(__file__).resolve().parents[2] / "question_banks" / "csr_core.yaml"

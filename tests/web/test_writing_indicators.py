@@ -7,7 +7,7 @@ import pytest
 from flask import has_request_context
 from sqlmodel import select
 
-from hiring import jobs
+from hiring import jobs, worker
 from hiring.assessment import engine
 from hiring.assessment.writing import fill_indicators
 from hiring.models import Attempt, AttemptState, Response
@@ -180,11 +180,11 @@ def test_with_redis_the_job_goes_to_the_queue_and_a_worker_runs_it(app, client, 
     assert stored(db, attempt_id) is None
     queue = jobs.queue(app)
     assert queue.count == 2  # the indicators, and the job that writes the confirmation
-    jobs._worker_app = app
+    worker._worker_app = app
     try:
         SimpleWorker([queue], connection=queue.connection).work(burst=True)
     finally:
-        jobs._worker_app = None
+        worker._worker_app = None
         queue.connection.flushdb()
         queue.connection.close()
     assert writing_store.is_current(stored(db, attempt_id), CROATIAN)

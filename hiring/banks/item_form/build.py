@@ -9,7 +9,6 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from hiring.assessment.types import ITEM_TYPES
 from hiring.banks.item_form.shapes import (
     CHECKBOX,
     ENTRIES,
@@ -26,6 +25,7 @@ from hiring.banks.item_form.shapes import (
     form_fields,
     shape_of,
 )
+from hiring.items.types import ITEM_TYPES
 
 MISSING = "Missing translation: "  # the start of the validation's message
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from hiring.assessment.types import ITEM_TYPES
 from hiring.banks.item_form.shapes import (
     CHECKBOX,
     ENTRIES,
@@ -21,6 +20,7 @@ from hiring.banks.item_form.shapes import (
     form_fields,
     shape_of,
 )
+from hiring.items.types import ITEM_TYPES
 
 
 def read_form(item_type: str, form: Mapping[str, str]) -> tuple[dict, list[tuple[tuple, str]]]:

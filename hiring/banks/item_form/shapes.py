@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from hiring.assessment.types import ITEM_TYPES
+from hiring.items.types import ITEM_TYPES
 
 # Node kinds. Leaves: LINE, NUMBER, INTEGER, CHECKBOX, SELECT, LIST (comma-separated),
 # TEXT (one language of a translated text). Groups: TEXTS (a translated text), ENTRIES

@@ -15,8 +15,8 @@ import string
 from decimal import Decimal
 from typing import Any
 
-from hiring.assessment.messages import N_, in_language
-from hiring.assessment.types.base import AnswerError
+from hiring.items.messages import N_, in_language
+from hiring.items.types.base import AnswerError
 from hiring.numbers import (
     NumberError,
     canonical,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from hiring.catalogues import translations
+
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional name the extractor looks for
     """Mark a message for translation without translating it here."""
@@ -17,8 +19,6 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - as 
 
 def in_language(language: str, message: str, **values: object) -> str:
     """Translate a message into a language now (for texts built outside a request)."""
-    from hiring.reports.i18n import translations  # babel only: no Flask, no renderer
-
     text = translations(language).gettext(message)
     return text % values if values else text
 
@@ -26,8 +26,6 @@ def in_language(language: str, message: str, **values: object) -> str:
 def catalogue(language: str):
     """Return a language's translations, for `catalogue(language).ngettext(...)` (the
     extractor finds messages with a count by that name)."""
-    from hiring.reports.i18n import translations
-
     return translations(language)
 
 

@@ -6,8 +6,8 @@ statistics, the profile, HR's pages) looks types up here and never branches on a
 HR's pages list the types in the order they are registered.
 """
 
-from hiring.assessment.types import sjt, numeric, choice, written, transcription  # noqa: E402,F401,I001 - registers, in this order
-from hiring.assessment.types.base import (
+from hiring.items.types import sjt, numeric, choice, written, transcription  # noqa: E402,F401,I001 - registers, in this order
+from hiring.items.types.base import (
     ITEM_TYPES,
     AnswerError,
     ItemType,

@@ -9,8 +9,8 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 
-from hiring.assessment.messages import N_, CandidateError, in_language
-from hiring.assessment.types.simulated import Expectation
+from hiring.items.messages import N_, CandidateError, in_language
+from hiring.items.types.simulated import Expectation
 
 KEY_PATTERN = r"^[A-Za-z0-9_-]{1,100}$"
 
@@ -169,7 +169,7 @@ class ItemType:
 
     def simulate_answer(self, content: dict, params: dict | None, level: float,
                         rng: random.Random) -> tuple[Any, list[dict]]:
-        """Answer as a simulated candidate at the level would (hiring.assessment.types.
+        """Answer as a simulated candidate at the level would (hiring.items.types.
         simulated): the raw answer, as posted, and the ratings raters would give it."""
         raise NotImplementedError
 

@@ -12,10 +12,10 @@ from typing import Any
 from pydantic import Field
 from rapidfuzz.distance import Levenshtein
 
-from hiring.assessment.accommodations import has_multiplier, stretched_seconds
-from hiring.assessment.messages import N_, catalogue, in_language
-from hiring.assessment.types import simulated
-from hiring.assessment.types.base import (
+from hiring.items.accommodations import has_multiplier, stretched_seconds
+from hiring.items.messages import N_, catalogue, in_language
+from hiring.items.types import simulated
+from hiring.items.types.base import (
     AnswerError,
     ItemContent,
     ItemType,
@@ -24,7 +24,7 @@ from hiring.assessment.types.base import (
     register,
     translate,
 )
-from hiring.assessment.types.simulated import Expectation
+from hiring.items.types.simulated import Expectation
 
 DEFAULT_TARGET_WPM = 35
 CHARS_PER_WORD = 5

@@ -10,9 +10,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from hiring.assessment.messages import N_, in_language
-from hiring.assessment.types import simulated
-from hiring.assessment.types.base import (
+from hiring.items.messages import N_, in_language
+from hiring.items.types import simulated
+from hiring.items.types.base import (
     KEY_PATTERN,
     AnswerError,
     ItemContent,
@@ -22,7 +22,7 @@ from hiring.assessment.types.base import (
     register,
     translate,
 )
-from hiring.assessment.types.simulated import Expectation
+from hiring.items.types.simulated import Expectation
 
 
 class ChoiceOption(BaseModel):

@@ -10,18 +10,18 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from hiring.assessment.messages import N_, in_language
-from hiring.assessment.types import numeric_answers as answers
-from hiring.assessment.types import simulated
-from hiring.assessment.types.base import (
+from hiring.items.formula import FormulaError, evaluate, parse
+from hiring.items.messages import N_, in_language
+from hiring.items.types import numeric_answers as answers
+from hiring.items.types import simulated
+from hiring.items.types.base import (
     ItemContent,
     ItemType,
     Text,
     register,
     translate,
 )
-from hiring.assessment.types.simulated import Expectation
-from hiring.banks.formula import FormulaError, evaluate, parse
+from hiring.items.types.simulated import Expectation
 from hiring.numbers import format_duration, format_value
 
 CHECK_DRAWS = 500  # parameter sets tried when a bank is validated
@@ -33,7 +33,7 @@ Format = Literal["number", "money", "duration"]
 class Param(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    # bounded like a formula's constants (hiring.banks.formula.MAX_CONSTANT)
+    # bounded like a formula's constants (hiring.items.formula.MAX_CONSTANT)
     min: float | None = Field(default=None, ge=-1e9, le=1e9)
     max: float | None = Field(default=None, ge=-1e9, le=1e9)
     step: float | None = Field(default=None, gt=0, le=1e9)

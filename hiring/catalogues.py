@@ -1,4 +1,5 @@
-"""The profile's fixed texts in its language, from the same catalogues as the web pages."""
+"""The translated message catalogues, read with babel alone (no Flask): for texts built
+outside a request, such as the profile's fixed texts and the domain's messages."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 from babel.support import NullTranslations, Translations
 
-TRANSLATIONS_DIR = Path(__file__).resolve().parents[1] / "translations"
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
 
 @lru_cache(maxsize=16)

@@ -12,9 +12,9 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from pydantic import BaseModel, ConfigDict, Field
 
-from hiring.assessment.messages import N_, catalogue, in_language
-from hiring.assessment.types import simulated
-from hiring.assessment.types.base import (
+from hiring.items.messages import N_, catalogue, in_language
+from hiring.items.types import simulated
+from hiring.items.types.base import (
     KEY_PATTERN,
     AnswerError,
     ItemContent,
@@ -24,7 +24,7 @@ from hiring.assessment.types.base import (
     register,
     translate,
 )
-from hiring.assessment.types.simulated import Expectation
+from hiring.items.types.simulated import Expectation
 
 
 class Option(BaseModel):

@@ -10,9 +10,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from hiring.assessment.messages import N_, N_plural
-from hiring.assessment.types import simulated
-from hiring.assessment.types.base import (
+from hiring.items.messages import N_, N_plural
+from hiring.items.types import simulated
+from hiring.items.types.base import (
     KEY_PATTERN,
     AnswerError,
     ItemContent,
@@ -22,7 +22,7 @@ from hiring.assessment.types.base import (
     register,
     translate,
 )
-from hiring.assessment.types.simulated import Expectation
+from hiring.items.types.simulated import Expectation
 
 MAX_CHARS = 10_000
 # What a simulated candidate writes: the better the reply, the more of these it has.

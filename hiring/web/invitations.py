@@ -1,12 +1,14 @@
-"""HR: question banks, assessments and invitations."""
+"""HR: invitations and the pipeline — invite one candidate or many, follow everyone
+invited to an assessment, and act on an invitation (time, expiry, resending, revoking)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
+from functools import partial
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -16,23 +18,20 @@ from flask import (
     request,
     url_for,
 )
-from sqlmodel import col, func, select
+from flask_wtf import FlaskForm
 
-from hiring import jobs
-from hiring.assessment import accommodations, bulk, editor, engine, pipeline
-from hiring.banks.importer import import_bank
-from hiring.banks.loader import BankInvalid, load_bytes
-from hiring.db import get_session
+from hiring import jobs, mailer
+from hiring.assessment import bulk, editor, engine, pipeline, planning
+from hiring.db import after_commit, get_session
 from hiring.i18n import language_name
+from hiring.items import accommodations
 from hiring.mail import invitations
-from hiring.models import Assessment, Attempt, Bank, Item, ItemRevision
+from hiring.models import Assessment, Attempt, Bank
 from hiring.scoring.attempts import rescore_outdated
 from hiring.web import decisions as decisions_web
 from hiring.web import mail as mail_web
 from hiring.web.access import hr_only, now
-from hiring.web.assessment_editor import editor_page
 from hiring.web.forms import (
-    BankUploadForm,
     BulkInvitationForm,
     ConfirmForm,
     ExtendForm,
@@ -41,104 +40,22 @@ from hiring.web.forms import (
 )
 from hiring.web.lookup import get_or_404
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp = Blueprint("invitations", __name__, url_prefix="/admin")
 
 
-@bp.route("/")
+def _back(attempt: Attempt) -> str:
+    """The pipeline of the invitation's assessment, where its actions are."""
+    return url_for("invitations.pipeline", assessment_id=attempt.assessment_id)
+
+
+@bp.route("/assessments/<int:assessment_id>", methods=["GET", "POST"], endpoint="pipeline")
 @hr_only
-def dashboard():
-    session = get_session()
-    counts = dict(session.exec(select(Attempt.state, func.count()).group_by(Attempt.state)).all())
-    pipelines = pipeline.counts_by_assessment(session=session, now=now())
-    # Current versions, and replaced ones only while they still have candidates.
-    shown = [a for a in session.exec(select(Assessment).order_by(Assessment.name,
-                                                                 Assessment.version))
-             if a.replaced_by_id is None or any(pipelines.get(a.id, {}).values())]
-    return render_template("admin/dashboard.html", counts=counts,
-                           banks=session.exec(select(func.count()).select_from(Bank)).one(),
-                           assessments=shown, pipelines=pipelines,
-                           stages=pipeline.STAGES, stage_labels=pipeline.STAGE_LABELS)
-
-
-@bp.route("/banks", methods=["GET", "POST"])
-@hr_only
-def banks():
-    session = get_session()
-    form = BankUploadForm()
-    problems = []
-    status = 200
-    if form.validate_on_submit():
-        upload = form.file.data
-        name = upload.filename or "upload.yaml"
-        try:
-            bank_file = load_bytes(upload.read(), name)
-        except BankInvalid as exc:
-            problems, status = exc.problems, 400
-        else:
-            summary = import_bank(bank_file, session=session, author=g.user.email)
-            flash(f"Imported {summary}.")
-            return redirect(url_for("admin.bank", bank_id=summary.bank.id))
-    elif form.errors:
-        status = 400
-    rows = list(session.exec(
-        select(Bank, func.count(col(Item.id))).join(Item, isouter=True).group_by(Bank.id)))
-    return render_template("admin/banks.html", form=form, rows=rows, problems=problems), status
-
-
-@bp.route("/banks/<int:bank_id>")
-@hr_only
-def bank(bank_id: int):
-    session = get_session()
-    bank = get_or_404(Bank, bank_id, "No such bank.")
-    rows = list(session.exec(
-        select(Item, ItemRevision).join(ItemRevision, (col(ItemRevision.item_id) == Item.id) & (
-            col(ItemRevision.number) == Item.current_revision))
-        .where(Item.bank_id == bank_id).order_by(Item.type, Item.dimension, Item.key)))
-    return render_template("admin/bank.html", bank=bank, rows=rows)
-
-
-@bp.route("/banks/<int:bank_id>.yaml")
-@hr_only
-def bank_yaml(bank_id: int):
-    from hiring.banks.exporter import export_bank
-
-    session = get_session()
-    bank = get_or_404(Bank, bank_id, "No such bank.")
-    return Response(export_bank(bank, session=session), mimetype="application/yaml",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="{bank.slug}.yaml"'})
-
-
-@bp.route("/assessments")
-@hr_only
-def assessments():
-    """List the current version of every assessment."""
-    rows = editor.current_versions(session=get_session())
-    return render_template("admin/assessments.html", rows=rows)
-
-
-@bp.route("/assessments/new", methods=["GET", "POST"])
-@hr_only
-def new_assessment():
-    banks = list(get_session().exec(select(Bank).order_by(Bank.slug)))
-    if not banks:
-        flash("Upload a question bank first.")
-        return redirect(url_for("admin.banks"))
-    chosen = request.values.get("bank_id", type=int)
-    bank = next((b for b in banks if b.id == chosen), None)
-    if bank is None and request.method == "POST":
-        abort(400, "Choose a question bank.")
-    return editor_page(bank or banks[0], None, banks=banks)
-
-
-@bp.route("/assessments/<int:assessment_id>", methods=["GET", "POST"])
-@hr_only
-def assessment(assessment_id: int):
+def pipeline_page(assessment_id: int):
     """The pipeline: invite a candidate, follow everyone invited, act on an invitation."""
     session = get_session()
     assessment = get_or_404(Assessment, assessment_id, "No such assessment.")
     choices = [(code, language_name(code))
-               for code in engine.languages(assessment, session=session)]
+               for code in planning.languages(assessment, session=session)]
     form = mail_web.EmailInvitationForm(language=assessment.language)
     form.language.choices = choices
     link = link_problem = None
@@ -154,14 +71,14 @@ def assessment(assessment_id: int):
             expires_at=now() + timedelta(days=form.days.data), language=form.language.data,
             created_by=g.user.id, time_multiplier=form.time_multiplier.multiplier)
         try:
-            link = mail_web.link_builder()(token)
-        except mail_web.LinkUnavailable as exc:  # kept, and offered again by Resend
+            link = mailer.link_builder()(token)
+        except mailer.LinkUnavailable as exc:  # kept, and offered again by Resend
             link_problem = exc.description
         if form.send_email.data and link:
             record = invitations.send("invitation", attempt, session=session,
-                                      settings=mail_web.settings(), now=now(), link=link)
+                                      settings=mailer.settings(), now=now(), link=link)
             sent = f" {mail_web.outcome_text([record])}."
-            mail_web.send_queued([record], created_by=g.user.id)
+            mailer.send_queued([record], created_by=g.user.id)
         flash(f"Invitation created for {attempt.candidate_name}.{sent} The link is also "
               "shown below, only this once." if link else
               f"Invitation created for {attempt.candidate_name}, without a link and not "
@@ -189,58 +106,61 @@ def assessment(assessment_id: int):
         emailed=link is not None and bool(sent), view=view,
         messages=messages, stage=stage, q=search, sort=request.args.get("sort"),
         stages=pipeline.STAGES, stage_labels=pipeline.STAGE_LABELS,
-        widths=_bar_widths(view.counts), uses_smtp=mail_web.settings().uses_smtp,
+        widths=_bar_widths(view.counts), uses_smtp=mailer.settings().uses_smtp,
         can_extend=invitations.can_extend, now=now(), decision=decision,
         decision_names=decision_names, no_decision=pipeline.NO_DECISION), status
+
+
+def _change_time(attempt_id: int, form: FlaskForm, problem: str,
+                 change: Callable[[Attempt], object], closed: str, done: Callable[[Attempt], str]):
+    """Change an invitation's time with a checked form, then go back to the pipeline.
+
+    change(attempt) raises ValueError for a value out of range (a 400 page with the
+    reason) or engine.AttemptClosed when the change no longer applies (said, with the
+    candidate's name in place of {name}); `done` says what changed."""
+    attempt = get_or_404(Attempt, attempt_id, "No such invitation.")
+    if not form.validate_on_submit():
+        abort(400, problem)
+    try:
+        change(attempt)
+    except ValueError as exc:
+        abort(400, str(exc))
+    except engine.AttemptClosed:
+        # answered with a redirect, so that an attempt the clock had closed is stored as
+        # submitted (the engine finalised it)
+        flash(closed.format(name=attempt.candidate_name), "error")
+    else:
+        flash(done(attempt))
+    return redirect(_back(attempt))
 
 
 @bp.route("/attempts/<int:attempt_id>/extra-time", methods=["POST"])
 @hr_only
 def extra_time(attempt_id: int):
-    session = get_session()
-    attempt = get_or_404(Attempt, attempt_id, "No such invitation.")
-    back = url_for("admin.assessment", assessment_id=attempt.assessment_id)
     form = ExtraTimeForm()
-    if not form.validate_on_submit():
-        abort(400, "Give the extra time as a whole number of minutes.")
-    minutes = form.minutes.data
-    try:
-        engine.give_extra_time(attempt, minutes, session=session, now=now())
-    except ValueError as exc:
-        abort(400, str(exc))
-    except engine.AttemptClosed:
-        # answered with a redirect, so that an attempt the clock had closed is stored
-        # as submitted (give_extra_time finalised it)
-        flash(f"{attempt.candidate_name}'s time had already run out or the attempt was "
-              "closed: it is submitted with what was saved, and extra time no longer "
-              "applies.", "error")
-        return redirect(back)
-    flash(f"{attempt.candidate_name} now has {minutes} extra minutes.")
-    return redirect(back)
+    return _change_time(
+        attempt_id, form, "Give the extra time as a whole number of minutes.",
+        lambda attempt: engine.give_extra_time(attempt, form.minutes.data,
+                                               session=get_session(), now=now()),
+        "{name}'s time had already run out or the attempt was closed: it is submitted with "
+        "what was saved, and extra time no longer applies.",
+        lambda attempt: f"{attempt.candidate_name} now has {form.minutes.data} extra minutes.")
 
 
 @bp.route("/attempts/<int:attempt_id>/time-multiplier", methods=["POST"])
 @hr_only
 def time_multiplier(attempt_id: int):
     """Change an invitation's time multiplier (an accommodation) before the attempt starts."""
-    session = get_session()
-    attempt = get_or_404(Attempt, attempt_id, "No such invitation.")
-    back = url_for("admin.assessment", assessment_id=attempt.assessment_id)
     form = TimeMultiplierForm()
-    if not form.validate_on_submit():
-        abort(400, accommodations.PROBLEM)
-    try:
-        engine.set_time_multiplier(attempt, form.multiplier.data, session=session, now=now())
-    except ValueError as exc:
-        abort(400, str(exc))
-    except engine.AttemptClosed:
-        flash(f"{attempt.candidate_name} has already started (or the invitation is closed): "
-              "the time multiplier can be changed only before the start. Extra minutes can "
-              "still be given.", "error")
-        return redirect(back)
-    flash(f"{attempt.candidate_name} now has "
-          f"{accommodations.format_multiplier(attempt.time_multiplier)} × the usual time.")
-    return redirect(back)
+    return _change_time(
+        attempt_id, form, accommodations.PROBLEM,
+        lambda attempt: engine.set_time_multiplier(attempt, form.multiplier.data,
+                                                   session=get_session(), now=now()),
+        "{name} has already started (or the invitation is closed): the time multiplier "
+        "can be changed only before the start. Extra minutes can still be given.",
+        lambda attempt: f"{attempt.candidate_name} now has "
+                        f"{accommodations.format_multiplier(attempt.time_multiplier)} "
+                        "× the usual time.")
 
 
 @bp.route("/attempts/<int:attempt_id>/revoke", methods=["GET", "POST"])
@@ -249,7 +169,7 @@ def revoke(attempt_id: int):
     """Cancel an invitation, after HR confirmed on this page what that does."""
     session = get_session()
     attempt = get_or_404(Attempt, attempt_id, "No such invitation.")
-    back = url_for("admin.assessment", assessment_id=attempt.assessment_id)
+    back = _back(attempt)
     form = ConfirmForm()
     error = None
     if request.method == "POST":
@@ -258,8 +178,9 @@ def revoke(attempt_id: int):
                 invitations.cancel(attempt, session=session, now=now())
             except invitations.InvitationError as exc:
                 abort(409, str(exc))
-            session.commit()  # an attempt under way was submitted: its answers stand
-            jobs.compute_writing_indicators(current_app._get_current_object(), [attempt])
+            # an attempt under way was submitted: its indicators follow its commit
+            after_commit(partial(jobs.compute_writing_indicators,
+                                 current_app._get_current_object(), [attempt]))
             flash(f"The invitation of {attempt.candidate_name} is cancelled: its link no "
                   "longer works.")
             return redirect(back)
@@ -280,10 +201,10 @@ def bulk_invitations(assessment_id: int):
     if current.id != assessment.id:
         flash(f"Version {assessment.version} was replaced by version {current.version}: "
               "invitations go to the current version.")
-        return redirect(url_for("admin.bulk_invitations", assessment_id=current.id))
-    languages = engine.languages(assessment, session=session)
+        return redirect(url_for("invitations.bulk_invitations", assessment_id=current.id))
+    languages = planning.languages(assessment, session=session)
     context = {"assessment": assessment, "columns": bulk.COLUMNS, "languages": languages,
-               "uses_smtp": mail_web.settings().uses_smtp}
+               "uses_smtp": mailer.settings().uses_smtp}
     form = BulkInvitationForm()
     if not form.validate_on_submit():  # a GET, or a POST without its CSRF token
         return render_template("admin/bulk.html", **context), (400 if form.errors else 200)
@@ -307,18 +228,18 @@ def bulk_invitations(assessment_id: int):
     if bad or not form.confirm.data:
         return render_template("admin/bulk.html", rows=rows, bad=len(bad), **context), (
             400 if bad else 200)
-    link_for = mail_web.link_builder()  # no safe address: a 503 page, nothing created
+    link_for = mailer.link_builder()  # no safe address: a 503 page, nothing created
     created = bulk.create_all(rows, assessment=assessment, session=session, now=now(),
                               default_days=current_app.config["INVITATION_DAYS"],
                               created_by=g.user.id)
     links = [(attempt, link_for(token)) for attempt, token in created]
     sent = ""
     if form.send_email.data:
-        settings = mail_web.settings()
+        settings = mailer.settings()
         records = [invitations.send("invitation", attempt, session=session, settings=settings,
                                     now=now(), link=link) for attempt, link in links]
         sent = f"; {mail_web.outcome_text(records)}"
-        mail_web.send_queued(records, created_by=g.user.id)
+        mailer.send_queued(records, created_by=g.user.id)
     flash(f"Created {len(links)} invitations{sent}. The links are also below, shown only "
           "this once.")
     return render_template("admin/bulk.html", links=links, **context)
@@ -332,15 +253,15 @@ def resend(attempt_id: int):
     attempt = get_or_404(Attempt, attempt_id, "No such invitation.")
     try:
         record, link = invitations.resend(attempt, session=session,
-                                          settings=mail_web.settings(), now=now(),
-                                          link_for=mail_web.link_builder())
+                                          settings=mailer.settings(), now=now(),
+                                          link_for=mailer.link_builder())
     except invitations.InvitationError as exc:
         abort(409, str(exc))
     outcome = mail_web.outcome_text([record])
-    mail_web.send_queued([record], created_by=g.user.id)
+    mailer.send_queued([record], created_by=g.user.id)
     return render_template("admin/mail/resent.html", attempt=attempt, link=link,
                            outcome=outcome,
-                           back=url_for("admin.assessment", assessment_id=attempt.assessment_id))
+                           back=_back(attempt))
 
 
 def _new_expiry(form: ExtendForm, attempt: Attempt) -> datetime:
@@ -356,7 +277,7 @@ def extend(attempt_id: int):
     """Give an invitation not yet started a later expiry; an expired unused one reopens."""
     session = get_session()
     attempt = get_or_404(Attempt, attempt_id, "No such invitation.")
-    back = url_for("admin.assessment", assessment_id=attempt.assessment_id)
+    back = _back(attempt)
     form = ExtendForm()
     error = None
     if request.method == "POST":

@@ -1,0 +1,103 @@
+"""Planning an attempt: the languages and title it is offered in, and which item
+revisions it gets, in which order, drawn from its seed."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from hiring.items.revisions import revision_contents
+from hiring.models import Assessment, Bank, Item, ItemRevision
+
+
+def languages(assessment: Assessment, *, session: Session) -> list[str]:
+    """Return the languages a candidate may take the assessment in, in the bank's order.
+
+    These are the assessment's languages that the bank has; every language of the bank
+    when the assessment names none, or when the bank no longer has any it names (an
+    invitation must stay usable after a bank import drops a language)."""
+    bank_languages = list(session.get(Bank, assessment.bank_id).languages)
+    if assessment.languages is None:
+        return bank_languages
+    return [code for code in bank_languages if code in assessment.languages] or bank_languages
+
+
+def title(assessment: Assessment, language: str, *, session: Session) -> str:
+    """Return the assessment's name in a language, for candidates and profile readers.
+
+    The name HR gave for that language; for the assessment's own language, its name;
+    otherwise the bank's title in that language, so that a candidate never meets a name
+    in another language while one in theirs exists; the name as the last resort."""
+    given = (assessment.titles or {}).get(language)
+    if given:
+        return given
+    if language == assessment.language:
+        return assessment.name
+    bank = session.get(Bank, assessment.bank_id)
+    return (bank.title or {}).get(language) or assessment.name
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    section: str | dict
+    revision_id: int
+    content: dict
+
+
+def plan(assessment: Assessment, seed: int, *, session: Session) -> list[PlannedItem]:
+    """Choose the item revisions an attempt gets, section by section, from its seed.
+
+    A start is on the hot path of a hiring day, when hundreds of candidates start at
+    once: the items are read as plain rows, the chosen revisions' ids in one query, and
+    their content from the per-process cache of revisions."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible per attempt, not a secret
+    items = session.exec(select(Item.id, Item.key, Item.type, Item.dimension,
+                                Item.current_revision).where(
+        Item.bank_id == assessment.bank_id, col(Item.retired).is_(False)).order_by(Item.key)
+    ).all()
+    used: set[int] = set()
+    chosen_by_section: list[tuple[str | dict, list]] = []
+    for section in assessment.sections:
+        pool = [item for item in items if item.id not in used
+                and section.get("type") in (None, item.type)
+                and section.get("dimension") in (None, item.dimension)]
+        count = min(int(section.get("count", len(pool))), len(pool))
+        chosen = rng.sample(pool, count)
+        if not assessment.shuffle:
+            chosen.sort(key=lambda item: item.key)
+        used.update(item.id for item in chosen)
+        chosen_by_section.append((section.get("title", ""), chosen))
+    revision_ids = {(item_id, number): revision_id for revision_id, item_id, number in
+                    session.exec(select(ItemRevision.id, ItemRevision.item_id,
+                                        ItemRevision.number).where(
+                        col(ItemRevision.item_id).in_(used)))} if used else {}
+    planned = [(title, revision_ids[(item.id, item.current_revision)])
+               for title, chosen in chosen_by_section for item in chosen]
+    if assessment.shuffle:
+        planned = _shuffle_runs(planned, rng)
+    contents = revision_contents([revision_id for _, revision_id in planned],
+                                 session=session)
+    return [PlannedItem(title, revision_id, contents[revision_id])
+            for title, revision_id in planned]
+
+
+def plan_items(assessment: Assessment, seed: int, *, session: Session
+               ) -> list[tuple[str | dict, ItemRevision]]:
+    """The plan with each item's revision row (for previews; start() uses plan())."""
+    return [(entry.section, session.get(ItemRevision, entry.revision_id))
+            for entry in plan(assessment, seed, session=session)]
+
+
+def _shuffle_runs(plan: list, rng: random.Random) -> list:
+    """Shuffle items across consecutive sections that share a title (one visible section)."""
+    result, run = [], []
+    for entry in plan:
+        if run and entry[0] != run[0][0]:
+            rng.shuffle(run)
+            result.extend(run)
+            run = []
+        run.append(entry)
+    rng.shuffle(run)
+    return result + run

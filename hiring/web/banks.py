@@ -1,0 +1,64 @@
+"""HR: question banks — upload one, list them, see one's items, download it as YAML."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, g, redirect, render_template, url_for
+from sqlmodel import col, func, select
+
+from hiring.banks.exporter import export_bank
+from hiring.banks.importer import import_bank
+from hiring.banks.loader import BankInvalid, load_bytes
+from hiring.db import get_session
+from hiring.models import Bank, Item, ItemRevision
+from hiring.web.access import hr_only
+from hiring.web.forms import BankUploadForm
+from hiring.web.lookup import get_or_404
+
+bp = Blueprint("banks", __name__, url_prefix="/admin/banks")
+
+
+@bp.route("", methods=["GET", "POST"])
+@hr_only
+def index():
+    session = get_session()
+    form = BankUploadForm()
+    problems = []
+    status = 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        name = upload.filename or "upload.yaml"
+        try:
+            bank_file = load_bytes(upload.read(), name)
+        except BankInvalid as exc:
+            problems, status = exc.problems, 400
+        else:
+            summary = import_bank(bank_file, session=session, author=g.user.email)
+            flash(f"Imported {summary}.")
+            return redirect(url_for("banks.bank", bank_id=summary.bank.id))
+    elif form.errors:
+        status = 400
+    rows = list(session.exec(
+        select(Bank, func.count(col(Item.id))).join(Item, isouter=True).group_by(Bank.id)))
+    return render_template("admin/banks.html", form=form, rows=rows, problems=problems), status
+
+
+@bp.route("/<int:bank_id>")
+@hr_only
+def bank(bank_id: int):
+    session = get_session()
+    bank = get_or_404(Bank, bank_id, "No such bank.")
+    rows = list(session.exec(
+        select(Item, ItemRevision).join(ItemRevision, (col(ItemRevision.item_id) == Item.id) & (
+            col(ItemRevision.number) == Item.current_revision))
+        .where(Item.bank_id == bank_id).order_by(Item.type, Item.dimension, Item.key)))
+    return render_template("admin/bank.html", bank=bank, rows=rows)
+
+
+@bp.route("/<int:bank_id>.yaml")
+@hr_only
+def bank_yaml(bank_id: int):
+    session = get_session()
+    bank = get_or_404(Bank, bank_id, "No such bank.")
+    return Response(export_bank(bank, session=session), mimetype="application/yaml",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="{bank.slug}.yaml"'})
