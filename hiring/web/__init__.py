@@ -34,6 +34,7 @@ from hiring.web import (
     mail,
     privacy,
     self_id,
+    technical_report,
     validity,
 )
 from hiring.web.text_blocks import text_blocks
@@ -100,7 +101,8 @@ def init_app(app: Flask) -> None:
     for blueprint in (assessments.bp, auth.bp, banks.bp, calibration.bp, candidate.bp,
                       decisions.bp, expert.bp, exports.bp, feedback.bp, feedback.report_bp,
                       health.bp, interviewer.bp, invitations.bp, items.bp, keying.bp, mail.bp,
-                      privacy.bp, self_id.bp, validity.bp, adverse_impact.bp):
+                      privacy.bp, self_id.bp, validity.bp, adverse_impact.bp,
+                      technical_report.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)
