@@ -169,7 +169,10 @@ def browser():
     """Debian's chromium, headless; never a downloaded browser."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
-    expect.set_options(timeout=10_000)  # a loaded CI machine is slower than 5 s sometimes
+    # A loaded, shared machine is slower than 5 s sometimes: a first PDF rendered while
+    # the background job renders the same profile took 12.7 s at a load of 7 on 2 cores.
+    # Browser tests check behaviour; speed is measured by benchmarks/.
+    expect.set_options(timeout=30_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
@@ -184,7 +187,7 @@ def new_context(browser):
     def make(**options):
         options.setdefault("viewport", {"width": 1280, "height": 900})
         context = browser.new_context(**options)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(30_000)
         contexts.append(context)
         return context
 
