@@ -44,7 +44,7 @@ def periodic(name: str, command: click.Command, **params: object) -> None:
     jobs.work(PERIODIC_PREFIX + name)(_periodic)
 
 
-def _periodic(job: Job, _session: Session, _folder, _progress) -> str:
+def _periodic(job: Job, _session: Session, _run: jobs.Run) -> str:
     """Run a command as cron would; its output goes to the log."""
     name = job.kind.removeprefix(PERIODIC_PREFIX)
     command, params = PERIODIC[name]

@@ -1,4 +1,4 @@
-"""A ZIP of several candidates' PDF profiles."""
+"""A ZIP of several candidates' PDF profiles, and the job that writes it."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from pathlib import Path
 from sqlmodel import Session
 
 from hiring.assessment.ratings import blind_for
-from hiring.models import Attempt, AttemptState, User
+from hiring.background import Run, work
+from hiring.models import Attempt, AttemptState, Job, User
 from hiring.reports.build import build_profile
 from hiring.reports.pdf import render_profile_pdf
 
 REPORTABLE = (AttemptState.SUBMITTED, AttemptState.SCORED)
+KIND = "profiles_zip"
 
 
 def pdf_name(attempt: Attempt) -> str:
@@ -53,3 +55,16 @@ def write_profiles_zip(attempt_ids: list[int], path: Path, *, session: Session,
                 on_progress(done)
     partial.replace(path)  # a half-written archive is never offered for download
     return written
+
+
+@work(KIND)
+def profiles_zip(job: Job, session: Session, run: Run) -> str:
+    """The job's work: the ZIP of the attempts in job.params, for the user who asked."""
+    name = f"profiles-{job.id}.zip"
+    write_profiles_zip(job.params["attempt_ids"], run.folder / name, session=session,
+                       requested_by=job.created_by,
+                       language=job.params.get("language"),
+                       norm_min_group=job.params.get("norm_min_group",
+                                                     run.settings.norm_min_group),
+                       on_progress=run.progress)
+    return name
