@@ -19,7 +19,7 @@ from flask import (
 from sqlmodel import col, select
 
 from hiring import audit, jobs, prerender
-from hiring.assessment import calibration, engine, planning
+from hiring.assessment import calibration, engine, pipeline, planning
 from hiring.assessment.ratings import RatingError, blind_for, rate, withheld
 from hiring.db import after_commit, get_session
 from hiring.items import revisions
@@ -77,19 +77,13 @@ def attempts():
     session = get_session()
     state = request.args.get("state") or None
     assessment_id = request.args.get("assessment", type=int)
-    query = select(Attempt, Assessment).join(
-        Assessment, col(Assessment.id) == Attempt.assessment_id)
-    if state in {s.value for s in AttemptState}:
-        query = query.where(Attempt.state == state)
-    if assessment_id:
-        query = query.where(Attempt.assessment_id == assessment_id)
-    rows = list(session.exec(query.order_by(col(Attempt.id).desc()).limit(500)))
+    rows = pipeline.latest_attempts(session=session, state=state, assessment_id=assessment_id)
     for attempt, _assessment in rows:
         current_scores(attempt, session=session)  # scored before scales: score it again
     scores = {attempt.id: AttemptScores.from_dict(attempt.results) for attempt, _ in rows}
     return render_template("interviewer/attempts.html", rows=rows, state=state, scores=scores,
                            states=[s.value for s in AttemptState],
-                           assessments=list(session.exec(select(Assessment))),
+                           assessments=pipeline.all_assessments(session=session),
                            assessment_id=assessment_id)
 
 
