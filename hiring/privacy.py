@@ -323,6 +323,17 @@ def remove_files(paths: Iterable[Path]) -> int:
 # ---- the audit log about one candidate ----------------------------------------------
 
 
+def assessments_of(attempts: Iterable[Attempt], *, session: Session) -> dict[int, Assessment]:
+    """The assessments of the attempts, by id."""
+    return {a.id: a for a in session.exec(select(Assessment).where(
+        col(Assessment.id).in_({attempt.assessment_id for attempt in attempts})))}
+
+
+def existing_attempts(ids: Iterable[int], *, session: Session) -> set[int]:
+    """The ids among these whose attempts still exist (the others were erased)."""
+    return set(session.exec(select(Attempt.id).where(col(Attempt.id).in_(list(ids)))))
+
+
 def audit_filter(email: str, *, session: Session) -> ColumnElement[bool]:
     """Return a condition on AuditEvent matching events about the candidate's attempts.
 
