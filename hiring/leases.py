@@ -32,6 +32,7 @@ from sqlalchemy import and_, or_, update
 from sqlmodel import col, select
 
 from hiring.background import WORK, Retry, Run, Settings
+from hiring.config import Defaults
 from hiring.db import read_scope, session_scope
 from hiring.models import Job, JobState, utcnow
 
@@ -89,11 +90,12 @@ def _clock(app: Flask) -> datetime:
 
 
 def lease(app: Flask) -> timedelta:
-    return timedelta(seconds=float(app.config.get("JOBS_LEASE_SECONDS") or 60))
+    seconds = app.config.get("JOBS_LEASE_SECONDS") or Defaults.JOBS_LEASE_SECONDS
+    return timedelta(seconds=float(seconds))
 
 
 def max_attempts(app: Flask) -> int:
-    return max(1, int(app.config.get("JOBS_MAX_ATTEMPTS") or 3))
+    return max(1, int(app.config.get("JOBS_MAX_ATTEMPTS") or Defaults.JOBS_MAX_ATTEMPTS))
 
 
 # ---- starting a job -----------------------------------------------------------------

@@ -30,6 +30,7 @@ from hiring import leases
 from hiring.assessment import planning
 from hiring.assessment.ratings import blind_for
 from hiring.background import Retry, Run, Settings, work
+from hiring.config import Defaults
 from hiring.db import session_scope
 from hiring.items.types import get_type
 from hiring.models import (
@@ -62,7 +63,7 @@ def key(attempt_id: int) -> str:
 
 
 def enabled(app: Flask) -> bool:
-    return bool(app.config.get("PROFILE_PRERENDER", True))
+    return bool(app.config.get("PROFILE_PRERENDER", Defaults.PROFILE_PRERENDER))
 
 
 def _now(app: Flask) -> datetime:

@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel, col, func, select
 
 from hiring import audit, like
 from hiring.assessment import decisions, self_id
+from hiring.config import Defaults
 from hiring.email_address import normalize_email
 from hiring.mail.sending import MailSettings, files_of
 from hiring.models import (
@@ -40,7 +41,7 @@ from hiring.models import (
 )
 from hiring.scoring.attempts import current_scores
 
-DEFAULT_RETENTION_DAYS = 365
+DEFAULT_RETENTION_DAYS = Defaults.RETENTION_DAYS
 EXPORT_FORMAT = "hiring.candidate-export/1"
 INTEGRITY_FIELDS = ("focus_losses", "focus_lost_at", "paste_count", "ip_addresses",
                     "user_agents")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
+from hiring.config import Defaults
 from hiring.items.types import get_type, type_names
 from hiring.items.types.written import LEVELS, MAX_CHARS
 from hiring.models import (
@@ -26,7 +27,7 @@ from hiring.models import (
     User,
 )
 
-DEFAULT_REQUIRED = 2  # calibration answers a rater rates per item before candidates'
+DEFAULT_REQUIRED = Defaults.CALIBRATION_ANSWERS  # answers a rater rates per item before candidates'
 MAX_EXPLANATION = 5000
 NAME_MARK, EMAIL_MARK = "[name]", "[e-mail]"
 

@@ -17,6 +17,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from hiring import audit
 from hiring.assessment import editor
 from hiring.assessment.tokens import hash_token, new_token
+from hiring.config import Defaults
 from hiring.models import (
     Assessment,
     Attempt,
@@ -27,7 +28,7 @@ from hiring.models import (
 )
 
 SETTING = "candidate_feedback"
-DEFAULT_LINK_DAYS = 30
+DEFAULT_LINK_DAYS = Defaults.FEEDBACK_LINK_DAYS
 RELEASABLE = (AttemptState.SUBMITTED, AttemptState.SCORED)
 RELEASED = audit.Action.FEEDBACK_RELEASED
 RESENT = audit.Action.FEEDBACK_RESENT

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from hiring.assessment.ratings import blind_for
 from hiring.background import Run, work
+from hiring.config import Defaults
 from hiring.models import Attempt, AttemptState, Job, User
 from hiring.reports.build import build_profile
 from hiring.reports.pdf import render_profile_pdf
@@ -31,7 +32,7 @@ def pdf_name(attempt: Attempt) -> str:
 
 def write_profiles_zip(attempt_ids: list[int], path: Path, *, session: Session,
                        requested_by: int | None, language: str | None = None,
-                       norm_min_group: int = 30,
+                       norm_min_group: int = Defaults.NORM_MIN_GROUP,
                        on_progress: Callable[[int], None] | None = None) -> int:
     """Render each reportable attempt's profile into a ZIP; return how many it holds.
 

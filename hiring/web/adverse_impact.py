@@ -283,7 +283,7 @@ def report_pdf(assessment_id: int):
         return Response(context["error"] + "\n", status=400, mimetype="text/plain")
     document = render_adverse_impact_pdf(
         str(get_locale() or "en"), context,
-        time_limit=current_app.config.get("PDF_TIME_LIMIT_SECONDS", 30.0))
+        time_limit=current_app.config["PDF_TIME_LIMIT_SECONDS"])
     return Response(document, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="adverse-impact-{assessment_id}.pdf"',
         "Cache-Control": "no-store"})

@@ -205,7 +205,7 @@ def page(token: str):
 def pdf(token: str):
     _found, content = _feedback_of(token)
     document = render_feedback_pdf(
-        content, time_limit=current_app.config.get("PDF_TIME_LIMIT_SECONDS", 30.0))
+        content, time_limit=current_app.config["PDF_TIME_LIMIT_SECONDS"])
     return Response(document, mimetype="application/pdf", headers={
         "Content-Disposition": 'attachment; filename="feedback.pdf"',
         "Cache-Control": "no-store"})
