@@ -16,17 +16,16 @@ from flask import (
     request,
     url_for,
 )
-from sqlmodel import col, select
 from wtforms import BooleanField, SelectField
 
-from hiring.assessment import planning
+from hiring.assessment import editor, planning
 from hiring.db import get_session
 from hiring.i18n import language_name
 from hiring.mail import sending, templates
 from hiring.mail.outbox import outbox_page
 from hiring.mail.sending import MessageState
 from hiring.mailer import LinkUnavailable, link_builder, settings
-from hiring.models import Assessment, Attempt, EmailMessage, KeyingExpert
+from hiring.models import Attempt, EmailMessage, KeyingExpert
 from hiring.web.access import hr_only, now
 from hiring.web.forms import ConfirmForm, InvitationForm
 from hiring.web.lookup import get_or_404
@@ -110,7 +109,7 @@ def _sample_link() -> str:
 
 def _samples(language: str) -> dict[str, str]:
     session = get_session()
-    assessment = session.exec(select(Assessment).order_by(col(Assessment.id))).first()
+    assessment = editor.first_assessment(session=session)
     expires = now() + timedelta(days=current_app.config["INVITATION_DAYS"])
     return {
         "name": SAMPLE_NAME,
