@@ -7,11 +7,15 @@ from pathlib import Path
 
 from flask import Flask
 
-# The modules that own kinds of jobs register them when imported: mail and its
-# confirmations, pre-rendered profiles (hiring.jobs has the others; the periodic commands
-# register themselves in hiring.cli).
+# The modules that own kinds of jobs and tasks register them when imported
+# (hiring.background), so every process that builds the app can run them: mail and its
+# confirmations, pre-rendered profiles, the profiles' ZIP, the writing indicators, the kept
+# figures (the periodic commands register themselves in hiring.cli).
 from hiring import config, db, i18n, mailer, prerender  # noqa: F401
+from hiring.assessment import writing  # noqa: F401
 from hiring.logs import RedactTokens
+from hiring.reports import bundle  # noqa: F401
+from hiring.scoring import keeping  # noqa: F401
 from hiring.web import init_app as init_web
 
 TEMPLATES = config.REPO_ROOT / "templates"

@@ -7,28 +7,31 @@ run from the table all the same.
 
 Tasks are the small kind: idempotent work whose state is the data it fills (the writing
 indicators of a closed attempt), so they keep no Job row and may run twice.
+
+The work of each kind lives beside the domain code it runs and registers itself in
+hiring.background (the profiles' ZIP in hiring.reports.bundle, the writing indicators in
+hiring.assessment.writing, the kept figures in hiring.scoring.keeping); this module starts
+and runs tasks with the app's settings.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
+from functools import partial
 from typing import Any
 
-from flask import Flask, current_app
-from sqlmodel import Session
+from flask import Flask
 
-from hiring.assessment.writing import CLOSED, fill_indicators
-from hiring.db import read_scope, session_scope
-from hiring.leases import (  # noqa: F401 - the API of jobs, used by the other modules
+from hiring.assessment.writing import CLOSED, WRITING_INDICATORS
+
+# The API of jobs, used by the modules above: the registries and the runner.
+from hiring.background import TASKS, WORK, Retry, Run, task, work  # noqa: F401
+from hiring.leases import (  # noqa: F401
     GIVEN_UP,
     QUEUE,
     RETRY_DELAYS,
-    WORK,
-    Retry,
     _in_background,
     claim,
     execute,
@@ -38,35 +41,19 @@ from hiring.leases import (  # noqa: F401 - the API of jobs, used by the other m
     queue,
     run,
     run_due,
+    run_for,
     start,
-    work,
     worker_name,
 )
-from hiring.models import Attempt, Job
+from hiring.models import Attempt
 from hiring.prerender import queue as queue_prerender
-from hiring.reports.bundle import write_profiles_zip
-from hiring.scoring import aggregates
-from hiring.scoring.evidence import PRECISION, precision_now
-from hiring.scoring.item_health import ITEM_HEALTH, health_data
-from hiring.scoring.norms import NORMS, norms_now
+from hiring.scoring.keeping import AGGREGATES
 
 log = logging.getLogger(__name__)
 _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hiring-task")
 _tasks: set[Future] = set()  # tasks running in this process's pool
-Task = Callable[..., None]
 # What a task handed to RQ runs, by name: it builds the app (hiring.worker).
 RUN_TASK_QUEUED = "hiring.worker.run_task_queued"
-TASKS: dict[str, Task] = {}
-
-
-def task(kind: str) -> Callable[[Task], Task]:
-    """Register the function that does one kind of task: function(app, **params)."""
-
-    def decorate(function: Task) -> Task:
-        TASKS[kind] = function
-        return function
-
-    return decorate
 
 
 # ---- tasks --------------------------------------------------------------------------
@@ -104,32 +91,18 @@ def run_task(app: Flask, kind: str, params: dict[str, Any]) -> None:
     token = _in_background.set(True)
     try:
         with app.app_context():
-            TASKS[kind](app, **params)
+            TASKS[kind](run_for(app, profiles_changed=partial(prerender_profiles, app)),
+                        **params)
     except Exception:  # the worker lives on
         log.exception("task %s %s failed", kind, params)
     finally:
         _in_background.reset(token)
 
 
-@work("profiles_zip")
-def _profiles_zip(job: Job, session: Session, folder: Path, progress) -> str:
-    name = f"profiles-{job.id}.zip"
-    write_profiles_zip(job.params["attempt_ids"], folder / name, session=session,
-                       requested_by=job.created_by,
-                       language=job.params.get("language"),
-                       norm_min_group=job.params.get("norm_min_group",
-                                                      current_app.config["NORM_MIN_GROUP"]),
-                       on_progress=progress)
-    return name
-
-
 def prerender_profiles(app: Flask, attempt_ids: Iterable[int]) -> None:
     """Queue the rendering of the attempts' profiles (hiring.prerender). Call it
     after the commit that closed them or changed their ratings."""
     queue_prerender(app, attempt_ids)
-
-
-WRITING_INDICATORS = "writing_indicators"
 
 
 def compute_writing_indicators(app: Flask, attempts: Iterable[Attempt]) -> Future | None:
@@ -143,48 +116,7 @@ def compute_writing_indicators(app: Flask, attempts: Iterable[Attempt]) -> Futur
     return start_task(app, WRITING_INDICATORS, attempt_ids=ids)
 
 
-@task(WRITING_INDICATORS)
-def _writing_indicators(app: Flask, attempt_ids: list[int]) -> None:
-    stored = fill_indicators(read=lambda: read_scope(app), write=lambda: session_scope(app),
-                             attempt_ids=attempt_ids)
-    log.info("writing indicators of attempts %s: %d answers", attempt_ids, stored)
-    if stored:  # a profile job waiting for them may go now
-        prerender_profiles(app, attempt_ids)
-
-
-AGGREGATES = "aggregates"
-# kind -> (fingerprint, data) of the kept figure; and whether simulated attempts count
-_KEPT_BY = {ITEM_HEALTH: health_data, NORMS: norms_now, PRECISION: precision_now}
-_REAL_ONLY = {NORMS, PRECISION}
-_keeping: set[tuple[str, int]] = set()  # figures a task of this process is computing
-_keeping_lock = threading.Lock()
-
-
 def keep_aggregates(app: Flask, stale: Iterable[tuple[str, int]]) -> None:
     """Compute again, in the background, the kept figures a request found out of date."""
     for kind, assessment_id in sorted(stale):
         start_task(app, AGGREGATES, figure=kind, assessment_id=assessment_id)
-
-
-@task(AGGREGATES)
-def _aggregates(app: Flask, figure: str, assessment_id: int) -> None:
-    with _keeping_lock:
-        if (figure, assessment_id) in _keeping:
-            return  # pages asked again while this process computes them
-        _keeping.add((figure, assessment_id))
-    try:
-        # Read in a read transaction (at a million responses it takes a while), then
-        # write the one row in a short one.
-        with read_scope(app) as session:
-            current = aggregates.read(assessment_id, figure, session=session)
-            stamp = aggregates.fingerprint(assessment_id, session=session,
-                                           real_only=figure in _REAL_ONLY)
-            if current is not None and current.is_current(stamp):
-                return  # another task kept them meanwhile
-            stamp, data = _KEPT_BY[figure](assessment_id, session=session)
-        with session_scope(app) as session:
-            aggregates.keep(assessment_id, figure, data, stamp, session=session)
-    finally:
-        with _keeping_lock:
-            _keeping.discard((figure, assessment_id))
-    log.info("kept %s of assessment %s: %d attempts", figure, assessment_id, stamp.n_attempts)

@@ -23,20 +23,21 @@ import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import and_, or_, update
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
+from hiring.background import WORK, Retry, Run, Settings
+from hiring.config import Defaults
 from hiring.db import read_scope, session_scope
 from hiring.models import Job, JobState, utcnow
 
 log = logging.getLogger(__name__)
 
-Work = Callable[[Job, Session, Path, Callable[[int], None]], str]
-WORK: dict[str, Work] = {}
 GivenUp = Callable[[Flask, dict, str], None]
 GIVEN_UP: dict[str, GivenUp] = {}
 # Set while a job or task runs, also when it runs inline inside a request (tests).
@@ -44,24 +45,6 @@ _in_background: ContextVar[bool] = ContextVar("hiring_in_background", default=Fa
 # The pause before a failed job is tried again: after its first failure, its second, ...
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30))
 MAX_ERROR = 2000
-
-
-class Retry(Exception):  # noqa: N818 - not an error: the work asks to run again later
-    """Raised by a job's work to be run again at a later time; not counted as a failure."""
-
-    def __init__(self, at: datetime, reason: str = ""):
-        super().__init__(reason)
-        self.at, self.reason = at, reason
-
-
-def work(kind: str) -> Callable[[Work], Work]:
-    """Register the function that does one kind of job; it returns the result file's name."""
-
-    def decorate(function: Work) -> Work:
-        WORK[kind] = function
-        return function
-
-    return decorate
 
 
 def given_up(kind: str) -> Callable[[GivenUp], GivenUp]:
@@ -86,6 +69,17 @@ def exports_dir(app: Flask) -> Path:
     return path
 
 
+def settings(app: Flask) -> Settings:
+    """The settings a job's or a task's work reads, from the app's configuration."""
+    return Settings.from_config(app.config)
+
+
+def run_for(app: Flask, **more: Any) -> Run:
+    """What the app hands a job's or a task's work: its settings and database scopes."""
+    return Run(settings=settings(app), read=partial(read_scope, app),
+               write=partial(session_scope, app), **more)
+
+
 def worker_name() -> str:
     """Name this worker uniquely: host, process and a random part (threads, restarts)."""
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -96,11 +90,12 @@ def _clock(app: Flask) -> datetime:
 
 
 def lease(app: Flask) -> timedelta:
-    return timedelta(seconds=float(app.config.get("JOBS_LEASE_SECONDS") or 60))
+    seconds = app.config.get("JOBS_LEASE_SECONDS") or Defaults.JOBS_LEASE_SECONDS
+    return timedelta(seconds=float(seconds))
 
 
 def max_attempts(app: Flask) -> int:
-    return max(1, int(app.config.get("JOBS_MAX_ATTEMPTS") or 3))
+    return max(1, int(app.config.get("JOBS_MAX_ATTEMPTS") or Defaults.JOBS_MAX_ATTEMPTS))
 
 
 # ---- starting a job -----------------------------------------------------------------
@@ -261,7 +256,8 @@ def _execute(app: Flask, job_id: int, owner: str) -> None:
             def progress(done: int) -> None:
                 _set(app, job_id, owner, done=done)
 
-            result = WORK[kind](job, session, exports_dir(app), progress)
+            result = WORK[kind](job, session, run_for(app, folder=exports_dir(app),
+                                                      progress=progress))
     except Retry as again:
         _set(app, job_id, owner, state=JobState.QUEUED, run_after=again.at,
              error=again.reason[:MAX_ERROR] or None, attempts=Job.attempts - 1,

@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from werkzeug.exceptions import ServiceUnavailable
 
 from hiring import jobs
-from hiring.db import after_commit, get_session, read_scope, session_scope
+from hiring.db import after_commit, get_session, session_scope
 from hiring.mail import invitations, sending
 from hiring.mail.sending import MailSettings, MessageState
 from hiring.models import Attempt, EmailMessage, Job, utcnow
@@ -92,14 +92,12 @@ def send_queued(records: Iterable[EmailMessage], *, created_by: int | None = Non
 
 
 @jobs.work(JOB_KIND)
-def _send_job(job: Job, _session, _folder, progress) -> str:
-    app = current_app._get_current_object()
+def _send_job(job: Job, _session, run: jobs.Run) -> str:
     ids = job.params["message_ids"]
-    outcome = sending.send_spooled(ids, settings=settings(app),
-                                   scope=lambda: session_scope(app),
-                                   clock=app.config["CLOCK"], on_progress=progress)
+    outcome = sending.send_spooled(ids, settings=settings(current_app), scope=run.write,
+                                   clock=run.settings.now, on_progress=run.progress)
     log.info("mail job %s: %s", job.id, dict(outcome))
-    with read_scope(app) as session:
+    with run.read() as session:
         later = sending.next_try(ids, session=session)
     if later is not None:  # the server was down or busy: the job runs again then
         raise jobs.Retry(later, "Some e-mails wait for the mail server to be tried again.")
@@ -152,7 +150,7 @@ def after_submit(attempt: Attempt) -> None:
 
 
 @jobs.work(CONFIRMATION_JOB)
-def _confirmation_job(job: Job, _session, _folder, _progress) -> str:
+def _confirmation_job(job: Job, _session, _run: jobs.Run) -> str:
     for attempt_id in job.params["attempt_ids"]:
         confirm_submitted(current_app._get_current_object(), attempt_id)
     return ""  # nothing to download

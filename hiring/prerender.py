@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -29,9 +29,10 @@ from sqlmodel import Session, col, select
 from hiring import leases
 from hiring.assessment import planning
 from hiring.assessment.ratings import blind_for
-from hiring.db import read_scope, session_scope
+from hiring.background import Retry, Run, Settings, work
+from hiring.config import Defaults
+from hiring.db import session_scope
 from hiring.items.types import get_type
-from hiring.leases import work
 from hiring.models import (
     Assessment,
     Attempt,
@@ -62,7 +63,7 @@ def key(attempt_id: int) -> str:
 
 
 def enabled(app: Flask) -> bool:
-    return bool(app.config.get("PROFILE_PRERENDER", True))
+    return bool(app.config.get("PROFILE_PRERENDER", Defaults.PROFILE_PRERENDER))
 
 
 def _now(app: Flask) -> datetime:
@@ -128,13 +129,13 @@ def viewers(attempt: Attempt, *, session: Session) -> list[int | None]:
     return [None, *dict.fromkeys(b for b in blind if b is not None)]
 
 
-def render_all(app: Flask, attempt: Attempt, *, session: Session, folder: Path) -> int:
+def render_all(settings: Settings, attempt: Attempt, *, session: Session,
+               folder: Path) -> int:
     """Store the page fragment and the PDF of each language and view that has none
     current; return how many renderings there are. Raises the first failure after
     trying the others."""
-    config = app.config
-    render_pdf = partial(render_profile_pdf, time_limit=config["PDF_TIME_LIMIT_SECONDS"],
-                         max_text_chars=config["PDF_MAX_TEXT_CHARS"])
+    render_pdf = partial(render_profile_pdf, time_limit=settings.pdf_time_limit,
+                         max_text_chars=settings.pdf_max_text_chars)
     render_html = partial(render_profile_html, standalone=False)
     assessment = session.get(Assessment, attempt.assessment_id)
     failure: Exception | None = None
@@ -144,10 +145,10 @@ def render_all(app: Flask, attempt: Attempt, *, session: Session, folder: Path) 
             try:
                 profile = build_profile(attempt, session=session, blind_for=blind,
                                         language=language,
-                                        norm_min_group=config["NORM_MIN_GROUP"])
+                                        norm_min_group=settings.norm_min_group)
                 cached_html(profile, folder, render_html, view=view_name(blind))
                 cached_pdf(profile, folder, render_pdf, view=view_name(blind),
-                           settings=pdf_settings(config["PDF_MAX_TEXT_CHARS"]))
+                           settings=pdf_settings(settings.pdf_max_text_chars))
                 count += 1
             except Exception as exc:  # the other languages and views are still worth it
                 log.exception("could not pre-render the profile of attempt %s (%s, %s)",
@@ -159,28 +160,28 @@ def render_all(app: Flask, attempt: Attempt, *, session: Session, folder: Path) 
 
 
 @work(KIND)
-def prerender(job: Job, session: Session, folder: Path, progress) -> str:
+def prerender(job: Job, session: Session, run: Run) -> str:
     """The job's work: render the attempt's profiles, unless it is gone or not closed."""
-    app = current_app._get_current_object()
+    now = run.settings.now()
     attempt_id = job.params["attempt_ids"][0]
     attempt = session.get(Attempt, attempt_id)
     if attempt is not None and attempt.state in REPORTABLE and indicators_pending(
-            attempt_id, session=session) and _now(app) - job.created_at < WAIT_FOR_INDICATORS:
-        raise leases.Retry(_now(app) + RETRY_AFTER, "waiting for the writing indicators")
+            attempt_id, session=session) and now - job.created_at < WAIT_FOR_INDICATORS:
+        raise Retry(now + RETRY_AFTER, "waiting for the writing indicators")
     # From here on a change queues a new job: this run may have read the data before it.
-    with session_scope(app) as writing:
+    with run.write() as writing:
         writing.execute(update(Job).where(col(Job.id) == job.id).values(key=None)
                         .execution_options(synchronize_session=False))
     if attempt is None or attempt.state not in REPORTABLE:
         return ""
-    with read_scope(app) as fresh:  # read after giving up the key
+    with run.read() as fresh:  # read after giving up the key
         attempt = fresh.get(Attempt, attempt_id)
         if attempt is None:
             return ""
-        render_all(app, attempt, session=fresh, folder=folder)
-    with read_scope(app) as check:
+        render_all(run.settings, attempt, session=fresh, folder=run.folder)
+    with run.read() as check:
         if check.get(Attempt, attempt_id) is None:  # erased while it rendered
-            for path in folder.glob(f"profile-{attempt_id}-*.*"):
+            for path in run.folder.glob(f"profile-{attempt_id}-*.*"):
                 path.unlink(missing_ok=True)
-    progress(1)
+    run.progress(1)
     return ""

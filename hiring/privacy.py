@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel, col, func, select
 
 from hiring import audit, like
 from hiring.assessment import decisions, self_id
+from hiring.config import Defaults
 from hiring.email_address import normalize_email
 from hiring.mail.sending import MailSettings, files_of
 from hiring.models import (
@@ -40,7 +41,7 @@ from hiring.models import (
 )
 from hiring.scoring.attempts import current_scores
 
-DEFAULT_RETENTION_DAYS = 365
+DEFAULT_RETENTION_DAYS = Defaults.RETENTION_DAYS
 EXPORT_FORMAT = "hiring.candidate-export/1"
 INTEGRITY_FIELDS = ("focus_losses", "focus_lost_at", "paste_count", "ip_addresses",
                     "user_agents")
@@ -321,6 +322,17 @@ def remove_files(paths: Iterable[Path]) -> int:
 
 
 # ---- the audit log about one candidate ----------------------------------------------
+
+
+def assessments_of(attempts: Iterable[Attempt], *, session: Session) -> dict[int, Assessment]:
+    """The assessments of the attempts, by id."""
+    return {a.id: a for a in session.exec(select(Assessment).where(
+        col(Assessment.id).in_({attempt.assessment_id for attempt in attempts})))}
+
+
+def existing_attempts(ids: Iterable[int], *, session: Session) -> set[int]:
+    """The ids among these whose attempts still exist (the others were erased)."""
+    return set(session.exec(select(Attempt.id).where(col(Attempt.id).in_(list(ids)))))
 
 
 def audit_filter(email: str, *, session: Session) -> ColumnElement[bool]:

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, func, select
 
 from hiring import jobs
 from hiring.app import create_app
+from hiring.config import Defaults
 from hiring.db import read_scope, session_scope
 from hiring.models import Job, utcnow
 
@@ -44,7 +45,7 @@ def periodic(name: str, command: click.Command, **params: object) -> None:
     jobs.work(PERIODIC_PREFIX + name)(_periodic)
 
 
-def _periodic(job: Job, _session: Session, _folder, _progress) -> str:
+def _periodic(job: Job, _session: Session, _run: jobs.Run) -> str:
     """Run a command as cron would; its output goes to the log."""
     name = job.kind.removeprefix(PERIODIC_PREFIX)
     command, params = PERIODIC[name]
@@ -136,7 +137,7 @@ class Worker:
         self.app = app
         self.name = name or jobs.worker_name()
         self.poll = float(poll_seconds if poll_seconds is not None
-                          else app.config.get("JOBS_POLL_SECONDS") or 2)
+                          else app.config.get("JOBS_POLL_SECONDS") or Defaults.JOBS_POLL_SECONDS)
         # Jobs younger than this are left to the RQ workers (set when REDIS_URL is).
         self.grace = grace_seconds
         self.periodic = periodic
@@ -177,7 +178,7 @@ def start_thread(app: Flask) -> Worker:
     """Run a worker in a thread of this process; `jobs.start` wakes it."""
     # With Redis, the RQ workers take new jobs at once; this thread only takes the jobs
     # Redis never got (it was down) once they have waited a while.
-    grace = (float(app.config.get("JOBS_REDIS_GRACE_SECONDS") or 60)
+    grace = (float(app.config.get("JOBS_REDIS_GRACE_SECONDS") or Defaults.JOBS_REDIS_GRACE_SECONDS)
              if app.config.get("REDIS_URL") else None)
     worker = Worker(app, grace_seconds=grace)
     if grace is None:

@@ -12,7 +12,7 @@ from hiring import jobs
 
 
 @jobs.work("test_hangs_once")
-def _hangs_once(job, _session, _folder, _progress) -> str:
+def _hangs_once(job, _session, _run) -> str:
     marker = Path(job.params["marker"])
     first = not marker.exists()
     with marker.open("a", encoding="utf-8") as out:

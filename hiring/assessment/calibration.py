@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from hiring.items.types import get_type
+from hiring.config import Defaults
+from hiring.items.types import get_type, type_names
 from hiring.items.types.written import LEVELS, MAX_CHARS
 from hiring.models import (
     Attempt,
+    Bank,
     CalibrationAnswer,
     CalibrationRating,
     Item,
@@ -25,7 +27,7 @@ from hiring.models import (
     User,
 )
 
-DEFAULT_REQUIRED = 2  # calibration answers a rater rates per item before candidates'
+DEFAULT_REQUIRED = Defaults.CALIBRATION_ANSWERS  # answers a rater rates per item before candidates'
 MAX_EXPLANATION = 5000
 NAME_MARK, EMAIL_MARK = "[name]", "[e-mail]"
 
@@ -236,3 +238,41 @@ def rated_counts(answer_ids: Iterable[int], *, session: Session) -> dict[int, in
         select(CalibrationRating.answer_id, func.count(col(CalibrationRating.id)))
         .where(col(CalibrationRating.answer_id).in_(list(answer_ids)))
         .group_by(col(CalibrationRating.answer_id))).all())
+
+
+def answers_with_items(*, session: Session) -> list[tuple[CalibrationAnswer, Item]]:
+    """Every calibration answer with its item, by the item's key."""
+    return list(session.exec(select(CalibrationAnswer, Item).join(
+        Item, col(Item.id) == CalibrationAnswer.item_id).order_by(
+        col(Item.key), col(CalibrationAnswer.id))))
+
+
+def rated_by(rater_id: int, *, session: Session) -> set[int]:
+    """The ids of the calibration answers the rater has rated."""
+    return {r.answer_id for r in session.exec(select(CalibrationRating).where(
+        CalibrationRating.rater_id == rater_id))}
+
+
+def rating_of(answer_id: int, rater_id: int, *, session: Session) -> CalibrationRating | None:
+    """The rater's rating of the calibration answer, if any."""
+    return session.exec(select(CalibrationRating).where(
+        CalibrationRating.answer_id == answer_id,
+        CalibrationRating.rater_id == rater_id)).first()
+
+
+def is_written(item: Item) -> bool:
+    """Tell whether the item's answers are rated (and so may be calibration answers)."""
+    return item.type in type_names(lambda t: t.needs_rating)
+
+
+def written_items(*, session: Session) -> list[tuple[Item, Bank]]:
+    """The items in use whose answers are rated, with their banks, by bank and key."""
+    return list(session.exec(select(Item, Bank).join(Bank, col(Bank.id) == Item.bank_id)
+                             .where(col(Item.type).in_(type_names(lambda t: t.needs_rating)),
+                                    col(Item.retired).is_(False))
+                             .order_by(col(Bank.slug), col(Item.key))))
+
+
+def current_revision(item: Item, *, session: Session) -> ItemRevision:
+    return session.exec(select(ItemRevision).where(
+        ItemRevision.item_id == item.id, ItemRevision.number == item.current_revision)).one()

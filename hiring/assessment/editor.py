@@ -209,6 +209,11 @@ class Listed:
     versions: int
 
 
+def first_assessment(*, session: Session) -> Assessment | None:
+    """The oldest assessment, if there is one (to show sample wordings with)."""
+    return session.exec(select(Assessment).order_by(col(Assessment.id))).first()
+
+
 def current_versions(*, session: Session) -> list[Listed]:
     """Return the current version of every assessment, newest first."""
     banks = {bank.id: bank for bank in session.exec(select(Bank))}

@@ -12,14 +12,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from hiring import audit
 from hiring.assessment import editor
 from hiring.assessment.tokens import hash_token, new_token
-from hiring.models import Assessment, Attempt, AttemptState, FeedbackRelease, User
+from hiring.config import Defaults
+from hiring.models import (
+    Assessment,
+    Attempt,
+    AttemptState,
+    EmailMessage,
+    FeedbackRelease,
+    User,
+)
 
 SETTING = "candidate_feedback"
-DEFAULT_LINK_DAYS = 30
+DEFAULT_LINK_DAYS = Defaults.FEEDBACK_LINK_DAYS
 RELEASABLE = (AttemptState.SUBMITTED, AttemptState.SCORED)
 RELEASED = audit.Action.FEEDBACK_RELEASED
 RESENT = audit.Action.FEEDBACK_RESENT
@@ -133,3 +142,28 @@ def opened(found: FeedbackRelease, now: datetime) -> None:
     """Record the first time the candidate opened the report."""
     if found.opened_at is None:
         found.opened_at = now
+
+
+def releasable(assessment_id: int) -> SelectOfScalar[Attempt]:
+    """The query of the assessment's attempts whose feedback may be released, newest
+    submitted first (a page of them: hiring.paging)."""
+    return (select(Attempt).where(Attempt.assessment_id == assessment_id,
+                                  col(Attempt.state).in_(RELEASABLE))
+            .order_by(col(Attempt.submitted_at).desc(), col(Attempt.id).desc()))
+
+
+def to_release(assessment_id: int, attempt_ids: list[int] | None, *,
+               session: Session) -> list[Attempt]:
+    """The assessment's releasable attempts among attempt_ids (None: all), by id."""
+    query = select(Attempt).where(Attempt.assessment_id == assessment_id,
+                                  col(Attempt.state).in_(RELEASABLE))
+    if attempt_ids is not None:
+        query = query.where(col(Attempt.id).in_(attempt_ids))
+    return list(session.exec(query.order_by(col(Attempt.id))))
+
+
+def messages_of(attempt: Attempt, *, session: Session) -> list[EmailMessage]:
+    """The feedback e-mails sent for the attempt, newest first."""
+    return list(session.exec(select(EmailMessage).where(
+        EmailMessage.attempt_id == attempt.id, EmailMessage.kind == "feedback")
+        .order_by(col(EmailMessage.id).desc())))

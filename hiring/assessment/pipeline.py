@@ -34,7 +34,7 @@ from sqlalchemy import and_, case
 from sqlmodel import Session, col, func, select
 
 from hiring import like, paging
-from hiring.models import Attempt, AttemptState
+from hiring.models import Assessment, Attempt, AttemptState
 from hiring.scoring.scales import AttemptScores
 
 STAGES = ("invited", "started", "submitted", "rated", "no_answers", "expired")
@@ -90,6 +90,45 @@ def _columns(now: datetime):
         (state == AttemptState.SCORED, "rated"),
         else_="expired").label("stage")
     return stage, col(Attempt.last_activity_at)
+
+
+def counts_by_state(*, session: Session) -> dict[str, int]:
+    """Return the number of attempts in each state, over every assessment."""
+    return dict(session.exec(select(Attempt.state, func.count())
+                             .group_by(col(Attempt.state))).all())
+
+
+def shown_assessments(pipelines: dict[int, Counter], *, session: Session) -> list[Assessment]:
+    """The assessments HR's dashboard lists, by name and version: current versions, and
+    replaced ones only while they still have candidates (pipelines: counts_by_assessment)."""
+    return [a for a in session.exec(select(Assessment).order_by(col(Assessment.name),
+                                                                col(Assessment.version)))
+            if a.replaced_by_id is None or any(pipelines.get(a.id, {}).values())]
+
+
+def latest_attempts(*, session: Session, state: str | None = None,
+                    assessment_id: int | None = None,
+                    limit: int = 500) -> list[tuple[Attempt, Assessment]]:
+    """The newest attempts with their assessments, in that state (an unknown one: any)
+    and of that assessment (None: any)."""
+    query = select(Attempt, Assessment).join(
+        Assessment, col(Assessment.id) == Attempt.assessment_id)
+    if state in {s.value for s in AttemptState}:
+        query = query.where(Attempt.state == state)
+    if assessment_id:
+        query = query.where(Attempt.assessment_id == assessment_id)
+    return list(session.exec(query.order_by(col(Attempt.id).desc()).limit(limit)))
+
+
+def all_assessments(*, session: Session) -> list[Assessment]:
+    """Every assessment, every version."""
+    return list(session.exec(select(Assessment)))
+
+
+def languages_taken(assessment_id: int, *, session: Session) -> list[str]:
+    """The languages the assessment's attempts were taken in, sorted."""
+    return sorted(set(session.exec(select(Attempt.language).where(
+        Attempt.assessment_id == assessment_id).distinct())))
 
 
 def counts_by_assessment(*, session: Session, now: datetime) -> dict[int, Counter]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from sqlmodel import Session, col, select
 
@@ -83,6 +83,13 @@ def scores_seen_by(attempt: Attempt, blind: int | None, *, session: Session
 
 class RatingError(ValueError):
     """The rating is not valid; the message says why."""
+
+
+def ratings_by(rater_id: int, response_ids: Iterable[int], *,
+               session: Session) -> dict[int, Rating]:
+    """The rater's ratings of these responses, by response id."""
+    return {r.response_id: r for r in session.exec(select(Rating).where(
+        Rating.rater_id == rater_id, col(Rating.response_id).in_(list(response_ids))))}
 
 
 def rate(response: Response, *, session: Session, rater_id: int, scores: dict[str, int],

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from hiring.assessment import engine
+from hiring.config import Defaults
 from hiring.items.revisions import revision_content
 from hiring.items.types import ITEM_TYPES, get_type
 from hiring.models import Assessment, Attempt, Item, Outcome
@@ -71,7 +72,7 @@ def invite_and_complete(assessment: Assessment, *, session: Session, now: dateti
     attempt, _token = engine.invite(
         assessment, session=session, name=f"{first} {last}",
         email=f"{first}.{last}.{rng.randrange(10**6)}@example.com".lower().translate(_ASCII),
-        expires_at=now + timedelta(days=14), language=language)
+        expires_at=now + timedelta(days=Defaults.INVITATION_DAYS), language=language)
     attempt.seed = rng.randrange(2**31)  # the items drawn follow rng too: reproducible runs
     attempt.simulated = True
     return complete(attempt, session=session, now=now, rng=rng, profile=profile,

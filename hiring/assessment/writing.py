@@ -1,6 +1,6 @@
 """The writing indicators of closed attempts' written answers: computed once, stored.
 
-A background job runs fill_indicators when an attempt closes (submitted by the
+A background task (WRITING_INDICATORS) runs fill_indicators when an attempt closes (submitted by the
 candidate, by the clock or by HR), and `hiring writing compute` runs it for older
 attempts. It is safe to run again at any time: answers whose stored indicators are
 current are left alone. The slow part (dictionaries) runs between two short database
@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from hiring.background import Run, Scope, task
 from hiring.items.revisions import revision_contents
 from hiring.items.types import ITEM_TYPES
 from hiring.models import Attempt, AttemptState, Item, ItemRevision, Response
@@ -25,7 +25,7 @@ from hiring.scoring.writing import writing_indicators
 
 log = logging.getLogger(__name__)
 CLOSED = (AttemptState.SUBMITTED, AttemptState.SCORED)
-Scope = Callable[[], AbstractContextManager[Session]]
+WRITING_INDICATORS = "writing_indicators"
 
 
 @dataclass(frozen=True)
@@ -102,3 +102,12 @@ def fill_indicators(*, read: Scope, write: Scope, attempt_ids: Iterable[int] | N
         if on_progress is not None:
             on_progress(done, len(answers))
     return stored
+
+
+@task(WRITING_INDICATORS)
+def fill_indicators_task(run: Run, attempt_ids: list[int]) -> None:
+    """The task's work: the attempts' indicators; then their profiles may be rendered."""
+    stored = fill_indicators(read=run.read, write=run.write, attempt_ids=attempt_ids)
+    log.info("writing indicators of attempts %s: %d answers", attempt_ids, stored)
+    if stored:  # a profile job waiting for them may go now
+        run.profiles_changed(attempt_ids)

@@ -68,7 +68,8 @@ def demo(ctx: click.Context, serve: bool, host: str, port: int) -> None:
         assessment = _default_assessment(session)
         _attempt, token = engine.invite(assessment, session=session, name="Dana Demo",
                                         email="dana.demo@example.com",
-                                        expires_at=utcnow() + timedelta(days=14))
+                                        expires_at=utcnow() + timedelta(
+                                            days=current_app.config["INVITATION_DAYS"]))
     base = f"http://{host}:{port}"
     click.echo("\nDemo ready.")
     click.echo(f"  Candidate invitation: {base}/a/{token}")

@@ -34,6 +34,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from hiring.config import Defaults
 from hiring.models import EmailMessage
 
 OUTBOX_FOLDER = "outbox"
@@ -56,16 +57,16 @@ class MailSettings:
     """How to send: the MAIL_* settings and the instance folder."""
 
     instance_path: Path
-    sender: str = "hiring@localhost"
+    sender: str = Defaults.MAIL_FROM
     organisation: str = ""
     smtp_host: str | None = None
-    smtp_port: int = 587
+    smtp_port: int = Defaults.MAIL_SMTP_PORT
     smtp_user: str | None = None
     smtp_password: str | None = None
-    smtp_starttls: bool = True
-    smtp_ssl: bool = False
-    smtp_timeout: float = 20.0
-    timezone: str = "UTC"
+    smtp_starttls: bool = Defaults.MAIL_SMTP_STARTTLS
+    smtp_ssl: bool = Defaults.MAIL_SMTP_SSL
+    smtp_timeout: float = Defaults.MAIL_SMTP_TIMEOUT_SECONDS
+    timezone: str = Defaults.MAIL_TIMEZONE
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], instance_path: str | Path
@@ -77,10 +78,10 @@ class MailSettings:
                    smtp_port=int(config.get("MAIL_SMTP_PORT") or cls.smtp_port),
                    smtp_user=config.get("MAIL_SMTP_USER") or None,
                    smtp_password=config.get("MAIL_SMTP_PASSWORD") or None,
-                   smtp_starttls=bool(config.get("MAIL_SMTP_STARTTLS", True)),
-                   smtp_ssl=bool(config.get("MAIL_SMTP_SSL", False)),
-                   smtp_timeout=float(config.get("MAIL_SMTP_TIMEOUT_SECONDS") or 20),
-                   timezone=config.get("MAIL_TIMEZONE") or "UTC")
+                   smtp_starttls=bool(config.get("MAIL_SMTP_STARTTLS", cls.smtp_starttls)),
+                   smtp_ssl=bool(config.get("MAIL_SMTP_SSL", cls.smtp_ssl)),
+                   smtp_timeout=float(config.get("MAIL_SMTP_TIMEOUT_SECONDS") or cls.smtp_timeout),
+                   timezone=config.get("MAIL_TIMEZONE") or cls.timezone)
 
     @property
     def uses_smtp(self) -> bool:

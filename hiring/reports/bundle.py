@@ -1,4 +1,4 @@
-"""A ZIP of several candidates' PDF profiles."""
+"""A ZIP of several candidates' PDF profiles, and the job that writes it."""
 
 from __future__ import annotations
 
@@ -12,11 +12,14 @@ from pathlib import Path
 from sqlmodel import Session
 
 from hiring.assessment.ratings import blind_for
-from hiring.models import Attempt, AttemptState, User
+from hiring.background import Run, work
+from hiring.config import Defaults
+from hiring.models import Attempt, AttemptState, Job, User
 from hiring.reports.build import build_profile
 from hiring.reports.pdf import render_profile_pdf
 
 REPORTABLE = (AttemptState.SUBMITTED, AttemptState.SCORED)
+KIND = "profiles_zip"
 
 
 def pdf_name(attempt: Attempt) -> str:
@@ -29,7 +32,7 @@ def pdf_name(attempt: Attempt) -> str:
 
 def write_profiles_zip(attempt_ids: list[int], path: Path, *, session: Session,
                        requested_by: int | None, language: str | None = None,
-                       norm_min_group: int = 30,
+                       norm_min_group: int = Defaults.NORM_MIN_GROUP,
                        on_progress: Callable[[int], None] | None = None) -> int:
     """Render each reportable attempt's profile into a ZIP; return how many it holds.
 
@@ -53,3 +56,16 @@ def write_profiles_zip(attempt_ids: list[int], path: Path, *, session: Session,
                 on_progress(done)
     partial.replace(path)  # a half-written archive is never offered for download
     return written
+
+
+@work(KIND)
+def profiles_zip(job: Job, session: Session, run: Run) -> str:
+    """The job's work: the ZIP of the attempts in job.params, for the user who asked."""
+    name = f"profiles-{job.id}.zip"
+    write_profiles_zip(job.params["attempt_ids"], run.folder / name, session=session,
+                       requested_by=job.created_by,
+                       language=job.params.get("language"),
+                       norm_min_group=job.params.get("norm_min_group",
+                                                     run.settings.norm_min_group),
+                       on_progress=run.progress)
+    return name

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from hiring.catalogues import translations
+from hiring.config import Defaults
 from hiring.items.accommodations import format_multiplier
 from hiring.reports.chart import ChartLabels, band_svg, bars_svg, narrow_bars_svg
 from hiring.reports.formatting import (  # noqa: F401 - part of this module's interface
@@ -36,7 +37,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE = "reports/profile.html"
 STYLESHEET = Path(__file__).with_name("profile.css")
 # The defaults of render_profile_pdf's limits; the app passes its PDF_* settings.
-TIME_LIMIT_SECONDS = 30.0
+TIME_LIMIT_SECONDS = Defaults.PDF_TIME_LIMIT_SECONDS
 MAX_TEXT_CHARS = 12_000
 # PDFs this process has rendered (started): tells a stored PDF from a new one.
 renders = 0

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from hiring.config import Defaults
+
 if TYPE_CHECKING:
     from hiring.scoring.agreement import Agreement
     from hiring.scoring.integrity import IntegrityFacts
@@ -180,7 +182,7 @@ class Profile:
     written: list[WrittenResult] = field(default_factory=list)
     ratings_complete: bool = True
     assessment_id: int = 0
-    norm_min_group: int = 30
+    norm_min_group: int = Defaults.NORM_MIN_GROUP
     interview_guide: list[GuideEntry] = field(default_factory=list)
     guide_note: str = ""  # why the guide is empty, when it is
     typing: list[TypingSummary] = field(default_factory=list)

@@ -11,7 +11,7 @@ are.
 A request never writes them: it reads the kept figure, or computes it (small
 assessments) and remembers it in the process, and notes the kind in the session's info
 (STALE) so that the web layer starts a background task that keeps it after the request
-(hiring.jobs, "aggregates")."""
+(hiring.scoring.keeping, "aggregates")."""
 
 from __future__ import annotations
 

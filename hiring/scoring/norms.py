@@ -19,12 +19,13 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from hiring.config import Defaults
 from hiring.models import Attempt
 from hiring.scoring import aggregates
 from hiring.scoring.evidence import completed_attempts
 from hiring.scoring.scales import AttemptScores
 
-DEFAULT_MIN_GROUP = 30
+DEFAULT_MIN_GROUP = Defaults.NORM_MIN_GROUP
 SCALE, SUBSCORE = "scale", "subscore"  # what a norm key names: (kind, name)
 
 

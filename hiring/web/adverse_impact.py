@@ -13,12 +13,11 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import get_locale, gettext, ngettext
-from sqlmodel import select
 from wtforms import DateField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
-from hiring.assessment import decisions, editor, self_id
+from hiring.assessment import decisions, editor, pipeline, self_id
 from hiring.assessment.adverse_impact import (
     NO_ANSWERS,
     NOBODY_SELECTED,
@@ -37,7 +36,7 @@ from hiring.csv_cells import safe_cell
 from hiring.db import get_session
 from hiring.i18n import language_name
 from hiring.items.messages import N_
-from hiring.models import Assessment, Attempt
+from hiring.models import Assessment
 from hiring.reports.adverse_impact_pdf import render_adverse_impact_pdf
 from hiring.reports.scores import SCALE_TEXTS
 from hiring.scoring.fairness import FOUR_FIFTHS, MIN_CELL, MIN_GROUP, GroupImpact
@@ -112,8 +111,7 @@ def _form(assessment: Assessment, stages: list[decisions.Stage]) -> FilterForm:
     form.stage.choices = [SelectChoice(EVERY_STAGE, gettext("Each stage, one table each"))] + [
         SelectChoice(s.key, stage_name(s)) for s in stages]
     form.scale.choices = [SelectChoice(k, gettext(SCALE_TEXTS[k][0])) for k in SCALES]
-    languages = sorted(set(get_session().exec(select(Attempt.language).where(
-        Attempt.assessment_id == assessment.id).distinct())))
+    languages = pipeline.languages_taken(assessment.id, session=get_session())
     form.language.choices = [SelectChoice("", gettext("Every language"))] + [
         SelectChoice(code, language_name(code)) for code in languages]
     return form
@@ -285,7 +283,7 @@ def report_pdf(assessment_id: int):
         return Response(context["error"] + "\n", status=400, mimetype="text/plain")
     document = render_adverse_impact_pdf(
         str(get_locale() or "en"), context,
-        time_limit=current_app.config.get("PDF_TIME_LIMIT_SECONDS", 30.0))
+        time_limit=current_app.config["PDF_TIME_LIMIT_SECONDS"])
     return Response(document, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="adverse-impact-{assessment_id}.pdf"',
         "Cache-Control": "no-store"})

@@ -16,15 +16,15 @@ from flask import (
     request,
     url_for,
 )
-from sqlmodel import func, select
 
 from hiring.assessment import editor, pipeline, planning
 from hiring.assessment import preview as sampling
 from hiring.assessment.editor import Outcome, Recipe
 from hiring.assessment.recipes import estimate_minutes, item_classes
+from hiring.banks import listing
 from hiring.db import get_session
 from hiring.items.types.base import translate
-from hiring.models import Assessment, Attempt, Bank
+from hiring.models import Assessment, Bank
 from hiring.reports.dif_table import dif_csv
 from hiring.scoring.aggregates import fingerprint
 from hiring.scoring.agreement import (
@@ -57,15 +57,12 @@ def _assessment(assessment_id: int) -> Assessment:
 @hr_only
 def dashboard():
     session = get_session()
-    counts = dict(session.exec(select(Attempt.state, func.count()).group_by(Attempt.state)).all())
     pipelines = pipeline.counts_by_assessment(session=session, now=now())
-    # Current versions, and replaced ones only while they still have candidates.
-    shown = [a for a in session.exec(select(Assessment).order_by(Assessment.name,
-                                                                 Assessment.version))
-             if a.replaced_by_id is None or any(pipelines.get(a.id, {}).values())]
-    return render_template("admin/dashboard.html", counts=counts,
-                           banks=session.exec(select(func.count()).select_from(Bank)).one(),
-                           assessments=shown, pipelines=pipelines,
+    return render_template("admin/dashboard.html",
+                           counts=pipeline.counts_by_state(session=session),
+                           banks=listing.count_banks(session=session),
+                           assessments=pipeline.shown_assessments(pipelines, session=session),
+                           pipelines=pipelines,
                            stages=pipeline.STAGES, stage_labels=pipeline.STAGE_LABELS)
 
 
@@ -80,7 +77,7 @@ def index():
 @bp.route("/assessments/new", methods=["GET", "POST"])
 @hr_only
 def new():
-    banks = list(get_session().exec(select(Bank).order_by(Bank.slug)))
+    banks = listing.all_banks(session=get_session())
     if not banks:
         flash("Upload a question bank first.")
         return redirect(url_for("banks.index"))

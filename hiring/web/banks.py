@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, url_for
-from sqlmodel import col, func, select
 
+from hiring.banks import listing
 from hiring.banks.exporter import export_bank
 from hiring.banks.importer import import_bank
 from hiring.banks.loader import BankInvalid, load_bytes
 from hiring.db import get_session
-from hiring.models import Bank, Item, ItemRevision
+from hiring.models import Bank
 from hiring.web.access import hr_only
 from hiring.web.forms import BankUploadForm
 from hiring.web.lookup import get_or_404
@@ -37,20 +37,15 @@ def index():
             return redirect(url_for("banks.bank", bank_id=summary.bank.id))
     elif form.errors:
         status = 400
-    rows = list(session.exec(
-        select(Bank, func.count(col(Item.id))).join(Item, isouter=True).group_by(Bank.id)))
+    rows = listing.banks_with_item_counts(session=session)
     return render_template("admin/banks.html", form=form, rows=rows, problems=problems), status
 
 
 @bp.route("/<int:bank_id>")
 @hr_only
 def bank(bank_id: int):
-    session = get_session()
     bank = get_or_404(Bank, bank_id, "No such bank.")
-    rows = list(session.exec(
-        select(Item, ItemRevision).join(ItemRevision, (col(ItemRevision.item_id) == Item.id) & (
-            col(ItemRevision.number) == Item.current_revision))
-        .where(Item.bank_id == bank_id).order_by(Item.type, Item.dimension, Item.key)))
+    rows = listing.current_items(bank_id, session=get_session())
     return render_template("admin/bank.html", bank=bank, rows=rows)
 
 

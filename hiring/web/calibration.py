@@ -13,18 +13,16 @@ from flask import (
     request,
     url_for,
 )
-from sqlmodel import col, select
 from wtforms.fields.choices import SelectChoice
 
 from hiring.assessment import calibration
 from hiring.db import get_session
 from hiring.i18n import language_name
-from hiring.items.types import get_type, type_names
+from hiring.items.types import get_type
 from hiring.models import (
     Attempt,
     Bank,
     CalibrationAnswer,
-    CalibrationRating,
     Item,
     ItemRevision,
     Response,
@@ -59,11 +57,8 @@ def _attempt_arg() -> int | None:
 @staff
 def index():
     session = get_session()
-    answers = list(session.exec(select(CalibrationAnswer, Item).join(
-        Item, col(Item.id) == CalibrationAnswer.item_id).order_by(
-        col(Item.key), col(CalibrationAnswer.id))))
-    mine = {r.answer_id for r in session.exec(select(CalibrationRating).where(
-        CalibrationRating.rater_id == g.user.id))}
+    answers = calibration.answers_with_items(session=session)
+    mine = calibration.rated_by(g.user.id, session=session)
     progress = calibration.progress({a.item_id for a, _ in answers}, g.user.id,
                                     session=session,
                                     required=current_app.config["CALIBRATION_ANSWERS"])
@@ -79,9 +74,7 @@ def answer(answer_id: int):
     revision = session.get(ItemRevision, answer.revision_id)
     rubric = _rubric(revision, answer.language)
     attempt_id = _attempt_arg()
-    mine = session.exec(select(CalibrationRating).where(
-        CalibrationRating.answer_id == answer.id,
-        CalibrationRating.rater_id == g.user.id)).first()
+    mine = calibration.rating_of(answer.id, g.user.id, session=session)
     form = rubric_form(rubric["criteria"], CalibrationRatingForm)()
     if mine is None and request.method == "POST":
         if not answer.active:
@@ -111,13 +104,8 @@ def answer(answer_id: int):
 @hr_only
 def manage():
     session = get_session()
-    rows = list(session.exec(select(CalibrationAnswer, Item).join(
-        Item, col(Item.id) == CalibrationAnswer.item_id).order_by(
-        col(Item.key), col(CalibrationAnswer.id))))
-    written = list(session.exec(select(Item, Bank).join(Bank, col(Bank.id) == Item.bank_id)
-                                .where(col(Item.type).in_(type_names(lambda t: t.needs_rating)),
-                                       col(Item.retired).is_(False))
-                                .order_by(col(Bank.slug), col(Item.key))))
+    rows = calibration.answers_with_items(session=session)
+    written = calibration.written_items(session=session)
     return render_template("admin/calibration/manage.html", rows=rows, written=written,
                            rated=calibration.rated_counts([a.id for a, _ in rows],
                                                           session=session),
@@ -136,7 +124,7 @@ def _new_answer_source():
             abort(400, str(exc))
         return draft.item, draft
     item = session.get(Item, request.args.get("item", type=int) or 0)
-    if item is None or item.type not in type_names(lambda t: t.needs_rating):
+    if item is None or not calibration.is_written(item):
         abort(404, "No such written item.")
     return item, None
 
@@ -146,8 +134,7 @@ def _new_answer_source():
 def new_answer():
     session = get_session()
     item, draft = _new_answer_source()
-    revision = session.exec(select(ItemRevision).where(
-        ItemRevision.item_id == item.id, ItemRevision.number == item.current_revision)).one()
+    revision = calibration.current_revision(item, session=session)
     languages = session.get(Bank, item.bank_id).languages
     language = request.args.get("lang") if request.args.get("lang") in languages else (
         draft.language if draft else languages[0])

@@ -18,12 +18,12 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from sqlmodel import col, select
 
-from hiring import audit, jobs
+from hiring import audit, jobs, privacy
 from hiring.assessment.ratings import blind_for
 from hiring.db import after_commit, get_session, read_scope
 from hiring.models import Assessment, Attempt, Job, JobState, Role
+from hiring.reports import bundle
 from hiring.reports.build import Summary, summarize
 from hiring.reports.export import attempts_csv_lines
 from hiring.scoring.attempts import rescore_outdated
@@ -103,11 +103,11 @@ def assessment_csv(assessment_id: int):
 def profiles_zip():
     ids = _selected_ids()
     session = get_session()
-    found = session.exec(select(Attempt.id).where(col(Attempt.id).in_(ids))).all()
+    found = privacy.existing_attempts(ids, session=session)
     if not found:
         abort(404, "None of the selected attempts exists.")
-    job = Job(kind="profiles_zip", total=len(found), created_by=g.user.id,
-              params={"attempt_ids": [i for i in ids if i in set(found)],
+    job = Job(kind=bundle.KIND, total=len(found), created_by=g.user.id,
+              params={"attempt_ids": [i for i in ids if i in found],
                       "language": request.form.get("lang") or None,
                       "norm_min_group": current_app.config["NORM_MIN_GROUP"]},
               created_at=now())

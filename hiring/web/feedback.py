@@ -15,7 +15,6 @@ from flask import (
     request,
     url_for,
 )
-from sqlmodel import col, select
 from wtforms import BooleanField, StringField
 
 from hiring import mailer, paging
@@ -23,7 +22,7 @@ from hiring.assessment import editor
 from hiring.assessment import feedback as release
 from hiring.db import get_session
 from hiring.mail import invitations
-from hiring.models import Assessment, Attempt, EmailMessage, FeedbackRelease, User
+from hiring.models import Assessment, Attempt, FeedbackRelease, User
 from hiring.reports import feedback as report
 from hiring.reports.build import build_profile
 from hiring.reports.feedback_pdf import render_feedback_pdf
@@ -93,10 +92,7 @@ def assessment(assessment_id: int):
     """The assessment's feedback setting and its submitted attempts, to release."""
     session = get_session()
     found = get_or_404(Assessment, assessment_id, "No such assessment.")
-    query = (select(Attempt).where(Attempt.assessment_id == found.id,
-                                   col(Attempt.state).in_(release.RELEASABLE))
-             .order_by(col(Attempt.submitted_at).desc(), col(Attempt.id).desc()))
-    page = paging.paginate(query, session=session, per_page=PER_PAGE,
+    page = paging.paginate(release.releasable(found.id), session=session, per_page=PER_PAGE,
                            number=request.args.get("page", 1, type=int))
     return render_template(
         "admin/feedback.html", assessment=found, page=page,
@@ -133,14 +129,13 @@ def release_bulk(assessment_id: int):
     if not release.enabled(found):
         flash(release.OFF)
         return back
-    query = select(Attempt).where(Attempt.assessment_id == found.id,
-                                  col(Attempt.state).in_(release.RELEASABLE))
+    ticked = None
     if form.scope.data != "all":
         if not form.attempt_ids.data:
             flash("Tick the attempts whose feedback to release: nothing was released.")
             return back
-        query = query.where(col(Attempt.id).in_(form.attempt_ids.data))
-    attempts = list(session.exec(query.order_by(col(Attempt.id))))
+        ticked = form.attempt_ids.data
+    attempts = release.to_release(found.id, ticked, session=session)
     done = release.releases_of([a.id for a in attempts], session=session)
     waiting = [a for a in attempts if a.id not in done
                and not a.simulated and a.revoked_at is None]
@@ -169,9 +164,7 @@ def attempt(attempt_id: int):
         mailer.send_queued(messages, created_by=g.user.id)
         return redirect(url_for(".attempt", attempt_id=found.id))
     released = release.release_of(found, session=session)
-    sent = list(session.exec(select(EmailMessage).where(
-        EmailMessage.attempt_id == found.id, EmailMessage.kind == "feedback")
-        .order_by(col(EmailMessage.id).desc())))
+    sent = release.messages_of(found, session=session)
     return render_template(
         "admin/feedback_attempt.html", attempt=found, assessment=assessment_, form=form,
         released=released, messages=sent, refusal=release.refusal(found, assessment_),
@@ -212,7 +205,7 @@ def page(token: str):
 def pdf(token: str):
     _found, content = _feedback_of(token)
     document = render_feedback_pdf(
-        content, time_limit=current_app.config.get("PDF_TIME_LIMIT_SECONDS", 30.0))
+        content, time_limit=current_app.config["PDF_TIME_LIMIT_SECONDS"])
     return Response(document, mimetype="application/pdf", headers={
         "Content-Disposition": 'attachment; filename="feedback.pdf"',
         "Cache-Control": "no-store"})

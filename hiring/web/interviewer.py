@@ -16,15 +16,14 @@ from flask import (
     request,
     url_for,
 )
-from sqlmodel import col, select
 
 from hiring import audit, jobs, prerender
-from hiring.assessment import calibration, engine, planning
-from hiring.assessment.ratings import RatingError, blind_for, rate, withheld
+from hiring.assessment import calibration, engine, pipeline, planning
+from hiring.assessment.ratings import RatingError, blind_for, rate, ratings_by, withheld
 from hiring.db import after_commit, get_session
 from hiring.items import revisions
 from hiring.items.types import ITEM_TYPES, get_type
-from hiring.models import Assessment, Attempt, AttemptState, ItemRevision, Rating, Role
+from hiring.models import Assessment, Attempt, AttemptState, ItemRevision, Role
 from hiring.reports import cache, pdf
 from hiring.reports.build import build_profile
 from hiring.reports.pdf import RenderError, render_profile_html, render_profile_pdf
@@ -77,19 +76,13 @@ def attempts():
     session = get_session()
     state = request.args.get("state") or None
     assessment_id = request.args.get("assessment", type=int)
-    query = select(Attempt, Assessment).join(
-        Assessment, col(Assessment.id) == Attempt.assessment_id)
-    if state in {s.value for s in AttemptState}:
-        query = query.where(Attempt.state == state)
-    if assessment_id:
-        query = query.where(Attempt.assessment_id == assessment_id)
-    rows = list(session.exec(query.order_by(col(Attempt.id).desc()).limit(500)))
+    rows = pipeline.latest_attempts(session=session, state=state, assessment_id=assessment_id)
     for attempt, _assessment in rows:
         current_scores(attempt, session=session)  # scored before scales: score it again
     scores = {attempt.id: AttemptScores.from_dict(attempt.results) for attempt, _ in rows}
     return render_template("interviewer/attempts.html", rows=rows, state=state, scores=scores,
                            states=[s.value for s in AttemptState],
-                           assessments=list(session.exec(select(Assessment))),
+                           assessments=pipeline.all_assessments(session=session),
                            assessment_id=assessment_id)
 
 
@@ -119,9 +112,8 @@ def attempt(attempt_id: int):
                             "criteria": item_type.criteria(content, language),
                             "anchors": item_type.anchors(content, language)})
     _calibration(written)
-    my_ratings = {r.response_id: r for r in session.exec(select(Rating).where(
-        Rating.rater_id == g.user.id,
-        col(Rating.response_id).in_([entry["response"].id for entry in written])))}
+    my_ratings = ratings_by(g.user.id, [entry["response"].id for entry in written],
+                            session=session)
     hidden = withheld(ratings_by_response([e["response"].id for e in written],
                                           session=session), blind_for(g.user))
     for entry in written:  # its score would give the other raters away

@@ -16,23 +16,21 @@ from flask import (
     request,
     url_for,
 )
-from sqlmodel import col, select
 from wtforms import BooleanField, SelectField
 
-from hiring import like, paging
-from hiring.assessment import planning
+from hiring.assessment import editor, planning
 from hiring.db import get_session
 from hiring.i18n import language_name
 from hiring.mail import sending, templates
+from hiring.mail.outbox import outbox_page
 from hiring.mail.sending import MessageState
 from hiring.mailer import LinkUnavailable, link_builder, settings
-from hiring.models import Assessment, Attempt, EmailMessage, KeyingExpert
+from hiring.models import Attempt, EmailMessage, KeyingExpert
 from hiring.web.access import hr_only, now
 from hiring.web.forms import ConfirmForm, InvitationForm
 from hiring.web.lookup import get_or_404
 
 bp = Blueprint("mail", __name__, url_prefix="/admin/mail")
-OUTBOX_PER_PAGE = 50
 SAMPLE_NAME = "Ana Horvat"
 SAMPLE_TITLE = "Customer Service Representative"
 SAMPLE_ROUND = "Team leads, spring"
@@ -68,24 +66,11 @@ def outcome_text(records: list[EmailMessage]) -> str:
 @hr_only
 def outbox():
     """List the messages, newest first; HR copies links from here without a mail server."""
-    session = get_session()
     text = (request.args.get("q") or "").strip()[:254]
-    query = select(EmailMessage)
-    if text:
-        query = query.where(like.any_contains(text, EmailMessage.to_address,
-                                              EmailMessage.subject))
-    page = paging.paginate(
-        query.order_by(col(EmailMessage.created_at).desc(), col(EmailMessage.id).desc()),
-        session=session, number=request.args.get("page", 1, type=int),
-        per_page=OUTBOX_PER_PAGE)
-    messages = page.items
-    names = dict(session.exec(select(Attempt.id, Attempt.candidate_name).where(
-        col(Attempt.id).in_([m.attempt_id for m in messages if m.attempt_id]))).all())
-    expert_names = dict(session.exec(select(KeyingExpert.id, KeyingExpert.name).where(
-        col(KeyingExpert.id).in_([m.expert_id for m in messages if m.expert_id]))).all())
-    return render_template("admin/mail/outbox.html", messages=messages, names=names,
-                           expert_names=expert_names, q=text, page=page,
-                           uses_smtp=settings().uses_smtp)
+    shown = outbox_page(text, request.args.get("page", 1, type=int), session=get_session())
+    return render_template("admin/mail/outbox.html", messages=shown.page.items,
+                           names=shown.names, expert_names=shown.expert_names, q=text,
+                           page=shown.page, uses_smtp=settings().uses_smtp)
 
 
 @bp.route("/outbox/message")
@@ -124,7 +109,7 @@ def _sample_link() -> str:
 
 def _samples(language: str) -> dict[str, str]:
     session = get_session()
-    assessment = session.exec(select(Assessment).order_by(col(Assessment.id))).first()
+    assessment = editor.first_assessment(session=session)
     expires = now() + timedelta(days=current_app.config["INVITATION_DAYS"])
     return {
         "name": SAMPLE_NAME,

@@ -17,7 +17,6 @@ from flask import (
     request,
     url_for,
 )
-from sqlmodel import col, select
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
@@ -123,8 +122,7 @@ def _erase_page(form: EraseForm, attempts: list[Attempt], email: str, form_actio
     session = get_session()
     erasure = privacy.plan([a.id for a in attempts], session=session,
                            exports_dir=jobs.exports_dir(current_app))
-    assessments = {a.id: a for a in session.exec(select(Assessment).where(
-        col(Assessment.id).in_({a.assessment_id for a in attempts})))}
+    assessments = privacy.assessments_of(attempts, session=session)
     return render_template("admin/privacy/erase.html", form=form, email=email,
                            attempts=attempts, assessments=assessments, erasure=erasure,
                            form_action=form_action, last_activity=privacy.last_activity), status
@@ -160,6 +158,6 @@ def audit_log():
                         number=request.args.get("page", 1, type=int),
                         per_page=AUDIT_PER_PAGE)
     ids = [e.object_id for e in page.items if e.object_type == "attempt" and e.object_id]
-    existing = set(session.exec(select(Attempt.id).where(col(Attempt.id).in_(ids))))
+    existing = privacy.existing_attempts(ids, session=session)
     return render_template("admin/privacy/audit.html", page=page, action=action, email=email,
                            actions=actions, existing=existing)

@@ -17,13 +17,13 @@ RUNS: list[int] = []
 
 
 @jobs.work("test_fails")
-def _fails(job, _session, _folder, _progress) -> str:
+def _fails(job, _session, _run) -> str:
     RUNS.append(job.id)
     raise RuntimeError(f"broken on run {len(RUNS)}")
 
 
 @jobs.work("test_later")
-def _later(job, _session, _folder, _progress) -> str:
+def _later(job, _session, _run) -> str:
     RUNS.append(job.id)
     if len(RUNS) == 1:
         raise jobs.Retry(job.params["at"], "waiting for something")
@@ -130,7 +130,7 @@ def test_a_job_asking_to_run_later_is_not_counted_as_failed(app, db, clock, runs
     jobs.Retry(later)  # constructible with a time alone
     RUNS.clear()
 
-    def retry_at(job, _session, _folder, _progress) -> str:
+    def retry_at(job, _session, _run) -> str:
         RUNS.append(job.id)
         if len(RUNS) == 1:
             raise jobs.Retry(later, "waiting for something")
