@@ -73,8 +73,9 @@ def local_base(host: str, port: int) -> str:
 def demo(ctx: click.Context, serve: bool, host: str, port: int) -> None:
     """Set up demo users, an assessment and an invitation, then serve.
 
-    Run again, it adds nothing: the demo invitation gets a new link (the one printed
-    before stops working)."""
+    Run again, it keeps one open demo invitation: an unstarted one gets a new link (the
+    one printed before stops working); once it was started, the candidate is invited
+    again."""
     ctx.invoke(init)
     name, email = DEMO_CANDIDATE
     with session_scope() as session:
@@ -83,16 +84,17 @@ def demo(ctx: click.Context, serve: bool, host: str, port: int) -> None:
                 create_user(session=session, email=staff_email, name=staff_name, role=role,
                             password=DEMO_PASSWORD)
         assessment = _default_assessment(session)
-        earlier = session.exec(select(Attempt).where(Attempt.candidate_email == email)
-                               .order_by(col(Attempt.id).desc())).first()
         expires_at = utcnow() + timedelta(days=14)
-        if earlier is None:
+        unstarted = [attempt for attempt in session.exec(
+            select(Attempt).where(Attempt.candidate_email == email,
+                                  Attempt.state == AttemptState.INVITED)
+            .order_by(col(Attempt.id).desc())) if not invitations.is_cancelled(attempt)]
+        if unstarted:
+            token = invitations.issue_link(unstarted[0], link_for=lambda token: token)
+            unstarted[0].expires_at = max(unstarted[0].expires_at, expires_at)
+        else:
             _attempt, token = engine.invite(assessment, session=session, name=name,
                                             email=email, expires_at=expires_at)
-        else:
-            token = invitations.issue_link(earlier, link_for=lambda token: token)
-            if earlier.state == AttemptState.INVITED:
-                earlier.expires_at = max(earlier.expires_at, expires_at)
     base = local_base(host, port)
     click.echo("\nDemo ready.")
     click.echo(f"  Candidate invitation: {base}/a/{token}")

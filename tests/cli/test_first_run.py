@@ -11,7 +11,7 @@ from sqlmodel import select
 import hiring.serve
 from hiring.assessment import engine
 from hiring.cli import main
-from hiring.models import Attempt
+from hiring.models import Attempt, AttemptState
 
 EVERY_ADDRESS = "0.0.0.0"  # noqa: S104 - what a LAN server binds to
 
@@ -51,6 +51,21 @@ def test_demo_twice_keeps_one_demo_invitation_with_a_new_link(runner, db):
         assert len(demo) == 1
         assert engine.find_by_token(links[0], session=session) is None  # the old link
         assert engine.find_by_token(links[1], session=session).id == demo[0].id
+
+
+def test_demo_invites_again_once_its_invitation_was_started(runner, db):
+    first = run(runner, "demo", "--no-serve")
+    token = re.search(r"/a/(\S+)", first.output)[1]
+    with db() as session:
+        engine.find_by_token(token, session=session).state = AttemptState.IN_PROGRESS
+    second = run(runner, "demo", "--no-serve")
+    assert second.exit_code == 0, second.output
+    with db() as session:
+        states = session.exec(select(Attempt.state).where(
+            Attempt.candidate_email == "dana.demo@example.com").order_by(Attempt.id)).all()
+        assert states == [AttemptState.IN_PROGRESS, AttemptState.INVITED]
+        # The started attempt keeps its link: the candidate's open page goes on working.
+        assert engine.find_by_token(token, session=session) is not None
 
 
 def test_demo_without_serving_prints_links_for_the_port_and_how_to_serve_them(runner):
