@@ -1,8 +1,20 @@
-"""Configuration: defaults here, then instance/config.py, then the environment."""
+"""Configuration: defaults here, then instance/config.py, then the environment.
+
+Every setting of Defaults (and Flask's own, such as SERVER_NAME) can be given in the
+environment with the HIRING_ prefix, as Flask's from_prefixed_env reads them: the value is
+read as JSON when it is JSON (HIRING_INVITATION_DAYS=7, HIRING_LANGUAGES='["en"]',
+HIRING_RETENTION_DAYS=null), else taken as text; HIRING_PERIODIC_WORK__remind=60 sets one
+key of a dictionary. Unlike Flask, a value is checked against the setting's type, so a
+mistake stops the start with a message naming the variable. DATABASE_URL, SECRET_KEY,
+REDIS_URL and MAIL_BASE_URL are also read without the prefix (the prefixed name wins).
+"""
 
 from __future__ import annotations
 
+import json
+import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -26,15 +38,19 @@ class Defaults:
     # of) before rating candidates' answers to it; fewer when HR made fewer.
     CALIBRATION_ANSWERS = 2
     RETENTION_DAYS: int | None = 365  # days since last activity; None or 0 keeps data forever
-    # Plain-http local use, such as `hiring demo`: the session cookie goes without Secure
-    # and no HSTS header is sent. Set it in instance/config.py or as HIRING_DEVELOPMENT=1.
+    # Local use, such as `hiring demo`: plain http, the default SECRET_KEY allowed, and
+    # links may take the address a request names. Also HIRING_DEVELOPMENT=1.
     DEVELOPMENT = False
+    # Whether staff reach the server over https, directly or through a proxy that ends
+    # TLS. Then the session cookie is Secure (a browser sends it back over https only) and
+    # an HSTS header is sent; else the server runs on plain http (a LAN, a laptop) and
+    # neither is, so a login over http sticks. None: https when MAIL_BASE_URL starts with
+    # "https://" and DEVELOPMENT is off.
+    HTTPS: bool | None = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    # None: Secure unless DEVELOPMENT. A browser sends a Secure cookie over https only, so
-    # staff could not log in over plain http; set True or False to decide it yourself.
-    SESSION_COOKIE_SECURE: bool | None = None
-    WTF_CSRF_TIME_LIMIT = None  # a long assessment must not outlive its CSRF token
+    SESSION_COOKIE_SECURE: bool | None = None  # None: as HTTPS says
+    WTF_CSRF_TIME_LIMIT: int | None = None  # a long assessment must not outlive its CSRF token
     LANGUAGES = ["en", "hr"]
     # Failed logins per client address in any minute; counted in the database, so every
     # server process and app server shares the count. One e-mail from one address also
@@ -77,6 +93,7 @@ class Defaults:
     # job that failed or was taken JOBS_MAX_ATTEMPTS times is failed with its error.
     # With REDIS_URL, new jobs go to the `hiring worker` processes through Redis; the
     # server's threads take only those that waited JOBS_REDIS_GRACE_SECONDS (Redis down).
+    REDIS_URL: str | None = None
     JOBS_SERVER_WORKER: bool | None = None  # None: yes
     JOBS_POLL_SECONDS = 5
     JOBS_LEASE_SECONDS = 60
@@ -93,26 +110,150 @@ class Defaults:
     KEYING_MIN_PANEL = 5
 
 
-ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL", "MAIL_BASE_URL")
+PREFIX = "HIRING_"
+# Read without the prefix too, as they were before every setting had one.
+PLAIN_ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL", "MAIL_BASE_URL")
+# HIRING_ variables that are not settings: read where they are used.
+NOT_SETTINGS = frozenset({
+    "INSTANCE",  # the instance folder (hiring.app)
+    "PASSWORD",  # `hiring user create/password`
+    "SPELLING_ENGINE",  # hiring.scoring.dictionaries
+    # The browser tests' own.
+    "E2E_DATABASE", "E2E_SCREENSHOTS", "SCREENSHOTS", "AXE_NODES",
+})
 TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off", "")
+
+log = logging.getLogger(__name__)
 
 
-def load(app, test_config: dict | None) -> None:
+class ConfigError(ValueError):
+    """A setting in the environment that cannot be used."""
+
+
+def settings() -> dict[str, object]:
+    """Return every setting of Defaults with its default."""
+    return {name: getattr(Defaults, name) for name in vars(Defaults)
+            if name.isupper() and not name.startswith("_")}
+
+
+def _kind(name: str) -> str:
+    """Return the annotated or implied type of a Defaults setting, as text."""
+    annotation = Defaults.__annotations__.get(name)
+    if annotation:
+        return str(annotation)
+    return type(getattr(Defaults, name)).__name__
+
+
+def _convert(variable: str, raw: str, kind: str) -> object:
+    """Turn an environment value into a setting of the given kind, or say why not."""
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = raw
+    if value is None or (raw.strip() == "" and "None" in kind):
+        if "None" in kind:
+            return None
+        raise ConfigError(f"{variable}: this setting cannot be null")
+    if kind.startswith("bool"):
+        if isinstance(value, bool):
+            return value
+        word = raw.strip().lower()
+        if word in TRUE_WORDS or word in FALSE_WORDS:
+            return word in TRUE_WORDS
+        raise ConfigError(f"{variable}: expected true or false (or 1, 0, yes, no), "
+                          f"not {raw!r}")
+    if kind.startswith("int"):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise ConfigError(f"{variable}: expected a whole number, not {raw!r}")
+    if kind.startswith("float"):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        raise ConfigError(f"{variable}: expected a number, not {raw!r}")
+    if kind.startswith("str"):
+        return raw  # a password of digits stays text
+    if kind.startswith(("list", "dict")):
+        wanted = list if kind.startswith("list") else dict
+        if isinstance(value, wanted):
+            return value
+        example = '["en", "hr"]' if wanted is list else '{"remind": 60}'
+        raise ConfigError(f"{variable}: expected JSON such as {example}, not {raw!r}")
+    return value  # a setting of Flask's own: JSON when it is JSON, as Flask reads it
+
+
+def _from_environment(config, environ: Mapping[str, str]) -> None:
+    """Apply the HIRING_ variables (and the few plain ones) to config."""
+    for key in PLAIN_ENV_KEYS:
+        if environ.get(key):
+            config[key] = environ[key]
+    ours = settings()
+    for variable in sorted(environ):
+        if not variable.startswith(PREFIX):
+            continue
+        name = variable[len(PREFIX):]
+        raw = environ[variable]
+        key, _, inner = name.partition("__")
+        if key in NOT_SETTINGS:
+            continue
+        if key in ours:
+            kind = _kind(key)
+        elif key in config:  # one of Flask's (SERVER_NAME, SESSION_COOKIE_NAME, ...)
+            kind = "flask"
+        else:
+            log.warning("%s is not a setting of hiring (see the table in the README); "
+                        "ignored", variable)
+            continue
+        if inner:
+            if not isinstance(config.get(key), dict):
+                raise ConfigError(f"{variable}: {key} is not a dictionary")
+            try:
+                value = json.loads(raw)
+            except ValueError:
+                value = raw
+            config[key] = {**config[key], inner: value}
+        else:
+            config[key] = _convert(variable, raw, kind)
+
+
+def resolve_https(config: Mapping) -> bool:
+    """Tell whether the server is reached over https (see Defaults.HTTPS)."""
+    if config.get("HTTPS") is not None:
+        return bool(config["HTTPS"])
+    if config.get("DEVELOPMENT"):
+        return False
+    return str(config.get("MAIL_BASE_URL") or "").lower().startswith("https://")
+
+
+def load(app, test_config: dict | None, environ: Mapping[str, str] | None = None) -> None:
     """Fill app.config from defaults, the instance file and the environment."""
     app.config.from_object(Defaults)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
-        for key in ENV_KEYS:
-            if os.environ.get(key):
-                app.config[key] = os.environ[key]
-        if os.environ.get("HIRING_DEVELOPMENT"):
-            app.config["DEVELOPMENT"] = os.environ["HIRING_DEVELOPMENT"].lower() in TRUE_WORDS
-        if os.environ.get("HIRING_KEYING_MIN_PANEL", "").strip().isdecimal():
-            app.config["KEYING_MIN_PANEL"] = int(os.environ["HIRING_KEYING_MIN_PANEL"])
+        _from_environment(app.config, os.environ if environ is None else environ)
     else:
         app.config.update(test_config)
+    app.config["HTTPS"] = resolve_https(app.config)
     if app.config["SESSION_COOKIE_SECURE"] is None:
-        app.config["SESSION_COOKIE_SECURE"] = not app.config["DEVELOPMENT"]
+        app.config["SESSION_COOKIE_SECURE"] = app.config["HTTPS"]
     if not app.config.get("DATABASE_URL"):
         path = Path(app.instance_path) / "hiring.sqlite"
         app.config["DATABASE_URL"] = f"sqlite:///{path}"
+
+
+def start_line(config: Mapping, *, host: str, port: int, outbox: str) -> str:
+    """Say in one line where and how the server runs: address, mode, cookies, mail."""
+    if config.get("HTTPS"):
+        mode = "https (TLS ended here or by a proxy in front)"
+    else:
+        mode = "plain http" + (" for development" if config.get("DEVELOPMENT") else "")
+    cookies = ("session cookie Secure" if config.get("SESSION_COOKIE_SECURE")
+               else "session cookie not Secure")
+    if config.get("SESSION_COOKIE_SECURE") and not config.get("HTTPS"):
+        cookies += " (SESSION_COOKIE_SECURE: logins work over https only)"
+    cookies += ", HSTS sent" if config.get("HTTPS") else ", no HSTS"
+    if config.get("MAIL_SMTP_HOST"):
+        mail = f"mail through {config['MAIL_SMTP_HOST']}:{config.get('MAIL_SMTP_PORT')}"
+    else:
+        mail = f"mail written to {outbox} (no MAIL_SMTP_HOST)"
+    return f"serving on http://{host}:{port}; {mode}; {cookies}; {mail}"

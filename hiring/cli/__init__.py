@@ -15,6 +15,7 @@ from hiring import migrate
 from hiring.accounts import AccountError, create_user, set_password
 from hiring.app import create_app
 from hiring.banks.loader import BankInvalid
+from hiring.config import ConfigError
 from hiring.db import get_engine, session_scope
 from hiring.email_address import normalize_email
 from hiring.scoring.attempts import rescore_outdated
@@ -28,16 +29,37 @@ def _create_app(*_args, **_kwargs) -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
-             add_version_option=False)
-def main() -> None:
-    """Assessments for customer-service hiring."""
-
-
 def fail(message: str) -> NoReturn:
     """Print the error and end the command with exit status 1."""
     click.echo(f"error: {message}", err=True)
     sys.exit(1)
+
+
+class HiringGroup(FlaskGroup):
+    """Flask's command group without its generic options (--env-file, --app, --debug):
+    the app is always hiring's, configured by its instance folder and the environment."""
+
+    FLASK_OPTIONS = ("env_file", "app", "debug")
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.params = [param for param in self.params if param.name not in self.FLASK_OPTIONS]
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # FlaskGroup reads --app and --env-file here even without the options.
+        return click.Group.parse_args(self, ctx, args)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:  # a HIRING_ variable that cannot be used
+            fail(str(exc))
+
+
+@click.group(cls=HiringGroup, create_app=_create_app, add_default_commands=False,
+             add_version_option=False)
+def main() -> None:
+    """Assessments for customer-service hiring."""
 
 
 # ---- database and setup -------------------------------------------------------------

@@ -19,6 +19,7 @@ from sqlmodel import col, select
 import hiring.serve
 from hiring import jobs, worker
 from hiring.accounts import create_user
+from hiring.app import create_app
 from hiring.assessment import engine, planning, simulate_decisions
 from hiring.assessment.engine import finalize_expired
 from hiring.assessment.simulate import add_outcomes, behavioural_dimensions, invite_and_complete
@@ -27,7 +28,7 @@ from hiring.banks.loader import BankInvalid, load_path
 from hiring.cli import DEMO_PASSWORD, DEMO_USERS, fail, init, main
 from hiring.cli.invitations import deliver
 from hiring.cli.writing import compute_indicators, stored_sentence
-from hiring.config import Defaults
+from hiring.config import Defaults, start_line
 from hiring.db import session_scope
 from hiring.jobs import prerender_profiles
 from hiring.mail import invitations
@@ -52,34 +53,64 @@ def _default_assessment(session):
     return assessment
 
 
+DEMO_CANDIDATE = ("Dana Demo", "dana.demo@example.com")
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 5000
+
+
+def local_base(host: str, port: int) -> str:
+    """Return the address links printed for a server bound to host and port start with."""
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 - every address: this machine's own
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 @main.command()
 @click.option("--serve/--no-serve", default=True, help="Serve after setting up.")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True)
+@click.option("--host", default=DEFAULT_HOST, show_default=True)
+@click.option("--port", default=DEFAULT_PORT, show_default=True)
 @click.pass_context
 def demo(ctx: click.Context, serve: bool, host: str, port: int) -> None:
-    """Set up demo users, an assessment and an invitation, then serve."""
+    """Set up demo users, an assessment and an invitation, then serve.
+
+    Run again, it keeps one open demo invitation: an unstarted one gets a new link (the
+    one printed before stops working); once it was started, the candidate is invited
+    again."""
     ctx.invoke(init)
+    name, email = DEMO_CANDIDATE
     with session_scope() as session:
-        for email, name, role in DEMO_USERS:
-            if not session.exec(select(User).where(User.email == email)).first():
-                create_user(session=session, email=email, name=name, role=role,
+        for staff_email, staff_name, role in DEMO_USERS:
+            if not session.exec(select(User).where(User.email == staff_email)).first():
+                create_user(session=session, email=staff_email, name=staff_name, role=role,
                             password=DEMO_PASSWORD)
         assessment = _default_assessment(session)
-        _attempt, token = engine.invite(assessment, session=session, name="Dana Demo",
-                                        email="dana.demo@example.com",
-                                        expires_at=utcnow() + timedelta(
-                                            days=current_app.config["INVITATION_DAYS"]))
-    base = f"http://{host}:{port}"
+        expires_at = utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"])
+        unstarted = [attempt for attempt in session.exec(
+            select(Attempt).where(Attempt.candidate_email == email,
+                                  Attempt.state == AttemptState.INVITED)
+            .order_by(col(Attempt.id).desc())) if not invitations.is_cancelled(attempt)]
+        if unstarted:
+            token = invitations.issue_link(unstarted[0], link_for=lambda token: token)
+            unstarted[0].expires_at = max(unstarted[0].expires_at, expires_at)
+        else:
+            _attempt, token = engine.invite(assessment, session=session, name=name,
+                                            email=email, expires_at=expires_at)
+    base = local_base(host, port)
     click.echo("\nDemo ready.")
     click.echo(f"  Candidate invitation: {base}/a/{token}")
     click.echo(f"  Staff login:          {base}/login")
-    for email, _name, role in DEMO_USERS:
-        click.echo(f"    {role:<12} {email} / {DEMO_PASSWORD}")
+    for staff_email, _name, role in DEMO_USERS:
+        click.echo(f"    {role:<12} {staff_email} / {DEMO_PASSWORD}")
     if serve:
-        # The demo is served over plain http: its session cookie cannot be Secure.
+        # The demo is served over plain http, with the demo's development settings.
         os.environ.setdefault("HIRING_DEVELOPMENT", "1")
-        ctx.invoke(serve_command, host=host, port=port, workers=None)
+        _serve(create_app(), host=host, port=port, workers=None)
+    else:
+        options = "".join(f" --{option} {value}" for option, value, default in
+                          (("host", host, DEFAULT_HOST), ("port", port, DEFAULT_PORT))
+                          if value != default)
+        click.echo(f"\nThese links work once the server runs: HIRING_DEVELOPMENT=1 "
+                   f"hiring serve{options}")
 
 
 @main.command("simulate")
@@ -371,13 +402,17 @@ def _rq_work(app, *, burst: bool) -> bool:
 
 
 @main.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True)
+@click.option("--host", default=DEFAULT_HOST, show_default=True,
+              help="0.0.0.0 to be reached from other machines (a LAN).")
+@click.option("--port", default=DEFAULT_PORT, show_default=True)
 @click.option("--workers", default=None, type=int, help="Default: 2 per core, at most 8.")
 @with_appcontext
 def serve_command(host: str, port: int, workers: int | None) -> None:
-    """Serve the app with gunicorn."""
-    app = current_app._get_current_object()
+    """Serve the app with gunicorn, saying first where and in what mode."""
+    _serve(current_app._get_current_object(), host=host, port=port, workers=workers)
+
+
+def _serve(app, *, host: str, port: int, workers: int | None) -> None:
     if not app.config["DEVELOPMENT"] and app.config["SECRET_KEY"] == Defaults.SECRET_KEY:
         fail("refusing to serve with the public default SECRET_KEY: run `hiring init` "
               f"(it writes a random one to {app.instance_path}/config.py), or set "
@@ -389,4 +424,8 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
                    "MAIL_BASE_URL (e.g. \"https://hiring.example.com\") in "
                    f"{app.instance_path}/config.py or the environment; links never take "
                    "the address a request names (its Host header).", err=True)
+    click.echo(start_line(app.config, host=host, port=port,
+                          outbox=str(settings(app).outbox_dir)), err=True)
+    click.echo(f"Staff login: {app.config.get('MAIL_BASE_URL') or local_base(host, port)}"
+               "/login", err=True)
     hiring.serve.run(host=host, port=port, workers=workers)

@@ -126,6 +126,6 @@ def init_app(app: Flask) -> None:
             "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if app.config["SESSION_COOKIE_SECURE"]:  # served over https: keep it that way
+        if app.config["HTTPS"]:  # served over https: keep it that way
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

@@ -92,6 +92,34 @@ class LiveServer:
                         f"{result.stdout}\n{result.stderr}")
         return found[1]
 
+    def invite(self) -> str:
+        """Invite the demo candidate once more, straight in the database, and return the
+        link: `hiring demo` keeps one open demo invitation, and each test wants its own."""
+        from datetime import timedelta
+
+        from sqlmodel import col, select
+
+        from hiring.app import create_app
+        from hiring.assessment import engine
+        from hiring.cli.runs import DEFAULT_ASSESSMENT
+        from hiring.db import session_scope
+        from hiring.models import Assessment, utcnow
+
+        url = self.env.get("DATABASE_URL") or f"sqlite:///{self.instance_path / 'hiring.sqlite'}"
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "e2e", "TESTING": True},
+                         instance_path=str(self.instance_path))
+        try:
+            with session_scope(app) as session:
+                assessment = session.exec(select(Assessment).where(
+                    Assessment.key == DEFAULT_ASSESSMENT).order_by(col(Assessment.id).desc())
+                ).first()
+                _, token = engine.invite(assessment, session=session, name="Dana Demo",
+                                         email="dana.demo@example.com",
+                                         expires_at=utcnow() + timedelta(days=14))
+        finally:
+            app.extensions["hiring.engine"].dispose()
+        return f"{self.base_url}/a/{token}"
+
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 

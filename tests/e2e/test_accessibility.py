@@ -91,7 +91,7 @@ def _kind(page: Page) -> str:
 
 def _walk_candidate(page: Page, live_server, checker: Checker, words: Words, label: str
                     ) -> set[str]:
-    invitation = live_server.demo()
+    invitation = live_server.invite()
     open_invitation(page, invitation)
     if words.language != "en":
         page.get_by_role("link", name=words.name).click()

@@ -399,7 +399,7 @@ def test_candidate_takes_assessment_and_interviewer_gets_profile(
 
 
 def test_candidate_takes_the_assessment_in_croatian(live_server, page, new_context, tmp_path):
-    invitation = live_server.demo()
+    invitation = live_server.invite()
     problems = BrowserProblems(page.context)
     open_invitation(page, invitation)
     page.get_by_role("link", name=HR.name).click()
@@ -462,14 +462,14 @@ def test_readme_screenshots(live_server, new_context, tmp_path):
     for shot in shots.values():
         shot.unlink(missing_ok=True)
 
-    croatian = live_server.demo()
+    croatian = live_server.invite()
     page = new_context(viewport={"width": 1100, "height": 800}).new_page()
     open_invitation(page, croatian)
     page.get_by_role("link", name=HR.name).click()
     total = start(page, croatian, words=HR)
     screenshot_best_sjt(page, croatian, total, shots["candidate-sjt-hr"], words=HR)
 
-    invitation = live_server.demo()
+    invitation = live_server.invite()
     page = new_context(viewport={"width": 1100, "height": 800}).new_page()
     open_invitation(page, invitation)
     total = start(page, invitation)
@@ -492,7 +492,7 @@ def test_readme_screenshots(live_server, new_context, tmp_path):
 
 def test_an_incomplete_attempt_is_shown_as_incomplete_without_flags(
         live_server, page, new_context, tmp_path):
-    invitation = live_server.demo()
+    invitation = live_server.invite()
     problems = BrowserProblems(page.context)
     open_invitation(page, invitation)
     total = start(page, invitation)

@@ -64,7 +64,7 @@ def answer_with_keys(page: Page, position: int) -> None:
 
 
 def test_a_keyboard_takes_the_whole_assessment(live_server, page):
-    invitation = live_server.demo()
+    invitation = live_server.invite()
     problems = BrowserProblems(page.context)
     page.goto(invitation)
     tab_to(page, "button.primary")
@@ -100,7 +100,7 @@ def test_a_keyboard_takes_the_whole_assessment(live_server, page):
 
 
 def test_the_time_left_is_announced_politely(live_server, page):
-    invitation = live_server.demo()
+    invitation = live_server.invite()
     page.clock.install()
     page.goto(invitation)
     page.get_by_role("button", name=EN.start).click()

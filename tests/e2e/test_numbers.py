@@ -23,7 +23,7 @@ def find_math_item(page: Page, invitation: str, total: int) -> int:
 
 
 def test_a_croatian_candidate_confirms_what_9_940_means(live_server, page: Page):
-    invitation = live_server.demo()
+    invitation = live_server.invite()
     problems = BrowserProblems(page.context)
     open_invitation(page, invitation)
     page.get_by_role("link", name=HR.name).click()

@@ -196,7 +196,7 @@ def test_a_candidate_takes_the_assessment_on_a_phone_by_tapping(live_server, new
     for name in ("phone-item", "phone-review", "phone-pipeline", "phone-profile"):
         if shots:
             (shots / f"{name}.png").unlink(missing_ok=True)
-    invitation = live_server.demo()
+    invitation = live_server.invite()
     page = new_context(**PHONE).new_page()
     problems = BrowserProblems(page.context)
     answers = take_by_tapping(page, invitation, shots=shots)

@@ -53,10 +53,15 @@ def started(db, assessment, clock):
 # ---- session cookie and login ---------------------------------------------------------
 
 
-def test_session_cookie_is_httponly_lax_and_secure_by_default(app, auth):
-    assert app.config["DEVELOPMENT"] is False
-    cookie = auth.login().headers["Set-Cookie"]
+def test_session_cookie_is_httponly_lax_and_secure_over_https(app, database_url, tmp_path):
+    https = make_app(database_url, tmp_path, MAIL_BASE_URL="https://hiring.example.com")
+    assert https.config["DEVELOPMENT"] is False and https.config["HTTPS"] is True
+    with session_scope(https) as session:
+        factories.make_user(session)
+    cookie = https.test_client().post("/login", data={
+        "email": "interviewer@example.com", "password": factories.PASSWORD}).headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+    https.extensions["hiring.engine"].dispose()
 
 
 def test_development_drops_secure_and_hsts(database_url, tmp_path, monkeypatch):
@@ -434,8 +439,10 @@ def test_pdf_past_its_time_limit_is_a_503_page(app, client, auth, submitted):
 # ---- headers --------------------------------------------------------------------------
 
 
-def test_headers_add_opener_and_permissions_policies_and_hsts(client):
-    headers = client.get("/login").headers
+def test_headers_add_opener_and_permissions_policies_and_hsts(database_url, tmp_path):
+    https = make_app(database_url, tmp_path, HTTPS=True)
+    headers = https.test_client().get("/login").headers
+    https.extensions["hiring.engine"].dispose()
     csp = headers["Content-Security-Policy"]
     assert "script-src 'self';" in csp and "style-src 'self';" in csp and "unsafe" not in csp
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
