@@ -44,6 +44,7 @@ class Action(StrEnum):
     RECOVERY_CODE_USED = "recovery_code_used"
     TWO_FACTOR_REQUIRED = "two_factor_required"
     TWO_FACTOR_RESET = "two_factor_reset"
+    BLIND_REVIEW_SETTING = "blind_review_setting"  # the assessment's blind review
 
 
 def record(session: Session, *, actor: User | str | None, action: str, object_type: str,

@@ -19,6 +19,7 @@ from hiring.web import (
     assessments,
     auth,
     banks,
+    blind_review,
     calibration,
     candidate,
     decisions,
@@ -101,7 +102,8 @@ def init_app(app: Flask) -> None:
     for blueprint in (assessments.bp, auth.bp, banks.bp, calibration.bp, candidate.bp,
                       decisions.bp, expert.bp, exports.bp, feedback.bp, feedback.report_bp,
                       health.bp, interviewer.bp, invitations.bp, items.bp, keying.bp, mail.bp,
-                      privacy.bp, self_id.bp, validity.bp, adverse_impact.bp, two_factor.bp):
+                      privacy.bp, self_id.bp, validity.bp, adverse_impact.bp, two_factor.bp,
+                      blind_review.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)
