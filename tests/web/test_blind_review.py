@@ -3,7 +3,10 @@ until they have rated, and the profile PDF for a panel carries no personal data.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import zipfile
 
 from sqlmodel import select
 
@@ -122,3 +125,40 @@ def test_the_setting_is_hr_only_and_bad_input_changes_nothing(client, db, assess
         unsubmitted_id = unsubmitted.id
     assert client.get(f"/attempts/{unsubmitted_id}/panel.pdf").status_code == 409
     assert attempt_id
+
+
+def test_comparison_csv_and_zip_are_coded_for_a_rater_who_has_not_rated(
+        client, db, assessment, clock, tmp_path):
+    attempt_id, response_id = submitted(db, assessment, clock)
+    with db() as session:
+        code = candidate_code(session.get(Attempt, attempt_id))
+    turn_on(client, db, assessment.id)
+    log_in_as(client, db, "a@example.com", "Rater Alpha")
+
+    def outputs() -> tuple[str, str, list[str], list[str]]:
+        compared = page(client, f"/exports/compare?attempt={attempt_id}")
+        csv_text = client.get(f"/exports/assessments/{assessment.id}.csv").get_data(
+            as_text=True)
+        job_url = client.post("/exports/profiles",
+                              data={"attempt": [str(attempt_id)]}).headers["Location"]
+        status = client.get(job_url + ".json").json
+        with client.get(status["download"]) as download:
+            archive = zipfile.ZipFile(io.BytesIO(download.data))
+        names = archive.namelist()
+        texts = [pdf_to_text(archive.read(n), tmp_path, n) for n in names]
+        return compared, csv_text, names, texts
+
+    compared, csv_text, names, texts = outputs()
+    row = next(r for r in csv.DictReader(io.StringIO(csv_text))
+               if r["attempt_id"] == str(attempt_id))
+    assert row["candidate_name"] == code and row["candidate_email"] == ""
+    assert code in compared and NAME not in compared
+    assert names == [f"{attempt_id:05d}-{code.lower()}.pdf"]
+    assert NAME not in texts[0] and EMAIL not in texts[0]
+
+    rate(client, attempt_id, response_id, 3, "Fine.")
+    compared, csv_text, names, texts = outputs()
+    row = next(r for r in csv.DictReader(io.StringIO(csv_text))
+               if r["attempt_id"] == str(attempt_id))
+    assert row["candidate_name"] == NAME and row["candidate_email"] == EMAIL
+    assert NAME in compared and NAME in texts[0]
