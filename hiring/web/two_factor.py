@@ -155,8 +155,7 @@ def reset(user_id: int):
     user = get_or_404(User, user_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        flash(form.confirm.errors[0] if form.confirm.errors else
-              gettext("Tick the box to confirm; nothing has changed."))
+        flash(gettext("Tick the box to confirm; nothing has changed."))
         return redirect(url_for("two_factor.settings"))
     if domain.reset(user, session=db):
         audit.record(db, actor=g.user, action=audit.Action.TWO_FACTOR_RESET,
