@@ -39,6 +39,12 @@ class Action(StrEnum):
     DECISION_RECORDED = "decision_recorded"
     STAGES_CHANGED = "stages_changed"
     SELF_ID_QUESTIONS = "self_id_questions"
+    # Two-factor login: set up, a recovery code used, required per role, reset by HR.
+    TWO_FACTOR_ENROLLED = "two_factor_enrolled"
+    RECOVERY_CODE_USED = "recovery_code_used"
+    TWO_FACTOR_REQUIRED = "two_factor_required"
+    TWO_FACTOR_RESET = "two_factor_reset"
+    BLIND_REVIEW_SETTING = "blind_review_setting"  # the assessment's blind review
 
 
 def record(session: Session, *, actor: User | str | None, action: str, object_type: str,

@@ -565,3 +565,34 @@ class FeedbackRelease(SQLModel, table=True):
     sent_at: datetime | None = _ts()  # when the e-mail with the link last went out
     sends: int = 0  # e-mails sent with a link: 1, then one more per re-send
     opened_at: datetime | None = _ts()  # the candidate first opened the page
+
+
+class TotpFactor(SQLModel, table=True):
+    """A staff member's second factor: the shared secret of their authenticator app
+    (hiring.two_factor). Unconfirmed until they enter a first code from it; last_step is
+    the time step of the last code accepted, so that no code is accepted twice."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, unique=True)
+    secret: str = Field(max_length=64)  # base32, as the authenticator app holds it
+    created_at: datetime = _ts(nullable=False, default=utcnow)
+    confirmed_at: datetime | None = _ts()
+    last_step: int | None = None
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A single-use code that stands in for the authenticator app; only its hash is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    used_at: datetime | None = _ts()
+
+
+class TwoFactorRequirement(SQLModel, table=True):
+    """HR requires a second factor of every account of this role: such staff are sent to
+    enrol at their next login, and cannot open other pages until they have."""
+
+    role: str = Field(primary_key=True, max_length=20)
+    required_at: datetime = _ts(nullable=False, default=utcnow)
+    required_by: int | None = Field(default=None, foreign_key="user.id")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
+from hiring import audit
+from hiring.assessment import editor
 from hiring.items.types import get_type
 from hiring.models import (
+    Assessment,
     Attempt,
     AttemptState,
     ItemRevision,
@@ -79,6 +84,71 @@ def scores_seen_by(attempt: Attempt, blind: int | None, *, session: Session
     seen = visible_ratings(ratings, blind)
     return attempt_scores([item_result(response, revision.content, seen.get(response.id, []))
                            for response, revision in rows])
+
+
+# --- blind review: a candidate code instead of the name and e-mail -----------------------
+
+BLIND_REVIEW = "blind_review"  # the assessment setting
+
+
+def blind_review(assessment: Assessment) -> bool:
+    """Tell whether HR turned blind review on for the assessment."""
+    return bool((assessment.settings or {}).get(BLIND_REVIEW, False))
+
+
+def set_blind_review(assessment: Assessment, on: bool, *, session: Session,
+                     actor: User | str, now: datetime) -> None:
+    """Turn blind review on or off for every version of the assessment (versions share
+    it: it changes nothing that is measured)."""
+    for version in editor.versions(assessment, session=session):
+        version.settings = {**(version.settings or {}), BLIND_REVIEW: bool(on)}  # new dict
+    audit.record(session, actor=actor, action=audit.Action.BLIND_REVIEW_SETTING,
+                 object_type="assessment", object_id=assessment.id,
+                 detail={"on": bool(on)}, at=now)
+    session.flush()
+
+
+def candidate_code(attempt: Attempt) -> str:
+    """A short code for the candidate of an attempt ("C-7F3A"), the same on every page
+    and PDF; it says nothing about the person."""
+    created = attempt.created_at.astimezone(UTC).isoformat() if attempt.created_at else ""
+    digest = hashlib.sha256(f"candidate-code:{attempt.id}:{created}".encode()).hexdigest()
+    return f"C-{digest[:4].upper()}"
+
+
+def identities_hidden(attempts: Iterable[Attempt], blind: int | None, *,
+                      session: Session) -> set[int]:
+    """Return the attempts whose candidate this viewer sees only as a code: those of
+    assessments under blind review whose answers to rate the viewer has not all rated.
+
+    Like the ratings, the identity is for a rater to see after judging the answers
+    alone; HR (blind None) always sees it. An attempt with no answer to rate keeps its
+    code: there is no rating after which to show more."""
+    if blind is None:
+        return set()
+    attempts = list(attempts)
+    assessment_ids = {a.assessment_id for a in attempts}
+    blind_ids = {a.id for a in session.exec(select(Assessment).where(
+        col(Assessment.id).in_(assessment_ids))) if blind_review(a)}
+    under_review = [a.id for a in attempts if a.assessment_id in blind_ids]
+    if not under_review:
+        return set()
+    to_rate: dict[int, set[int]] = {attempt_id: set() for attempt_id in under_review}
+    for response, revision in session.exec(
+            select(Response, ItemRevision)
+            .join(ItemRevision, col(ItemRevision.id) == Response.revision_id)
+            .where(col(Response.attempt_id).in_(under_review))):
+        item_type = get_type(revision.content["type"])
+        if item_type.needs_rating and item_type.is_answered(response.answer):
+            to_rate[response.attempt_id].add(response.id)
+    every = [r for ids in to_rate.values() for r in ids]
+    rated = set(session.exec(select(Rating.response_id).where(
+        Rating.rater_id == blind, col(Rating.response_id).in_(every)))) if every else set()
+    return {attempt_id for attempt_id, ids in to_rate.items() if not ids or not ids <= rated}
+
+
+def identity_hidden(attempt: Attempt, blind: int | None, *, session: Session) -> bool:
+    return attempt.id in identities_hidden([attempt], blind, session=session)
 
 
 class RatingError(ValueError):

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from sqlmodel import Session, col, select
 
 from hiring.assessment import planning
-from hiring.assessment.ratings import scores_seen_by, withheld
+from hiring.assessment.ratings import (
+    candidate_code,
+    identity_hidden,
+    scores_seen_by,
+    withheld,
+)
 from hiring.catalogues import translations
 from hiring.items.messages import in_language
 from hiring.items.types import get_type
@@ -135,14 +141,65 @@ def _with_evidence(results: list[ScoreResult], evidence: dict[tuple[str, str], l
 
 
 def build_profile(attempt: Attempt, *, session: Session, blind_for: int | None,
-                  language: str | None = None, norm_min_group: int = DEFAULT_MIN_GROUP
-                  ) -> Profile:
+                  language: str | None = None, norm_min_group: int = DEFAULT_MIN_GROUP,
+                  panel: bool = False) -> Profile:
     """Collect everything the profile shows about an attempt, as the viewer may see it.
 
     blind_for comes from hiring.assessment.ratings.blind_for (None: every rating). Ratings
     of written responses that this rater has not rated yet are withheld, with their
     comments, their score and the raters' agreement on them, so that raters stay
-    independent. There is no default: every caller says for whom it builds."""
+    independent. There is no default: every caller says for whom it builds.
+
+    Under blind review a rater who has not rated every answer sees a candidate code
+    instead of the name and e-mail (ratings.identities_hidden). `panel` builds the profile
+    for a panel, without personal data, for anyone (_for_panel)."""
+    profile = _build_profile(attempt, session=session, blind_for=blind_for,
+                             language=language, norm_min_group=norm_min_group)
+    if panel:
+        return _for_panel(profile, attempt)
+    if identity_hidden(attempt, blind_for, session=session):
+        code = candidate_code(attempt)
+        return replace(profile, candidate_name=code, candidate_email="", candidate_code=code)
+    return profile
+
+
+def _for_panel(profile: Profile, attempt: Attempt) -> Profile:
+    """The profile without the candidate's name, e-mail, attempt number, dates and
+    accommodations; their name and e-mail are blanked in answers and comments too (a reply
+    signed with the candidate's name). Other things a candidate writes about themselves
+    cannot be found by a program: the panel reads answers, as they would anyway."""
+    hide = _redactor(attempt)
+    code = candidate_code(attempt)
+
+    def score(result):
+        return replace(result, evidence=[replace(e, answer=hide(e.answer))
+                                         for e in result.evidence])
+
+    written = [replace(w, answer=hide(w.answer), ratings=[
+        replace(r, comment=hide(r.comment)) for r in w.ratings]) for w in profile.written]
+    return replace(
+        profile, candidate_name=code, candidate_email="", candidate_code=code, panel=True,
+        submitted_at=None, time_multiplier=1.0, extra_minutes=0,
+        judgement=score(profile.judgement) if profile.judgement else None,
+        scales=[score(s) for s in profile.scales],
+        subscores=[score(s) for s in profile.subscores], written=written)
+
+
+def _redactor(attempt: Attempt):
+    """Return a function that blanks the candidate's e-mail and each part of their name
+    (of two letters or more) in a text, whole words only, ignoring case."""
+    words = sorted({attempt.candidate_email, attempt.candidate_email.split("@")[0],
+                    *(part for part in re.split(r"[\s,.'’-]+", attempt.candidate_name)
+                      if len(part) >= 2)} - {""}, key=len, reverse=True)
+    if not words:
+        return lambda text: text
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)",
+                         re.IGNORECASE)
+    return lambda text: pattern.sub("[…]", text) if text else text
+
+
+def _build_profile(attempt: Attempt, *, session: Session, blind_for: int | None,
+                   language: str | None, norm_min_group: int) -> Profile:
     assessment = session.get(Assessment, attempt.assessment_id)
     bank = session.get(Bank, assessment.bank_id)
     language = language or attempt.language

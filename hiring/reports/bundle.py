@@ -22,9 +22,11 @@ REPORTABLE = (AttemptState.SUBMITTED, AttemptState.SCORED)
 KIND = "profiles_zip"
 
 
-def pdf_name(attempt: Attempt) -> str:
-    """Return a safe file name for an attempt's profile."""
-    ascii_name = unicodedata.normalize("NFKD", attempt.candidate_name.replace("đ", "dj").replace(
+def pdf_name(attempt: Attempt, shown_name: str | None = None) -> str:
+    """Return a safe file name for an attempt's profile, named as its viewer sees the
+    candidate (a code under blind review)."""
+    name = shown_name or attempt.candidate_name
+    ascii_name = unicodedata.normalize("NFKD", name.replace("đ", "dj").replace(
         "Đ", "Dj")).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower()[:60] or "candidate"
     return f"{attempt.id:05d}-{slug}.pdf"
@@ -50,7 +52,8 @@ def write_profiles_zip(attempt_ids: list[int], path: Path, *, session: Session,
             if attempt is not None and attempt.state in REPORTABLE:
                 profile = build_profile(attempt, session=session, language=language,
                                         norm_min_group=norm_min_group, blind_for=blind)
-                archive.writestr(pdf_name(attempt), render_profile_pdf(profile))
+                archive.writestr(pdf_name(attempt, profile.candidate_name),
+                                 render_profile_pdf(profile))
                 written += 1
             if on_progress:
                 on_progress(done)

@@ -13,7 +13,12 @@ from collections.abc import Iterator
 
 from sqlmodel import Session, col, select
 
-from hiring.assessment.ratings import scores_seen_by
+from hiring.assessment.ratings import (
+    blind_review,
+    candidate_code,
+    identity_hidden,
+    scores_seen_by,
+)
 from hiring.csv_cells import safe_cell
 from hiring.models import Assessment, Attempt, Bank
 from hiring.scoring.attempts import CLOSED, rescore_outdated
@@ -121,6 +126,7 @@ def attempts_csv_lines(assessment: Assessment, *, session: Session, min_group: i
     Attempts are read in batches, so memory stays flat however many there are. Reads
     only: re-score outdated attempts first (rescore_outdated), as attempts_csv does."""
     bank = session.get(Bank, assessment.bank_id)
+    coded = blind_for is not None and blind_review(assessment)
     scales, subscores = _columns(assessment, bank, session=session)
     cells = _Row(precision_for(assessment, session=session),
                  kept_norm_groups(assessment.id, session=session), min_group)
@@ -132,7 +138,10 @@ def attempts_csv_lines(assessment: Assessment, *, session: Session, min_group: i
     out.truncate()
     for number, (attempt, scores) in enumerate(
             _attempts(assessment, session=session, blind_for=blind_for), start=1):
-        row = [attempt.id, attempt.candidate_name, attempt.candidate_email, attempt.state,
+        name, email = attempt.candidate_name, attempt.candidate_email
+        if coded and identity_hidden(attempt, blind_for, session=session):
+            name, email = candidate_code(attempt), ""  # blind review: not rated yet
+        row = [attempt.id, name, email, attempt.state,
                attempt.language, "yes" if attempt.simulated else "no", attempt.created_at,
                attempt.started_at, attempt.submitted_at,
                scores.n_items if scores else None, scores.n_unanswered if scores else None,

@@ -193,6 +193,11 @@ class Profile:
     # Accommodations: a time multiplier (the limit and timed items) and extra minutes.
     time_multiplier: float = 1.0
     extra_minutes: int = 0
+    # Blind review (hiring.assessment.ratings): set, the candidate is shown by this code,
+    # without name or e-mail. A panel profile also leaves out the attempt's number, its
+    # date and accommodations, and blanks the candidate's name and e-mail in the answers.
+    candidate_code: str = ""
+    panel: bool = False
 
     @property
     def accommodated(self) -> bool:

@@ -19,6 +19,7 @@ from hiring.web import (
     assessments,
     auth,
     banks,
+    blind_review,
     calibration,
     candidate,
     decisions,
@@ -35,6 +36,7 @@ from hiring.web import (
     privacy,
     self_id,
     technical_report,
+    two_factor,
     validity,
 )
 from hiring.web.text_blocks import text_blocks
@@ -102,11 +104,12 @@ def init_app(app: Flask) -> None:
                       decisions.bp, expert.bp, exports.bp, feedback.bp, feedback.report_bp,
                       health.bp, interviewer.bp, invitations.bp, items.bp, keying.bp, mail.bp,
                       privacy.bp, self_id.bp, validity.bp, adverse_impact.bp,
-                      technical_report.bp):
+                      technical_report.bp, two_factor.bp, blind_review.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)
     app.before_request(_load_user)
+    app.before_request(two_factor.require_enrolment)  # after _load_user
     app.teardown_request(_keep_aggregates)  # before the session closes, after its commit
     app.register_error_handler(HTTPException, _error)
     app.register_error_handler(CSRFError, _csrf_error)

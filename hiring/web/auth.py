@@ -16,13 +16,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
-from flask_wtf.csrf import generate_csrf
 
-from hiring import logins
+from hiring import logins, two_factor
 from hiring.accounts import authenticate
 from hiring.db import commit_if_refused, get_session
 from hiring.email_address import normalize_email
 from hiring.models import Role
+from hiring.web import sessions
 from hiring.web.access import now as access_now
 from hiring.web.access import public
 from hiring.web.forms import LoginForm
@@ -30,7 +30,7 @@ from hiring.web.forms import LoginForm
 bp = Blueprint("auth", __name__)
 
 
-def _home() -> str:
+def home() -> str:
     if g.user is not None and g.user.role == Role.HR:
         return url_for("assessments.dashboard")
     return url_for("interviewer.attempts")
@@ -50,7 +50,7 @@ def _safe_next(target: str | None) -> str | None:
 def index():
     if g.user is None:
         return redirect(url_for("auth.login"))
-    return redirect(_home())
+    return redirect(home())
 
 
 def _per_minute() -> int:
@@ -83,14 +83,10 @@ def login():
             form.password.errors.append(gettext("Wrong email or password."))
         else:
             logins.record_success(session=db, address=address, email=email)
-            # A fresh session on login: the signed cookie changes with its content, and
-            # the CSRF token of the anonymous session is dropped for a new one.
-            session.clear()
-            g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
-            generate_csrf()
-            session["sid"] = logins.start_session(user, session=db, now=now)
-            g.user = user
-            return redirect(_safe_next(request.args.get("next")) or _home())
+            next_url = _safe_next(request.args.get("next"))
+            if two_factor.enrolled(user, session=db):
+                return sessions.begin_second_step(user, next_url)
+            return sessions.begin_session(user, next_url, home=home)
     status = 200 if not form.errors else 400
     return render_template("auth/login.html", form=form), status
 

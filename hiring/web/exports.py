@@ -20,7 +20,7 @@ from flask import (
 )
 
 from hiring import audit, jobs, privacy
-from hiring.assessment.ratings import blind_for
+from hiring.assessment.ratings import blind_for, candidate_code, identities_hidden
 from hiring.db import after_commit, get_session, read_scope
 from hiring.models import Assessment, Attempt, Job, JobState, Role
 from hiring.reports import bundle
@@ -60,7 +60,9 @@ def compare():
     columns = [summarize(attempt, session=session, blind_for=blind_for(g.user),
                          norm_min_group=current_app.config["NORM_MIN_GROUP"])
                for attempt in attempts]
+    hidden = identities_hidden(attempts, blind_for(g.user), session=session)
     return render_template("interviewer/compare.html", columns=columns,
+                           coded={a.id: candidate_code(a) for a in attempts if a.id in hidden},
                            scales=_rows(columns, "scales"), subscores=_rows(columns, "subscores"),
                            mixed=len({a.assessment_id for a in attempts}) > 1)
 

@@ -58,7 +58,9 @@ class _Translations:
         return flask_babel.gettext(message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return flask_babel.ngettext(singular, plural, n)
+        # Unformatted: WTForms fills in %(max)d and the like itself, and
+        # flask_babel.ngettext would format with only `num` and fail on them.
+        return flask_babel.get_translations().ungettext(singular, plural, n)
 
 
 class FlaskForm(_FlaskForm):
@@ -81,6 +83,23 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class TotpCodeForm(FlaskForm):
+    code = StringField(
+        flask_babel.lazy_gettext("Code"), validators=[InputRequired(), Length(max=40)],
+        description=flask_babel.lazy_gettext(
+            "The 6 digits your authenticator app shows, or one of your recovery codes."))
+
+
+class TwoFactorRolesForm(FlaskForm):
+    roles = MultiCheckboxField(flask_babel.lazy_gettext("Roles that must use two-factor login"),
+                               choices=[], validate_choice=False)
+
+    def validate_roles(self, field) -> None:
+        known = {value for value, _label in field.choices}
+        if any(value not in known for value in field.data or []):
+            raise ValidationError(flask_babel.gettext("Not a valid choice."))
 
 
 class ScoreField(FloatField):

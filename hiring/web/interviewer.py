@@ -19,7 +19,15 @@ from flask import (
 
 from hiring import audit, jobs, prerender
 from hiring.assessment import calibration, engine, pipeline, planning
-from hiring.assessment.ratings import RatingError, blind_for, rate, ratings_by, withheld
+from hiring.assessment.ratings import (
+    RatingError,
+    blind_for,
+    candidate_code,
+    identities_hidden,
+    rate,
+    ratings_by,
+    withheld,
+)
 from hiring.db import after_commit, get_session
 from hiring.items import revisions
 from hiring.items.types import ITEM_TYPES, get_type
@@ -80,7 +88,11 @@ def attempts():
     for attempt, _assessment in rows:
         current_scores(attempt, session=session)  # scored before scales: score it again
     scores = {attempt.id: AttemptScores.from_dict(attempt.results) for attempt, _ in rows}
+    # Blind review: a code instead of the name and e-mail until the viewer has rated.
+    hidden = identities_hidden([a for a, _ in rows], blind_for(g.user), session=session)
+    coded = {attempt.id: candidate_code(attempt) for attempt, _ in rows if attempt.id in hidden}
     return render_template("interviewer/attempts.html", rows=rows, state=state, scores=scores,
+                           coded=coded,
                            states=[s.value for s in AttemptState],
                            assessments=pipeline.all_assessments(session=session),
                            assessment_id=assessment_id)

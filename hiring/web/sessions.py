@@ -1,0 +1,59 @@
+"""Starting a staff session after a login, and the state between the password and the
+second factor's code (hiring.web.two_factor).
+
+Between the two steps the browser's signed session holds only the account's id and the time
+the password was right, never a staff session: no staff page opens until the code is right,
+and the step lapses after PENDING_FOR."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app, g, redirect, session, url_for
+from flask_wtf.csrf import generate_csrf
+
+from hiring import logins
+from hiring.db import get_session
+from hiring.models import User
+from hiring.web.access import now
+
+PENDING_FOR = timedelta(minutes=5)  # time to enter the code after the right password
+_PENDING = "two_factor_pending"
+
+
+def begin_session(user: User, next_url: str | None, *, home: Callable[[], str]):
+    """Start the staff session of a user who has logged in, and go on to their page.
+
+    `next_url` must already be checked to stay on this site."""
+    # A fresh session on login: the signed cookie changes with its content, and
+    # the CSRF token of the anonymous session is dropped for a new one.
+    session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    generate_csrf()
+    session["sid"] = logins.start_session(user, session=get_session(), now=now())
+    g.user = user
+    return redirect(next_url or home())
+
+
+def begin_second_step(user: User, next_url: str | None):
+    """Remember who gave the right password, and ask for their code."""
+    session.clear()
+    session[_PENDING] = {"user": user.id, "at": now().timestamp(), "next": next_url or ""}
+    return redirect(url_for("two_factor.code"))
+
+
+def pending_user() -> tuple[User | None, str | None]:
+    """The account waiting for its code, and where it was going; (None, None) if none."""
+    pending = session.get(_PENDING)
+    if not isinstance(pending, dict):
+        return None, None
+    try:
+        at = datetime.fromtimestamp(float(pending.get("at", 0)), UTC)
+        user_id = int(pending.get("user", 0))
+    except (TypeError, ValueError, OverflowError):
+        return None, None
+    if not timedelta(0) <= now() - at <= PENDING_FOR:
+        session.pop(_PENDING, None)
+        return None, None
+    return get_session().get(User, user_id), pending.get("next") or None
