@@ -8,9 +8,9 @@ from pathlib import Path
 from flask import Flask
 
 # The modules that own kinds of jobs register them when imported: mail and its
-# confirmations, pre-rendered profiles (hiring.jobs has the others; the periodic commands
-# register themselves in hiring.cli).
-from hiring import config, db, i18n, mailer, prerender  # noqa: F401
+# confirmations, pre-rendered profiles, webhook deliveries (hiring.jobs has the others;
+# the periodic commands register themselves in hiring.cli).
+from hiring import config, db, i18n, mailer, prerender, webhook_jobs  # noqa: F401
 from hiring.logs import RedactTokens
 from hiring.web import init_app as init_web
 

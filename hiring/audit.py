@@ -39,6 +39,13 @@ class Action(StrEnum):
     DECISION_RECORDED = "decision_recorded"
     STAGES_CHANGED = "stages_changed"
     SELF_ID_QUESTIONS = "self_id_questions"
+    # Webhook endpoints: registered, switched off or on, deleted; a delivery sent again.
+    WEBHOOK_CREATED = "webhook_created"
+    WEBHOOK_DEACTIVATED = "webhook_deactivated"
+    WEBHOOK_ACTIVATED = "webhook_activated"
+    WEBHOOK_DELETED = "webhook_deleted"
+    WEBHOOK_TESTED = "webhook_tested"
+    WEBHOOK_RESENT = "webhook_resent"
 
 
 def record(session: Session, *, actor: User | str | None, action: str, object_type: str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -25,6 +26,7 @@ from hiring.scoring.attempts import (
     score_attempt,
 )
 from hiring.scoring.scales import AttemptScores, attempt_scores
+from hiring.webhooks import events as webhooks
 
 NOBODY = 0  # no user has this id: blind to every rating
 
@@ -86,8 +88,9 @@ class RatingError(ValueError):
 
 
 def rate(response: Response, *, session: Session, rater_id: int, scores: dict[str, int],
-         comment: str = "") -> Rating:
+         comment: str = "", now: datetime | None = None) -> Rating:
     """Store (or replace) one rater's rubric scores and rescore the attempt."""
+    now = now or utcnow()
     attempt = session.get(Attempt, response.attempt_id)
     if attempt.state not in (AttemptState.SUBMITTED, AttemptState.SCORED):
         raise RatingError("Only submitted attempts can be rated.")
@@ -112,5 +115,8 @@ def rate(response: Response, *, session: Session, rater_id: int, scores: dict[st
     else:
         rating.scores, rating.comment, rating.created_at = scores, comment.strip(), utcnow()
     session.flush()
+    before = attempt.state
     score_attempt(attempt, session=session)
+    webhooks.emit(webhooks.Event.ATTEMPT_RATED, attempt, session=session, now=now)
+    webhooks.emit_changes(before, attempt, session=session, now=now)
     return rating

@@ -35,6 +35,7 @@ from hiring.web import (
     privacy,
     self_id,
     validity,
+    webhooks,
 )
 from hiring.web.text_blocks import text_blocks
 
@@ -100,7 +101,7 @@ def init_app(app: Flask) -> None:
     for blueprint in (assessments.bp, auth.bp, banks.bp, calibration.bp, candidate.bp,
                       decisions.bp, expert.bp, exports.bp, feedback.bp, feedback.report_bp,
                       health.bp, interviewer.bp, invitations.bp, items.bp, keying.bp, mail.bp,
-                      privacy.bp, self_id.bp, validity.bp, adverse_impact.bp):
+                      privacy.bp, self_id.bp, validity.bp, adverse_impact.bp, webhooks.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)
