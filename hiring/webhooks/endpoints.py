@@ -8,13 +8,15 @@ from datetime import datetime
 from sqlmodel import Session, col, delete, select
 
 from hiring import audit
+from hiring.items.messages import N_, CandidateError
 from hiring.models import Job, JobState, User, WebhookDelivery, WebhookEndpoint
 from hiring.webhooks import events, signing, transport
 from hiring.webhooks.events import EVENTS, JOB_KIND
 
 
-class EndpointInvalid(ValueError):
-    """The endpoint cannot be registered; the message says why."""
+class EndpointInvalid(CandidateError, ValueError):
+    """The endpoint cannot be registered; the message says why (translated where HR
+    reads it)."""
 
 
 def check_events(chosen: list[str]) -> list[str]:
@@ -22,9 +24,10 @@ def check_events(chosen: list[str]) -> list[str]:
     known = [str(event) for event in EVENTS]
     unknown = set(chosen) - set(known)
     if unknown:
-        raise EndpointInvalid(f"Unknown event: {', '.join(sorted(unknown))}.")
+        raise EndpointInvalid(N_("Unknown event: %(events)s."),
+                              events=", ".join(sorted(unknown)))
     if not chosen:
-        raise EndpointInvalid("Choose at least one event.")
+        raise EndpointInvalid(N_("Choose at least one event."))
     return [name for name in known if name in chosen]
 
 
@@ -34,7 +37,7 @@ def create(*, url: str, description: str, chosen: list[str], actor: User,
     try:
         transport.check_url(url)
     except transport.AddressRefused as refused:
-        raise EndpointInvalid(str(refused)) from None
+        raise EndpointInvalid(refused.message, **refused.params) from None
     endpoint = WebhookEndpoint(url=url.strip(), description=description.strip()[:200],
                                secret=signing.new_secret(), events=check_events(chosen),
                                created_by=actor.id, created_at=now)

@@ -15,11 +15,14 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from hiring.items.messages import N_, CandidateError
+
 BODY_EXCERPT = 2000  # characters of the response kept
 
 
-class AddressRefused(ValueError):
-    """The endpoint's address may not be used; the message says why."""
+class AddressRefused(CandidateError, ValueError):
+    """The endpoint's address may not be used; the message says why (translated where
+    HR reads it)."""
 
 
 @dataclass(frozen=True)
@@ -38,18 +41,18 @@ def check_url(url: str) -> tuple[str, str, int]:
     """Return (scheme, host, port) of an endpoint's URL; raise AddressRefused if the URL
     is not an http or https address with a host."""
     if len(url) > 2000:
-        raise AddressRefused("The address is longer than 2000 characters.")
+        raise AddressRefused(N_("The address is longer than 2000 characters."))
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https"):
-        raise AddressRefused("The address must start with http:// or https://.")
+        raise AddressRefused(N_("The address must start with http:// or https://."))
     if not parts.hostname:
-        raise AddressRefused("The address has no host name.")
+        raise AddressRefused(N_("The address has no host name."))
     if parts.username or parts.password:
-        raise AddressRefused("The address may not hold a user name or password.")
+        raise AddressRefused(N_("The address may not hold a user name or password."))
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
-        raise AddressRefused("The address has an invalid port.") from None
+        raise AddressRefused(N_("The address has an invalid port.")) from None
     return parts.scheme, parts.hostname, port
 
 
@@ -67,16 +70,18 @@ def resolve(host: str, port: int, *, allow_private: bool) -> str:
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise AddressRefused(f"The host name {host!r} does not resolve.") from None
+        raise AddressRefused(N_("The host name %(host)s does not resolve."),
+                             host=host) from None
     addresses = [info[4][0] for info in found]
     if not addresses:
-        raise AddressRefused(f"The host name {host!r} does not resolve.")
+        raise AddressRefused(N_("The host name %(host)s does not resolve."), host=host)
     if not allow_private:
         inside = [a for a in addresses if not _public(a)]
         if inside:
-            raise AddressRefused(
-                f"The host {host!r} resolves to a private, loopback or reserved address "
-                f"({inside[0]}); deliveries go to public addresses only.")
+            raise AddressRefused(N_(
+                "The host %(host)s resolves to a private, loopback or reserved address "
+                "(%(address)s); deliveries go to public addresses only."),
+                host=host, address=inside[0])
     return addresses[0]
 
 

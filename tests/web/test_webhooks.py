@@ -118,7 +118,7 @@ def test_test_event_resend_and_a_failing_endpoint_shown(client, auth, db, clock,
     [failed] = rows(db, WebhookDelivery)
     assert failed.state == "pending" and failed.response_code == 500
     page = client.get(f"/admin/webhooks/{endpoint.id}").get_data(as_text=True)
-    assert "HTTP 500" in page and "pending" in page
+    assert "HTTP 500" in page and "waiting" in page
     resent = client.post(f"/admin/webhooks/deliveries/{failed.id}/resend")
     assert resent.status_code == 302
     first, again = rows(db, WebhookDelivery)
@@ -158,7 +158,7 @@ def test_switching_off_and_deleting_are_audited(client, auth, db, assessment, cl
     assert client.post(f"/admin/webhooks/{endpoint.id}/delete").status_code == 400
     assert len(rows(db, WebhookEndpoint)) == 1  # not confirmed: nothing changed
     confirm = client.get(f"/admin/webhooks/{endpoint.id}/delete").get_data(as_text=True)
-    assert "1 deliveries" in confirm
+    assert "its 1 delivery;" in confirm
     gone = client.post(f"/admin/webhooks/{endpoint.id}/delete", data={"confirm": "y"})
     assert gone.status_code == 302
     assert rows(db, WebhookEndpoint) == [] and rows(db, WebhookDelivery) == []
@@ -171,3 +171,15 @@ def test_switching_off_and_deleting_are_audited(client, auth, db, assessment, cl
                        ("webhook_activated", endpoint.id), ("webhook_tested", endpoint.id),
                        ("webhook_deleted", endpoint.id)]
     assert client.get(f"/admin/webhooks/{endpoint.id}").status_code == 404
+
+
+def test_the_pages_and_their_messages_speak_croatian(client, auth, db):
+    auth.login("hr")
+    croatian = {"Accept-Language": "hr"}
+    page = client.get("/admin/webhooks/", headers=croatian).get_data(as_text=True)
+    assert "Dodaj krajnju točku" in page and "Još nema krajnje točke" in page
+    refused = client.post("/admin/webhooks/new", headers=croatian, data={
+        "url": "ftp://example.com/x", "events": ["attempt.started"]})
+    assert refused.status_code == 400
+    assert "Adresa mora počinjati s http:// ili https://." in refused.get_data(as_text=True)
+    assert rows(db, WebhookEndpoint) == []
