@@ -19,7 +19,7 @@ from sqlmodel import col, select
 
 from hiring import jobs
 from hiring.db import after_commit, read_scope, session_scope
-from hiring.models import Job, WebhookDelivery, WebhookEndpoint, utcnow
+from hiring.models import Job, JobState, WebhookDelivery, WebhookEndpoint, utcnow
 from hiring.webhooks import events, signing, transport
 from hiring.webhooks.events import DeliveryState, Event
 
@@ -45,6 +45,8 @@ def deliver(app: Flask, delivery_id: int) -> datetime | None:
         if delivery is None or delivery.state != DeliveryState.PENDING:
             return None  # deleted with its endpoint, or resolved already
         endpoint = session.get(WebhookEndpoint, delivery.endpoint_id)
+        if endpoint is None:  # deleted while this job was starting
+            return None
         url, secret, active = endpoint.url, endpoint.secret, endpoint.active
         event_name, body = delivery.event, body_of(delivery.payload)
     now = _clock(app)
@@ -94,7 +96,7 @@ def run_pending(app: Flask) -> int:
     """Run the webhook jobs that are due now; return how many (commands, tests)."""
     with read_scope(app) as session:
         ids = list(session.exec(select(Job.id).where(
-            Job.kind == events.JOB_KIND, Job.state == "queued",
+            Job.kind == events.JOB_KIND, Job.state == JobState.QUEUED,
             (col(Job.run_after).is_(None)) | (col(Job.run_after) <= _clock(app)))))
     return sum(1 for job_id in ids if jobs.run(app, job_id))
 

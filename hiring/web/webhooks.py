@@ -8,7 +8,7 @@ import json
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext, ngettext
 from sqlmodel import col, func, select
-from wtforms import StringField
+from wtforms import HiddenField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
@@ -51,6 +51,12 @@ class EndpointForm(FlaskForm):
         lazy_gettext("Events"), choices=[SelectChoice(str(e), EVENT_LABELS[e]) for e in EVENTS],
         validate_choice=False,  # checked by endpoints.check_events, with a clear message
         validators=[InputRequired(lazy_gettext("Choose at least one event."))])
+
+
+class ActiveForm(FlaskForm):
+    """Switch an endpoint on ("1") or off (anything else)."""
+
+    active = HiddenField()
 
 
 @bp.route("/")
@@ -118,7 +124,7 @@ def test(endpoint_id: int):
 def set_active(endpoint_id: int):
     """Switch the endpoint off or on."""
     found = get_or_404(WebhookEndpoint, endpoint_id, gettext("No such webhook endpoint."))
-    active = request.form.get("active") == "1"
+    active = ActiveForm().active.data == "1"
     if endpoints.set_active(found, active, actor=g.user, session=get_session(), now=now()):
         flash(gettext("The endpoint receives events again.") if active else
               gettext("The endpoint is switched off: it receives no new events."))

@@ -252,6 +252,13 @@ def test_private_addresses_are_refused_unless_allowed(app, db, hr, clock, receiv
     assert transport.resolve("127.0.0.1", 80, allow_private=True) == "127.0.0.1"
 
 
+def test_https_to_a_server_that_speaks_no_tls_is_a_failed_try_not_a_crash(receiver):
+    url = receiver.url.replace("http://", "https://")
+    outcome = transport.post(url, b"{}", {}, timeout=5, allow_private=True)
+    assert outcome.code is None and not outcome.ok
+    assert "SSL" in outcome.error or "EOF" in outcome.error
+
+
 @pytest.mark.parametrize("url", ["ftp://example.com/x", "file:///etc/passwd", "https://",
                                  "http://user:pw@example.com/", "javascript:alert(1)",
                                  "http://example.com:99999/"])
