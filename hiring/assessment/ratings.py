@@ -117,6 +117,6 @@ def rate(response: Response, *, session: Session, rater_id: int, scores: dict[st
     session.flush()
     before = attempt.state
     score_attempt(attempt, session=session)
-    webhooks.emit(webhooks.Event.ATTEMPT_RATED, attempt, session=session, now=now)
-    webhooks.emit_changes(before, attempt, session=session, now=now)
+    webhooks.emit_all([webhooks.Event.ATTEMPT_RATED, *webhooks.state_changes(before, attempt)],
+                      attempt, session=session, now=now)
     return rating

@@ -65,25 +65,28 @@ def payload(event: Event, attempt: Attempt, now: datetime) -> dict[str, Any]:
     return body
 
 
-def subscribed(event: Event, *, session: Session) -> list[WebhookEndpoint]:
-    """Return the active endpoints that chose the event."""
-    endpoints = session.exec(select(WebhookEndpoint).where(
-        col(WebhookEndpoint.active).is_(True)).order_by(col(WebhookEndpoint.id))).all()
-    return [endpoint for endpoint in endpoints if str(event) in (endpoint.events or [])]
-
-
 def emit(event: Event, attempt: Attempt, *, session: Session, now: datetime
          ) -> list[WebhookDelivery]:
     """Queue the event for every endpoint that chose it; return the deliveries. A
     simulated attempt (demos, trials) is told to none."""
-    if attempt.simulated:
+    return emit_all([event], attempt, session=session, now=now)
+
+
+def emit_all(chosen: list[Event], attempt: Attempt, *, session: Session, now: datetime
+             ) -> list[WebhookDelivery]:
+    """Queue several events of one moment, finding the endpoints once."""
+    if attempt.simulated or not chosen:
         return []
-    endpoints = subscribed(event, session=session)
-    if not endpoints:
-        return []
-    body = payload(event, attempt, now)
-    return [queue_delivery(endpoint, event, body, attempt_id=attempt.id, session=session,
-                           now=now) for endpoint in endpoints]
+    endpoints = session.exec(select(WebhookEndpoint).where(
+        col(WebhookEndpoint.active).is_(True)).order_by(col(WebhookEndpoint.id))).all()
+    deliveries = []
+    for event in chosen:
+        wanting = [endpoint for endpoint in endpoints if str(event) in (endpoint.events or [])]
+        if wanting:
+            body = payload(event, attempt, now)
+            deliveries += [queue_delivery(endpoint, event, body, attempt_id=attempt.id,
+                                          session=session, now=now) for endpoint in wanting]
+    return deliveries
 
 
 def queue_delivery(endpoint: WebhookEndpoint, event: Event | str, body: dict, *,
@@ -149,8 +152,7 @@ def record_try(delivery: WebhookDelivery, *, code: int | None, body: str | None,
 def emit_changes(before: str, attempt: Attempt, *, session: Session, now: datetime
                  ) -> list[WebhookDelivery]:
     """Emit the events of the attempt's change of state from `before`."""
-    return [delivery for event in state_changes(before, attempt)
-            for delivery in emit(event, attempt, session=session, now=now)]
+    return emit_all(state_changes(before, attempt), attempt, session=session, now=now)
 
 
 def state_changes(before: str, attempt: Attempt) -> list[Event]:
