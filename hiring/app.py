@@ -10,8 +10,8 @@ from flask import Flask
 # The modules that own kinds of jobs and tasks register them when imported
 # (hiring.background), so every process that builds the app can run them: mail and its
 # confirmations, pre-rendered profiles, the profiles' ZIP, the writing indicators, the kept
-# figures (the periodic commands register themselves in hiring.cli).
-from hiring import config, db, i18n, mailer, prerender  # noqa: F401
+# figures, webhook deliveries (the periodic commands register themselves in hiring.cli).
+from hiring import config, db, i18n, mailer, prerender, webhook_jobs  # noqa: F401
 from hiring.assessment import writing  # noqa: F401
 from hiring.logs import RedactTokens
 from hiring.reports import bundle  # noqa: F401

@@ -45,6 +45,13 @@ class Action(StrEnum):
     TWO_FACTOR_REQUIRED = "two_factor_required"
     TWO_FACTOR_RESET = "two_factor_reset"
     BLIND_REVIEW_SETTING = "blind_review_setting"  # the assessment's blind review
+    # Webhook endpoints: registered, switched off or on, deleted; a delivery sent again.
+    WEBHOOK_CREATED = "webhook_created"
+    WEBHOOK_DEACTIVATED = "webhook_deactivated"
+    WEBHOOK_ACTIVATED = "webhook_activated"
+    WEBHOOK_DELETED = "webhook_deleted"
+    WEBHOOK_TESTED = "webhook_tested"
+    WEBHOOK_RESENT = "webhook_resent"
 
 
 def record(session: Session, *, actor: User | str | None, action: str, object_type: str,

@@ -108,6 +108,11 @@ class Defaults:
     # Adopting a keying panel's key for an item takes at least this many experts who rated
     # every option of it. Also HIRING_KEYING_MIN_PANEL in the environment (a test server).
     KEYING_MIN_PANEL = 5
+    # Webhooks (hiring.webhooks): each try waits this long for the endpoint's answer. An
+    # endpoint on a private, loopback or link-local address is refused unless
+    # WEBHOOKS_ALLOW_PRIVATE is True (docs/security.md says why; tests turn it on).
+    WEBHOOK_TIMEOUT_SECONDS = 10
+    WEBHOOKS_ALLOW_PRIVATE = False
 
 
 PREFIX = "HIRING_"

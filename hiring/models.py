@@ -596,3 +596,43 @@ class TwoFactorRequirement(SQLModel, table=True):
     role: str = Field(primary_key=True, max_length=20)
     required_at: datetime = _ts(nullable=False, default=utcnow)
     required_by: int | None = Field(default=None, foreign_key="user.id")
+
+
+class WebhookEndpoint(SQLModel, table=True):
+    """An address HR registered to be told of events (hiring.webhooks), with the secret
+    its deliveries are signed with: shown once when created, kept to sign, never shown
+    again."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(max_length=2000)
+    description: str = Field(default="", max_length=200)
+    secret: str = Field(max_length=100)
+    events: list = _json(nullable=False)  # the event names it receives
+    active: bool = True
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _ts(nullable=False, default=utcnow)
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event sent (or to be sent) to one endpoint, with its tries: the latest response
+    in the columns, every try in `tries`. The payload never holds the candidate's name,
+    e-mail, answers, self-identification or integrity facts."""
+
+    __table_args__ = (Index("ix_webhookdelivery_endpoint_created", "endpoint_id",
+                            "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    endpoint_id: int = Field(foreign_key="webhookendpoint.id")
+    event: str = Field(max_length=50)
+    attempt_id: int | None = Field(default=None, index=True)  # erased with the attempt
+    payload: dict = _json(nullable=False)
+    state: str = Field(default="pending", max_length=20, index=True)  # DeliveryState
+    attempts: int = 0  # tries made
+    response_code: int | None = None
+    response_body: str | None = Field(default=None, max_length=2000)  # the first 2 KB
+    error: str | None = Field(default=None, max_length=500)  # no response: why
+    duration_ms: int | None = None
+    tries: list | None = _json()  # each try: at, code, duration_ms, error
+    next_retry_at: datetime | None = _ts()
+    created_at: datetime = _ts(nullable=False, default=utcnow)
+    delivered_at: datetime | None = _ts()

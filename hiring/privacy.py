@@ -38,6 +38,7 @@ from hiring.models import (
     Response,
     SelfIdentification,
     User,
+    WebhookDelivery,
 )
 from hiring.scoring.attempts import current_scores
 
@@ -251,6 +252,8 @@ def _delete(erasure: Erasure, *, session: Session, now: datetime) -> None:
         session.exec(delete(DecisionChange).where(col(DecisionChange.attempt_id).in_(chunk)))
         session.exec(delete(SelfIdentification).where(
             col(SelfIdentification.attempt_id).in_(chunk)))
+        # Their payloads name no one, but the external reference may point to the person.
+        session.exec(delete(WebhookDelivery).where(col(WebhookDelivery.attempt_id).in_(chunk)))
         session.exec(delete(Attempt).where(col(Attempt.id).in_(chunk)))
     for job_id in erasure.job_ids:
         job = session.get(Job, job_id)

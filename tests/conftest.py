@@ -90,6 +90,7 @@ def app(database_url, tmp_path, clock):
         "WTF_CSRF_ENABLED": False,
         "CLOCK": clock,
         "JOBS_INLINE": True,
+        "WEBHOOKS_ALLOW_PRIVATE": True,  # the test endpoints listen on 127.0.0.1
         "PROFILE_PRERENDER": False,  # on in the tests of pre-rendering
     }, instance_path=str(tmp_path / "instance"))
     engine = app.extensions["hiring.engine"]

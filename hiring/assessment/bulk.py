@@ -136,7 +136,7 @@ def create_all(rows: list[InvitationRow], *, assessment: Assessment, session: Se
         attempt, token = engine.invite(assessment, session=session, name=row.name,
                                        email=row.email, expires_at=expires,
                                        language=row.language, created_by=created_by,
-                                       time_multiplier=row.time_multiplier)
+                                       time_multiplier=row.time_multiplier, now=now)
         attempt.extra_minutes = row.extra_minutes
         created.append((attempt, token))
     session.flush()

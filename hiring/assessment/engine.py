@@ -31,8 +31,10 @@ from hiring.models import (
     AttemptState,
     Response,
     UTCDateTime,
+    utcnow,
 )
 from hiring.scoring.attempts import score_attempt
+from hiring.webhooks import events as webhooks
 
 OPEN_STATES = (AttemptState.INVITED, AttemptState.IN_PROGRESS)
 # The page's timer counts down from the seconds left when the page loaded, rounded, so it
@@ -64,9 +66,11 @@ class SaveResult:
 
 def invite(assessment: Assessment, *, session: Session, name: str, email: str,
            expires_at: datetime, language: str | None = None,
-           created_by: int | None = None, time_multiplier: float = 1.0
-           ) -> tuple[Attempt, str]:
-    """Create an invitation; return it with its token, which is not stored."""
+           created_by: int | None = None, time_multiplier: float = 1.0,
+           simulated: bool = False, now: datetime | None = None) -> tuple[Attempt, str]:
+    """Create an invitation; return it with its token, which is not stored.
+
+    simulated: made by `hiring simulate`, it is told to no webhook."""
     time_multiplier = accommodations.parse_multiplier(time_multiplier)
     token = new_token()
     attempt = Attempt(
@@ -74,10 +78,12 @@ def invite(assessment: Assessment, *, session: Session, name: str, email: str,
         candidate_email=normalize_email(email), token_hash=hash_token(token),
         expires_at=expires_at, language=language or assessment.language,
         seed=random.SystemRandom().randrange(2**31), created_by=created_by,
-        time_multiplier=time_multiplier,
+        time_multiplier=time_multiplier, simulated=simulated,
     )
     session.add(attempt)
     session.flush()
+    webhooks.emit(webhooks.Event.INVITATION_CREATED, attempt, session=session,
+                  now=now or utcnow())
     return attempt, token
 
 
@@ -114,6 +120,7 @@ def start(attempt: Attempt, *, session: Session, now: datetime, language: str | 
         return
     if now > attempt.expires_at:
         attempt.state = AttemptState.EXPIRED
+        webhooks.emit(webhooks.Event.INVITATION_EXPIRED, attempt, session=session, now=now)
         raise AttemptClosed(N_("This invitation has expired."))
     assessment = session.get(Assessment, attempt.assessment_id)
     if language is not None:
@@ -140,6 +147,7 @@ def start(attempt: Attempt, *, session: Session, now: datetime, language: str | 
     attempt.deadline_at = now + timedelta(minutes=accommodations.total_minutes(
         assessment.time_limit_minutes, attempt.time_multiplier, attempt.extra_minutes))
     session.flush()
+    webhooks.emit(webhooks.Event.ATTEMPT_STARTED, attempt, session=session, now=now)
 
 
 def grace(attempt: Attempt, *, session: Session) -> timedelta:
@@ -508,6 +516,7 @@ def submit(attempt: Attempt, *, session: Session, now: datetime,
     # The attempt's lock is held: the closing and the scores are written in one UPDATE.
     with session.no_autoflush:
         score_attempt(attempt, session=session)
+    webhooks.emit_changes(AttemptState.IN_PROGRESS, attempt, session=session, now=now)
     return True
 
 
@@ -521,6 +530,7 @@ def finalize_if_due(attempt: Attempt, *, session: Session, now: datetime) -> boo
     if attempt.state == AttemptState.INVITED and now > attempt.expires_at:
         attempt.state = AttemptState.EXPIRED
         session.flush()
+        webhooks.emit(webhooks.Event.INVITATION_EXPIRED, attempt, session=session, now=now)
         return True
     return False
 
@@ -585,6 +595,7 @@ def revoke(attempt: Attempt, *, session: Session, now: datetime) -> None:
         submit(attempt, session=session, now=now, ended_by=AttemptEnd.CANCELLED)
     elif attempt.state == AttemptState.INVITED:
         attempt.state = AttemptState.EXPIRED
+        webhooks.emit(webhooks.Event.INVITATION_EXPIRED, attempt, session=session, now=now)
     attempt.token_hash = "revoked:" + new_token()[:40]
     attempt.expires_at = min(attempt.expires_at, now)
     session.flush()

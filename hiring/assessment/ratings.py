@@ -30,6 +30,7 @@ from hiring.scoring.attempts import (
     score_attempt,
 )
 from hiring.scoring.scales import AttemptScores, attempt_scores
+from hiring.webhooks import events as webhooks
 
 NOBODY = 0  # no user has this id: blind to every rating
 
@@ -163,8 +164,9 @@ def ratings_by(rater_id: int, response_ids: Iterable[int], *,
 
 
 def rate(response: Response, *, session: Session, rater_id: int, scores: dict[str, int],
-         comment: str = "") -> Rating:
+         comment: str = "", now: datetime | None = None) -> Rating:
     """Store (or replace) one rater's rubric scores and rescore the attempt."""
+    now = now or utcnow()
     attempt = session.get(Attempt, response.attempt_id)
     if attempt.state not in (AttemptState.SUBMITTED, AttemptState.SCORED):
         raise RatingError("Only submitted attempts can be rated.")
@@ -189,5 +191,8 @@ def rate(response: Response, *, session: Session, rater_id: int, scores: dict[st
     else:
         rating.scores, rating.comment, rating.created_at = scores, comment.strip(), utcnow()
     session.flush()
+    before = attempt.state
     score_attempt(attempt, session=session)
+    webhooks.emit_all([webhooks.Event.ATTEMPT_RATED, *webhooks.state_changes(before, attempt)],
+                      attempt, session=session, now=now)
     return rating

@@ -72,9 +72,9 @@ def invite_and_complete(assessment: Assessment, *, session: Session, now: dateti
     attempt, _token = engine.invite(
         assessment, session=session, name=f"{first} {last}",
         email=f"{first}.{last}.{rng.randrange(10**6)}@example.com".lower().translate(_ASCII),
-        expires_at=now + timedelta(days=Defaults.INVITATION_DAYS), language=language)
+        expires_at=now + timedelta(days=Defaults.INVITATION_DAYS), language=language,
+        simulated=True, now=now)
     attempt.seed = rng.randrange(2**31)  # the items drawn follow rng too: reproducible runs
-    attempt.simulated = True
     return complete(attempt, session=session, now=now, rng=rng, profile=profile,
                     harder=harder)
 

@@ -38,6 +38,7 @@ from hiring.web import (
     technical_report,
     two_factor,
     validity,
+    webhooks,
 )
 from hiring.web.text_blocks import text_blocks
 
@@ -104,7 +105,7 @@ def init_app(app: Flask) -> None:
                       decisions.bp, expert.bp, exports.bp, feedback.bp, feedback.report_bp,
                       health.bp, interviewer.bp, invitations.bp, items.bp, keying.bp, mail.bp,
                       privacy.bp, self_id.bp, validity.bp, adverse_impact.bp,
-                      technical_report.bp, two_factor.bp, blind_review.bp):
+                      technical_report.bp, two_factor.bp, blind_review.bp, webhooks.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)

@@ -37,7 +37,7 @@ from hiring.reports.build import build_profile
 from hiring.reports.pdf import RenderError, render_profile_html, render_profile_pdf
 from hiring.scoring.attempts import current_scores, ratings_by_response
 from hiring.scoring.scales import AttemptScores
-from hiring.web.access import records, staff
+from hiring.web.access import now, records, staff
 from hiring.web.forms import RatingForm
 from hiring.web.lookup import get_or_404
 from hiring.web.rubric_forms import CandidateRatingForm, rubric_form
@@ -190,7 +190,7 @@ def rate_response(attempt_id: int, response_id: int):
         abort(400, "; ".join(e for errors in form.errors.values() for e in errors))
     try:
         rate(response, session=session, rater_id=g.user.id, scores=form.scores(),
-             comment=form.comment.data or "")
+             comment=form.comment.data or "", now=now())
     except RatingError as exc:
         abort(400, str(exc))
     audit.record(session, actor=g.user, action=audit.Action.RATED, object_type="response",

@@ -69,7 +69,7 @@ def pipeline_page(assessment_id: int):
         attempt, token = engine.invite(
             assessment, session=session, name=form.name.data, email=form.email.data,
             expires_at=now() + timedelta(days=form.days.data), language=form.language.data,
-            created_by=g.user.id, time_multiplier=form.time_multiplier.multiplier)
+            created_by=g.user.id, time_multiplier=form.time_multiplier.multiplier, now=now())
         try:
             link = mailer.link_builder()(token)
         except mailer.LinkUnavailable as exc:  # kept, and offered again by Resend

@@ -28,6 +28,8 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("items", {"items"}),
     ("banks", {"banks"}),
     ("scoring", {"scoring"}),
+    # Webhook events are emitted by the attempt's life cycle, and carry its scores.
+    ("webhooks", {"webhooks"}),
     ("assessment", {"assessment"}),
     # What is made of attempts and banks: profiles and exports, e-mail, keying by
     # experts, erasure.
@@ -35,6 +37,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("prerender", {"prerender"}),  # renders profiles in jobs, started with leases.start
     ("jobs", {"jobs"}),  # the background work: runs prerender, keeps aggregates
     ("mailer", {"mailer"}),  # the mail service: links, sending by a job after the commit
+    ("webhook_jobs", {"webhook_jobs"}),  # sends webhook deliveries in jobs after the commit
     ("web", {"web", "i18n"}),  # i18n: the interface's language, for Flask
     ("app", {"app"}),  # create_app
     ("worker", {"worker"}),  # builds the app for RQ's jobs

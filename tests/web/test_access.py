@@ -28,7 +28,8 @@ def world(db, assessment, bank, clock):
     return {"token": token, "attempt_id": attempt.id, "response_id": 1, "bank_id": bank.id,
             "assessment_id": assessment.id, "position": 1, "filename": "css/app.css",
             "job_id": 1, "key": "sjt-1", "round_id": round_.id, "expert_id": expert.id,
-            "expert_token": expert_token, "answer_id": answer.id, "number": 1, "user_id": 1}
+            "expert_token": expert_token, "answer_id": answer.id, "number": 1, "user_id": 1,
+            "endpoint_id": 1, "delivery_id": 1}
 
 
 def staff_urls(app, world):

@@ -246,6 +246,7 @@ def test_a_submit_scores_from_cached_revisions_and_writes_its_mail_in_a_job(
         ["SELECT", "rating.id,", "rating.response_id,"],
         ["UPDATE", "attempt", "SET"],  # closed and scored at once
         ["UPDATE", "response", "SET"],  # the items' scores
+        ["SELECT", "webhookendpoint.id,", "webhookendpoint.url,"],  # who is told (none)
         ["INSERT", "INTO", "job"],  # the confirmation, written after
     ], statements
     with db() as session:
