@@ -16,6 +16,7 @@ from hiring.reports.formatting import format_rounded
 from hiring.scoring import aggregates
 from hiring.web import (
     adverse_impact,
+    api_keys,
     assessments,
     auth,
     banks,
@@ -100,7 +101,8 @@ def init_app(app: Flask) -> None:
     for blueprint in (assessments.bp, auth.bp, banks.bp, calibration.bp, candidate.bp,
                       decisions.bp, expert.bp, exports.bp, feedback.bp, feedback.report_bp,
                       health.bp, interviewer.bp, invitations.bp, items.bp, keying.bp, mail.bp,
-                      privacy.bp, self_id.bp, validity.bp, adverse_impact.bp):
+                      privacy.bp, self_id.bp, validity.bp, adverse_impact.bp,
+                      api_keys.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)

@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     # staff's accounts and the audit log, the job table; "hiring" is the package itself.
     ("base", {"hiring", "config", "logs", "models", "db", "migrate", "migrations", "numbers",
               "email_address", "like", "paging", "catalogues", "csv_cells", "logins",
-              "accounts", "audit", "leases"}),
+              "accounts", "audit", "leases", "api_keys"}),
     # Item types, the formula language, the domain's messages, accommodations, the
     # contents of item revisions: the leaf of the domain.
     ("items", {"items"}),
