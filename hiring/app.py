@@ -10,7 +10,7 @@ from flask import Flask
 # The modules that own kinds of jobs register them when imported: mail and its
 # confirmations, pre-rendered profiles (hiring.jobs has the others; the periodic commands
 # register themselves in hiring.cli).
-from hiring import config, db, i18n, mailer, prerender  # noqa: F401
+from hiring import api, config, db, i18n, mailer, prerender  # noqa: F401
 from hiring.logs import RedactTokens
 from hiring.web import init_app as init_web
 
@@ -33,4 +33,5 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     db.init_app(app)
     i18n.init_app(app)
     init_web(app)
+    api.init_app(app)  # after the web layer: its CSRF protection exempts the API
     return app

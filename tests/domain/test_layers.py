@@ -35,6 +35,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("jobs", {"jobs"}),  # the background work: runs prerender, keeps aggregates
     ("mailer", {"mailer"}),  # the mail service: links, sending by a job after the commit
     ("web", {"web", "i18n"}),  # i18n: the interface's language, for Flask
+    ("api", {"api"}),  # the REST API: its own blueprint, exempted from the web's CSRF
     ("app", {"app"}),  # create_app
     ("worker", {"worker"}),  # builds the app for RQ's jobs
     ("serve", {"serve"}),  # gunicorn, with a worker thread in each process
