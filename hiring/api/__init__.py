@@ -50,7 +50,7 @@ def _authenticate() -> None:
            if scheme.lower() == "bearer" else None)
     if key is None:
         refusal = Unauthorized("Send a valid API key: Authorization: Bearer <key>. HR "
-                               "creates keys under Admin → API keys; a revoked key no "
+                               "creates keys on the API keys page; a revoked key no "
                                "longer works.")
         raise _with_header(refusal, "WWW-Authenticate", 'Bearer realm="hiring"')
     g.api_key = key
@@ -76,6 +76,7 @@ def _record(response: Response) -> Response:
     session = get_session()
     if response.status_code >= 400:
         session.rollback()  # nothing of a refused call stays, but the call is recorded
+        g.pop("after_commit", None)  # nor mail or jobs it may have queued
     api_keys.record_call(key, session=session, method=request.method, path=request.path,
                          status=response.status_code, now=now())
     api_keys.touch(key, now=now())

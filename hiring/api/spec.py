@@ -173,7 +173,7 @@ def openapi(app: Flask, *, blueprint: str, server: str) -> dict:
                  "description": "Invite candidates and read their results from another "
                                 "system, such as an applicant tracking system. Every call "
                                 "needs `Authorization: Bearer <key>`; HR creates keys "
-                                "with scopes under Admin → API keys."},
+                                "with scopes on the API keys page."},
         "servers": [{"url": server}],
         "paths": paths,
         "components": {
