@@ -11,7 +11,7 @@ from flask import Flask
 # (hiring.background), so every process that builds the app can run them: mail and its
 # confirmations, pre-rendered profiles, the profiles' ZIP, the writing indicators, the kept
 # figures, webhook deliveries (the periodic commands register themselves in hiring.cli).
-from hiring import config, db, i18n, mailer, prerender, webhook_jobs  # noqa: F401
+from hiring import api, config, db, i18n, mailer, prerender, webhook_jobs  # noqa: F401
 from hiring.assessment import writing  # noqa: F401
 from hiring.logs import RedactTokens
 from hiring.reports import bundle  # noqa: F401
@@ -37,4 +37,5 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     db.init_app(app)
     i18n.init_app(app)
     init_web(app)
+    api.init_app(app)  # after the web layer: its CSRF protection exempts the API
     return app

@@ -52,6 +52,11 @@ class Action(StrEnum):
     WEBHOOK_DELETED = "webhook_deleted"
     WEBHOOK_TESTED = "webhook_tested"
     WEBHOOK_RESENT = "webhook_resent"
+    # REST API keys, and each call made with one (method, path, status: never a body).
+    API_KEY_CREATED = "api_key_created"
+    API_KEY_REVOKED = "api_key_revoked"
+    API_CALL = "api_call"
+    API_CALL_LIMITED = "api_call_limited"  # refused by the rate limit: not counted by it
 
 
 def record(session: Session, *, actor: User | str | None, action: str, object_type: str,

@@ -56,6 +56,9 @@ class Defaults:
     # server process and app server shares the count. One e-mail from one address also
     # meets a growing delay after 5 failures (hiring.logins); nothing locks an e-mail out.
     LOGIN_RATE_LIMIT = "10 per minute"
+    # REST API calls per key in any minute; counted in the database (the audit log of the
+    # calls), so every app server shares the count. Further calls get 429.
+    API_RATE_LIMIT = 120
     STAFF_SESSION_IDLE_HOURS = 12  # a staff session unused this long ends
     PDF_TIME_LIMIT_SECONDS = 30.0  # a render that takes longer is abandoned with an error
     PDF_MAX_TEXT_CHARS = 12_000  # a longer text is cut in the PDF, with a note saying so

@@ -212,6 +212,11 @@ class Attempt(SQLModel, table=True):
     # The stage HR or an interviewer last recorded after the assessment (the key of one of
     # the assessment's DecisionStage rows; hiring.assessment.decisions); None: none yet.
     decision: str | None = Field(default=None, max_length=50)
+    # Set by the REST API: the caller's own id of the candidate (an ATS candidate id), and
+    # the idempotency key of the request that created it: "<api key id>:<position>:<key>".
+    external_ref: str | None = Field(default=None, max_length=200, index=True)
+    idempotency_key: str | None = Field(default=None, max_length=220, index=True,
+                                        unique=True)
 
     @property
     def timed_out(self) -> bool:
@@ -636,3 +641,21 @@ class WebhookDelivery(SQLModel, table=True):
     next_retry_at: datetime | None = _ts()
     created_at: datetime = _ts(nullable=False, default=utcnow)
     delivered_at: datetime | None = _ts()
+
+
+class ApiKey(SQLModel, table=True):
+    """A key for the REST API, created by HR with scopes; revoked keys are kept.
+
+    The caller holds "<prefix>_<secret>"; only the SHA-256 of the secret is stored (the
+    secret is random, so a fast hash is enough). last_used_at is written at most once a
+    minute."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    prefix: str = Field(index=True, unique=True, max_length=20)
+    secret_hash: str = Field(max_length=64)
+    scopes: list = _json(nullable=False)
+    created_at: datetime = _ts(nullable=False, default=utcnow)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    revoked_at: datetime | None = _ts()
+    last_used_at: datetime | None = _ts()

@@ -16,6 +16,7 @@ from hiring.reports.formatting import format_rounded
 from hiring.scoring import aggregates
 from hiring.web import (
     adverse_impact,
+    api_keys,
     assessments,
     auth,
     banks,
@@ -105,7 +106,8 @@ def init_app(app: Flask) -> None:
                       decisions.bp, expert.bp, exports.bp, feedback.bp, feedback.report_bp,
                       health.bp, interviewer.bp, invitations.bp, items.bp, keying.bp, mail.bp,
                       privacy.bp, self_id.bp, validity.bp, adverse_impact.bp,
-                      technical_report.bp, two_factor.bp, blind_review.bp, webhooks.bp):
+                      technical_report.bp, two_factor.bp, blind_review.bp, webhooks.bp,
+                      api_keys.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)

@@ -52,7 +52,7 @@ def payload(event: Event, attempt: Attempt, now: datetime) -> dict[str, Any]:
         "assessment_id": attempt.assessment_id, "invitation_id": attempt.id,
         "attempt_id": attempt.id,
         # Invitations made through the API may carry the ATS's reference.
-        "external_reference": getattr(attempt, "external_reference", None),
+        "external_reference": attempt.external_ref,  # the ATS's id, given through the API
         "state": attempt.state, "language": attempt.language,
         "expires_at": attempt.expires_at.isoformat() if attempt.expires_at else None,
         "started_at": attempt.started_at.isoformat() if attempt.started_at else None,

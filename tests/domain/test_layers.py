@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     # and the job table; "hiring" is the package itself.
     ("base", {"hiring", "config", "logs", "models", "db", "migrate", "migrations", "numbers",
               "email_address", "like", "paging", "catalogues", "csv_cells", "logins",
-              "accounts", "two_factor", "audit", "background", "leases"}),
+              "accounts", "two_factor", "audit", "background", "leases", "api_keys"}),
     # Item types, the formula language, the domain's messages, accommodations, the
     # contents of item revisions: the leaf of the domain.
     ("items", {"items"}),
@@ -39,6 +39,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("mailer", {"mailer"}),  # the mail service: links, sending by a job after the commit
     ("webhook_jobs", {"webhook_jobs"}),  # sends webhook deliveries in jobs after the commit
     ("web", {"web", "i18n"}),  # i18n: the interface's language, for Flask
+    ("api", {"api"}),  # the REST API: its own blueprint, exempted from the web's CSRF
     ("app", {"app"}),  # create_app
     ("worker", {"worker"}),  # builds the app for RQ's jobs
     ("serve", {"serve"}),  # gunicorn, with a worker thread in each process

@@ -212,6 +212,10 @@ def test_staff_pages_are_accessible(live_server, new_context, viewport):
     checker.check(hr, f"{label} hr privacy")
     hr.goto(f"{base}/admin/audit")
     checker.check(hr, f"{label} hr audit log")
+    hr.goto(f"{base}/admin/api-keys/")
+    checker.check(hr, f"{label} hr api keys")
+    hr.goto(f"{base}/api/v1/docs")
+    checker.check(hr, f"{label} api docs")
     print(checker.counts)
     checker.assert_clean()
     assert problems.found == [] and hr_problems.found == []
