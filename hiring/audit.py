@@ -39,6 +39,16 @@ class Action(StrEnum):
     DECISION_RECORDED = "decision_recorded"
     STAGES_CHANGED = "stages_changed"
     SELF_ID_QUESTIONS = "self_id_questions"
+    # Staff accounts: logging in, and HR administering accounts and their assessments.
+    LOGGED_IN = "logged_in"
+    LOGIN_FAILED = "login_failed"
+    USER_INVITED = "user_invited"
+    PASSWORD_SET = "password_set"  # noqa: S105 - through an invitation or a reset link
+    RESET_REQUESTED = "reset_requested"
+    ROLE_CHANGED = "role_changed"
+    USER_DEACTIVATED = "user_deactivated"
+    USER_REACTIVATED = "user_reactivated"
+    ASSESSMENTS_ASSIGNED = "assessments_assigned"
 
 
 def record(session: Session, *, actor: User | str | None, action: str, object_type: str,

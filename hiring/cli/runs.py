@@ -17,7 +17,7 @@ from flask.cli import with_appcontext
 from sqlmodel import col, select
 
 import hiring.serve
-from hiring import jobs, worker
+from hiring import jobs, rights, worker
 from hiring.accounts import create_user
 from hiring.assessment import engine, planning, simulate_decisions
 from hiring.assessment.engine import finalize_expired
@@ -66,6 +66,11 @@ def demo(ctx: click.Context, serve: bool, host: str, port: int) -> None:
                 create_user(session=session, email=email, name=name, role=role,
                             password=DEMO_PASSWORD)
         assessment = _default_assessment(session)
+        for user in session.exec(select(User).where(User.role == "interviewer", col(
+                User.email).in_([email for email, _name, _role in DEMO_USERS]))):
+            # the demo interviewer sees the demo assessment (hiring.rights)
+            rights.assign(user, rights.assignments_of(user.id, session=session)
+                          | {assessment.id}, session=session)
         _attempt, token = engine.invite(assessment, session=session, name="Dana Demo",
                                         email="dana.demo@example.com",
                                         expires_at=utcnow() + timedelta(days=14))

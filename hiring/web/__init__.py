@@ -34,6 +34,7 @@ from hiring.web import (
     mail,
     privacy,
     self_id,
+    users,
     validity,
 )
 from hiring.web.text_blocks import text_blocks
@@ -68,7 +69,8 @@ def _load_user() -> None:
             with session_scope() as writing:
                 logins.touch(found.id, session=writing, now=now, end=expired)
     if not expired:
-        g.user = get_session().get(User, found.user_id)
+        user = get_session().get(User, found.user_id)
+        g.user = user if user is not None and user.active else None
 
 
 def _wants_json() -> bool:
@@ -100,7 +102,7 @@ def init_app(app: Flask) -> None:
     for blueprint in (assessments.bp, auth.bp, banks.bp, calibration.bp, candidate.bp,
                       decisions.bp, expert.bp, exports.bp, feedback.bp, feedback.report_bp,
                       health.bp, interviewer.bp, invitations.bp, items.bp, keying.bp, mail.bp,
-                      privacy.bp, self_id.bp, validity.bp, adverse_impact.bp):
+                      privacy.bp, self_id.bp, validity.bp, adverse_impact.bp, users.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)

@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext
 from flask_wtf.csrf import generate_csrf
 
-from hiring import logins
+from hiring import audit, logins
 from hiring.accounts import authenticate
 from hiring.db import commit_if_refused, get_session
 from hiring.email_address import normalize_email
@@ -79,10 +79,15 @@ def login():
         user = authenticate(session=db, email=email, password=form.password.data)
         if user is None:
             logins.record_failure(session=db, address=address, email=email, now=now)
+            audit.record(db, actor=email[:254], action=audit.Action.LOGIN_FAILED,
+                         object_type="user", object_id=None, at=now)
             commit_if_refused()  # the failure counts although this request answers 400
             form.password.errors.append(gettext("Wrong email or password."))
         else:
             logins.record_success(session=db, address=address, email=email)
+            user.last_login_at = now
+            audit.record(db, actor=user, action=audit.Action.LOGGED_IN, object_type="user",
+                         object_id=user.id, at=now)
             # A fresh session on login: the signed cookie changes with its content, and
             # the CSRF token of the anonymous session is dropped for a new one.
             session.clear()

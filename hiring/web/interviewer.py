@@ -30,7 +30,7 @@ from hiring.reports.build import build_profile
 from hiring.reports.pdf import RenderError, render_profile_html, render_profile_pdf
 from hiring.scoring.attempts import current_scores, ratings_by_response
 from hiring.scoring.scales import AttemptScores
-from hiring.web.access import records, staff
+from hiring.web.access import check_attempt, records, staff, visible_assessment_ids
 from hiring.web.forms import RatingForm
 from hiring.web.lookup import get_or_404
 from hiring.web.rubric_forms import CandidateRatingForm, rubric_form
@@ -39,7 +39,7 @@ bp = Blueprint("interviewer", __name__, url_prefix="/attempts")
 
 
 def _attempt(attempt_id: int) -> Attempt:
-    return get_or_404(Attempt, attempt_id, "No such attempt.")
+    return check_attempt(get_or_404(Attempt, attempt_id, "No such attempt."))
 
 
 def _rendered(profile, suffix: str, render, settings: str = "") -> bytes:
@@ -83,13 +83,18 @@ def attempts():
         query = query.where(Attempt.state == state)
     if assessment_id:
         query = query.where(Attempt.assessment_id == assessment_id)
+    visible = visible_assessment_ids()
+    assessments = select(Assessment)
+    if visible is not None:  # an interviewer: the assessments HR assigned them to
+        query = query.where(col(Attempt.assessment_id).in_(visible))
+        assessments = assessments.where(col(Assessment.id).in_(visible))
     rows = list(session.exec(query.order_by(col(Attempt.id).desc()).limit(500)))
     for attempt, _assessment in rows:
         current_scores(attempt, session=session)  # scored before scales: score it again
     scores = {attempt.id: AttemptScores.from_dict(attempt.results) for attempt, _ in rows}
     return render_template("interviewer/attempts.html", rows=rows, state=state, scores=scores,
                            states=[s.value for s in AttemptState],
-                           assessments=list(session.exec(select(Assessment))),
+                           assessments=list(session.exec(assessments)),
                            assessment_id=assessment_id)
 
 
