@@ -226,7 +226,7 @@ def forgot():
                                     every=RESET_EVERY)
         if found is not None:
             user, token = found
-            audit.record(session, actor=user, action=audit.Action.RESET_REQUESTED,
+            audit.record(session, actor="anonymous", action=audit.Action.RESET_REQUESTED,
                          object_type="user", object_id=user.id)
             _mail(staff_mail.RESET, user, token, staff.RESET_VALID)
         flash(gettext("If an account has this e-mail, a link to choose a new password is on "

@@ -18,10 +18,11 @@ HIRING = Path(__file__).resolve().parents[2] / "hiring"
 # Bottom first. Each name is a module (hiring/x.py) or a package (hiring/x/) under hiring/.
 LAYERS: list[tuple[str, set[str]]] = [
     # What everything stands on: settings, the tables, the database, small helpers, the
-    # staff's accounts and the audit log, the job table; "hiring" is the package itself.
+    # staff's accounts, their links and rights, and the audit log, the job table; "hiring"
+    # is the package itself.
     ("base", {"hiring", "config", "logs", "models", "db", "migrate", "migrations", "numbers",
               "email_address", "like", "paging", "catalogues", "csv_cells", "logins",
-              "accounts", "audit", "leases"}),
+              "accounts", "staff", "rights", "audit", "leases"}),
     # Item types, the formula language, the domain's messages, accommodations, the
     # contents of item revisions: the leaf of the domain.
     ("items", {"items"}),
