@@ -18,8 +18,8 @@ class AccountError(ValueError):
     """The account cannot be created; the message says why."""
 
 
-def create_user(*, session: Session, email: str, name: str, role: str, password: str) -> User:
-    """Create a staff account; flush, never commit."""
+def check_new_user(*, session: Session, email: str, role: str) -> str:
+    """Return the normalised e-mail of a new account, or raise AccountError."""
     email = normalize_email(email)
     if has_hidden_characters(email):  # it would make a second account for one person
         raise AccountError("The email address contains invisible characters or spaces.")
@@ -27,10 +27,16 @@ def create_user(*, session: Session, email: str, name: str, role: str, password:
         raise AccountError(f"{email!r} is not an email address.")
     if role not in {r.value for r in Role}:
         raise AccountError(f"Unknown role {role!r}: use hr or interviewer.")
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"The password needs at least {MIN_PASSWORD} characters.")
     if session.exec(select(User).where(User.email == email)).first():
         raise AccountError(f"An account for {email} already exists.")
+    return email
+
+
+def create_user(*, session: Session, email: str, name: str, role: str, password: str) -> User:
+    """Create a staff account; flush, never commit."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"The password needs at least {MIN_PASSWORD} characters.")
+    email = check_new_user(session=session, email=email, role=role)
     user = User(email=email, name=name.strip() or email, role=role,
                 password_hash=generate_password_hash(password))
     session.add(user)
@@ -50,9 +56,9 @@ def set_password(*, session: Session, email: str, password: str) -> int:
 
 
 def authenticate(*, session: Session, email: str, password: str) -> User | None:
-    """Return the user with this email and password, or None."""
+    """Return the active user with this email and password, or None."""
     user = session.exec(select(User).where(User.email == normalize_email(email))).first()
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+    if user is None or not user.active or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password)  # the same cost as a real check
         return None
     return user if check_password_hash(user.password_hash, password) else None

@@ -57,6 +57,16 @@ class Action(StrEnum):
     API_KEY_REVOKED = "api_key_revoked"
     API_CALL = "api_call"
     API_CALL_LIMITED = "api_call_limited"  # refused by the rate limit: not counted by it
+    # Staff accounts: logging in, and HR administering accounts and their assessments.
+    LOGGED_IN = "logged_in"
+    LOGIN_FAILED = "login_failed"
+    USER_INVITED = "user_invited"
+    PASSWORD_SET = "password_set"  # noqa: S105 - through an invitation or a reset link
+    RESET_REQUESTED = "reset_requested"
+    ROLE_CHANGED = "role_changed"
+    USER_DEACTIVATED = "user_deactivated"
+    USER_REACTIVATED = "user_reactivated"
+    ASSESSMENTS_ASSIGNED = "assessments_assigned"
 
 
 def record(session: Session, *, actor: User | str | None, action: str, object_type: str,

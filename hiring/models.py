@@ -73,8 +73,37 @@ class User(SQLModel, table=True):
     email: str = Field(index=True, unique=True, max_length=254)  # normalised: lower case
     name: str = Field(max_length=200)
     role: str = Field(max_length=20)
-    password_hash: str = Field(max_length=300)
+    password_hash: str = Field(max_length=300)  # "" until an invited user sets one
     created_at: datetime = _ts(nullable=False, default=utcnow)
+    # Deactivated accounts cannot log in and their sessions are ended (hiring.accounts).
+    active: bool = True
+    last_login_at: datetime | None = _ts()
+
+
+class AccountToken(SQLModel, table=True):
+    """A single-use, expiring link to set a password: an invitation or a reset.
+
+    Only the token's hash is stored; using the link, or a newer link of the same
+    purpose, spends it (hiring.staff)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    purpose: str = Field(max_length=20)  # "invite" or "reset"
+    token_hash: str = Field(index=True, unique=True, max_length=64)
+    created_at: datetime = _ts(nullable=False, default=utcnow)
+    expires_at: datetime = _ts(nullable=False)
+    used_at: datetime | None = _ts()
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+
+
+class AssessmentInterviewer(SQLModel, table=True):
+    """An interviewer assigned to an assessment: they see its candidates (hiring.rights)."""
+
+    __table_args__ = (UniqueConstraint("assessment_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
 
 
 class StaffSession(SQLModel, table=True):

@@ -141,10 +141,15 @@ class AuthActions:
     def __init__(self, client, db):
         self._client, self._db = client, db
 
-    def login(self, role: str = "interviewer", email: str | None = None):
+    def login(self, role: str = "interviewer", email: str | None = None,
+              assigned: bool = True):
+        """Log in as a user of the role; an interviewer is assigned to every assessment
+        that exists by then, unless `assigned` is False (hiring.rights)."""
         email = email or f"{role}@example.com"
         with self._db() as session:
-            factories.make_user(session, role=role, email=email)
+            user = factories.make_user(session, role=role, email=email)
+            if role == "interviewer" and assigned:
+                factories.assign_everything(session, user)
         return self._client.post("/login", data={"email": email,
                                                  "password": factories.PASSWORD})
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from sqlmodel import Session, select
 
+from hiring import rights
 from hiring.accounts import create_user
 from hiring.assessment import calibration, engine
 from hiring.assessment.recipes import create_assessment
@@ -58,6 +59,12 @@ def make_user(session: Session, *, role: str = "interviewer", email: str | None 
         return existing
     return create_user(session=session, email=email, name=name or role.title(), role=role,
                        password=PASSWORD)
+
+
+def assign_everything(session: Session, user: User) -> None:
+    """Assign an interviewer to every assessment there is (hiring.rights)."""
+    rights.assign(user, set(session.exec(select(Assessment.id)).all())
+                  | rights.assignments_of(user.id, session=session), session=session)
 
 
 def make_bank(session: Session, path: Path) -> Bank:

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, func, select
 
+from hiring import rights
 from hiring.assessment.recipes import item_classes, supply, unique_key
 from hiring.items.types.base import translate
 from hiring.items.types.transcription import DEFAULT_TARGET_WPM
@@ -171,6 +172,7 @@ def save(assessment: Assessment, recipe: Recipe, *, session: Session, author: st
     session.add(successor)
     session.flush()
     assessment.replaced_by_id = successor.id
+    rights.carry_over(assessment.id, successor.id, session=session)
     session.flush()
     return Saved(successor, Outcome.VERSIONED, previous=assessment)
 

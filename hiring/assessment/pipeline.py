@@ -107,22 +107,28 @@ def shown_assessments(pipelines: dict[int, Counter], *, session: Session) -> lis
 
 
 def latest_attempts(*, session: Session, state: str | None = None,
-                    assessment_id: int | None = None,
+                    assessment_id: int | None = None, visible: set[int] | None = None,
                     limit: int = 500) -> list[tuple[Attempt, Assessment]]:
-    """The newest attempts with their assessments, in that state (an unknown one: any)
-    and of that assessment (None: any)."""
+    """The newest attempts with their assessments, in that state (an unknown one: any),
+    of that assessment (None: any) and among the visible assessments (None: all; an
+    interviewer sees those HR assigned them to, hiring.rights)."""
     query = select(Attempt, Assessment).join(
         Assessment, col(Assessment.id) == Attempt.assessment_id)
     if state in {s.value for s in AttemptState}:
         query = query.where(Attempt.state == state)
     if assessment_id:
         query = query.where(Attempt.assessment_id == assessment_id)
+    if visible is not None:
+        query = query.where(col(Attempt.assessment_id).in_(visible))
     return list(session.exec(query.order_by(col(Attempt.id).desc()).limit(limit)))
 
 
-def all_assessments(*, session: Session) -> list[Assessment]:
-    """Every assessment, every version."""
-    return list(session.exec(select(Assessment)))
+def all_assessments(*, session: Session, visible: set[int] | None = None) -> list[Assessment]:
+    """Every assessment, every version; only the visible ones unless `visible` is None."""
+    query = select(Assessment)
+    if visible is not None:
+        query = query.where(col(Assessment.id).in_(visible))
+    return list(session.exec(query))
 
 
 def languages_taken(assessment_id: int, *, session: Session) -> list[str]:

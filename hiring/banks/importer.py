@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
+from hiring import rights
 from hiring.banks.loader import BankFile
 from hiring.banks.schema import Thresholds
 from hiring.models import Assessment, Attempt, Bank, Item, ItemRevision, utcnow
@@ -143,6 +144,7 @@ def store_recipe(bank: Bank, recipe: dict, *, session: Session) -> Assessment:
         session.flush()
         if previous is not None:
             previous.replaced_by_id = current.id
+            rights.carry_over(previous.id, current.id, session=session)
     else:
         for key, value in values.items():
             setattr(current, key, value)

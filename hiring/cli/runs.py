@@ -17,7 +17,7 @@ from flask.cli import with_appcontext
 from sqlmodel import col, select
 
 import hiring.serve
-from hiring import jobs, worker
+from hiring import jobs, rights, worker
 from hiring.accounts import create_user
 from hiring.app import create_app
 from hiring.assessment import engine, planning, simulate_decisions
@@ -84,6 +84,11 @@ def demo(ctx: click.Context, serve: bool, host: str, port: int) -> None:
                 create_user(session=session, email=staff_email, name=staff_name, role=role,
                             password=DEMO_PASSWORD)
         assessment = _default_assessment(session)
+        for user in session.exec(select(User).where(User.role == "interviewer", col(
+                User.email).in_([email for email, _name, _role in DEMO_USERS]))):
+            # the demo interviewer sees the demo assessment (hiring.rights)
+            rights.assign(user, rights.assignments_of(user.id, session=session)
+                          | {assessment.id}, session=session)
         expires_at = utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"])
         unstarted = [attempt for attempt in session.exec(
             select(Attempt).where(Attempt.candidate_email == email,

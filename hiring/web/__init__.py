@@ -38,6 +38,7 @@ from hiring.web import (
     self_id,
     technical_report,
     two_factor,
+    users,
     validity,
     webhooks,
 )
@@ -73,7 +74,8 @@ def _load_user() -> None:
             with session_scope() as writing:
                 logins.touch(found.id, session=writing, now=now, end=expired)
     if not expired:
-        g.user = get_session().get(User, found.user_id)
+        user = get_session().get(User, found.user_id)
+        g.user = user if user is not None and user.active else None
 
 
 def _wants_json() -> bool:
@@ -107,7 +109,7 @@ def init_app(app: Flask) -> None:
                       health.bp, interviewer.bp, invitations.bp, items.bp, keying.bp, mail.bp,
                       privacy.bp, self_id.bp, validity.bp, adverse_impact.bp,
                       technical_report.bp, two_factor.bp, blind_review.bp, webhooks.bp,
-                      api_keys.bp):
+                      api_keys.bp, users.bp):
         app.register_blueprint(blueprint)
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)

@@ -8,7 +8,9 @@ from functools import wraps
 
 from flask import abort, current_app, g, redirect, request, url_for
 
-from hiring.models import Role
+from hiring import rights
+from hiring.db import get_session
+from hiring.models import Attempt, Role
 
 
 def now() -> datetime:
@@ -62,3 +64,30 @@ def records(view: Callable) -> Callable:
 
 staff = roles(Role.HR, Role.INTERVIEWER)
 hr_only = roles(Role.HR)
+
+
+# ---- rights per assessment (hiring.rights): every interviewer's view asks here ----------
+
+
+def visible_assessment_ids() -> set[int] | None:
+    """Return the ids of the assessments the logged-in user may see; None: every one."""
+    return rights.visible_assessment_ids(g.user, session=get_session())
+
+
+def check_assessment(assessment_id: int) -> None:
+    """End the request with a 404 page when the user may not see the assessment: an
+    assessment not assigned to an interviewer does not exist for them."""
+    if not rights.may_see_assessment(g.user, assessment_id, session=get_session()):
+        abort(404, "No such assessment.")
+
+
+def check_attempt(attempt: Attempt) -> Attempt:
+    """Return the attempt, or end the request with a 404 page when the user may not see it."""
+    if not rights.may_see_assessment(g.user, attempt.assessment_id, session=get_session()):
+        abort(404, "No such attempt.")
+    return attempt
+
+
+def visible_attempt_ids(attempt_ids: list[int]) -> list[int]:
+    """Return those of the attempts the user may see, in the order given."""
+    return rights.visible_attempt_ids(g.user, attempt_ids, session=get_session())

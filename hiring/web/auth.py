@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_babel import gettext
 
-from hiring import logins, two_factor
+from hiring import audit, logins, two_factor
 from hiring.accounts import authenticate
 from hiring.db import commit_if_refused, get_session
 from hiring.email_address import normalize_email
@@ -79,6 +79,8 @@ def login():
         user = authenticate(session=db, email=email, password=form.password.data)
         if user is None:
             logins.record_failure(session=db, address=address, email=email, now=now)
+            audit.record(db, actor=email[:254], action=audit.Action.LOGIN_FAILED,
+                         object_type="user", object_id=None, at=now)
             commit_if_refused()  # the failure counts although this request answers 400
             form.password.errors.append(gettext("Wrong email or password."))
         else:

@@ -17,7 +17,7 @@ from hiring.db import get_session
 from hiring.models import Assessment, Attempt, AttemptState
 from hiring.reports.build import build_profile
 from hiring.reports.pdf import RenderError, render_profile_pdf
-from hiring.web.access import hr_only, now, records, staff
+from hiring.web.access import check_attempt, hr_only, now, records, staff
 from hiring.web.forms import FlaskForm
 from hiring.web.lookup import get_or_404
 
@@ -49,7 +49,7 @@ def setting(assessment_id: int):
 def panel_pdf(attempt_id: int):
     """The profile without the candidate's personal data, for a panel (not cached: it is
     made on request, and rarely)."""
-    attempt = get_or_404(Attempt, attempt_id, gettext("No such attempt."))
+    attempt = check_attempt(get_or_404(Attempt, attempt_id, gettext("No such attempt.")))
     if attempt.state not in (AttemptState.SUBMITTED, AttemptState.SCORED):
         abort(409, gettext("The profile is available once the candidate has submitted."))
     session = get_session()

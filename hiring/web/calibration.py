@@ -20,14 +20,13 @@ from hiring.db import get_session
 from hiring.i18n import language_name
 from hiring.items.types import get_type
 from hiring.models import (
-    Attempt,
     Bank,
     CalibrationAnswer,
     Item,
     ItemRevision,
     Response,
 )
-from hiring.web.access import hr_only, staff
+from hiring.web.access import hr_only, staff, visible_attempt_ids
 from hiring.web.forms import FlaskForm
 from hiring.web.lookup import get_or_404
 from hiring.web.rubric_forms import CalibrationAnswerForm, CalibrationRatingForm, rubric_form
@@ -50,7 +49,7 @@ def _rubric(revision: ItemRevision, language: str) -> dict:
 def _attempt_arg() -> int | None:
     """The attempt the rater came from, to send them back to it (an id, never a URL)."""
     attempt_id = request.args.get("attempt", type=int)
-    return attempt_id if attempt_id and get_session().get(Attempt, attempt_id) else None
+    return attempt_id if attempt_id and visible_attempt_ids([attempt_id]) else None
 
 
 @bp.route("/calibration/")

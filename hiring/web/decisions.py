@@ -15,7 +15,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from hiring.assessment import decisions, self_id
 from hiring.db import get_session
 from hiring.models import Assessment, Attempt
-from hiring.web.access import hr_only, now, staff
+from hiring.web.access import check_attempt, hr_only, now, staff
 from hiring.web.forms import ConfirmForm, FlaskForm, MultiCheckboxField
 from hiring.web.lookup import get_or_404
 
@@ -58,7 +58,7 @@ class SelfIdForm(FlaskForm):
 def attempt(attempt_id: int):
     """A candidate's decision stage and its history; record a new stage."""
     session = get_session()
-    attempt = get_or_404(Attempt, attempt_id, "No such invitation.")
+    attempt = check_attempt(get_or_404(Attempt, attempt_id, "No such invitation."))
     assessment = session.get(Assessment, attempt.assessment_id)
     stages = decisions.stages(assessment, session=session)
     names = {s.key: stage_name(s) for s in stages}

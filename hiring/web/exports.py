@@ -27,7 +27,7 @@ from hiring.reports import bundle
 from hiring.reports.build import Summary, summarize
 from hiring.reports.export import attempts_csv_lines
 from hiring.scoring.attempts import rescore_outdated
-from hiring.web.access import now, records, staff
+from hiring.web.access import check_assessment, now, records, staff, visible_attempt_ids
 from hiring.web.lookup import get_or_404
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
@@ -44,7 +44,7 @@ def _selected_ids() -> list[int]:
         abort(400, "Select at least one attempt.")
     if len(ids) > MAX_SELECTED:
         abort(400, f"Select at most {MAX_SELECTED} attempts at a time.")
-    return ids
+    return visible_attempt_ids(ids)  # the others do not exist for this user
 
 
 @bp.route("/compare", methods=["GET", "POST"])
@@ -83,6 +83,7 @@ def _rows(columns: list[Summary], kind: str) -> list[tuple[str, str, list]]:
 def assessment_csv(assessment_id: int):
     session = get_session()
     get_or_404(Assessment, assessment_id, "No such assessment.")
+    check_assessment(assessment_id)
     audit.record(session, actor=g.user, action=audit.Action.EXPORTED,
                  object_type="assessment", object_id=assessment_id, detail={"format": "csv"})
     rescore_outdated(session=session, assessment_id=assessment_id)  # in this transaction
@@ -125,6 +126,10 @@ def profiles_zip():
 def _job(job_id: int) -> Job:
     job = get_session().get(Job, job_id)
     if job is None or (job.created_by != g.user.id and g.user.role != Role.HR):
+        abort(404, "No such export.")
+    ids = (job.params or {}).get("attempt_ids") or []
+    existing = sorted(privacy.existing_attempts(ids, session=get_session()))
+    if len(visible_attempt_ids(list(existing))) < len(existing):  # HR took one away since
         abort(404, "No such export.")
     return job
 

@@ -37,7 +37,7 @@ from hiring.reports.build import build_profile
 from hiring.reports.pdf import RenderError, render_profile_html, render_profile_pdf
 from hiring.scoring.attempts import current_scores, ratings_by_response
 from hiring.scoring.scales import AttemptScores
-from hiring.web.access import now, records, staff
+from hiring.web.access import check_attempt, now, records, staff, visible_assessment_ids
 from hiring.web.forms import RatingForm
 from hiring.web.lookup import get_or_404
 from hiring.web.rubric_forms import CandidateRatingForm, rubric_form
@@ -46,7 +46,7 @@ bp = Blueprint("interviewer", __name__, url_prefix="/attempts")
 
 
 def _attempt(attempt_id: int) -> Attempt:
-    return get_or_404(Attempt, attempt_id, "No such attempt.")
+    return check_attempt(get_or_404(Attempt, attempt_id, "No such attempt."))
 
 
 def _rendered(profile, suffix: str, render, settings: str = "") -> bytes:
@@ -84,7 +84,9 @@ def attempts():
     session = get_session()
     state = request.args.get("state") or None
     assessment_id = request.args.get("assessment", type=int)
-    rows = pipeline.latest_attempts(session=session, state=state, assessment_id=assessment_id)
+    visible = visible_assessment_ids()
+    rows = pipeline.latest_attempts(session=session, state=state, assessment_id=assessment_id,
+                                    visible=visible)
     for attempt, _assessment in rows:
         current_scores(attempt, session=session)  # scored before scales: score it again
     scores = {attempt.id: AttemptScores.from_dict(attempt.results) for attempt, _ in rows}
@@ -94,7 +96,8 @@ def attempts():
     return render_template("interviewer/attempts.html", rows=rows, state=state, scores=scores,
                            coded=coded,
                            states=[s.value for s in AttemptState],
-                           assessments=pipeline.all_assessments(session=session),
+                           assessments=pipeline.all_assessments(session=session,
+                                                                visible=visible),
                            assessment_id=assessment_id)
 
 

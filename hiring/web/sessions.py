@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app, g, redirect, session, url_for
 from flask_wtf.csrf import generate_csrf
 
-from hiring import logins
+from hiring import audit, logins
 from hiring.db import get_session
 from hiring.models import User
 from hiring.web.access import now
@@ -25,13 +25,20 @@ _PENDING = "two_factor_pending"
 def begin_session(user: User, next_url: str | None, *, home: Callable[[], str]):
     """Start the staff session of a user who has logged in, and go on to their page.
 
-    `next_url` must already be checked to stay on this site."""
+    `next_url` must already be checked to stay on this site. This is where a login
+    completes (after the second factor, when the account has one): it is recorded as the
+    account's last login and in the audit log."""
+    db = get_session()
+    at = now()
+    user.last_login_at = at
+    audit.record(db, actor=user, action=audit.Action.LOGGED_IN, object_type="user",
+                 object_id=user.id, at=at)
     # A fresh session on login: the signed cookie changes with its content, and
     # the CSRF token of the anonymous session is dropped for a new one.
     session.clear()
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     generate_csrf()
-    session["sid"] = logins.start_session(user, session=get_session(), now=now())
+    session["sid"] = logins.start_session(user, session=db, now=at)
     g.user = user
     return redirect(next_url or home())
 

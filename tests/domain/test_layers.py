@@ -18,11 +18,12 @@ HIRING = Path(__file__).resolve().parents[2] / "hiring"
 # Bottom first. Each name is a module (hiring/x.py) or a package (hiring/x/) under hiring/.
 LAYERS: list[tuple[str, set[str]]] = [
     # What everything stands on: settings, the tables, the database, small helpers, the
-    # staff's accounts, their second factor and the audit log, the kinds of background work
-    # and the job table; "hiring" is the package itself.
+    # staff's accounts, their links, rights and second factor, and the audit log, the kinds
+    # of background work and the job table; "hiring" is the package itself.
     ("base", {"hiring", "config", "logs", "models", "db", "migrate", "migrations", "numbers",
               "email_address", "like", "paging", "catalogues", "csv_cells", "logins",
-              "accounts", "two_factor", "audit", "background", "leases", "api_keys"}),
+              "accounts", "staff", "rights", "two_factor", "audit", "background", "leases",
+              "api_keys"}),
     # Item types, the formula language, the domain's messages, accommodations, the
     # contents of item revisions: the leaf of the domain.
     ("items", {"items"}),

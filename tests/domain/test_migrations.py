@@ -91,3 +91,32 @@ def test_attempts_closed_before_ended_by_get_what_their_times_tell(tmp_path):
         ended = connection.execute(text("SELECT ended_by FROM attempt ORDER BY id")).scalars()
         assert list(ended) == ["candidate", "deadline", "cancelled", None]
     engine.dispose()
+
+
+def test_existing_interviewers_keep_seeing_every_existing_assessment(tmp_path):
+    """0024 assigns every interviewer to every assessment there was; users stay active."""
+    from sqlalchemy import text
+
+    from hiring.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    migrate.upgrade(engine, "0023")
+    with engine.begin() as connection:
+        run = connection.exec_driver_sql
+        run("INSERT INTO bank (id, slug, version, title, languages, dimensions, source_name,"
+            " imported_at) VALUES (1, 'b', 1, '{}', '[\"en\"]', '{}', 'b.yaml', '2026-01-01')")
+        run("INSERT INTO assessment (id, bank_id, name, language, time_limit_minutes,"
+            " grace_seconds, shuffle, sections, created_at, version) VALUES (1, 1, 'A', 'en',"
+            " 30, 60, 1, '[]', '2026-01-01', 1), (2, 1, 'B', 'en', 30, 60, 1, '[]',"
+            " '2026-01-01', 1)")
+        run("INSERT INTO user (id, email, name, role, password_hash, created_at) VALUES"
+            " (1, 'hr@example.com', 'H', 'hr', 'x', '2026-01-01'),"
+            " (2, 'i@example.com', 'I', 'interviewer', 'x', '2026-01-01')")
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        pairs = connection.execute(text(
+            "SELECT assessment_id, user_id FROM assessmentinterviewer ORDER BY 1")).all()
+        assert [tuple(p) for p in pairs] == [(1, 2), (2, 2)]
+        active = connection.execute(text("SELECT active FROM user ORDER BY id")).all()
+        assert [tuple(a) for a in active] == [(1,), (1,)]
+    engine.dispose()

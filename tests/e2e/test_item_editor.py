@@ -10,13 +10,14 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
+from hiring import rights
 from hiring.app import create_app
 from hiring.assessment import engine
 from hiring.assessment.recipes import create_assessment
 from hiring.banks.importer import import_bank
 from hiring.banks.loader import load_path
 from hiring.db import session_scope
-from hiring.models import Bank, utcnow
+from hiring.models import Bank, User, utcnow
 from tests.e2e.test_journey import BrowserProblems
 
 pytestmark = pytest.mark.e2e
@@ -41,6 +42,10 @@ def set_up(server) -> tuple[int, dict[str, str]]:
         assessment = create_assessment(
             session=session, bank=bank, name="Item editor check", shuffle=False,
             sections=[{"title": "Situations", "type": "sjt", "count": 4}])
+        # HR assigns the demo interviewer, who sees only assigned assessments (hiring.rights)
+        interviewer = session.exec(select(User).where(User.email == INTERVIEWER_LOGIN[0])).one()
+        rights.assign(interviewer, rights.assignments_of(interviewer.id, session=session)
+                      | {assessment.id}, session=session)
         links = {name: f"{server.base_url}/a/" + engine.invite(
             assessment, session=session, name=name, email=f"{name.split()[0].lower()}@x.org",
             expires_at=utcnow().replace(year=2099))[1]

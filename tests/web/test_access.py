@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
 
 from hiring import api_keys
-from tests.factories import make_attempt, make_calibration_answer
+from tests.factories import make_attempt, make_calibration_answer, make_user
 
 
 def test_every_view_declares_its_access(app):
@@ -28,10 +29,12 @@ def world(db, assessment, bank, clock):
                                               now=clock())
         key, _secret = api_keys.create(session=session, name="ATS", scopes=["results:read"],
                                        created_by=None, now=clock())
+        user = make_user(session, role="interviewer", email="someone@example.com")
     return {"token": token, "attempt_id": attempt.id, "response_id": 1, "bank_id": bank.id,
+            "user_id": user.id,
             "assessment_id": assessment.id, "position": 1, "filename": "css/app.css",
             "job_id": 1, "key": "sjt-1", "round_id": round_.id, "expert_id": expert.id,
-            "expert_token": expert_token, "answer_id": answer.id, "number": 1, "user_id": 1,
+            "expert_token": expert_token, "answer_id": answer.id, "number": 1,
             "endpoint_id": 1, "delivery_id": 1, "key_id": key.id}
 
 
@@ -177,3 +180,109 @@ def test_candidate_a_cannot_reach_attempt_b_nor_staff_pages(app, db, assessment,
         assert attempt_engine.response_at(session.get(Attempt, b.id), 1,
                                           session=session).answer is None
     assert token_b not in candidate_a.get(f"/a/{token_a}/q/1").get_data(as_text=True)
+
+
+# ---- rights per assessment: a second interviewer sees nothing of the first one's --------
+
+
+def _rate_url(world) -> str:
+    return f"/attempts/{world['attempt_id']}/responses/{world['response_id']}/rate"
+
+
+def test_an_interviewer_sees_nothing_of_assessments_not_assigned_to_them(
+        app, client, auth, db, world, bank):
+    from hiring import rights
+    from hiring.models import Job, Response, User
+    from tests.factories import make_assessment
+
+    with db() as session:
+        other_assessment = make_assessment(session, bank)
+        other_attempt, _ = make_attempt(session, other_assessment, started=True,
+                                        name="Marko Kovač", email="marko@example.com")
+        first = make_user(session, role="interviewer", email="first@example.com")
+        rights.assign(first, {world["assessment_id"]}, session=session)
+        second = make_user(session, role="interviewer", email="second@example.com")
+        rights.assign(second, {other_assessment.id}, session=session)
+        response_id = session.exec(select(Response.id).where(
+            Response.attempt_id == world["attempt_id"])).first()
+        # the first one's export of their candidate's profile
+        job = Job(kind="profiles_zip", total=1, created_by=first.id, state="done",
+                  params={"attempt_ids": [world["attempt_id"]]}, result_path="x.zip")
+        session.add(job)
+        session.flush()
+    assert response_id is not None
+    world = dict(world, response_id=response_id, job_id=job.id)
+    secret = ("Ana Horvat", "ana@example.com")
+
+    # The first interviewer sees their candidate.
+    auth.login("interviewer", email="first@example.com", assigned=False)
+    assert client.get(f"/attempts/{world['attempt_id']}").status_code == 200
+    assert "Ana Horvat" in client.get("/attempts/").get_data(as_text=True)
+    assert "Marko" not in client.get("/attempts/").get_data(as_text=True)
+    auth.logout()
+
+    auth.login("interviewer", email="second@example.com", assigned=False)
+    walked = 0
+    for endpoint, method, url, access in staff_urls(app, world):
+        if "interviewer" not in access:
+            continue
+        walked += 1
+        rule_args = next(r.arguments for r in app.url_map.iter_rules()
+                         if r.endpoint == endpoint)
+        if endpoint in ("exports.compare", "exports.profiles_zip"):
+            where = "query_string" if method == "GET" else "data"
+            response = client.open(url, method=method,
+                                   **{where: {"attempt": world["attempt_id"]}})
+            assert response.status_code == 404, (endpoint, method)
+            both = client.open(url, method=method, **{where: {
+                "attempt": [world["attempt_id"], other_attempt.id]}})
+            body = both.get_data(as_text=True)
+            assert not any(s in body for s in secret), (endpoint, method)
+        elif rule_args & {"attempt_id", "assessment_id", "job_id", "response_id"}:
+            response = client.open(url, method=method)
+            assert response.status_code == 404, (endpoint, method, url)
+        else:  # pages without a candidate in their address: nothing of one in them
+            response = client.open(url, method=method)
+            assert response.status_code < 500, (endpoint, method)
+            body = response.get_data(as_text=True)
+            assert not any(s in body for s in secret), (endpoint, method)
+            for value in (f"attempt={world['attempt_id']}",
+                          f"assessment={world['assessment_id']}"):
+                filtered = client.open(f"{url}?{value}", method=method)
+                assert not any(s in filtered.get_data(as_text=True) for s in secret), (
+                    endpoint, value)
+    assert walked >= 10
+    # Their own candidate they do see; the export of their assessment has only theirs.
+    assert "Marko" in client.get("/attempts/").get_data(as_text=True)
+    csv = client.get(f"/exports/assessments/{other_assessment.id}.csv").get_data(as_text=True)
+    assert "marko@example.com" in csv and "ana@example.com" not in csv
+    # A rating of the first one's candidate is refused and stores nothing.
+    with db() as session:
+        from hiring.models import Rating
+
+        assert session.exec(select(Rating)).all() == []
+        assert session.get(User, second.id).role == "interviewer"
+
+    # HR sees both.
+    auth.logout()
+    auth.login("hr")
+    page = client.get("/attempts/").get_data(as_text=True)
+    assert "Ana Horvat" in page and "Marko" in page
+
+
+def test_a_zip_of_an_assessment_taken_away_is_no_longer_downloadable(
+        app, client, auth, db, world):
+    from hiring import rights
+    from hiring.models import User
+
+    auth.login("interviewer")
+    made = client.post("/exports/profiles", data={"attempt": world["attempt_id"]})
+    assert made.status_code == 302
+    job_url = made.headers["Location"]
+    assert client.get(job_url).status_code == 200
+    with db() as session:
+        interviewer = session.exec(select(User).where(
+            User.email == "interviewer@example.com")).one()
+        rights.assign(interviewer, set(), session=session)
+    assert client.get(job_url).status_code == 404
+    assert client.get(f"/attempts/{world['attempt_id']}").status_code == 404

@@ -10,7 +10,7 @@ import pytest
 
 from hiring.assessment import engine
 from hiring.models import Attempt
-from tests.factories import make_attempt, make_user
+from tests.factories import assign_everything, make_attempt, make_user
 
 REPLY = "Dear Ana, I am sorry that your refund took two weeks. I have checked it and it is paid."
 ENGLISH = ["Scores", "Behavioural dimensions", "Interview guide", "Communication",
@@ -36,7 +36,9 @@ def complete_attempt(db, assessment, clock, number: int = 1) -> tuple[int, int]:
 def log_in_as(client, db, email: str, name: str, role: str = "interviewer") -> None:
     client.post("/logout")
     with db() as session:
-        make_user(session, role=role, email=email, name=name)
+        user = make_user(session, role=role, email=email, name=name)
+        if role == "interviewer":
+            assign_everything(session, user)
     response = client.post("/login", data={"email": email, "password": "correct horse battery"})
     assert response.status_code == 302
 

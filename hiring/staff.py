@@ -1,0 +1,143 @@
+"""Staff administration: invitations, password resets, roles, deactivation. Flushes only.
+
+An invitation and a reset are links with a random token whose hash is stored
+(AccountToken): single use, expiring, and a newer link of the same purpose spends the
+older ones. An invited account has no password until its owner sets one; single sign-on
+will offer a second way to take up an invitation (`accept_invitation` is where it joins).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+from werkzeug.security import generate_password_hash
+
+from hiring.accounts import MIN_PASSWORD, AccountError, check_new_user
+from hiring.logins import end_sessions
+from hiring.models import AccountToken, Role, User
+
+INVITE = "invite"
+RESET = "reset"
+INVITE_VALID = timedelta(days=7)
+RESET_VALID = timedelta(hours=1)
+
+
+class TokenInvalid(ValueError):
+    """The link is unknown, used, replaced or expired."""
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _issue(user: User, purpose: str, *, session: Session, now: datetime, valid: timedelta,
+           created_by: User | None = None) -> str:
+    """Spend the user's open links of this purpose and return a new one's token."""
+    session.exec(update(AccountToken).where(
+        AccountToken.user_id == user.id, AccountToken.purpose == purpose,
+        col(AccountToken.used_at).is_(None)).values(used_at=now))
+    token = secrets.token_urlsafe(32)
+    session.add(AccountToken(user_id=user.id, purpose=purpose, token_hash=_hash(token),
+                             created_at=now, expires_at=now + valid,
+                             created_by=created_by.id if created_by else None))
+    session.flush()
+    return token
+
+
+def invite(*, session: Session, email: str, name: str, role: str, now: datetime,
+           invited_by: User) -> tuple[User, str]:
+    """Create an account without a password; return it and its invitation's token."""
+    email = check_new_user(session=session, email=email, role=role)
+    user = User(email=email, name=name.strip() or email, role=role, password_hash="",
+                created_at=now)
+    session.add(user)
+    session.flush()
+    return user, _issue(user, INVITE, session=session, now=now, valid=INVITE_VALID,
+                        created_by=invited_by)
+
+
+def reinvite(user: User, *, session: Session, now: datetime, invited_by: User) -> str:
+    """Return a new invitation's token for an account that has not set a password."""
+    if user.password_hash:
+        raise AccountError("This account has a password already.")
+    return _issue(user, INVITE, session=session, now=now, valid=INVITE_VALID,
+                  created_by=invited_by)
+
+
+def request_reset(*, session: Session, email: str, now: datetime,
+                  every: timedelta) -> tuple[User, str] | None:
+    """Return the account and a reset token, or None when no active account has the
+    e-mail, or one was sent less than `every` ago (the page says the same either way:
+    it tells no one which e-mails have accounts, and sends no flood of mail)."""
+    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    if user is None or not user.active or not user.password_hash:
+        return None
+    recent = session.exec(select(AccountToken.id).where(
+        AccountToken.user_id == user.id, AccountToken.purpose == RESET,
+        col(AccountToken.used_at).is_(None), AccountToken.created_at > now - every)).first()
+    if recent is not None:
+        return None
+    return user, _issue(user, RESET, session=session, now=now, valid=RESET_VALID)
+
+
+def open_token(token: str | None, *, session: Session, now: datetime) -> AccountToken:
+    """Return the unused, unexpired link a token names; raise TokenInvalid otherwise."""
+    if not token or len(token) > 100:
+        raise TokenInvalid()
+    found = session.exec(select(AccountToken).where(
+        AccountToken.token_hash == _hash(token))).first()
+    if found is None or found.used_at is not None or now >= found.expires_at:
+        raise TokenInvalid()
+    user = session.get(User, found.user_id)
+    if user is None or not user.active:
+        raise TokenInvalid()
+    return found
+
+
+def use_token(token: str, password: str, *, session: Session, now: datetime) -> User:
+    """Set the password through a link and spend it; end the account's other sessions."""
+    found = open_token(token, session=session, now=now)
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"The password needs at least {MIN_PASSWORD} characters.")
+    found.used_at = now
+    user = session.get(User, found.user_id)
+    user.password_hash = generate_password_hash(password)
+    end_sessions(user, session=session, now=now)
+    session.flush()
+    return user
+
+
+accept_invitation = use_token  # single sign-on adds another way to accept
+
+
+def change_role(user: User, role: str, *, session: Session, by: User) -> None:
+    if role not in {r.value for r in Role}:
+        raise AccountError(f"Unknown role {role!r}: use hr or interviewer.")
+    if user.id == by.id:
+        raise AccountError("You cannot change your own role.")
+    user.role = role
+    session.flush()
+
+
+def deactivate(user: User, *, session: Session, now: datetime, by: User) -> int:
+    """Stop the account logging in and end its sessions at once; return how many ended."""
+    if user.id == by.id:
+        raise AccountError("You cannot deactivate your own account.")
+    user.active = False
+    session.exec(update(AccountToken).where(
+        AccountToken.user_id == user.id, col(AccountToken.used_at).is_(None))
+        .values(used_at=now))
+    return end_sessions(user, session=session, now=now)
+
+
+def reactivate(user: User, *, session: Session) -> None:
+    user.active = True
+    session.flush()
+
+
+def staff_list(*, session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(col(User.role), col(User.email))))
