@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from hiring import serve
-from hiring.models import Attempt
 from hiring.reports import pdf
-from tests.web.test_profile import complete_attempt
 
 
 def test_warm_compiles_the_pages_and_the_profile_of_every_language(app):
@@ -19,14 +17,3 @@ def test_warm_compiles_the_pages_and_the_profile_of_every_language(app):
         environment = pdf._environment(language)
         assert any(name == pdf.TEMPLATE for _loader, name in environment.cache.keys())
 
-
-def test_warm_builds_the_latest_closed_profile_without_writing(app, db, assessment, clock,
-                                                               caplog):
-    attempt_id, _response_id = complete_attempt(db, assessment, clock)
-    with db() as session:
-        before = session.get(Attempt, attempt_id).model_dump()
-    serve._build_a_profile(app)  # raises if it cannot
-    serve.warm(app)
-    assert "could not build a profile" not in caplog.text
-    with db() as session:
-        assert session.get(Attempt, attempt_id).model_dump() == before
