@@ -2,13 +2,20 @@
 
     .venv/bin/python -m benchmarks.views [--warm 5]
 
-A fresh server (`hiring serve`, SQLite) with three simulated, complete attempts. On one
-keep-alive connection (gunicorn's threaded workers keep a connection in one worker, so
-every request below meets the same worker): the first view of a profile page, then the same
-page again (warm, the median of --warm views); the first download of its PDF, then the same
-download again (from the PDF cache); the same in Croatian. The resident memory of every
-worker is read after the English profile and after the Croatian one, and a bare endpoint's
-time on the same server (/healthz) is the floor.
+A fresh server (`hiring serve`, SQLite) with three simulated, complete attempts, whose
+profiles are queued for rendering in the background as a submit queues them. The
+benchmark waits until the background render is done (the time it took is reported),
+then, on one keep-alive connection (gunicorn's threaded workers keep a connection in one
+worker, so every request below meets the same worker): the first view of a profile page,
+then the same page again (warm, the median of --warm views); the first download of its
+PDF, then the same download again; the same in Croatian. The resident memory of every
+worker is read after the English profile and after the Croatian one, and a bare
+endpoint's time on the same server (/healthz) is the floor.
+
+This is done twice: with the default setting (each server process runs a worker thread,
+which renders the PDFs), and with JOBS_SERVER_WORKER = False and a `hiring worker`
+process beside the server, which then renders every PDF: the server processes' memory
+is the figure to compare.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import re
+import sqlite3
 import statistics
 import subprocess
 import tempfile
@@ -55,59 +63,120 @@ class Browser:
         return response.status, data, elapsed
 
 
-def prepare(env: dict) -> None:
+def prepare(env: dict, *, server_worker: bool = True) -> None:
     subprocess.run([hiring_command(), "demo", "--no-serve"], env=env, check=True,
                    capture_output=True)
     subprocess.run([hiring_command(), "simulate", "--candidates", "3", "--seed", "3"],
                    env=env, check=True, capture_output=True)
+    if not server_worker:
+        with open(Path(env["HIRING_INSTANCE"]) / "config.py", "a", encoding="utf-8") as out:
+            out.write("\nJOBS_SERVER_WORKER = False\n")
 
 
-def run(warm: int) -> dict:
+def wait_for_jobs(database: Path, limit: float = 120) -> float:
+    """Wait until no job is queued or running; return the seconds waited."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        with sqlite3.connect(database) as connection:
+            (pending,) = connection.execute(
+                "SELECT count(*) FROM job WHERE lower(state) IN ('queued', 'running')"
+                " AND kind = 'profile_prerender'").fetchone()
+        if not pending:
+            return time.perf_counter() - started
+        time.sleep(0.2)
+    raise RuntimeError("the background render did not finish")
+
+
+def rss_mib(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return round(int(re.search(r"VmRSS:\s+(\d+)", status)[1]) / 1024, 1)
+
+
+def run(warm: int, *, server_worker: bool = True) -> dict:
+    environment: dict = {}
+
+    def prepared(env: dict) -> None:
+        environment.update(env)
+        prepare(env, server_worker=server_worker)
+
     with tempfile.TemporaryDirectory() as folder, running_server(
-            Path(folder), prepare=prepare) as server:
-        browser = Browser(server.base_url)
-        _s, page, _t = browser.request("GET", "/login")
-        status, _d, _t = browser.request("POST", "/login", {
-            "csrf_token": CSRF.search(page.decode())[1], "email": EMAIL, "password": PASSWORD})
-        if status != 302:
-            raise RuntimeError(f"login answered {status}")
-        _s, listing, _t = browser.request("GET", "/attempts/")
-        attempt = int(re.search(r'href="/attempts/(\d+)"', listing.decode())[1])
-        floor = statistics.median(browser.request("GET", "/healthz")[2] for _ in range(warm))
-        figures: dict = {"attempt": attempt, "warm_views": warm,
-                         "bare_endpoint_ms": round(1000 * floor, 1)}
-        for language in ("en", "hr"):
-            query = f"?lang={language}"
-            timings = {}
-            for name, path in (("view", f"/attempts/{attempt}{query}"),
-                               ("pdf", f"/attempts/{attempt}/profile.pdf{query}")):
-                status, data, first = browser.request("GET", path)
-                if status != 200:
-                    raise RuntimeError(f"{path} answered {status}")
-                again = [browser.request("GET", path)[2] for _ in range(warm)]
-                timings[name] = {"first_ms": round(1000 * first, 1),
-                                 "again_median_ms": round(1000 * statistics.median(again), 1),
-                                 "first_to_again": round(first / statistics.median(again), 1),
-                                 "bytes": len(data)}
-            timings["worker_rss_mib"] = server.worker_rss_mib()
-            figures[language] = timings
+            Path(folder), prepare=prepared) as server:
+        worker = None
+        if not server_worker:
+            worker = subprocess.Popen([hiring_command(), "worker"], env=environment,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                      stdin=subprocess.DEVNULL)
+        try:
+            return measure(server, warm, Path(folder) / "hiring.sqlite", worker)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=30)
+
+
+def measure(server, warm: int, database: Path, worker) -> dict:
+    """Wait for the background render, then time the views on one connection."""
+    waited = wait_for_jobs(database)
+    browser = Browser(server.base_url)
+    _s, page, _t = browser.request("GET", "/login")
+    status, _d, _t = browser.request("POST", "/login", {
+        "csrf_token": CSRF.search(page.decode())[1], "email": EMAIL, "password": PASSWORD})
+    if status != 302:
+        raise RuntimeError(f"login answered {status}")
+    _s, listing, _t = browser.request("GET", "/attempts/")
+    attempt = int(re.search(r'href="/attempts/(\d+)"', listing.decode())[1])
+    floor = statistics.median(browser.request("GET", "/healthz")[2] for _ in range(warm))
+    figures: dict = {"attempt": attempt, "warm_views": warm,
+                     "bare_endpoint_ms": round(1000 * floor, 1),
+                     "background_render_s": round(waited, 1),
+                     "worker_process": worker is not None}
+    for language in ("en", "hr"):
+        query = f"?lang={language}"
+        timings = {}
+        for name, path in (("view", f"/attempts/{attempt}{query}"),
+                           ("pdf", f"/attempts/{attempt}/profile.pdf{query}")):
+            status, data, first = browser.request("GET", path)
+            if status != 200:
+                raise RuntimeError(f"{path} answered {status}")
+            again = [browser.request("GET", path)[2] for _ in range(warm)]
+            timings[name] = {"first_ms": round(1000 * first, 1),
+                             "again_median_ms": round(1000 * statistics.median(again), 1),
+                             "first_to_again": round(first / statistics.median(again), 1),
+                             "bytes": len(data)}
+        timings["worker_rss_mib"] = server.worker_rss_mib()
+        if worker is not None:
+            timings["job_worker_rss_mib"] = rss_mib(worker.pid)
+        figures[language] = timings
     return figures
 
 
 def lines_for(figures: dict) -> list[str]:
-    lines = [f"A fresh server, one keep-alive connection (one worker). Floor: a bare endpoint "
-             f"of the app (/healthz), median {figures['bare_endpoint_ms']} ms.", "",
-             "| request | first | again (median of "
-             f"{figures['warm_views']}) | first / again |", "|---|---:|---:|---:|"]
-    for language, label in (("en", "English"), ("hr", "Croatian")):
-        for name, what in (("view", "profile page"), ("pdf", "profile PDF download")):
-            t = figures[language][name]
-            lines.append(f"| {label} {what} | {t['first_ms']} ms | {t['again_median_ms']} ms | "
-                         f"{t['first_to_again']}x |")
-    lines += ["", "Worker resident memory after the English profile: "
-              + ", ".join(f"{m} MiB" for m in figures["en"]["worker_rss_mib"])
-              + "; after the Croatian one: "
-              + ", ".join(f"{m} MiB" for m in figures["hr"]["worker_rss_mib"]) + "."]
+    lines = []
+    for mode, title in ((figures, "Each server process runs a worker thread (the default)"),
+                        (figures.get("worker_process_mode"),
+                         "JOBS_SERVER_WORKER = False and a `hiring worker` process")):
+        if not mode:
+            continue
+        lines += [f"### {title}", "",
+                  f"A fresh server; the background render of the three profiles took "
+                  f"{mode['background_render_s']} s after it started, and the views below "
+                  f"came after it. One keep-alive connection (one worker). Floor: a bare "
+                  f"endpoint of the app (/healthz), median {mode['bare_endpoint_ms']} ms.", "",
+                  "| request | first | again (median of "
+                  f"{mode['warm_views']}) | first / again |", "|---|---:|---:|---:|"]
+        for language, label in (("en", "English"), ("hr", "Croatian")):
+            for name, what in (("view", "profile page"), ("pdf", "profile PDF download")):
+                t = mode[language][name]
+                lines.append(f"| {label} {what} | {t['first_ms']} ms | "
+                             f"{t['again_median_ms']} ms | {t['first_to_again']}x |")
+        lines += ["", "Server processes' resident memory after the English profile: "
+                  + ", ".join(f"{m} MiB" for m in mode["en"]["worker_rss_mib"])
+                  + "; after the Croatian one: "
+                  + ", ".join(f"{m} MiB" for m in mode["hr"]["worker_rss_mib"]) + "."]
+        if "job_worker_rss_mib" in mode["hr"]:
+            lines.append(f"The `hiring worker` process (which rendered the PDFs): "
+                         f"{mode['hr']['job_worker_rss_mib']} MiB.")
+        lines.append("")
     return lines
 
 
@@ -117,6 +186,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--warm", type=int, default=5)
     args = parser.parse_args(argv)
     figures = run(args.warm)
+    figures["worker_process_mode"] = run(args.warm, server_worker=False)
     lines = lines_for(figures)
     path = write_result("views", figures, lines)
     print("\n".join(lines))

@@ -196,7 +196,10 @@ class Attempt(SQLModel, table=True):
 
     __table_args__ = (Index("ix_attempt_assessment_activity", "assessment_id",
                             "last_activity_at"),
-                      Index("ix_attempt_assessment_decision", "assessment_id", "decision"))
+                      Index("ix_attempt_assessment_decision", "assessment_id", "decision"),
+                      # the pipeline's counts by stage and the kept figures' fingerprint
+                      Index("ix_attempt_assessment_stage", "assessment_id", "state",
+                            "expires_at", "scored_at"))
 
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="assessment.id", index=True)

@@ -16,8 +16,11 @@ Stages, in the order a candidate moves through them:
 Each attempt's last activity is kept on it (Attempt.last_activity_at: the latest of its
 moments and saves), so a page is read along an index of its assessment's attempts, and
 whether it has any answer comes from its stored results: the same few queries however
-many attempts there are. Results scored before scales existed hold no counts:
-re-score them first (hiring.scoring.attempts.rescore_outdated).
+many attempts there are. The whole assessment's counts by stage read an index of its
+attempts' assessment, state and expiry, and the attempts without answers are counted once
+per process for each state of its scoring (hiring.scoring.aggregates.fingerprint). Results
+scored before scales existed hold no counts: re-score them first
+(hiring.scoring.attempts.rescore_outdated).
 
 Beside these stages of the assessment itself, each attempt carries the hiring decision
 recorded after it (Attempt.decision, hiring.assessment.decisions), indexed with its
@@ -35,6 +38,7 @@ from sqlmodel import Session, col, func, select
 
 from hiring import like, paging
 from hiring.models import Assessment, Attempt, AttemptState
+from hiring.scoring import aggregates
 from hiring.scoring.scales import AttemptScores
 
 STAGES = ("invited", "started", "submitted", "rated", "no_answers", "expired")
@@ -149,6 +153,40 @@ def counts_by_assessment(*, session: Session, now: datetime) -> dict[int, Counte
     return found
 
 
+def _stage_counts(*, session: Session, assessment_id: int, now: datetime) -> Counter:
+    """Count an assessment's attempts by stage as _columns() places them, reading the
+    index of their assessment, state and expiry alone: the closed attempts without a
+    single answer (read from their results) are counted once per process for each
+    fingerprint of the closed attempts (hiring.scoring.aggregates), which any scoring
+    changes."""
+    counts: Counter = Counter()
+    live = col(Attempt.expires_at) > now
+    for state, is_live, count in session.exec(
+            select(col(Attempt.state), live, func.count())
+            .where(col(Attempt.assessment_id) == assessment_id)
+            .group_by(col(Attempt.state), live)):
+        counts[_STAGE_OF.get(state, "expired") if state != AttemptState.INVITED
+               else "invited" if is_live else "expired"] += count
+    stamp = aggregates.fingerprint(assessment_id, session=session, real_only=False)
+    empty = aggregates.MEMO.get(NO_ANSWERS, assessment_id, stamp, session=session)
+    if empty is None:
+        empty = dict(session.exec(
+            select(col(Attempt.state), func.count())
+            .where(col(Attempt.assessment_id) == assessment_id,
+                   col(Attempt.state).in_(CLOSED), _no_answers())
+            .group_by(col(Attempt.state))).all())
+        aggregates.MEMO.put(NO_ANSWERS, assessment_id, stamp, empty, session=session)
+    for state, count in empty.items():
+        counts[_STAGE_OF[state]] -= count
+        counts["no_answers"] += count
+    return counts
+
+
+_STAGE_OF = {AttemptState.IN_PROGRESS: "started", AttemptState.SUBMITTED: "submitted",
+             AttemptState.SCORED: "rated"}
+NO_ANSWERS = "pipeline_no_answers"  # the memo's kind (never kept in the table)
+
+
 def page(*, session: Session, assessment_id: int, now: datetime, stage: str | None = None,
          search: str = "", oldest_first: bool = False, number: int = 1,
          per_page: int = PER_PAGE, decision: str | None = None) -> Page:
@@ -168,10 +206,13 @@ def page(*, session: Session, assessment_id: int, now: datetime, stage: str | No
         .where(*where, *by_stage).group_by(col(Attempt.decision))).all())
     where += by_decision
     counts = Counter({name: 0 for name in STAGES})
-    for name, count in session.exec(
-            select(stage_column, func.count()).select_from(Attempt)
-            .where(*where).group_by(stage_column)):
-        counts[name] = count
+    if len(where) == 1:  # the whole assessment: along its stage index
+        counts.update(_stage_counts(session=session, assessment_id=assessment_id, now=now))
+    else:
+        for name, count in session.exec(
+                select(stage_column, func.count()).select_from(Attempt)
+                .where(*where).group_by(stage_column)):
+            counts[name] = count
     where += by_stage
     total = counts[stage] if stage in STAGES else sum(counts.values())
     order = last_activity.asc() if oldest_first else last_activity.desc()

@@ -194,6 +194,9 @@ def simulate(candidates: int, assessment_id: int | None, seed: int | None,
                 ids.append(attempt.id)
             truths.append((attempt.id, profile.columns()))
     compute_indicators(attempt_ids=ids)  # as the job would after a real submit
+    # as a real submit does: the profiles are rendered before anyone asks (by the next
+    # worker to run: a server's thread or `hiring worker`)
+    prerender_profiles(current_app._get_current_object(), ids)
     if validity is not None:
         with session_scope() as session:
             added = add_outcomes(ids, name=outcome_name[:100], validity=validity,

@@ -3,7 +3,13 @@
 Per scale: the score, its 95% band, the items it rests on, the unanswered and pending
 items, and the percentile with the size of its norm group (same assessment and language,
 real attempts). Per behavioural subscore the same, marked "score" or "indication": an
-indication gets no band and no percentile, as in the profile."""
+indication gets no band and no percentile, as in the profile.
+
+The bands rest on the assessment's precision, an estimate over every completed attempt.
+A large assessment's export never waits for it: it takes the kept estimate (the latest,
+as the item-health page does), or, when none was made yet, leaves the bands empty and
+marks every subscore "pending" (its score withheld: whether it may be reported rests on
+that estimate too) while a background task makes it (kept_precision)."""
 
 from __future__ import annotations
 
@@ -44,14 +50,14 @@ def csv_columns(scales: list[str], subscores: list[str]) -> list[str]:
 class _Row:
     """One attempt's cells, given the assessment's precision and norm groups."""
 
-    def __init__(self, precision: Precision, groups: dict[NormKey, NormGroup],
+    def __init__(self, precision: Precision | None, groups: dict[NormKey, NormGroup],
                  min_group: int) -> None:
         self.precision, self.groups, self.min_group = precision, groups, min_group
 
     def scale(self, name: str, value: ScaleScore | None, language: str) -> list:
         if value is None:
             return [None] * len(SCALE_FIELDS)
-        low, high = _band(self.precision.scale(name), value)
+        low, high = _band(self.precision.scale(name) if self.precision else None, value)
         norm = norm_of(value.score, self.groups.get((language, SCALE, name)), language,
                        self.min_group)
         return [value.score, low, high, value.n_items, value.n_unanswered, value.n_pending,
@@ -60,6 +66,8 @@ class _Row:
     def subscore(self, dimension: str, value: ScaleScore | None, language: str) -> list:
         if value is None:
             return [None] * len(SUBSCORE_FIELDS)
+        if self.precision is None:  # not estimated yet: whether it may be reported either
+            return [PENDING, None, None, None, value.n_items, value.n_unanswered, None, None]
         if not self.precision.reportable.get(dimension):
             return ["indication", value.score, None, None, value.n_items, value.n_unanswered,
                     None, None]
@@ -70,8 +78,14 @@ class _Row:
                 norm.percentile, norm.n]
 
 
-def _band(model: ScaleModel, value: ScaleScore) -> tuple[float | None, float | None]:
-    return model.band(value.score, value.n_items) if value.score is not None else (None, None)
+def _band(model: ScaleModel | None, value: ScaleScore) -> tuple[float | None, float | None]:
+    if model is None or value.score is None:
+        return None, None
+    return model.band(value.score, value.n_items)
+
+
+PENDING = "pending"  # a subscore's kind while the assessment's precision is not estimated
+ESTIMATE_NOW = object()  # attempts_csv_lines' precision: estimate it here if need be
 
 
 BATCH = 500  # attempts read and written at a time
@@ -118,17 +132,22 @@ def _attempts(assessment: Assessment, *, session: Session, blind_for: int | None
 
 
 def attempts_csv_lines(assessment: Assessment, *, session: Session, min_group: int,
-                       blind_for: int | None) -> Iterator[str]:
+                       blind_for: int | None, precision: Precision | None | object = ESTIMATE_NOW
+                       ) -> Iterator[str]:
     """Yield the export a few hundred rows at a time, the header first: one row per
     attempt with its state, scores, bands, counts and percentiles, as the viewer may see
     them (blind_for: hiring.assessment.ratings.blind_for).
 
     Attempts are read in batches, so memory stays flat however many there are. Reads
-    only: re-score outdated attempts first (rescore_outdated), as attempts_csv does."""
+    only: re-score outdated attempts first (rescore_outdated), as attempts_csv does.
+    `precision`: the assessment's, as kept (hiring.scoring.evidence.kept_precision), or
+    None while none is (the bands pending); by default estimated now if need be."""
     bank = session.get(Bank, assessment.bank_id)
     coded = blind_for is not None and blind_review(assessment)
     scales, subscores = _columns(assessment, bank, session=session)
-    cells = _Row(precision_for(assessment, session=session),
+    if precision is ESTIMATE_NOW:
+        precision = precision_for(assessment, session=session)
+    cells = _Row(precision,
                  kept_norm_groups(assessment.id, session=session), min_group)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

@@ -155,6 +155,13 @@ def _render_html(profile: Profile, *, standalone: bool, stylesheet: str | None,
     )
 
 
+def warm(languages: list[str]) -> None:
+    """Compile the profile's templates for each language now, so that the first profile
+    a process shows does not wait for it (a server process calls this as it starts)."""
+    for language in languages:
+        _environment(language).get_template(TEMPLATE)
+
+
 @lru_cache(maxsize=16)
 def _environment(language: str) -> jinja2.Environment:
     """Build the template environment of one language once per process.

@@ -8,6 +8,9 @@ scales existed (results without "scales") are scored again when next read, or by
 
 from __future__ import annotations
 
+import threading
+import weakref
+
 from sqlmodel import Session, col, select
 
 from hiring.items.revisions import revision_contents
@@ -89,14 +92,28 @@ def rescore_outdated(*, session: Session, assessment_id: int | None = None) -> i
     """Score again every closed attempt scored before scales existed; return how many.
 
     Attempts already holding scale scores are found in SQL (their results have a
-    "scales" key) and left alone, so this is cheap once done."""
+    "scales" key) and left alone. Every attempt scored since holds them, so an
+    assessment found without outdated attempts is remembered in the process (per
+    database) and not searched again: a page that calls this reads no attempt for it."""
+    bind = session.get_bind()
+    if assessment_id is not None and assessment_id in _CHECKED.get(bind, ()):
+        return 0
     query = select(Attempt).where(col(Attempt.state).in_(CLOSED), _without_scales())
     if assessment_id is not None:
         query = query.where(Attempt.assessment_id == assessment_id)
     outdated = list(session.exec(query.order_by(col(Attempt.id))))
     for attempt in outdated:
         score_attempt(attempt, session=session)
+    if assessment_id is not None and not outdated:  # those rescored: the next call sees
+        with _CHECKED_LOCK:
+            _CHECKED.setdefault(bind, set()).add(assessment_id)
     return len(outdated)
+
+
+# The assessments found without outdated attempts, per engine (weakly: a database dropped
+# and made again starts unchecked).
+_CHECKED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_CHECKED_LOCK = threading.Lock()
 
 
 def rescore_all(*, session: Session, assessment_id: int | None = None) -> int:

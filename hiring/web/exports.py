@@ -27,6 +27,8 @@ from hiring.reports import bundle
 from hiring.reports.build import Summary, summarize
 from hiring.reports.export import attempts_csv_lines
 from hiring.scoring.attempts import rescore_outdated
+from hiring.scoring.evidence import kept_precision
+from hiring.scoring.item_health import INLINE_LIMIT
 from hiring.web.access import check_assessment, now, records, staff, visible_attempt_ids
 from hiring.web.lookup import get_or_404
 
@@ -82,12 +84,16 @@ def _rows(columns: list[Summary], kind: str) -> list[tuple[str, str, list]]:
 @staff
 def assessment_csv(assessment_id: int):
     session = get_session()
-    get_or_404(Assessment, assessment_id, "No such assessment.")
+    assessment = get_or_404(Assessment, assessment_id, "No such assessment.")
     check_assessment(assessment_id)
     audit.record(session, actor=g.user, action=audit.Action.EXPORTED,
                  object_type="assessment", object_id=assessment_id, detail={"format": "csv"})
     rescore_outdated(session=session, assessment_id=assessment_id)  # in this transaction
     app, blind = current_app._get_current_object(), blind_for(g.user)
+    # a large assessment's precision is read as kept, never estimated while the export
+    # waits; none kept yet: the bands are pending, and a task is asked to estimate it
+    precision, _estimated_at = kept_precision(assessment, session=session,
+                                              inline_limit=INLINE_LIMIT)
 
     def lines():
         # Read after this request's commit, in a read transaction: the write lock is not
@@ -95,7 +101,7 @@ def assessment_csv(assessment_id: int):
         with read_scope(app) as reading:
             yield from attempts_csv_lines(
                 reading.get(Assessment, assessment_id), session=reading, blind_for=blind,
-                min_group=app.config["NORM_MIN_GROUP"])
+                min_group=app.config["NORM_MIN_GROUP"], precision=precision)
 
     return Response(stream_with_context(lines()), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="assessment-{assessment_id}.csv"'})

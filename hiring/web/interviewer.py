@@ -43,26 +43,47 @@ from hiring.web.lookup import get_or_404
 from hiring.web.rubric_forms import CandidateRatingForm, rubric_form
 
 bp = Blueprint("interviewer", __name__, url_prefix="/attempts")
+PENDING_RELOAD_SECONDS = 3  # a PDF the worker is rendering: the page asks again this often
 
 
 def _attempt(attempt_id: int) -> Attempt:
     return check_attempt(get_or_404(Attempt, attempt_id, "No such attempt."))
 
 
-def _rendered(profile, suffix: str, render, settings: str = "") -> bytes:
+def _rendered(profile, suffix: str, render, settings: str = "") -> bytes | None:
     """Return the stored rendering of the profile for this viewer, or render it now,
-    store it and queue the rendering of the attempt's other languages and views."""
+    store it and queue the rendering of the attempt's other languages and views; or,
+    for a PDF that a `hiring worker` process renders (_worker_renders), queue it and
+    return None."""
     folder = jobs.exports_dir(current_app)
     view = cache.view_name(blind_for(g.user))
     found = cache.stored(profile, folder, view=view, suffix=suffix, settings=settings)
     if found is not None:
         return found
+    if suffix == "pdf" and _worker_renders(profile.attempt_id):
+        after_commit(partial(prerender.queue, current_app._get_current_object(),
+                             [profile.attempt_id]))
+        return None
     data = render(profile)
     cache.store(profile, folder, data, view=view, suffix=suffix, settings=settings)
     # the job is queued by a session of its own, after this request's commit
     after_commit(partial(prerender.queue, current_app._get_current_object(),
                          [profile.attempt_id]))
     return data
+
+
+def _worker_renders(attempt_id: int) -> bool:
+    """Tell whether a missing PDF is left to a `hiring worker` process: only when the
+    server's processes run no worker (JOBS_SERVER_WORKER False), so that WeasyPrint stays
+    out of them, and only for a view the job renders (a blind rater who rated nothing of
+    the attempt gets it rendered here)."""
+    app = current_app._get_current_object()
+    if (app.config.get("JOBS_SERVER_WORKER") in (None, True) or app.config.get("JOBS_INLINE")
+            or not prerender.enabled(app)):
+        return False
+    blind = blind_for(g.user)
+    return blind is None or blind in prerender.viewers(_attempt(attempt_id),
+                                                       session=get_session())
 
 
 def _profile(attempt: Attempt):
@@ -222,6 +243,10 @@ def profile_pdf(attempt_id: int):
             cache.pdf_settings(config["PDF_MAX_TEXT_CHARS"]))
     except RenderError as exc:
         abort(503, str(exc))
+    if pdf is None:  # a worker renders it: the page reloads itself until it is there
+        return render_template("interviewer/pdf_pending.html", attempt=attempt,
+                               seconds=PENDING_RELOAD_SECONDS), 202, {
+            "Retry-After": str(PENDING_RELOAD_SECONDS)}
     audit.record(get_session(), actor=g.user, action=audit.Action.EXPORTED,
                  object_type="attempt", object_id=attempt.id, detail={"format": "pdf"})
     filename = f"profile-{attempt.id}.pdf"

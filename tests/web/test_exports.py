@@ -189,3 +189,26 @@ def test_the_csv_streams_in_batches_the_same_rows_for_every_batch_size(client, a
         blind = export.attempts_csv(session.merge(assessment), session=session,
                                     min_group=30, blind_for=-1)
     assert "".join(lines) == whole == blind
+
+
+def test_a_large_assessments_csv_never_waits_for_its_precision(client, auth, db, assessment,
+                                                               clock, app, monkeypatch):
+    """Over the inline limit with no precision kept yet, the bands are pending and a task
+    keeps the estimate; the next export has them."""
+    monkeypatch.setattr("hiring.web.exports.INLINE_LIMIT", 1)
+    completed(db, assessment, clock, 3)
+    auth.login("interviewer")
+
+    def rows() -> list[dict]:
+        response = client.get(f"/exports/assessments/{assessment.id}.csv")
+        assert response.status_code == 200
+        found = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+        return [dict(zip(found[0], row, strict=True)) for row in found[1:]]
+
+    first = rows()
+    assert {row["sub_customer_focus_reported"] for row in first} == {export.PENDING}
+    assert {row["sub_customer_focus_score"] for row in first} == {""}  # withheld
+    assert all(row["judgement_score"] != "" and row["judgement_low"] == "" for row in first)
+    again = rows()  # the task kept the estimate after the first request (run inline here)
+    assert {row["sub_customer_focus_reported"] for row in again} == {"indication"}
+    assert all(row["judgement_low"] != "" for row in again)

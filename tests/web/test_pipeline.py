@@ -431,3 +431,20 @@ def test_last_activity_is_kept_as_moments_happen(db, assessment, clock):
         assert attempt.last_activity_at == clock()
         attempt.reminded_at = clock() - timedelta(days=1)  # earlier: not the latest
         assert attempt.last_activity_at == clock()
+
+
+def test_the_counts_read_from_the_index_follow_every_scoring(db, assessment, clock, world):
+    with db() as session:
+        before = pipeline.page(session=session, assessment_id=assessment.id, now=clock())
+        # the same counts as the one query that a search makes (it matches everyone)
+        every = pipeline.page(session=session, assessment_id=assessment.id, now=clock(),
+                              search="@")
+        assert before.counts == every.counts
+        empty, _ = invite(session, assessment, clock, started=True, name="Empty Ema",
+                          email="ema@example.com")
+        engine.submit(empty, session=session, now=clock())
+        after = pipeline.page(session=session, assessment_id=assessment.id, now=clock())
+        assert after.counts["no_answers"] == before.counts["no_answers"] + 1
+        assert after.counts["rated"] == before.counts["rated"]
+        assert after.counts == pipeline.page(session=session, assessment_id=assessment.id,
+                                             now=clock(), search="@").counts

@@ -235,3 +235,51 @@ def test_every_way_an_attempt_closes_queues_its_profiles(prerendering, client, r
     with db() as session:
         keys = set(session.exec(select(Job.key).where(Job.kind == prerender.KIND)))
     assert keys == {prerender.key(a.id) for a in (overdue, revisited, cancelled)}
+
+
+def test_simulated_attempts_queue_their_profiles_as_submitted_ones_do(prerendering, runner,
+                                                                      db):
+    assert runner.invoke(main, ["demo", "--no-serve"], catch_exceptions=False).exit_code == 0
+    result = runner.invoke(main, ["simulate", "--candidates", "2", "--seed", "3"],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    with db() as session:
+        closed = session.exec(select(Attempt.id).where(Attempt.simulated)).all()
+        keys = set(session.exec(select(Job.key).where(Job.kind == prerender.KIND,
+                                                      Job.state == JobState.QUEUED)))
+    assert len(closed) == 2 and keys == {prerender.key(a) for a in closed}
+
+
+def test_without_a_worker_in_the_server_a_pdf_is_rendered_by_the_worker_not_the_request(
+        prerendering, client, auth, db, assessment, clock, tmp_path):
+    """JOBS_SERVER_WORKER False: `hiring worker` renders; the download asks again."""
+    app = prerendering
+    app.config.update(JOBS_SERVER_WORKER=False)
+    attempt_id, _response_id = closed_attempt(app, db, assessment, clock)
+    with db() as session:  # rendered by none yet: the job waits for the worker
+        job = session.exec(select(Job).where(Job.key == prerender.key(attempt_id))).one()
+        session.delete(job)
+    auth.login("hr")
+    renders = pdf.renders
+    waiting = client.get(f"/attempts/{attempt_id}/profile.pdf?lang=hr")
+    assert waiting.status_code == 202 and waiting.headers["Retry-After"] == "3"
+    assert 'http-equiv="refresh"' in waiting.get_data(as_text=True)
+    assert pdf.renders == renders  # the request rendered nothing
+    with db() as session:  # and queued the job again for the worker
+        session.exec(select(Job).where(Job.key == prerender.key(attempt_id))).one()
+    assert run_jobs(app) >= 1  # the worker's turn
+    rendered = pdf.renders
+    assert rendered > renders
+    assert "Kako čitati ovaj profil" in download(client, attempt_id, tmp_path, "hr")
+    assert pdf.renders == rendered  # served from the store
+
+
+def test_with_a_worker_in_the_server_a_missing_pdf_is_rendered_at_once(
+        prerendering, client, auth, db, assessment, clock, tmp_path):
+    app = prerendering
+    app.config.update(JOBS_SERVER_WORKER=None)
+    attempt_id, _response_id = closed_attempt(app, db, assessment, clock)
+    auth.login("hr")
+    renders = pdf.renders
+    assert "How to read this profile" in download(client, attempt_id, tmp_path)
+    assert pdf.renders == renders + 1
