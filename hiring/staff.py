@@ -52,8 +52,9 @@ def invite(*, session: Session, email: str, name: str, role: str, now: datetime,
            invited_by: User) -> tuple[User, str]:
     """Create an account without a password; return it and its invitation's token."""
     email = check_new_user(session=session, email=email, role=role)
-    user = User(email=email, name=name.strip() or email, role=role, password_hash="",
-                created_at=now)
+    # No password yet (an empty hash matches none): it is set through the invitation link.
+    user = User(email=email, name=name.strip() or email, role=role,
+                password_hash="", created_at=now)  # nosec B106
     session.add(user)
     session.flush()
     return user, _issue(user, INVITE, session=session, now=now, valid=INVITE_VALID,

@@ -60,7 +60,8 @@ DEFAULT_PORT = 5000
 
 def local_base(host: str, port: int) -> str:
     """Return the address links printed for a server bound to host and port start with."""
-    if host in ("", "0.0.0.0", "::"):  # noqa: S104 - every address: this machine's own
+    # Not a bind: the links for a server bound to every address name this machine's own.
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104  # nosec B104
         host = "127.0.0.1"
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 

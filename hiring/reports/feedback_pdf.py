@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
-from weasyprint import CSS, HTML
-
 from hiring.reports import pdf
 from hiring.reports.feedback import Feedback
 
 TEMPLATE = "reports/feedback.html"
-STYLESHEET = Path(__file__).with_name("feedback.css")
+STYLESHEET = "feedback.css"  # after document.css (hiring/reports/pdf.py)
 
 
 def render_feedback_html(feedback: Feedback) -> str:
@@ -21,14 +16,6 @@ def render_feedback_html(feedback: Feedback) -> str:
         feedback=feedback)
 
 
-@lru_cache(maxsize=1)
-def _stylesheet() -> CSS:
-    """Parse the stylesheet once per process, with the profile renderer's fonts."""
-    renderer = pdf._renderer()
-    return CSS(string=STYLESHEET.read_text(encoding="utf-8"), base_url=None,
-               url_fetcher=renderer.url_fetcher, font_config=renderer.font_config)
-
-
 def render_feedback_pdf(feedback: Feedback, *,
                         time_limit: float = pdf.TIME_LIMIT_SECONDS) -> bytes:
     """Return the report as PDF bytes (PDF/UA-1: tagged, with its language), or raise
@@ -36,15 +23,5 @@ def render_feedback_pdf(feedback: Feedback, *,
 
     The report holds no free text of the candidate's, only names of bounded length and
     fixed texts, so its render is short: it runs in the caller's thread."""
-    renderer = pdf._renderer()
-    stylesheet = _stylesheet()
-    source = render_feedback_html(feedback)
-    if not renderer.lock.acquire(timeout=time_limit):
-        raise pdf.RenderError(f"The PDF was not rendered within {time_limit:g} s: "
-                              "the renderer is busy. Try again in a minute.")
-    try:
-        document = HTML(string=source, base_url=None, url_fetcher=renderer.url_fetcher)
-        return document.write_pdf(stylesheets=[stylesheet], font_config=renderer.font_config,
-                                   pdf_variant="pdf/ua-1")
-    finally:
-        renderer.lock.release()
+    return pdf.render_document_pdf(render_feedback_html(feedback), STYLESHEET,
+                                   time_limit=time_limit)

@@ -117,6 +117,41 @@ def render_profile_pdf(profile: Profile, *, time_limit: float = TIME_LIMIT_SECON
         raise RuntimeError("WeasyPrint returned no PDF bytes")
     return pdf
 
+@lru_cache(maxsize=8)
+def document_stylesheet(name: str) -> Any:
+    """A report document's stylesheet in hiring/reports/ (document.css, which every report
+    shares, or a report's own), parsed once per process with the renderer's fonts."""
+    from weasyprint import CSS  # heavy: loaded by the first render, not on import
+
+    renderer = _renderer()
+    return CSS(string=Path(__file__).with_name(name).read_text(encoding="utf-8"),
+               base_url=None, url_fetcher=renderer.url_fetcher,
+               font_config=renderer.font_config)
+
+
+def render_document_pdf(source: str, stylesheet: str, *,
+                        time_limit: float = TIME_LIMIT_SECONDS) -> bytes:
+    """Return a report document (the whole HTML `source`) as PDF bytes, PDF/UA-1: tagged,
+    with its language, styled by document.css and then the report's own `stylesheet`;
+    raise RenderError when the renderer stays busy for longer than time_limit.
+
+    Reports of figures, fixed texts and names of bounded length render quickly, so this
+    runs in the caller's thread (a profile, which holds candidates' texts, has
+    render_profile_pdf)."""
+    from weasyprint import HTML  # heavy: loaded by the first render, not on import
+
+    renderer = _renderer()
+    stylesheets = [document_stylesheet("document.css"), document_stylesheet(stylesheet)]
+    if not renderer.lock.acquire(timeout=time_limit):
+        raise RenderError(f"The PDF was not rendered within {time_limit:g} s: "
+                          "the renderer is busy. Try again in a minute.")
+    try:
+        document = HTML(string=source, base_url=None, url_fetcher=renderer.url_fetcher)
+        return document.write_pdf(stylesheets=stylesheets, font_config=renderer.font_config,
+                                   pdf_variant="pdf/ua-1")
+    finally:
+        renderer.lock.release()
+
 
 def _shorten_texts(value: Any, limit: int, note: str) -> Any:
     """Return value with every string longer than limit cut there and the note added."""
