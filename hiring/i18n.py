@@ -6,7 +6,9 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, g, request
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
+
+from hiring.reports.formatting import format_language
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
@@ -26,6 +28,13 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def language_in_page(code: str) -> str:
+    """Return a language's name in the page's language, as written within a sentence:
+    Croatian on an English page, engleski on a Croatian one (language_name names it in
+    itself, for a choice of language)."""
+    return format_language(code, str(get_locale() or "en"))
+
+
 def _select_locale() -> str:
     language = g.get("language")
     if language:
@@ -38,3 +47,4 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     Babel(app, locale_selector=_select_locale)
     app.jinja_env.globals["language_name"] = language_name
+    app.jinja_env.globals["language_in_page"] = language_in_page

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import get_locale, gettext
 
 from hiring.db import get_session
+from hiring.i18n import language_in_page
 from hiring.models import Assessment
 from hiring.reports import technical
 from hiring.reports.pdf import RenderError
@@ -34,6 +35,7 @@ def page(assessment_id: int):
     """The report, built from the figures as they are now."""
     report = _report(assessment_id)
     return render_template("admin/technical_report.html", report=report, labels=labels(),
+                           language_name=language_in_page,  # in the page's sentences
                            form=FlaskForm(), assessment_id=assessment_id)
 
 

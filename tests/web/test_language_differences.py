@@ -84,9 +84,9 @@ def test_flagged_items_are_listed_with_their_class_and_what_it_means(client, aut
     assert section.index("num-refund") < section.index("sjt-2")  # large ones first
     assert "sjt-3" not in section  # A: negligible, not listed
     assert "MH D-DIF -2.66" in section and "SMD/SD 0.21" in section
-    assert "Candidates with the same score do worse on it in Hrvatski than in English." in section
+    assert "Candidates with the same score do worse on it in Croatian than in English." in section
     assert "A large difference: check the translation" in section
-    assert "do better on it in Hrvatski than in English." in section
+    assert "do better on it in Croatian than in English." in section
     assert "A moderate difference: check the translation." in section
     assert "1 comparison had too few responses to judge." in section
     assert "610 / 640" in section
@@ -99,6 +99,7 @@ def test_in_croatian(client, auth, db, assessment, clock):
     html = page(client, assessment, **{"Accept-Language": "hr"})
     assert "Razlike među jezičnim verzijama" in html
     assert "2 stavke drukčije funkcioniraju u drugom jeziku." in html
+    assert "Hrvatski" not in html and "English" not in html  # languages named in Croatian
 
 
 def test_nothing_flagged_says_so(client, auth, db, assessment, clock):
