@@ -259,16 +259,19 @@ def test_an_answer_the_server_refuses_as_invalid_keeps_the_candidate_on_the_ques
     value.fill("twelve")
     page.get_by_role("button", name="Next").click()
     status = page.locator("#save-status")
-    expect(status).to_have_text(re.compile("Enter a number"))
+    # The item drawn asks for a number (or an amount) or a duration: each refuses "twelve".
+    refused = re.compile("Enter a number|Enter minutes and seconds")
+    expect(status).to_have_text(refused)
     assert page.url == f"{url}/q/1"
     assert stored_answer(live_server, url, 1) is None and pending_keys(page) == []
     page.get_by_role("button", name="Next").click()  # the same answer again: refused again
-    expect(status).to_have_text(re.compile("Enter a number"))
+    expect(status).to_have_text(refused)
     assert page.url == f"{url}/q/1"
-    value.fill("12.50")
+    value.fill("12")  # a whole number: a valid answer in every format, read one way only
     page.get_by_role("button", name="Next").click()
     expect(page).to_have_url(f"{url}/q/2")
-    assert stored_answer(live_server, url, 1) == {"typed": "12.50", "value": "12.5"}
+    stored = stored_answer(live_server, url, 1)
+    assert stored is not None and stored["typed"] == "12"
 
 
 def test_the_review_page_sends_a_waiting_answer_before_the_submit_goes(
