@@ -32,8 +32,9 @@ CONFLICT = (409, ("The invitation's state does not allow it; detail says why.",
 
 
 def _cursor(cursor: str | None) -> int:
-    """The id after which a page starts (the query's pattern allows digits only)."""
-    return int(cursor) if cursor else 0
+    """The id after which a page starts (the query's pattern allows digits only); past the
+    largest id a table holds, the page is empty, as it is past the last row."""
+    return min(int(cursor), schemas.MAX_ID) if cursor else 0
 
 
 @bp.get("/assessments")
