@@ -477,7 +477,9 @@ class Job(SQLModel, table=True):
 class AuditEvent(SQLModel, table=True):
     """Who did what with a candidate's data: viewed, rated, exported, erased, purged."""
 
-    __table_args__ = (Index("ix_auditevent_object", "object_type", "object_id"),)
+    # An object's events in time order: an API key's calls of the last minute (its rate
+    # limit) read only that minute's entries.
+    __table_args__ = (Index("ix_auditevent_object", "object_type", "object_id", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _ts(nullable=False, default=utcnow, index=True)
