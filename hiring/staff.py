@@ -140,5 +140,12 @@ def reactivate(user: User, *, session: Session) -> None:
     session.flush()
 
 
+def pending_invitation(user: User, *, session: Session) -> AccountToken | None:
+    """The account's invitation link not used yet, if there is one."""
+    return session.exec(select(AccountToken).where(
+        AccountToken.user_id == user.id, AccountToken.purpose == INVITE,
+        col(AccountToken.used_at).is_(None))).first()
+
+
 def staff_list(*, session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(col(User.role), col(User.email))))

@@ -58,6 +58,12 @@ def enrolled(user: User, *, session: Session) -> bool:
     return factor is not None and factor.confirmed_at is not None
 
 
+def enrolled_ids(*, session: Session) -> set[int]:
+    """The ids of the accounts with a confirmed second factor, in one query."""
+    return set(session.exec(select(TotpFactor.user_id).where(
+        col(TotpFactor.confirmed_at).is_not(None))))
+
+
 def start_enrolment(user: User, *, session: Session, now: datetime,
                     random_bytes: RandomBytes = secrets.token_bytes) -> TotpFactor:
     """Return the user's unconfirmed factor, making one with a new secret if there is none.

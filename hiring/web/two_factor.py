@@ -18,9 +18,9 @@ from flask import (
 )
 from flask_babel import gettext
 from markupsafe import Markup
-from sqlmodel import col, select
 
 from hiring import audit
+from hiring import staff as accounts
 from hiring import two_factor as domain
 from hiring.db import commit_if_refused, get_session
 from hiring.models import Role, User
@@ -141,8 +141,9 @@ def settings():
         flash(gettext("Saved. Staff of a role that needs two-factor login set it up at their "
                       "next login."))
         return redirect(url_for("two_factor.settings"))
-    users = db.exec(select(User).order_by(col(User.email))).all()
-    status = {user.id: domain.enrolled(user, session=db) for user in users}
+    users = sorted(accounts.staff_list(session=db), key=lambda user: user.email)
+    enrolled = domain.enrolled_ids(session=db)
+    status = {user.id: user.id in enrolled for user in users}
     return render_template("admin/two_factor.html", form=form, users=users, status=status,
                            reset_form=ConfirmForm()), 200 if not form.errors else 400
 

@@ -7,17 +7,17 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import get_locale, gettext, lazy_gettext
-from sqlmodel import col, select
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from hiring import audit, mailer, rights, staff
 from hiring.accounts import MIN_PASSWORD, AccountError
+from hiring.assessment import editor
 from hiring.db import get_session
 from hiring.email_address import normalize_email
 from hiring.mail import staff as staff_mail
-from hiring.models import AccountToken, Assessment, Role, User
+from hiring.models import Role, User
 from hiring.web.access import hr_only, now, public
 from hiring.web.forms import ConfirmForm, FlaskForm, MultiCheckboxField
 
@@ -78,8 +78,8 @@ def _mail(kind: str, user: User, token: str, valid: timedelta) -> str:
 
 def _assessment_choices() -> list[SelectChoice]:
     """The current version of every assessment (assignments follow new versions)."""
-    found = get_session().exec(select(Assessment).where(
-        col(Assessment.replaced_by_id).is_(None)).order_by(col(Assessment.name)))
+    found = sorted((row.assessment for row in editor.current_versions(session=get_session())),
+                   key=lambda assessment: assessment.name)
     return [SelectChoice(a.id, f"{a.name} (v{a.version})") for a in found]
 
 
@@ -119,9 +119,7 @@ def account(user_id: int):
     role_form, assign_form = RoleForm(role=user.role), AssignForm()
     assign_form.assessments.choices = _assessment_choices()
     assign_form.assessments.data = sorted(rights.assignments_of(user.id, session=session))
-    pending = session.exec(select(AccountToken).where(
-        AccountToken.user_id == user.id, AccountToken.purpose == staff.INVITE,
-        col(AccountToken.used_at).is_(None))).first()
+    pending = staff.pending_invitation(user, session=session)
     return render_template("admin/users/account.html", user=user, role_form=role_form,
                            assign_form=assign_form, confirm=ConfirmForm(),
                            pending=pending, now=now())

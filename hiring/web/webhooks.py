@@ -7,7 +7,6 @@ import json
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext, ngettext
-from sqlmodel import col, func, select
 from wtforms import HiddenField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
@@ -64,11 +63,7 @@ class ActiveForm(FlaskForm):
 def index():
     """List the endpoints with their deliveries' counts."""
     session = get_session()
-    rows = session.exec(select(WebhookEndpoint).order_by(col(WebhookEndpoint.id))).all()
-    counts: dict[tuple[int, str], int] = {
-        (endpoint_id, state): count for endpoint_id, state, count in session.exec(
-            select(WebhookDelivery.endpoint_id, WebhookDelivery.state, func.count())
-            .group_by(col(WebhookDelivery.endpoint_id), col(WebhookDelivery.state)))}
+    rows, counts = endpoints.listing(session=session)
     return render_template("admin/webhooks/index.html", endpoints=rows, counts=counts,
                            labels=EVENT_LABELS)
 
@@ -144,8 +139,7 @@ def delete(endpoint_id: int):
                        "The endpoint %(url)s was deleted with its %(num)s deliveries.",
                        gone, url=found.url))
         return redirect(url_for("webhooks.index"))
-    deliveries = session.exec(select(func.count()).select_from(WebhookDelivery).where(
-        WebhookDelivery.endpoint_id == found.id)).one()
+    deliveries = endpoints.delivery_count(found, session=session)
     status = 400 if request.method == "POST" else 200
     return render_template("admin/webhooks/delete.html", endpoint=found, form=form,
                            deliveries=deliveries), status

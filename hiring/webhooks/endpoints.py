@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, func, select
 
 from hiring import audit
 from hiring.items.messages import N_, CandidateError
@@ -102,6 +102,21 @@ def resend(delivery: WebhookDelivery, *, actor: User, session: Session,
                  object_type="webhook", object_id=delivery.endpoint_id, at=now,
                  detail={"delivery": delivery.id, "new_delivery": again.id})
     return again
+
+
+def listing(*, session: Session) -> tuple[list[WebhookEndpoint], dict[tuple[int, str], int]]:
+    """Every endpoint, oldest first, with its deliveries counted by (endpoint, state)."""
+    rows = list(session.exec(select(WebhookEndpoint).order_by(col(WebhookEndpoint.id))))
+    counts = {(endpoint_id, state): count for endpoint_id, state, count in session.exec(
+        select(WebhookDelivery.endpoint_id, WebhookDelivery.state, func.count())
+        .group_by(col(WebhookDelivery.endpoint_id), col(WebhookDelivery.state)))}
+    return rows, counts
+
+
+def delivery_count(endpoint: WebhookEndpoint, *, session: Session) -> int:
+    """How many deliveries the endpoint has (deleting it deletes them)."""
+    return session.exec(select(func.count()).select_from(WebhookDelivery).where(
+        WebhookDelivery.endpoint_id == endpoint.id)).one()
 
 
 def recent(endpoint: WebhookEndpoint):
