@@ -693,3 +693,21 @@ class ApiKey(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key="user.id")
     revoked_at: datetime | None = _ts()
     last_used_at: datetime | None = _ts()
+
+
+class GreenhouseTest(SQLModel, table=True):
+    """An invitation Greenhouse asked for through its Assessment Partner API (send_test):
+    the test chosen, the key that asked, and the address Greenhouse gave to be told when
+    the attempt is complete (PATCH, no body), with every try of telling it. The
+    invitation's id is the partner_interview_id Greenhouse polls test_status with."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    attempt_id: int = Field(foreign_key="attempt.id", unique=True, index=True)
+    api_key_id: int = Field(foreign_key="apikey.id")
+    partner_test_id: str = Field(max_length=50)
+    callback_url: str | None = Field(default=None, max_length=2000)
+    # None: nothing to tell yet (or no callback_url); then pending, delivered or failed
+    # (hiring.webhooks.events.DeliveryState), with each try as a webhook delivery's.
+    callback_state: str | None = Field(default=None, max_length=20)
+    callback_tries: list | None = _json()
+    created_at: datetime = _ts(nullable=False, default=utcnow)

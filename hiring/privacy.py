@@ -29,6 +29,7 @@ from hiring.models import (
     DecisionChange,
     EmailMessage,
     FeedbackRelease,
+    GreenhouseTest,
     Item,
     ItemRevision,
     Job,
@@ -254,6 +255,7 @@ def _delete(erasure: Erasure, *, session: Session, now: datetime) -> None:
             col(SelfIdentification.attempt_id).in_(chunk)))
         # Their payloads name no one, but the external reference may point to the person.
         session.exec(delete(WebhookDelivery).where(col(WebhookDelivery.attempt_id).in_(chunk)))
+        session.exec(delete(GreenhouseTest).where(col(GreenhouseTest.attempt_id).in_(chunk)))
         session.exec(delete(Attempt).where(col(Attempt.id).in_(chunk)))
     for job_id in erasure.job_ids:
         job = session.get(Job, job_id)

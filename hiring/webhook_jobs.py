@@ -19,7 +19,15 @@ from sqlmodel import col, select
 
 from hiring import jobs
 from hiring.db import after_commit, read_scope, session_scope
-from hiring.models import Job, JobState, WebhookDelivery, WebhookEndpoint, utcnow
+from hiring.models import (
+    ApiKey,
+    GreenhouseTest,
+    Job,
+    JobState,
+    WebhookDelivery,
+    WebhookEndpoint,
+    utcnow,
+)
 from hiring.webhooks import events, signing, transport
 from hiring.webhooks.events import DeliveryState, Event
 
@@ -92,11 +100,62 @@ def _fail_delivery(app: Flask, params: dict, error: str) -> None:
             delivery.error = f"Sending stopped: {error}"[:500]
 
 
+# ---- Greenhouse's callback ----------------------------------------------------------------
+
+
+def tell_greenhouse(app: Flask, test_id: int) -> datetime | None:
+    """Make the next try of telling Greenhouse that a test is complete: a PATCH without a
+    body to the address its send_test gave, signed like a webhook delivery with the
+    SHA-256 (hex) of the secret part of the key Greenhouse called with as the secret,
+    which the key's holder can compute and we keep; return when the next try is due."""
+    with read_scope(app) as session:
+        test = session.get(GreenhouseTest, test_id)
+        if test is None or test.callback_state != DeliveryState.PENDING:
+            return None  # erased, or resolved already
+        key = session.get(ApiKey, test.api_key_id)
+        url, secret, attempt_id = test.callback_url or "", key.secret_hash, test.attempt_id
+    body = b""
+    timestamp = int(_clock(app).timestamp())
+    outcome = transport.post(url, body, {
+        signing.SIGNATURE_HEADER: signing.header(secret, timestamp, body),
+        signing.EVENT_HEADER: "greenhouse.test_complete",
+        signing.DELIVERY_HEADER: f"greenhouse-{test_id}",
+    }, timeout=float(app.config.get("WEBHOOK_TIMEOUT_SECONDS") or 10),
+        allow_private=bool(app.config.get("WEBHOOKS_ALLOW_PRIVATE")), method="PATCH")
+    with session_scope(app) as session:
+        test = session.get(GreenhouseTest, test_id)
+        if test is None:
+            return None
+        later = events.record_callback_try(test, code=outcome.code, error=outcome.error,
+                                           duration_ms=outcome.duration_ms, now=_clock(app))
+        log.info("greenhouse callback of attempt %s try %s: %s %s", attempt_id,
+                 len(test.callback_tries or []), outcome.code, outcome.error or "")
+    return later
+
+
+@jobs.work(events.CALLBACK_JOB_KIND)
+def _callback_job(job: Job, _session, _run) -> str:
+    later = tell_greenhouse(current_app._get_current_object(), job.params["greenhouse_test_id"])
+    if later is not None:
+        raise jobs.Retry(later, "Greenhouse did not accept the callback; it is tried again.")
+    return ""
+
+
+@jobs.given_up(events.CALLBACK_JOB_KIND)
+def _fail_callback(app: Flask, params: dict, error: str) -> None:
+    with session_scope(app) as session:
+        test = session.get(GreenhouseTest, params.get("greenhouse_test_id"))
+        if test is not None and test.callback_state == DeliveryState.PENDING:
+            test.callback_state = DeliveryState.FAILED
+
+
 def run_pending(app: Flask) -> int:
-    """Run the webhook jobs that are due now; return how many (commands, tests)."""
+    """Run the webhook jobs (and Greenhouse's callbacks) that are due now; return how
+    many (commands, tests)."""
     with read_scope(app) as session:
         ids = list(session.exec(select(Job.id).where(
-            Job.kind == events.JOB_KIND, Job.state == JobState.QUEUED,
+            col(Job.kind).in_([events.JOB_KIND, events.CALLBACK_JOB_KIND]),
+            Job.state == JobState.QUEUED,
             (col(Job.run_after).is_(None)) | (col(Job.run_after) <= _clock(app)))))
     return sum(1 for job_id in ids if jobs.run(app, job_id))
 

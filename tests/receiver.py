@@ -1,5 +1,6 @@
-"""A real HTTP server on 127.0.0.1 for webhook tests: it records each request and
-answers with the statuses it is given, one per request (the last one repeats)."""
+"""A real HTTP server on 127.0.0.1 for webhook tests: it records each request (a POST, or
+Greenhouse's callback's PATCH) and answers with the statuses it is given, one per request
+(the last one repeats)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+    method: str = "POST"
 
 
 @dataclass
@@ -30,7 +32,7 @@ def start_receiver(statuses: list[int] | None = None) -> tuple[Receiver, Threadi
         def do_POST(self):  # noqa: N802 - http.server's name
             length = int(self.headers.get("Content-Length") or 0)
             receiver.received.append(Received(self.path, dict(self.headers.items()),
-                                              self.rfile.read(length)))
+                                              self.rfile.read(length), self.command))
             status = (receiver.statuses.pop(0) if len(receiver.statuses) > 1
                       else receiver.statuses[0])
             reply = f"status {status}".encode()
@@ -40,6 +42,8 @@ def start_receiver(statuses: list[int] | None = None) -> tuple[Receiver, Threadi
             self.send_header("Content-Length", str(len(reply)))
             self.end_headers()
             self.wfile.write(reply)
+
+        do_PATCH = do_POST  # noqa: N815 - Greenhouse's callback is a PATCH
 
         def log_message(self, *args):  # quiet
             pass

@@ -14,10 +14,18 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from hiring.models import Attempt, AttemptState, Job, WebhookDelivery, WebhookEndpoint
+from hiring.models import (
+    Attempt,
+    AttemptState,
+    GreenhouseTest,
+    Job,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from hiring.scoring.scales import AttemptScores
 
 JOB_KIND = "webhook"
+CALLBACK_JOB_KIND = "greenhouse_callback"  # tells Greenhouse a test is complete
 PENDING_JOBS = "hiring_webhook_jobs"
 # The pause before each try after the first; after the last, the delivery has failed.
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
@@ -77,6 +85,8 @@ def emit_all(chosen: list[Event], attempt: Attempt, *, session: Session, now: da
     """Queue several events of one moment, finding the endpoints once."""
     if attempt.simulated or not chosen:
         return []
+    if Event.ATTEMPT_SCORED in chosen:
+        queue_callback(attempt, session=session, now=now)
     endpoints = session.exec(select(WebhookEndpoint).where(
         col(WebhookEndpoint.active).is_(True)).order_by(col(WebhookEndpoint.id))).all()
     deliveries = []
@@ -170,3 +180,40 @@ def state_changes(before: str, attempt: Attempt) -> list[Event]:
     if attempt.state == AttemptState.SCORED:
         events.append(Event.ATTEMPT_SCORED)
     return events
+
+
+# ---- Greenhouse's callback ----------------------------------------------------------------
+# An invitation Greenhouse asked for may carry an address to tell when the test is
+# complete (hiring.api.greenhouse): a PATCH without a body, made by a job like a webhook
+# delivery's, with the same pauses between tries and every try recorded.
+
+
+def queue_callback(attempt: Attempt, *, session: Session, now: datetime) -> Job | None:
+    """Queue the telling of Greenhouse that the attempt is complete, once; return the job
+    (None: Greenhouse did not ask for it, or it is queued or done already)."""
+    test = session.exec(select(GreenhouseTest).where(
+        GreenhouseTest.attempt_id == attempt.id)).first()
+    if test is None or not test.callback_url or test.callback_state is not None:
+        return None
+    test.callback_state = DeliveryState.PENDING
+    job = Job(kind=CALLBACK_JOB_KIND, total=1, params={"greenhouse_test_id": test.id},
+              created_at=now)
+    session.add(job)
+    session.flush()
+    session.info.setdefault(PENDING_JOBS, []).append(job.id)
+    return job
+
+
+def record_callback_try(test: GreenhouseTest, *, code: int | None, error: str | None,
+                        duration_ms: int, now: datetime) -> datetime | None:
+    """Record a try of the callback; return when the next is due (None: no more)."""
+    tries = [*(test.callback_tries or []), {
+        "at": now.isoformat(), "code": code, "duration_ms": duration_ms, "error": error}]
+    test.callback_tries = tries
+    if code is not None and 200 <= code < 300:
+        test.callback_state = DeliveryState.DELIVERED
+        return None
+    if len(tries) > len(BACKOFF):
+        test.callback_state = DeliveryState.FAILED
+        return None
+    return now + BACKOFF[len(tries) - 1]

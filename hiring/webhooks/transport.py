@@ -105,10 +105,11 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
 
 
 def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float,
-         allow_private: bool) -> TryOutcome:
-    """POST the body once; return what came back. Never raises for the network's
-    failures (they are the outcome's error), nor follows a redirect (a 3xx is a
-    failure: the endpoint should name its final address)."""
+         allow_private: bool, method: str = "POST") -> TryOutcome:
+    """POST the body once (or send it with another method: Greenhouse is told with a
+    PATCH); return what came back. Never raises for the network's failures (they are
+    the outcome's error), nor follows a redirect (a 3xx is a failure: the endpoint
+    should name its final address)."""
     began = time.monotonic()
 
     def took() -> int:
@@ -124,7 +125,7 @@ def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float,
     kind = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
     connection = kind(host, port, address, timeout)
     try:
-        connection.request("POST", path, body=body, headers={
+        connection.request(method, path, body=body, headers={
             **headers, "Content-Type": "application/json", "User-Agent": "hiring-webhooks"})
         response = connection.getresponse()
         text = response.read(BODY_EXCERPT * 4).decode("utf-8", "replace")[:BODY_EXCERPT]
