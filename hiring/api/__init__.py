@@ -25,7 +25,7 @@ from werkzeug.exceptions import (
 )
 
 from hiring import api_keys
-from hiring.api import operations
+from hiring.api import greenhouse, operations
 from hiring.api.problems import problem_response
 from hiring.api.spec import openapi
 from hiring.db import commit_if_refused, get_session
@@ -130,10 +130,13 @@ def nowhere(rest: str):
 
 
 def init_app(app: Flask) -> None:
-    """Register the API; exempt it from CSRF (no cookie authenticates it)."""
+    """Register the API and the Greenhouse connector; exempt them from CSRF (no cookie
+    authenticates them)."""
     app.register_blueprint(bp)
     for blueprint in BLUEPRINTS:  # nested: CSRF exempts each by its own name
         csrf.exempt(blueprint)
+    greenhouse.init_app(app)  # Greenhouse's Assessment Partner API, HTTP Basic with a key
+    csrf.exempt(greenhouse.bp)
 
 
 bp.before_request(_authenticate)

@@ -286,3 +286,23 @@ def test_a_zip_of_an_assessment_taken_away_is_no_longer_downloadable(
         rights.assign(interviewer, set(), session=session)
     assert client.get(job_url).status_code == 404
     assert client.get(f"/attempts/{world['attempt_id']}").status_code == 404
+
+
+def test_greenhouse_calls_take_a_key_and_nothing_else(app, client, auth, world):
+    """The Greenhouse connector's calls are reached with an API key (HTTP Basic) only:
+    neither anonymously nor with a staff login; tests/web/test_greenhouse.py walks them
+    with keys of each scope."""
+    calls = {rule.rule: rule for rule in app.url_map.iter_rules()
+             if rule.endpoint.startswith("greenhouse.")}
+    declared = {path: getattr(app.view_functions[rule.endpoint], "access", None)
+                for path, rule in calls.items()}
+    prefix = "/integrations/greenhouse/"
+    assert declared == {f"{prefix}list_tests": "api", f"{prefix}send_test": "api",
+                        f"{prefix}test_status": "api", f"{prefix}response_error": "api",
+                        prefix: "public", f"{prefix}<path:rest>": "public"}
+    auth.login("hr")
+    for path in ("list_tests", "send_test", "test_status", "response_error"):
+        method = sorted(calls[prefix + path].methods - {"HEAD", "OPTIONS"})[0]
+        response = client.open(prefix + path, method=method)
+        assert response.status_code == 401, path
+        assert response.headers["WWW-Authenticate"] == 'Basic realm="hiring"'
