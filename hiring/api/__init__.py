@@ -25,12 +25,12 @@ from werkzeug.exceptions import (
 )
 
 from hiring import api_keys
-from hiring.api import greenhouse, operations
+from hiring.api import calls, greenhouse, operations
 from hiring.api.problems import problem_response
 from hiring.api.spec import openapi
-from hiring.db import commit_if_refused, get_session
+from hiring.db import get_session
 from hiring.web import csrf
-from hiring.web.access import now, public
+from hiring.web.access import public
 
 PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
@@ -54,8 +54,8 @@ def _authenticate() -> None:
                                "longer works.")
         raise _with_header(refusal, "WWW-Authenticate", 'Bearer realm="hiring"')
     g.api_key = key
-    limit = current_app.config["API_RATE_LIMIT"]
-    if api_keys.calls_in_window(key, session=get_session(), now=now()) >= limit:
+    limit = calls.over_limit(key)
+    if limit is not None:
         raise _with_header(TooManyRequests(
             f"More than {limit} calls with this key in one minute: wait, then retry."),
             "Retry-After", "60")
@@ -66,23 +66,6 @@ def _with_header(exc: HTTPException, name: str, value: str) -> HTTPException:
     response.headers[name] = value
     exc.response = response
     return exc
-
-
-def _record(response: Response) -> Response:
-    """Put the call in the audit log; a refused call's changes are rolled back first."""
-    key = g.get("api_key")
-    if key is None:
-        return response
-    session = get_session()
-    if response.status_code >= 400:
-        session.rollback()  # nothing of a refused call stays, but the call is recorded
-        g.pop("after_commit", None)  # nor mail or jobs it may have queued
-    api_keys.record_call(key, session=session, method=request.method, path=request.path,
-                         status=response.status_code, now=now())
-    api_keys.touch(key, now=now())
-    if 400 <= response.status_code < 500:
-        commit_if_refused()
-    return response
 
 
 def problem(exc: HTTPException):
@@ -140,5 +123,5 @@ def init_app(app: Flask) -> None:
 
 
 bp.before_request(_authenticate)
-bp.after_request(_record)
+bp.after_request(calls.record)
 bp.register_error_handler(HTTPException, problem)

@@ -27,12 +27,12 @@ from sqlmodel import col, select
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from hiring import api_keys, mailer
-from hiring.api import inviting, schemas
+from hiring.api import calls, inviting, schemas
 from hiring.api.present import CLOSED
 from hiring.api.problems import ValidationProblem
 from hiring.api_keys import INVITATIONS_WRITE, RESULTS_READ
 from hiring.assessment import engine
-from hiring.db import commit_if_refused, get_session
+from hiring.db import get_session
 from hiring.mail.invitations import is_cancelled
 from hiring.models import Assessment, Attempt, AttemptState, GreenhouseTest
 from hiring.reports.build import build_profile
@@ -116,27 +116,10 @@ def _authenticate() -> None:
                            "HR creates keys on the API keys page; a revoked key no longer "
                            "works.", **{"WWW-Authenticate": 'Basic realm="hiring"'})
     g.api_key = key
-    limit = current_app.config["API_RATE_LIMIT"]
-    if api_keys.calls_in_window(key, session=get_session(), now=now()) >= limit:
+    limit = calls.over_limit(key)
+    if limit is not None:
         raise _refuse(429, f"More than {limit} calls with this key in one minute: wait, "
                            "then retry.", **{"Retry-After": "60"})
-
-
-def _record(response: Response) -> Response:
-    """Put the call in the audit log as the REST API does; a refused call changes nothing."""
-    key = g.get("api_key")
-    if key is None:
-        return response
-    session = get_session()
-    if response.status_code >= 400:
-        session.rollback()
-        g.pop("after_commit", None)
-    api_keys.record_call(key, session=session, method=request.method, path=request.path,
-                         status=response.status_code, now=now())
-    api_keys.touch(key, now=now())
-    if 400 <= response.status_code < 500:
-        commit_if_refused()
-    return response
 
 
 def call(scope: str | None) -> Callable[[Callable], Callable]:
@@ -425,5 +408,5 @@ def init_app(app: Flask) -> None:
 
 
 bp.before_request(_authenticate)
-bp.after_request(_record)
+bp.after_request(calls.record)
 bp.register_error_handler(HTTPException, _error)
