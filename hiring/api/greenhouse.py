@@ -50,10 +50,11 @@ COMPLETE = "complete"  # the one status the contract names: results are availabl
 class Refused(HTTPException):
     """A call refused in Greenhouse's words: the status and the errors' sentences."""
 
-    def __init__(self, code: int, *errors: str):
+    def __init__(self, code: int, *errors: str, headers: dict[str, str] | None = None):
         super().__init__(errors[0] if errors else None)
         self.code = code
         self.errors = list(errors)
+        self.extra_headers = headers or {}
 
 
 def _api_call() -> str:
@@ -74,7 +75,7 @@ def _error(exc: HTTPException) -> Response:
     for name, value in (exc.get_headers() if isinstance(exc, MethodNotAllowed) else []):
         if name.lower() == "allow":
             response.headers[name] = value
-    for name, value in getattr(exc, "headers", {}).items():
+    for name, value in getattr(exc, "extra_headers", {}).items():
         response.headers[name] = value
     return response
 
@@ -83,12 +84,6 @@ def _field(field: str) -> str:
     """The name of a field of ours in Greenhouse's request: body.email -> candidate.email."""
     name = field.removeprefix("body.")
     return f"candidate.{name}" if name in ("email", "name") else name
-
-
-def _refuse(code: int, message: str, **headers: str) -> Refused:
-    refusal = Refused(code, message)
-    refusal.headers = headers
-    return refusal
 
 
 def _presented_key() -> str | None:
@@ -111,15 +106,15 @@ def _authenticate() -> None:
         return
     key = api_keys.find(_presented_key(), session=get_session())
     if key is None:
-        raise _refuse(401, "Unsuccessful authentication: send one of our API keys as the "
+        raise Refused(401, "Unsuccessful authentication: send one of our API keys as the "
                            "user name of HTTP Basic authentication, with an empty password. "
                            "HR creates keys on the API keys page; a revoked key no longer "
-                           "works.", **{"WWW-Authenticate": 'Basic realm="hiring"'})
+                           "works.", headers={"WWW-Authenticate": 'Basic realm="hiring"'})
     g.api_key = key
     limit = calls.over_limit(key)
     if limit is not None:
-        raise _refuse(429, f"More than {limit} calls with this key in one minute: wait, "
-                           "then retry.", **{"Retry-After": "60"})
+        raise Refused(429, f"More than {limit} calls with this key in one minute: wait, "
+                           "then retry.", headers={"Retry-After": "60"})
 
 
 def call(scope: str | None) -> Callable[[Callable], Callable]:
