@@ -196,13 +196,20 @@ def stack(podman_env, images) -> Iterator[Stack]:
         for service in ("db", "redis", "web", "worker"):
             say(f"--- the last lines of {service}'s log:\n"
                 + "\n".join(started.logs(service).splitlines()[-25:]))
-        run(*compose, "down", "-v", env=env, timeout=300, check=False)
-        for kind in ("volume", "network"):  # whatever down left behind
-            listed = run("podman", kind, "ls", "-q", "--filter",
+        # All at once (podman-compose stops them one by one), then remove them.
+        containers = run("podman", "ps", "-aq", "--filter",
                          f"label=io.podman.compose.project={project}", env=env,
                          check=False, quiet=True).stdout.split()
-            if listed:
-                run("podman", kind, "rm", "-f", *listed, env=env, check=False)
+        if containers:
+            run("podman", "stop", "-t", "25", *containers, env=env, timeout=120, check=False)
+        run(*compose, "down", "-v", env=env, timeout=300, check=False)
+        volumes = run("podman", "volume", "ls", "-q", "--filter",
+                      f"label=io.podman.compose.project={project}", env=env,
+                      check=False, quiet=True).stdout.split()
+        if volumes:  # whatever down left behind
+            run("podman", "volume", "rm", "-f", *volumes, env=env, check=False)
+        run("podman", "network", "rm", "-f", f"{project}_default", env=env, check=False,
+            quiet=True)
         timer.step("podman-compose down")
 
 
