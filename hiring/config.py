@@ -126,8 +126,8 @@ NOT_SETTINGS = frozenset({
     "INSTANCE",  # the instance folder (hiring.app)
     "PASSWORD",  # `hiring user create/password`
     "SPELLING_ENGINE",  # hiring.scoring.dictionaries
-    # The browser tests' own.
-    "E2E_DATABASE", "E2E_SCREENSHOTS", "SCREENSHOTS", "AXE_NODES",
+    # The browser tests' own, and the container test's switch.
+    "E2E_DATABASE", "E2E_SCREENSHOTS", "SCREENSHOTS", "AXE_NODES", "TEST_CONTAINERS",
 })
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off", "")
