@@ -67,6 +67,10 @@ class Action(StrEnum):
     USER_DEACTIVATED = "user_deactivated"
     USER_REACTIVATED = "user_reactivated"
     ASSESSMENTS_ASSIGNED = "assessments_assigned"
+    # Single sign-on (hiring.sso): an invitation taken up, or an account made, by signing
+    # in with a provider; a role set from the provider's role claim (sync_role).
+    INVITATION_ACCEPTED = "invitation_accepted"
+    USER_CREATED = "user_created"
 
 
 def record(session: Session, *, actor: User | str | None, action: str, object_type: str,
