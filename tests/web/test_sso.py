@@ -13,13 +13,14 @@ from sqlmodel import col, select
 
 from hiring import staff, two_factor
 from hiring.app import create_app
+from hiring.cli import main
 from hiring.config import ConfigError
 from hiring.models import AccountToken, AuditEvent, EmailMessage, StaffSession, User
 from tests.conftest import _empty_tables
 from tests.factories import PASSWORD, make_user
 from tests.oidc_provider import running_provider, sign_in
 
-NAMES = ("test", "open", "mfa")
+NAMES = ("test", "open", "mfa", "strict")
 BACK = "http://localhost/"
 
 
@@ -34,7 +35,9 @@ def _settings(provider) -> list[dict]:
     return [provider.config("test"),
             provider.config("open", label="Open ID", create_users=True),
             provider.config("mfa", label="MFA ID", trusted_mfa=True, create_users=True,
-                            default_role="interviewer")]
+                            default_role="interviewer"),
+            provider.config("strict", label="Strict ID", sync_role=True,
+                            email_domains=["example.org"])]
 
 
 @pytest.fixture
@@ -362,3 +365,35 @@ def test_the_invitation_mail_offers_single_sign_on(app, client, db, auth):
         body = BytesParser(policy=policy.default).parse(handle).get_body().get_content()
     assert ("Open this link to choose your password, or to sign in with your "
             "organisation's account:") in body
+
+
+def test_only_the_providers_domains_and_the_role_follows_the_claim(client, db):
+    with db() as session:
+        make_user(session, role="hr", email="interviewer.was.hr@example.org")
+        make_user(session, role="hr", email="hr.elsewhere@example.com")
+    answer = go(client, "hr.elsewhere@example.com", name="strict")
+    assert answer.status_code == 403
+    assert "with an address like hr.elsewhere@example.com cannot log in" in answer.get_data(
+        as_text=True)
+    assert events(db, "login_failed")[-1].detail == {"provider": "strict",
+                                                     "reason": "domain"}
+    # sync_role: the provider now says interviewer, so the account is one from this login.
+    assert go(client, "interviewer.was.hr@example.org", name="strict").status_code == 302
+    assert logged_in_as(client) == "interviewer"
+    [event] = events(db, "role_changed")
+    assert event.detail == {"from": "hr", "to": "interviewer", "provider": "strict"}
+    # Without sync_role, HR's choice stays whatever the claim says.
+    with db() as session:
+        make_user(session, role="interviewer", email="hr.promoted@example.com")
+    go(client, "hr.promoted@example.com", name="test")
+    assert logged_in_as(client) == "interviewer"
+
+
+@pytest.mark.parametrize("settings", [{"PASSWORD_LOGIN": False}])
+def test_the_command_still_makes_accounts_with_passwords_off(runner, db, settings):
+    result = runner.invoke(main, ["user", "create", "--role", "hr", "--email",
+                                  "rescue@example.com", "--name", "Rescue"],
+                           env={"HIRING_PASSWORD": "a-long-password"})
+    assert result.exit_code == 0, result.output
+    with db() as session:
+        assert session.exec(select(User).where(User.email == "rescue@example.com")).one()
