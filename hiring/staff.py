@@ -158,5 +158,12 @@ def pending_invitation(user: User, *, session: Session) -> AccountToken | None:
         col(AccountToken.used_at).is_(None))).first()
 
 
+def invited_ids(*, session: Session) -> set[int]:
+    """The ids of the accounts with an invitation not taken up yet (an account without a
+    password is not always invited: one made or taken up by single sign-on has none)."""
+    return set(session.exec(select(AccountToken.user_id).where(
+        AccountToken.purpose == INVITE, col(AccountToken.used_at).is_(None))))
+
+
 def staff_list(*, session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(col(User.role), col(User.email))))

@@ -115,7 +115,7 @@ def index():
     if form.errors:
         status = 400
     return render_template("admin/users/index.html", users=staff.staff_list(session=session),
-                           form=form), status
+                           invited=staff.invited_ids(session=session), form=form), status
 
 
 @bp.route("/admin/users/<int:user_id>")

@@ -397,3 +397,22 @@ def test_the_command_still_makes_accounts_with_passwords_off(runner, db, setting
     assert result.exit_code == 0, result.output
     with db() as session:
         assert session.exec(select(User).where(User.email == "rescue@example.com")).one()
+
+
+def test_an_account_made_by_single_sign_on_is_active_not_invited(app, client, db, clock):
+    with db() as session:
+        hr = make_user(session, role="hr", email="hr@example.com")
+        staff.invite(session=session, email="waiting@example.com", name="Waiting",
+                     role="interviewer", now=clock(), invited_by=hr)
+    assert go(client, "interviewer.sso@example.com", name="open").status_code == 302
+    client.post("/logout")
+    client.post("/login", data={"email": "hr@example.com", "password": PASSWORD})
+    rows = {row.split("</td>")[1].split(">")[-1]: row
+            for row in client.get("/admin/users/").get_data(as_text=True).split("<tr>")[2:]}
+    assert ">active<" in rows["interviewer.sso@example.com"]
+    assert ">invited<" in rows["waiting@example.com"]
+    with db() as session:
+        made = session.exec(select(User).where(User.email == "interviewer.sso@example.com")
+                            ).one()
+    page = client.get(f"/admin/users/{made.id}").get_data(as_text=True)
+    assert ">active<" in page and ">invited<" not in page
