@@ -35,13 +35,13 @@ from authlib.oidc.core import CodeIDToken
 from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hiring import staff
 from hiring.accounts import AccountError, check_new_user
 from hiring.config import ConfigError
 from hiring.email_address import normalize_email
-from hiring.models import Role, User
+from hiring.models import Role, SsoProvider, User
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 DEFAULT_SCOPES = ("openid", "email", "profile")
@@ -433,3 +433,48 @@ def match(provider: Provider, claims: Mapping, *, session: Session, now: datetim
     session.add(user)
     session.flush()
     return SignIn(user, "created")
+
+
+# --- providers HR adds on a page (SsoProvider rows) --------------------------------------
+
+def stored(*, session: Session) -> list[SsoProvider]:
+    return list(session.exec(select(SsoProvider).order_by(col(SsoProvider.name))))
+
+
+def stored_providers(*, session: Session) -> list[Provider]:
+    """The active providers HR added, checked as the setting's are (a row that no longer
+    passes, after an update of the rules, is left out)."""
+    found = []
+    for row in stored(session=session):
+        if not row.active:
+            continue
+        try:
+            found.extend(providers([{**row.settings, "name": row.name}]))
+        except ProviderConfigError:
+            continue
+    return found
+
+
+def save(*, session: Session, name: str, settings: dict, active: bool, now: datetime,
+         by: User | None, taken: set[str], row: SsoProvider | None = None) -> SsoProvider:
+    """Add a provider (row None) or change one; raise ProviderConfigError when its
+    settings do not pass, or its name is taken (`taken`: the setting's names)."""
+    settings = {key: value for key, value in settings.items() if key != "name"}
+    [checked] = providers([{**settings, "name": name}])
+    others = session.exec(select(SsoProvider.id).where(SsoProvider.name == checked.name)).all()
+    if checked.name in taken or any(row is None or found != row.id for found in others):
+        raise ProviderConfigError(f"a provider is named {checked.name!r} already")
+    if row is None:
+        row = SsoProvider(name=checked.name, settings=settings, active=active,
+                          created_at=now, created_by=by.id if by else None)
+    else:
+        row.name, row.settings, row.active, row.updated_at = (checked.name, settings,
+                                                              active, now)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def delete(row: SsoProvider, *, session: Session) -> None:
+    session.delete(row)
+    session.flush()

@@ -11,11 +11,18 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlmodel import col, select
 
-from hiring import staff, two_factor
+from hiring import sso, staff, two_factor
 from hiring.app import create_app
 from hiring.cli import main
 from hiring.config import ConfigError
-from hiring.models import AccountToken, AuditEvent, EmailMessage, StaffSession, User
+from hiring.models import (
+    AccountToken,
+    AuditEvent,
+    EmailMessage,
+    SsoProvider,
+    StaffSession,
+    User,
+)
 from tests.conftest import _empty_tables
 from tests.factories import PASSWORD, make_user
 from tests.oidc_provider import running_provider, sign_in
@@ -416,3 +423,77 @@ def test_an_account_made_by_single_sign_on_is_active_not_invited(app, client, db
                             ).one()
     page = client.get(f"/admin/users/{made.id}").get_data(as_text=True)
     assert ">active<" in page and ">invited<" not in page
+
+
+def _added(provider, **changes) -> dict:
+    data = {"name": "added", "label": "Added ID", "issuer": provider.issuer,
+            "client_id": "hiring", "client_secret": "hiring-test-secret",
+            "scopes": "openid email profile", "role_claim": "groups",
+            "role_map": "hiring-hr = hr\nhiring-interviewers = interviewer",
+            "default_role": "", "email_domains": "", "create_users": "y", "active": "y"}
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture(scope="module")
+def added_provider():
+    """A second provider process whose client may come back to /login/sso/added."""
+    with running_provider(["http://localhost/login/sso/added/callback"]) as running:
+        yield running
+
+
+def test_hr_adds_a_provider_and_staff_sign_in_with_it(client, auth, db, added_provider):
+    auth.login("hr")
+    page = client.get("/admin/sso/").get_data(as_text=True)
+    assert "http://localhost/login/sso/test/callback" in page  # the setting's, read only
+    bad = client.post("/admin/sso/", data=_added(added_provider, issuer="http://id.example.com",
+                                                 role_map="hiring-hr: hr"))
+    assert bad.status_code == 400
+    assert "Each line is a value of the claim, =, then hr or interviewer." in bad.get_data(
+        as_text=True)
+    taken = client.post("/admin/sso/", data=_added(added_provider, name="test"))
+    assert taken.status_code == 400 and "is named &#39;test&#39; already" in taken.get_data(
+        as_text=True)
+    insecure = client.post("/admin/sso/", data=_added(added_provider,
+                                                      issuer="http://id.example.com"))
+    assert insecure.status_code == 400 and "must be an https:// URL" in insecure.get_data(
+        as_text=True)
+    assert client.post("/admin/sso/", data=_added(added_provider)).status_code == 302
+    [event] = events(db, "sso_provider_added")
+    assert event.detail == {"name": "added"}
+    auth.logout()
+    assert "Sign in with Added ID" in client.get("/login").get_data(as_text=True)
+    assert go(client, "interviewer.added@example.com", name="added").status_code == 302
+    assert logged_in_as(client) == "interviewer"
+    assert events(db, "logged_in")[-1].detail == {"provider": "added"}
+
+
+def test_hr_changes_switches_off_and_deletes_a_provider(client, auth, db, clock,
+                                                         added_provider):
+    auth.login("hr")
+    assert client.post("/admin/sso/", data=_added(added_provider)).status_code == 302
+    with db() as session:
+        [row] = sso.stored(session=session)
+    page = client.get(f"/admin/sso/{row.id}").get_data(as_text=True)
+    assert "hiring-test-secret" not in page and "hiring-hr = hr" in page
+    # An empty secret keeps the saved one; switched off, the button goes.
+    changed = client.post(f"/admin/sso/{row.id}", data=_added(
+        added_provider, label="Renamed", client_secret="", active=None))
+    assert changed.status_code == 302
+    with db() as session:
+        saved = session.get(SsoProvider, row.id)
+        assert saved.settings["client_secret"] == "hiring-test-secret"
+        assert saved.settings["label"] == "Renamed" and not saved.active
+    assert "Renamed" not in client.get("/login").get_data(as_text=True)
+    assert client.get("/login/sso/added").status_code == 404
+    unconfirmed = client.post(f"/admin/sso/{row.id}/delete")
+    assert unconfirmed.status_code == 302
+    with db() as session:
+        assert session.get(SsoProvider, row.id) is not None
+    assert client.post(f"/admin/sso/{row.id}/delete", data={"confirm": "1"}).status_code == 302
+    with db() as session:
+        assert sso.stored(session=session) == []
+    assert [e.action for e in events(db, "sso_provider_changed")
+            + events(db, "sso_provider_deleted")] == ["sso_provider_changed",
+                                                      "sso_provider_deleted"]
+    assert client.get(f"/admin/sso/{row.id}").status_code == 404
