@@ -206,8 +206,10 @@ def metadata(provider: Provider, *, timeout: float, fresh: bool = False) -> dict
     url = provider.metadata_url
     cached = _cache.get(url)
     if cached and not fresh and time.monotonic() - cached[0] < METADATA_FOR:
-        return cached[1]
-    found = _get_json(url, timeout=timeout)
+        found = cached[1]
+    else:
+        found = _get_json(url, timeout=timeout)
+    # Checked every time: two providers may share a document but not an issuer.
     if found.get("issuer") != provider.issuer:
         raise SsoError("issuer", f"{url} names the issuer {found.get('issuer')!r}, not "
                                  f"{provider.issuer!r}")

@@ -61,6 +61,10 @@ def test_hr_signs_in_through_the_provider(live_server, provider, new_context):
     expect(page).to_have_url(f"{base}/admin/")
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
     expect(page.get_by_text("Hana HR")).to_be_visible()
+    # HR's page of the providers, with the setting's provider and the form to add one.
+    page.goto(f"{base}/admin/sso/")
+    expect(page.get_by_text(f"{base}/login/sso/test/callback")).to_be_visible()
+    expect_accessible(page, "the single sign-on providers page")
 
 
 def test_an_unverified_email_is_refused(live_server, provider, new_context):

@@ -497,3 +497,16 @@ def test_hr_changes_switches_off_and_deletes_a_provider(client, auth, db, clock,
             + events(db, "sso_provider_deleted")] == ["sso_provider_changed",
                                                       "sso_provider_deleted"]
     assert client.get(f"/admin/sso/{row.id}").status_code == 404
+
+
+def test_a_discovery_document_of_another_issuer_is_refused(app, provider, tmp_path,
+                                                           database_url):
+    other = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "t",
+                        "OIDC_PROVIDERS": [provider.config(
+                            "test", issuer=provider.issuer + "/tenant",
+                            discovery_url=provider.issuer
+                            + "/.well-known/openid-configuration")]},
+                       instance_path=str(tmp_path / "other"))
+    answer = other.test_client().get("/login/sso/test")
+    assert answer.status_code == 503 and "Location" not in answer.headers
+    other.extensions["hiring.engine"].dispose()
