@@ -67,6 +67,14 @@ class Action(StrEnum):
     USER_DEACTIVATED = "user_deactivated"
     USER_REACTIVATED = "user_reactivated"
     ASSESSMENTS_ASSIGNED = "assessments_assigned"
+    # Single sign-on (hiring.sso): an invitation taken up, or an account made, by signing
+    # in with a provider; a role set from the provider's role claim (sync_role).
+    INVITATION_ACCEPTED = "invitation_accepted"
+    USER_CREATED = "user_created"
+    # Single sign-on providers HR adds, changes or deletes on the page.
+    SSO_PROVIDER_ADDED = "sso_provider_added"
+    SSO_PROVIDER_CHANGED = "sso_provider_changed"
+    SSO_PROVIDER_DELETED = "sso_provider_deleted"
 
 
 def record(session: Session, *, actor: User | str | None, action: str, object_type: str,

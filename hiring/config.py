@@ -60,6 +60,17 @@ class Defaults:
     # calls), so every app server shares the count. Further calls get 429.
     API_RATE_LIMIT = 120
     STAFF_SESSION_IDLE_HOURS = 12  # a staff session unused this long ends
+    # Single sign-on with OpenID Connect (hiring.sso; the README's "SSO" section): a list
+    # of providers, each a dictionary with name, label, issuer, client_id, client_secret
+    # and optionally discovery_url, scopes, role_claim, role_map, create_users,
+    # default_role, trusted_mfa, email_domains, sync_role. The login page shows a
+    # "Sign in with <label>" button for each. Checked when the app starts.
+    OIDC_PROVIDERS: list = []
+    OIDC_TIMEOUT_SECONDS = 10.0  # each call to a provider (discovery, keys, token)
+    # False: staff log in only through OIDC_PROVIDERS (the password form is gone and a
+    # password post is refused); the app does not start without a provider. Recovery:
+    # start with HIRING_PASSWORD_LOGIN=true and `hiring user password` (README).
+    PASSWORD_LOGIN = True
     PDF_TIME_LIMIT_SECONDS = 30.0  # a render that takes longer is abandoned with an error
     PDF_MAX_TEXT_CHARS = 12_000  # a longer text is cut in the PDF, with a note saying so
     # Render each closed attempt's profile (page and PDF, every language) in the

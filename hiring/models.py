@@ -637,6 +637,20 @@ class TwoFactorRequirement(SQLModel, table=True):
     required_by: int | None = Field(default=None, foreign_key="user.id")
 
 
+class SsoProvider(SQLModel, table=True):
+    """A single sign-on provider HR added on the Single sign-on page (hiring.sso), beside
+    those of the OIDC_PROVIDERS setting. `settings` holds the keys of a setting's entry
+    but the name (the client secret among them: it is sent to the provider)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=40)
+    settings: dict = _json(nullable=False)
+    active: bool = True
+    created_at: datetime = _ts(nullable=False, default=utcnow)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    updated_at: datetime | None = _ts()
+
+
 class WebhookEndpoint(SQLModel, table=True):
     """An address HR registered to be told of events (hiring.webhooks), with the secret
     its deliveries are signed with: shown once when created, kept to sign, never shown

@@ -2,8 +2,9 @@
 
 An invitation and a reset are links with a random token whose hash is stored
 (AccountToken): single use, expiring, and a newer link of the same purpose spends the
-older ones. An invited account has no password until its owner sets one; single sign-on
-will offer a second way to take up an invitation (`accept_invitation` is where it joins).
+older ones. An invited account has no password until its owner sets one through the link,
+or signs in with single sign-on (hiring.sso), which takes up the invitation through
+`accept_invitation` and leaves the account without a password.
 """
 
 from __future__ import annotations
@@ -112,7 +113,17 @@ def use_token(token: str, password: str, *, session: Session, now: datetime) -> 
     return user
 
 
-accept_invitation = use_token  # single sign-on adds another way to accept
+def accept_invitation(user: User, *, session: Session, now: datetime) -> AccountToken:
+    """Take up the account's open invitation without a password: its owner signed in
+    with single sign-on. Raise TokenInvalid when no invitation is open (none, used,
+    replaced or expired)."""
+    found = pending_invitation(user, session=session)
+    if found is None or now >= found.expires_at or not user.active:
+        raise TokenInvalid()
+    found.used_at = now
+    session.add(found)
+    session.flush()
+    return found
 
 
 def change_role(user: User, role: str, *, session: Session, by: User) -> None:
@@ -145,6 +156,13 @@ def pending_invitation(user: User, *, session: Session) -> AccountToken | None:
     return session.exec(select(AccountToken).where(
         AccountToken.user_id == user.id, AccountToken.purpose == INVITE,
         col(AccountToken.used_at).is_(None))).first()
+
+
+def invited_ids(*, session: Session) -> set[int]:
+    """The ids of the accounts with an invitation not taken up yet (an account without a
+    password is not always invited: one made or taken up by single sign-on has none)."""
+    return set(session.exec(select(AccountToken.user_id).where(
+        AccountToken.purpose == INVITE, col(AccountToken.used_at).is_(None))))
 
 
 def staff_list(*, session: Session) -> list[User]:

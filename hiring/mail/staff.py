@@ -21,14 +21,14 @@ WORDING = {
     (INVITE, "en"): (
         "Your account at {organisation}",
         "Dear {name},\n\n{inviter} has made you an account ({role}) on the hiring "
-        "service of {organisation}.\n\nOpen this link to choose your password:\n\n{link}\n\n"
+        "service of {organisation}.\n\n{how}\n\n{link}\n\n"
         "The link works once, until {deadline}. If you did not expect this message, "
         "ignore it.\n\n{organisation}\n"),
     (INVITE, "hr"): (
         "Vaš korisnički račun: {organisation}",
         "Poštovani/poštovana {name},\n\n{inviter} otvorio/otvorila vam je korisnički račun "
-        "({role}) u servisu za zapošljavanje: {organisation}.\n\nOtvorite ovu poveznicu "
-        "i odaberite lozinku:\n\n{link}\n\nPoveznica vrijedi jednom, do {deadline}. Ako "
+        "({role}) u servisu za zapošljavanje: {organisation}.\n\n{how}\n\n{link}\n\n"
+        "Poveznica vrijedi jednom, do {deadline}. Ako "
         "niste očekivali ovu poruku, zanemarite je.\n\n{organisation}\n"),
     (RESET, "en"): (
         "Reset your password",
@@ -44,6 +44,15 @@ WORDING = {
         "{deadline}. Ako to niste tražili, zanemarite ovu poruku: lozinka ostaje ista."
         "\n\n{organisation}\n"),
 }
+# How the invitation is taken up: a password, single sign-on (hiring.sso), or either.
+HOW = {("password", "en"): "Open this link to choose your password:",
+       ("either", "en"): "Open this link to choose your password, or to sign in with your "
+                         "organisation's account:",
+       ("sso", "en"): "Open this link to sign in with your organisation's account:",
+       ("password", "hr"): "Otvorite ovu poveznicu i odaberite lozinku:",
+       ("either", "hr"): "Otvorite ovu poveznicu i odaberite lozinku ili se prijavite "
+                         "računom svoje organizacije:",
+       ("sso", "hr"): "Otvorite ovu poveznicu i prijavite se računom svoje organizacije:"}
 ROLE_NAMES = {("hr", "en"): "HR manager", ("interviewer", "en"): "interviewer",
               ("hr", "hr"): "voditelj ljudskih potencijala",
               ("interviewer", "hr"): "intervjuer"}
@@ -51,14 +60,17 @@ ROLE_NAMES = {("hr", "en"): "HR manager", ("interviewer", "en"): "interviewer",
 
 def send(kind: str, user: User, *, session: Session, settings: MailSettings, now: datetime,
          link: str, expires_at: datetime, language: str = "en",
-         inviter: str = "") -> EmailMessage:
+         inviter: str = "", how: str = "password") -> EmailMessage:
     """Write the message into the outbox or the spool, and record it (never raises for a
-    message that cannot be written: it is recorded as failed with the reason)."""
+    message that cannot be written: it is recorded as failed with the reason).
+
+    `how` an invitation is taken up: "password", "sso" or "either" (HOW)."""
     language = language if (kind, language) in WORDING else "en"
     subject, body = WORDING[(kind, language)]
     values = {"name": " ".join(user.name.split()), "link": link,
               "organisation": settings.organisation, "inviter": inviter,
               "role": ROLE_NAMES.get((user.role, language), user.role),
+              "how": HOW.get((how, language), HOW[("password", language)]),
               "deadline": format_deadline(expires_at, language, settings.timezone)}
     subject = render(subject, values)
     record = EmailMessage(kind=kind, language=language, to_address=user.email,

@@ -36,6 +36,7 @@ from hiring.web import (
     mail,
     privacy,
     self_id,
+    sso,
     technical_report,
     two_factor,
     users,
@@ -109,8 +110,9 @@ def init_app(app: Flask) -> None:
                       health.bp, interviewer.bp, invitations.bp, items.bp, keying.bp, mail.bp,
                       privacy.bp, self_id.bp, validity.bp, adverse_impact.bp,
                       technical_report.bp, two_factor.bp, blind_review.bp, webhooks.bp,
-                      api_keys.bp, users.bp):
+                      api_keys.bp, users.bp, sso.bp):
         app.register_blueprint(blueprint)
+    sso.init_app(app)  # checks OIDC_PROVIDERS: a mistake stops the start
     limits.init_app(app)  # before CSRF: its checks read the raw body first
     csrf.init_app(app)
     app.before_request(_load_user)

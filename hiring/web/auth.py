@@ -22,7 +22,7 @@ from hiring.accounts import authenticate
 from hiring.db import commit_if_refused, get_session
 from hiring.email_address import normalize_email
 from hiring.models import Role
-from hiring.web import sessions
+from hiring.web import sessions, sso
 from hiring.web.access import now as access_now
 from hiring.web.access import public
 from hiring.web.forms import LoginForm
@@ -61,20 +61,34 @@ def _per_minute() -> int:
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
-    """Log a staff member in; failures are counted in the database (hiring.logins)."""
+    """Log a staff member in; failures are counted in the database (hiring.logins).
+
+    With PASSWORD_LOGIN off the page offers only the single sign-on providers and a
+    password is refused, whatever it is."""
     form = LoginForm()
+    providers = sso.configured()
+    next_arg = _safe_next(request.args.get("next"))
+    if not sso.password_login():
+        if request.method == "POST":
+            page = render_template("auth/login.html", form=None, providers=providers,
+                                   next_arg=next_arg,
+                                   refused=gettext("Logging in with a password is switched "
+                                                   "off. Use a button below."))
+            return page, 403
+        return render_template("auth/login.html", form=None, providers=providers,
+                               next_arg=next_arg)
     if form.validate_on_submit():
         db, now = get_session(), access_now()
         address, email = request.remote_addr or "", normalize_email(form.email.data)
         refusal = logins.check(session=db, address=address, email=email, now=now,
                                per_minute=_per_minute())
         if refusal is not None:
-            page = render_template("auth/login.html", form=form,
-                                   refused=gettext("Too many attempts; try again in a minute.")
-                                   if refusal.reason == "address" else
-                                   gettext("Too many attempts for this e-mail from here; try "
-                                           "again in %(seconds)s seconds.",
-                                           seconds=refusal.retry_after))
+            refused = (gettext("Too many attempts; try again in a minute.")
+                       if refusal.reason == "address" else
+                       gettext("Too many attempts for this e-mail from here; try "
+                               "again in %(seconds)s seconds.", seconds=refusal.retry_after))
+            page = render_template("auth/login.html", form=form, providers=providers,
+                                   next_arg=next_arg, refused=refused)
             return page, 429, {"Retry-After": str(refusal.retry_after)}
         user = authenticate(session=db, email=email, password=form.password.data)
         if user is None:
@@ -90,7 +104,8 @@ def login():
                 return sessions.begin_second_step(user, next_url)
             return sessions.begin_session(user, next_url, home=home)
     status = 200 if not form.errors else 400
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form, providers=providers,
+                           next_arg=next_arg), status
 
 
 @bp.route("/logout", methods=["POST"])

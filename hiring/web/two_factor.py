@@ -14,6 +14,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext
@@ -69,7 +70,8 @@ def code():
                 audit.record(db, actor=user, action=audit.Action.RECOVERY_CODE_USED,
                              object_type="user", object_id=user.id,
                              detail={"left": domain.recovery_codes_left(user, session=db)})
-            return sessions.begin_session(user, next_url, home=auth.home)
+            return sessions.begin_session(user, next_url, home=auth.home,
+                                          provider=sessions.pending_provider())
     status = 200 if not form.errors else 400
     return render_template("auth/code.html", form=form), status
 
@@ -78,6 +80,8 @@ def require_enrolment():
     """Send a member whose role requires a second factor to enrol before anything else."""
     user = g.get("user")
     if user is None or request.endpoint in _WHILE_ENROLLING:
+        return None
+    if session.get(sessions.MFA_BY_PROVIDER):  # signed in where a second factor is asked
         return None
     if domain.must_enrol(user, session=get_session()):
         if request.method != "GET":

@@ -18,6 +18,7 @@ from hiring.db import get_session
 from hiring.email_address import normalize_email
 from hiring.mail import staff as staff_mail
 from hiring.models import Role, User
+from hiring.web import sso
 from hiring.web.access import hr_only, now, public
 from hiring.web.forms import ConfirmForm, FlaskForm, MultiCheckboxField
 
@@ -65,13 +66,20 @@ def _user(user_id: int) -> User:
     return user
 
 
+def _how_invitations_are_taken_up() -> str:
+    if not sso.configured():
+        return "password"
+    return "either" if sso.password_login() else "sso"
+
+
 def _mail(kind: str, user: User, token: str, valid: timedelta) -> str:
     """E-mail the link (after this request's commit, hiring.mailer); return where it went."""
     link = mailer.link_builder(endpoint=LINK_ENDPOINT)(token)
     record = staff_mail.send(kind, user, session=get_session(), settings=mailer.settings(),
                              now=now(), link=link, expires_at=now() + valid,
                              language=str(get_locale() or "en").split("_")[0],
-                             inviter=g.user.name if g.get("user") else "")
+                             inviter=g.user.name if g.get("user") else "",
+                             how=_how_invitations_are_taken_up())
     mailer.send_queued([record], created_by=g.user.id if g.get("user") else None)
     return record.state
 
@@ -107,7 +115,7 @@ def index():
     if form.errors:
         status = 400
     return render_template("admin/users/index.html", users=staff.staff_list(session=session),
-                           form=form), status
+                           invited=staff.invited_ids(session=session), form=form), status
 
 
 @bp.route("/admin/users/<int:user_id>")
@@ -217,6 +225,9 @@ def reinvite(user_id: int):
 @public
 def forgot():
     """Send a reset link; say the same whether an account has the e-mail or not."""
+    if not sso.password_login():
+        abort(404, gettext("Logging in with a password is switched off, so passwords "
+                           "cannot be set."))
     form = ForgotForm()
     if form.validate_on_submit():
         session, email = get_session(), normalize_email(form.email.data)
@@ -244,6 +255,15 @@ def set_password(token: str):
         abort(404, gettext("This link is unknown, used already or expired. Ask for a new "
                            "one: HR sends invitations, and the login page has "
                            "\u201cForgot your password?\u201d."))
+    invitation = found.purpose == staff.INVITE
+    # The other way to take up an invitation: signing in with single sign-on.
+    providers = sso.configured() if invitation else []
+    if not sso.password_login():
+        if not invitation:
+            abort(404, gettext("Logging in with a password is switched off, so passwords "
+                               "cannot be set."))
+        return render_template("auth/set_password.html", form=None, invitation=True,
+                               providers=providers, token=token)
     form = PasswordForm()
     if form.validate_on_submit():
         user = staff.use_token(token, form.password.data, session=session, now=now())
@@ -251,5 +271,5 @@ def set_password(token: str):
                      object_type="user", object_id=user.id, detail={"by": found.purpose})
         flash(gettext("Your password is saved. Log in with it."))
         return redirect(url_for("auth.login"))
-    return render_template("auth/set_password.html", form=form,
-                           invitation=found.purpose == staff.INVITE), 400 if form.errors else 200
+    return render_template("auth/set_password.html", form=form, invitation=invitation,
+                           providers=providers, token=token), 400 if form.errors else 200

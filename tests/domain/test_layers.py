@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     # of background work and the job table; "hiring" is the package itself.
     ("base", {"hiring", "config", "logs", "models", "db", "migrate", "migrations", "numbers",
               "email_address", "like", "paging", "catalogues", "csv_cells", "logins",
-              "accounts", "staff", "rights", "two_factor", "audit", "background", "leases",
+              "accounts", "staff", "rights", "two_factor", "sso", "audit", "background", "leases",
               "api_keys"}),
     # Item types, the formula language, the domain's messages, accommodations, the
     # contents of item revisions: the leaf of the domain.

@@ -35,7 +35,7 @@ def world(db, assessment, bank, clock):
             "assessment_id": assessment.id, "position": 1, "filename": "css/app.css",
             "job_id": 1, "key": "sjt-1", "round_id": round_.id, "expert_id": expert.id,
             "expert_token": expert_token, "answer_id": answer.id, "number": 1,
-            "endpoint_id": 1, "delivery_id": 1, "key_id": key.id}
+            "endpoint_id": 1, "delivery_id": 1, "key_id": key.id, "provider_id": 1}
 
 
 def staff_urls(app, world):
