@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import shutil
+import signal
+import subprocess  # nosec B404 - starts `hiring worker`, a fixed command
+import sys
+import threading
+from contextlib import contextmanager
 
 from babel.numbers import format_decimal
 from gunicorn.app.base import BaseApplication
@@ -12,6 +19,8 @@ from hiring import worker
 from hiring.app import create_app
 from hiring.logs import redact
 from hiring.reports import cache, pdf
+
+log = logging.getLogger(__name__)
 
 # The client, the request, the status, the bytes sent and the time taken in microseconds.
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(D)sus'
@@ -40,8 +49,11 @@ class _Server(BaseApplication):
     def load(self):
         app = create_app()
         warm(app)  # before this process takes its first request
-        if worker.runs_in_server(app):  # in each server process: they share the job table
+        where = worker.mode(app)
+        if where == worker.THREAD:  # in each server process: they share the job table
             worker.start_thread(app)
+        elif where == worker.PROCESS:  # the `hiring worker` that run() started renders
+            app.config["JOBS_SERVER_WORKER"] = False  # PDFs: this process never does
         return app
 
 
@@ -64,8 +76,121 @@ def _page_template(name: str) -> bool:
 
 
 def run(*, host: str, port: int, workers: int | None = None) -> None:
-    """Serve until interrupted."""
+    """Serve until interrupted; by default with a `hiring worker` process beside the
+    server's (JOBS_SERVER_WORKER None), stopped with it."""
     workers = workers or min(8, 2 * (os.cpu_count() or 1))
+    with _job_worker(worker.mode(_app()) == worker.PROCESS):
+        _gunicorn(host=host, port=port, workers=workers)
+
+
+def _app():
+    from flask import current_app, has_app_context
+
+    return current_app._get_current_object() if has_app_context() else create_app()
+
+
+def worker_command() -> list[str]:
+    """The command that runs `hiring worker` with this Python."""
+    found = shutil.which("hiring", path=os.path.dirname(sys.executable))
+    if found:
+        return [found, "worker"]
+    return [sys.executable, "-c", "import sys; from hiring.cli import main; "
+            "sys.exit(main(['worker']))"]
+
+
+def _prctl():
+    """libc's prctl, found before any fork (Linux; None elsewhere)."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _prctl()
+PR_SET_PDEATHSIG = 1
+
+
+def _stop_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Have the kernel stop the job worker when the server that started it dies, even
+    killed outright."""
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+class JobWorker:
+    """A `hiring worker` process started by the server, and started again should it stop,
+    so that PDFs and spelling dictionaries never load in a server process."""
+
+    RESTART_AFTER = 5.0  # seconds: a worker that stops at once is not started in a loop
+
+    def __init__(self, command: list[str] | None = None):
+        self.command = command or worker_command()
+        self.process: subprocess.Popen | None = None
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._watch: threading.Thread | None = None
+        self._owner = os.getpid()
+
+    def start(self) -> None:
+        self._spawn()
+        self._watch = threading.Thread(target=self._watch_loop, name="hiring-job-worker",
+                                       daemon=True)
+        self._watch.start()
+
+    def _spawn(self) -> None:
+        with self._lock:
+            if not self.stopping.is_set():
+                self.process = subprocess.Popen(  # noqa: S603  # nosec B603 - a fixed command
+                    self.command, stdin=subprocess.DEVNULL, preexec_fn=_stop_with_parent)
+                log.info("job worker started (process %s)", self.process.pid)
+
+    def _watch_loop(self) -> None:
+        while not self.stopping.is_set():
+            process = self.process
+            if process is None:
+                return
+            code = process.wait()
+            if self.stopping.wait(self.RESTART_AFTER):
+                return
+            log.warning("the job worker stopped (exit %s): starting it again", code)
+            self._spawn()
+
+    def stop(self, timeout: float = 30) -> None:
+        """Let the job under way finish (SIGTERM), then stop the process.
+
+        Only in the process that started it: gunicorn's workers are forked inside the
+        block that holds it, and leave through the same code when they stop."""
+        if os.getpid() != self._owner:
+            return
+        self.stopping.set()
+        with self._lock:
+            process = self.process
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def _job_worker(wanted: bool):
+    if not wanted:
+        yield None
+        return
+    job_worker = JobWorker()
+    job_worker.start()
+    try:
+        yield job_worker
+    finally:
+        job_worker.stop()
+
+
+def _gunicorn(*, host: str, port: int, workers: int) -> None:
     _Server({"bind": f"{host}:{port}", "workers": workers, "threads": 4,
              "worker_class": "gthread", "accesslog": "-", "errorlog": "-",
              "access_log_format": ACCESS_LOG_FORMAT, "logger_class": RedactingLogger,
