@@ -131,10 +131,14 @@ MEMO = Memo()
 
 
 def current(kind: str, assessment_id: int, *, session: Session, real_only: bool,
-            compute: Callable[[], Any], load: Callable[[dict], Any]) -> Any:
+            compute: Callable[[], Any], load: Callable[[dict], Any],
+            inline_limit: int | None = None) -> Any:
     """Return a figure as of now: remembered, kept, or computed (then noted as stale).
 
-    compute() reads the attempts; load() turns kept data into the figure."""
+    compute() reads the attempts; load() turns kept data into the figure. With an
+    inline_limit, an assessment of more completed attempts than that whose figure is
+    neither remembered nor kept as of now is not computed: None (noted as stale, so that
+    a task keeps it after the request)."""
     stamp = fingerprint(assessment_id, session=session, real_only=real_only)
     found = MEMO.get(kind, assessment_id, stamp, session=session)
     if found is not None:
@@ -142,6 +146,9 @@ def current(kind: str, assessment_id: int, *, session: Session, real_only: bool,
     kept = read(assessment_id, kind, session=session)
     if kept is not None and kept.is_current(stamp):
         found = load(kept.data)
+    elif inline_limit is not None and stamp.n_attempts > inline_limit:
+        note_stale(kind, assessment_id, session=session)
+        return None
     else:
         found = compute()
         note_stale(kind, assessment_id, session=session)
