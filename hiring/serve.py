@@ -19,12 +19,13 @@ from sqlmodel import col, select
 
 from hiring import prerender, worker
 from hiring.app import create_app
-from hiring.assessment import calibration, engine
+from hiring.assessment import calibration, engine, pipeline
 from hiring.assessment.ratings import ratings_by
 from hiring.db import read_scope
 from hiring.items import revisions
 from hiring.logs import redact
-from hiring.models import Attempt, AttemptState
+from hiring.mail import invitations
+from hiring.models import Attempt, AttemptState, utcnow
 from hiring.reports import cache, pdf
 from hiring.reports.build import build_profile
 from hiring.scoring import aggregates
@@ -83,12 +84,12 @@ def warm(app) -> None:
 
 
 def warm_statements(app) -> bool:
-    """Build the latest closed attempt's profile, as a profile page does, only to have
-    SQLAlchemy compile its statements before the first request (a third of a first
-    view's time). Only what is kept is read: a figure kept for an older state of the
-    attempts (norms, precision) stops it rather than being computed over every attempt
-    (aggregates.ready_only), as a database of 33,000 attempts would hold every process
-    up for minutes. Reads only, and never fails the start; True when it got through."""
+    """Build the latest closed attempt's profile, as a profile page does, and read its
+    assessment's pipeline page, only to have SQLAlchemy compile their statements before
+    the first request (a third of a first view's time). Only what is kept is read: a
+    figure kept for an older state of the attempts (norms, precision) stops it rather
+    than being computed over every attempt (aggregates.ready_only), as a database of
+    33,000 attempts would hold every process up for minutes. Reads only, and never fails the start; True when it got through."""
     try:
         with app.app_context(), read_scope(app) as session, aggregates.ready_only():
             attempt = session.exec(select(Attempt).where(
@@ -104,6 +105,11 @@ def warm_statements(app) -> bool:
             ratings_by(0, ids, session=session)
             ratings_by_response(ids, session=session)
             prerender.viewers(attempt, session=session)
+            # its assessment's pipeline page, which reads indexes only
+            view = pipeline.page(session=session, assessment_id=attempt.assessment_id,
+                                 now=utcnow())
+            invitations.latest_messages([row.attempt.id for row in view.rows],
+                                        session=session)
             build_profile(attempt, session=session, blind_for=None,
                           language=attempt.language,
                           norm_min_group=app.config["NORM_MIN_GROUP"])
