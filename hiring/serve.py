@@ -89,7 +89,8 @@ def warm_statements(app) -> bool:
     the first request (a third of a first view's time). Only what is kept is read: a
     figure kept for an older state of the attempts (norms, precision) stops it rather
     than being computed over every attempt (aggregates.ready_only), as a database of
-    33,000 attempts would hold every process up for minutes. Reads only, and never fails the start; True when it got through."""
+    33,000 attempts would hold every process up for minutes. Reads only, and never fails
+    the start; True when it got through."""
     try:
         with app.app_context(), read_scope(app) as session, aggregates.ready_only():
             attempt = session.exec(select(Attempt).where(
