@@ -81,13 +81,14 @@ def collect(run: dict) -> dict[str, float | None]:
         out["bare endpoint of the app, median (ms)"] = figures["bare_endpoint_ms"]
         out["background render of 3 profiles after the start (s)"] = figures.get(
             "background_render_s")
-        if other := figures.get("worker_process_mode"):
-            label = "with `hiring worker`"
+        if "job_worker_rss_mib" in figures["hr"]:
+            out["the `hiring worker` process's RSS (MiB)"] = figures["hr"]["job_worker_rss_mib"]
+        if other := figures.get("thread_mode"):
+            label = "JOBS_SERVER_WORKER = True (threads)"
             out[f"{label}: first profile view (en) (ms)"] = other["en"]["view"]["first_ms"]
             out[f"{label}: first PDF download (en) (ms)"] = other["en"]["pdf"]["first_ms"]
             out[f"{label}: server process RSS after en and hr profiles, largest (MiB)"] = max(
                 other["hr"]["worker_rss_mib"])
-            out[f"{label}: the worker process's RSS (MiB)"] = other["hr"]["job_worker_rss_mib"]
     if run.get("views") and run.get("pdf"):
         out["first PDF download (en) / plain same-pages render"] = round(
             run["views"]["en"]["pdf"]["first_ms"]

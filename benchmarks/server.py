@@ -56,17 +56,35 @@ class Server:
         """The gunicorn master's process id."""
         return self.process.pid
 
+    def _children(self) -> list[int]:
+        found = []
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            found += [int(pid) for pid in (task / "children").read_text().split()]
+        return found
+
+    def job_worker_pids(self) -> list[int]:
+        """The `hiring worker` processes `hiring serve` started beside its own."""
+        return [pid for pid in self._children() if _is_job_worker(pid)]
+
     def worker_pids(self) -> list[int]:
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in path.read_text().split()]
+        """The server (web) processes, gunicorn's workers."""
+        return [pid for pid in self._children() if not _is_job_worker(pid)]
 
     def worker_rss_mib(self) -> list[float]:
-        sizes = []
-        for pid in self.worker_pids():
-            status = Path(f"/proc/{pid}/status").read_text()
-            kib = int(re.search(r"VmRSS:\s+(\d+)", status)[1])
-            sizes.append(round(kib / 1024, 1))
-        return sizes
+        return [rss_mib(pid) for pid in self.worker_pids()]
+
+    def job_worker_rss_mib(self) -> list[float]:
+        return [rss_mib(pid) for pid in self.job_worker_pids()]
+
+
+def _is_job_worker(pid: int) -> bool:
+    arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    return b"worker" in arguments or any(b"['worker']" in a for a in arguments)
+
+
+def rss_mib(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return round(int(re.search(r"VmRSS:\s+(\d+)", status)[1]) / 1024, 1)
 
 
 @contextmanager

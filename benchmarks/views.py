@@ -12,10 +12,10 @@ PDF, then the same download again; the same in Croatian. The resident memory of 
 worker is read after the English profile and after the Croatian one, and a bare
 endpoint's time on the same server (/healthz) is the floor.
 
-This is done twice: with the default setting (each server process runs a worker thread,
-which renders the PDFs), and with JOBS_SERVER_WORKER = False and a `hiring worker`
-process beside the server, which then renders every PDF: the server processes' memory
-is the figure to compare.
+This is done twice: with the default setting (`hiring serve` starts a `hiring worker`
+process beside its server processes, which renders every PDF), and with
+JOBS_SERVER_WORKER = True (each server process runs a worker thread and renders a PDF
+itself, the former default): the server processes' memory is the figure to compare.
 """
 
 from __future__ import annotations
@@ -63,14 +63,14 @@ class Browser:
         return response.status, data, elapsed
 
 
-def prepare(env: dict, *, server_worker: bool = True) -> None:
+def prepare(env: dict, *, server_worker: bool = False) -> None:
     subprocess.run([hiring_command(), "demo", "--no-serve"], env=env, check=True,
                    capture_output=True)
     subprocess.run([hiring_command(), "simulate", "--candidates", "3", "--seed", "3"],
                    env=env, check=True, capture_output=True)
-    if not server_worker:
+    if server_worker:
         with open(Path(env["HIRING_INSTANCE"]) / "config.py", "a", encoding="utf-8") as out:
-            out.write("\nJOBS_SERVER_WORKER = False\n")
+            out.write("\nJOBS_SERVER_WORKER = True\n")
 
 
 def wait_for_jobs(database: Path, limit: float = 120) -> float:
@@ -87,12 +87,7 @@ def wait_for_jobs(database: Path, limit: float = 120) -> float:
     raise RuntimeError("the background render did not finish")
 
 
-def rss_mib(pid: int) -> float:
-    status = Path(f"/proc/{pid}/status").read_text()
-    return round(int(re.search(r"VmRSS:\s+(\d+)", status)[1]) / 1024, 1)
-
-
-def run(warm: int, *, server_worker: bool = True) -> dict:
+def run(warm: int, *, server_worker: bool = False) -> dict:
     environment: dict = {}
 
     def prepared(env: dict) -> None:
@@ -101,20 +96,10 @@ def run(warm: int, *, server_worker: bool = True) -> dict:
 
     with tempfile.TemporaryDirectory() as folder, running_server(
             Path(folder), prepare=prepared) as server:
-        worker = None
-        if not server_worker:
-            worker = subprocess.Popen([hiring_command(), "worker"], env=environment,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                      stdin=subprocess.DEVNULL)
-        try:
-            return measure(server, warm, Path(folder) / "hiring.sqlite", worker)
-        finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=30)
+        return measure(server, warm, Path(folder) / "hiring.sqlite")
 
 
-def measure(server, warm: int, database: Path, worker) -> dict:
+def measure(server, warm: int, database: Path) -> dict:
     """Wait for the background render, then time the views on one connection."""
     waited = wait_for_jobs(database)
     browser = Browser(server.base_url)
@@ -129,7 +114,7 @@ def measure(server, warm: int, database: Path, worker) -> dict:
     figures: dict = {"attempt": attempt, "warm_views": warm,
                      "bare_endpoint_ms": round(1000 * floor, 1),
                      "background_render_s": round(waited, 1),
-                     "worker_process": worker is not None}
+                     "worker_process": bool(server.job_worker_pids())}
     for language in ("en", "hr"):
         query = f"?lang={language}"
         timings = {}
@@ -144,17 +129,17 @@ def measure(server, warm: int, database: Path, worker) -> dict:
                              "first_to_again": round(first / statistics.median(again), 1),
                              "bytes": len(data)}
         timings["worker_rss_mib"] = server.worker_rss_mib()
-        if worker is not None:
-            timings["job_worker_rss_mib"] = rss_mib(worker.pid)
+        if figures["worker_process"]:
+            timings["job_worker_rss_mib"] = max(server.job_worker_rss_mib())
         figures[language] = timings
     return figures
 
 
 def lines_for(figures: dict) -> list[str]:
     lines = []
-    for mode, title in ((figures, "Each server process runs a worker thread (the default)"),
-                        (figures.get("worker_process_mode"),
-                         "JOBS_SERVER_WORKER = False and a `hiring worker` process")):
+    for mode, title in ((figures, "A `hiring worker` process beside the server's (the default)"),
+                        (figures.get("thread_mode"),
+                         "JOBS_SERVER_WORKER = True: a worker thread in each server process")):
         if not mode:
             continue
         lines += [f"### {title}", "",
@@ -186,7 +171,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--warm", type=int, default=5)
     args = parser.parse_args(argv)
     figures = run(args.warm)
-    figures["worker_process_mode"] = run(args.warm, server_worker=False)
+    figures["thread_mode"] = run(args.warm, server_worker=True)
     lines = lines_for(figures)
     path = write_result("views", figures, lines)
     print("\n".join(lines))

@@ -101,10 +101,12 @@ class Defaults:
     MAIL_BASE_URL: str | None = None
     MAIL_TIMEZONE = "UTC"
     # Background jobs (hiring.leases, hiring.worker) wait in the database until a worker
-    # runs them: each server process runs one in a thread unless JOBS_SERVER_WORKER is
-    # False, and `hiring worker` runs one on its own. A worker renews a job's lease while
-    # it works; a job whose lease ran out (its worker was killed) is taken again, and a
-    # job that failed or was taken JOBS_MAX_ATTEMPTS times is failed with its error.
+    # runs them: `hiring serve` starts a `hiring worker` process beside its server
+    # processes (JOBS_SERVER_WORKER None), or each server process runs one in a thread
+    # (True), or none does (False); `hiring worker` also runs one on its own. A worker
+    # renews a job's lease while it works; a job whose lease ran out (its worker was
+    # killed) is taken again, and a job that failed or was taken JOBS_MAX_ATTEMPTS times
+    # is failed with its error.
     # With REDIS_URL, new jobs go to the `hiring worker` processes through Redis; the
     # server's threads take only those that waited JOBS_REDIS_GRACE_SECONDS (Redis down).
     REDIS_URL: str | None = None

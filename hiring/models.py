@@ -7,8 +7,10 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint, event
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint, event, text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.types import Boolean, TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
@@ -191,6 +193,57 @@ class Assessment(SQLModel, table=True):
     created_by: str = Field(default="import", max_length=254)
 
 
+# Conditions on an attempt's stored results, written out with constants: a partial index
+# serves a query only when the query states the index's condition as it is written, and
+# a JSON path sent as a bound parameter would not be. The same text is the condition of
+# the index (results) and a term of the queries (attempt.results): WithoutScales() and
+# NoAnswers() below.
+RESULTS_CONDITIONS = {
+    # scored before scales existed, or not at all
+    "without_scales": {
+        "sqlite": "json_extract({results}, '$.scales') IS NULL",
+        "postgresql": "({results} ->> 'scales') IS NULL"},
+    # closed with every item unanswered
+    "no_answers": {
+        "sqlite": "json_extract({results}, '$.n_items') > 0 AND "
+                  "json_extract({results}, '$.n_unanswered') = "
+                  "json_extract({results}, '$.n_items')",
+        "postgresql": "CAST(({results} ->> 'n_items') AS INTEGER) > 0 AND "
+                      "CAST(({results} ->> 'n_unanswered') AS INTEGER) = "
+                      "CAST(({results} ->> 'n_items') AS INTEGER)"},
+}
+
+
+def _index_condition(name: str) -> dict[str, Any]:
+    return {f"{dialect}_where": text(condition.format(results="results"))
+            for dialect, condition in RESULTS_CONDITIONS[name].items()}
+
+
+class _ResultsCondition(ColumnElement):
+    """SQL: a condition of RESULTS_CONDITIONS on the attempt table's results."""
+
+    type = Boolean()
+    inherit_cache = True
+    _is_implicitly_boolean = True  # a condition as it stands, not "= 1" on SQLite
+    name = ""
+
+
+class WithoutScales(_ResultsCondition):
+    name = "without_scales"
+    inherit_cache = True
+
+
+class NoAnswers(_ResultsCondition):
+    name = "no_answers"
+    inherit_cache = True
+
+
+@compiles(_ResultsCondition)
+def _results_condition(element: _ResultsCondition, compiler, **_kw) -> str:
+    condition = RESULTS_CONDITIONS[element.name][compiler.dialect.name]
+    return "(" + condition.format(results="attempt.results") + ")"
+
+
 class Attempt(SQLModel, table=True):
     """An invitation and the attempt it leads to."""
 
@@ -199,7 +252,13 @@ class Attempt(SQLModel, table=True):
                       Index("ix_attempt_assessment_decision", "assessment_id", "decision"),
                       # the pipeline's counts by stage and the kept figures' fingerprint
                       Index("ix_attempt_assessment_stage", "assessment_id", "state",
-                            "expires_at", "scored_at"))
+                            "expires_at", "scored_at"),
+                      # the attempts rescore_outdated looks for, and the pipeline's
+                      # attempts without answers: few rows each, found without a scan
+                      Index("ix_attempt_without_scales", "assessment_id", "state",
+                            **_index_condition("without_scales")),
+                      Index("ix_attempt_no_answers", "assessment_id", "state",
+                            **_index_condition("no_answers")))
 
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="assessment.id", index=True)

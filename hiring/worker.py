@@ -1,8 +1,10 @@
 """The worker: runs the jobs of the job table (hiring.leases) and the periodic work.
 
-It runs as `hiring worker`, or as a thread of each server process (`hiring serve`,
-`hiring demo`) unless JOBS_SERVER_WORKER is False, so that a single machine needs nothing
-else. Several of them share the table safely: each job is claimed by one worker at a time.
+It runs as `hiring worker`: by default `hiring serve` (and `hiring demo`) starts one
+beside its server processes, so that a single machine needs nothing else and WeasyPrint
+and the spelling dictionaries stay out of the server processes; with JOBS_SERVER_WORKER
+True it runs as a thread of each server process instead, with False not at all.
+Several of them share the table safely: each job is claimed by one worker at a time.
 
 Periodic work replaces cron: PERIODIC_WORK maps each command to its interval in minutes
 (0 or None: off). One job of each kind waits in the table at a time (its key is unique),
@@ -168,10 +170,23 @@ class Worker:
         self.wake.set()
 
 
-def runs_in_server(app: Flask) -> bool:
-    """Tell whether the server's processes run a worker thread (JOBS_SERVER_WORKER)."""
+PROCESS, THREAD, NONE = "process", "thread", "none"
+
+
+def mode(app: Flask) -> str:
+    """Where `hiring serve` runs the jobs (JOBS_SERVER_WORKER): in one `hiring worker`
+    process it starts beside its server processes (None, the default), in a thread of
+    each server process (True), or not at all (False: `hiring worker` runs elsewhere)."""
     setting = app.config.get("JOBS_SERVER_WORKER")
-    return True if setting is None else bool(setting)
+    if setting is None:
+        return PROCESS
+    return THREAD if setting else NONE
+
+
+def runs_in_server(app: Flask) -> bool:
+    """Tell whether the server's own processes run jobs (a worker thread in each), and
+    may so render a PDF themselves."""
+    return mode(app) == THREAD
 
 
 def start_thread(app: Flask) -> Worker:

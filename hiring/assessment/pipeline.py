@@ -17,10 +17,10 @@ Each attempt's last activity is kept on it (Attempt.last_activity_at: the latest
 moments and saves), so a page is read along an index of its assessment's attempts, and
 whether it has any answer comes from its stored results: the same few queries however
 many attempts there are. The whole assessment's counts by stage read an index of its
-attempts' assessment, state and expiry, and the attempts without answers are counted once
-per process for each state of its scoring (hiring.scoring.aggregates.fingerprint). Results
-scored before scales existed hold no counts: re-score them first
-(hiring.scoring.attempts.rescore_outdated).
+attempts' assessment, state and expiry, and the attempts without answers a partial index
+that holds only those (ix_attempt_no_answers), so a process's first view reads no more
+than any other. Results scored before scales existed hold no counts: re-score them first
+(hiring.scoring.attempts.rescore_outdated, which finds them along a partial index too).
 
 Beside these stages of the assessment itself, each attempt carries the hiring decision
 recorded after it (Attempt.decision, hiring.assessment.decisions), indexed with its
@@ -37,8 +37,7 @@ from sqlalchemy import and_, case
 from sqlmodel import Session, col, func, select
 
 from hiring import like, paging
-from hiring.models import Assessment, Attempt, AttemptState
-from hiring.scoring import aggregates
+from hiring.models import Assessment, Attempt, AttemptState, NoAnswers
 from hiring.scoring.scales import AttemptScores
 
 STAGES = ("invited", "started", "submitted", "rated", "no_answers", "expired")
@@ -78,10 +77,8 @@ class Page(paging.Page[Row]):
 
 def _no_answers():
     """SQL: the stored results count every item as unanswered (JSON_EXTRACT in SQLite,
-    ->> in PostgreSQL)."""
-    results = col(Attempt.results)
-    items, unanswered = results["n_items"].as_integer(), results["n_unanswered"].as_integer()
-    return and_(items > 0, unanswered == items)
+    ->> in PostgreSQL), written as the partial index ix_attempt_no_answers states it."""
+    return NoAnswers()
 
 
 def _columns(now: datetime):
@@ -155,10 +152,9 @@ def counts_by_assessment(*, session: Session, now: datetime) -> dict[int, Counte
 
 def _stage_counts(*, session: Session, assessment_id: int, now: datetime) -> Counter:
     """Count an assessment's attempts by stage as _columns() places them, reading the
-    index of their assessment, state and expiry alone: the closed attempts without a
-    single answer (read from their results) are counted once per process for each
-    fingerprint of the closed attempts (hiring.scoring.aggregates), which any scoring
-    changes."""
+    index of their assessment, state and expiry alone, and the closed attempts without a
+    single answer from the partial index of those attempts (ix_attempt_no_answers): no
+    attempt row is read, in the first view of a process as in any other."""
     counts: Counter = Counter()
     live = col(Attempt.expires_at) > now
     for state, is_live, count in session.exec(
@@ -167,15 +163,11 @@ def _stage_counts(*, session: Session, assessment_id: int, now: datetime) -> Cou
             .group_by(col(Attempt.state), live)):
         counts[_STAGE_OF.get(state, "expired") if state != AttemptState.INVITED
                else "invited" if is_live else "expired"] += count
-    stamp = aggregates.fingerprint(assessment_id, session=session, real_only=False)
-    empty = aggregates.MEMO.get(NO_ANSWERS, assessment_id, stamp, session=session)
-    if empty is None:
-        empty = dict(session.exec(
-            select(col(Attempt.state), func.count())
-            .where(col(Attempt.assessment_id) == assessment_id,
-                   col(Attempt.state).in_(CLOSED), _no_answers())
-            .group_by(col(Attempt.state))).all())
-        aggregates.MEMO.put(NO_ANSWERS, assessment_id, stamp, empty, session=session)
+    empty = dict(session.exec(
+        select(col(Attempt.state), func.count())
+        .where(col(Attempt.assessment_id) == assessment_id,
+               col(Attempt.state).in_(CLOSED), _no_answers())
+        .group_by(col(Attempt.state))).all())
     for state, count in empty.items():
         counts[_STAGE_OF[state]] -= count
         counts["no_answers"] += count
@@ -184,7 +176,6 @@ def _stage_counts(*, session: Session, assessment_id: int, now: datetime) -> Cou
 
 _STAGE_OF = {AttemptState.IN_PROGRESS: "started", AttemptState.SUBMITTED: "submitted",
              AttemptState.SCORED: "rated"}
-NO_ANSWERS = "pipeline_no_answers"  # the memo's kind (never kept in the table)
 
 
 def page(*, session: Session, assessment_id: int, now: datetime, stage: str | None = None,

@@ -50,18 +50,25 @@ def csv_columns(scales: list[str], subscores: list[str]) -> list[str]:
 class _Row:
     """One attempt's cells, given the assessment's precision and norm groups."""
 
-    def __init__(self, precision: Precision | None, groups: dict[NormKey, NormGroup],
+    def __init__(self, precision: Precision | None, groups: dict[NormKey, NormGroup] | None,
                  min_group: int) -> None:
         self.precision, self.groups, self.min_group = precision, groups, min_group
+
+    def _norm(self, kind: str, name: str, score: float | None, language: str) -> list:
+        """The percentile and the group's size; both PENDING while the norm groups are
+        being prepared (groups None)."""
+        if self.groups is None:
+            return [PENDING, PENDING] if score is not None else [None, None]
+        norm = norm_of(score, self.groups.get((language, kind, name)), language,
+                       self.min_group)
+        return [norm.percentile, norm.n]
 
     def scale(self, name: str, value: ScaleScore | None, language: str) -> list:
         if value is None:
             return [None] * len(SCALE_FIELDS)
         low, high = _band(self.precision.scale(name) if self.precision else None, value)
-        norm = norm_of(value.score, self.groups.get((language, SCALE, name)), language,
-                       self.min_group)
         return [value.score, low, high, value.n_items, value.n_unanswered, value.n_pending,
-                norm.percentile, norm.n]
+                *self._norm(SCALE, name, value.score, language)]
 
     def subscore(self, dimension: str, value: ScaleScore | None, language: str) -> list:
         if value is None:
@@ -72,10 +79,8 @@ class _Row:
             return ["indication", value.score, None, None, value.n_items, value.n_unanswered,
                     None, None]
         low, high = _band(self.precision.subscore(dimension), value)
-        norm = norm_of(value.score, self.groups.get((language, SUBSCORE, dimension)),
-                       language, self.min_group)
         return ["score", value.score, low, high, value.n_items, value.n_unanswered,
-                norm.percentile, norm.n]
+                *self._norm(SUBSCORE, dimension, value.score, language)]
 
 
 def _band(model: ScaleModel | None, value: ScaleScore) -> tuple[float | None, float | None]:
@@ -84,8 +89,10 @@ def _band(model: ScaleModel | None, value: ScaleScore) -> tuple[float | None, fl
     return model.band(value.score, value.n_items)
 
 
-PENDING = "pending"  # a subscore's kind while the assessment's precision is not estimated
-ESTIMATE_NOW = object()  # attempts_csv_lines' precision: estimate it here if need be
+# a subscore's kind while the assessment's precision is not estimated; a percentile and
+# its group's size while the norm groups are being prepared
+PENDING = "pending"
+ESTIMATE_NOW = object()  # attempts_csv_lines' precision or norms: compute them here if need be
 
 
 BATCH = 500  # attempts read and written at a time
@@ -132,7 +139,8 @@ def _attempts(assessment: Assessment, *, session: Session, blind_for: int | None
 
 
 def attempts_csv_lines(assessment: Assessment, *, session: Session, min_group: int,
-                       blind_for: int | None, precision: Precision | None | object = ESTIMATE_NOW
+                       blind_for: int | None, precision: Precision | None | object = ESTIMATE_NOW,
+                       groups: dict[NormKey, NormGroup] | None | object = ESTIMATE_NOW
                        ) -> Iterator[str]:
     """Yield the export a few hundred rows at a time, the header first: one row per
     attempt with its state, scores, bands, counts and percentiles, as the viewer may see
@@ -141,14 +149,18 @@ def attempts_csv_lines(assessment: Assessment, *, session: Session, min_group: i
     Attempts are read in batches, so memory stays flat however many there are. Reads
     only: re-score outdated attempts first (rescore_outdated), as attempts_csv does.
     `precision`: the assessment's, as kept (hiring.scoring.evidence.kept_precision), or
-    None while none is (the bands pending); by default estimated now if need be."""
+    None while none is (the bands pending); by default estimated now if need be.
+    `groups`: the norm groups as of now (hiring.scoring.norms.norm_groups_if_ready), or
+    None while they are being prepared (the percentiles pending); by default computed
+    now if need be."""
     bank = session.get(Bank, assessment.bank_id)
     coded = blind_for is not None and blind_review(assessment)
     scales, subscores = _columns(assessment, bank, session=session)
     if precision is ESTIMATE_NOW:
         precision = precision_for(assessment, session=session)
-    cells = _Row(precision,
-                 kept_norm_groups(assessment.id, session=session), min_group)
+    if groups is ESTIMATE_NOW:
+        groups = kept_norm_groups(assessment.id, session=session)
+    cells = _Row(precision, groups, min_group)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(csv_columns(scales, subscores))

@@ -15,9 +15,11 @@ assessments) and remembers it in the process, and notes the kind in the session'
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -128,13 +130,34 @@ class Memo:
 
 
 MEMO = Memo()
+_READY_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "hiring.aggregates.ready_only", default=False)
+
+
+class NotReady(Exception):
+    """A figure neither remembered nor kept as of now, asked for under ready_only()."""
+
+
+@contextmanager
+def ready_only() -> Iterator[None]:
+    """Within the block, current() raises NotReady instead of computing a figure over
+    the attempts (a server process warming up reads, it never computes)."""
+    token = _READY_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _READY_ONLY.reset(token)
 
 
 def current(kind: str, assessment_id: int, *, session: Session, real_only: bool,
-            compute: Callable[[], Any], load: Callable[[dict], Any]) -> Any:
+            compute: Callable[[], Any], load: Callable[[dict], Any],
+            inline_limit: int | None = None) -> Any:
     """Return a figure as of now: remembered, kept, or computed (then noted as stale).
 
-    compute() reads the attempts; load() turns kept data into the figure."""
+    compute() reads the attempts; load() turns kept data into the figure. With an
+    inline_limit, an assessment of more completed attempts than that whose figure is
+    neither remembered nor kept as of now is not computed: None (noted as stale, so that
+    a task keeps it after the request)."""
     stamp = fingerprint(assessment_id, session=session, real_only=real_only)
     found = MEMO.get(kind, assessment_id, stamp, session=session)
     if found is not None:
@@ -142,6 +165,11 @@ def current(kind: str, assessment_id: int, *, session: Session, real_only: bool,
     kept = read(assessment_id, kind, session=session)
     if kept is not None and kept.is_current(stamp):
         found = load(kept.data)
+    elif _READY_ONLY.get():
+        raise NotReady(kind)
+    elif inline_limit is not None and stamp.n_attempts > inline_limit:
+        note_stale(kind, assessment_id, session=session)
+        return None
     else:
         found = compute()
         note_stale(kind, assessment_id, session=session)

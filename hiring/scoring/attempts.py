@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from hiring.items.revisions import revision_contents
 from hiring.items.types import get_type
-from hiring.models import Attempt, AttemptState, Rating, Response, utcnow
+from hiring.models import Attempt, AttemptState, Rating, Response, WithoutScales, utcnow
 from hiring.scoring.scales import COMPOSITE, AttemptScores, ItemResult, attempt_scores
 
 CLOSED = (AttemptState.SUBMITTED, AttemptState.SCORED)
@@ -101,7 +101,9 @@ def rescore_outdated(*, session: Session, assessment_id: int | None = None) -> i
     query = select(Attempt).where(col(Attempt.state).in_(CLOSED), _without_scales())
     if assessment_id is not None:
         query = query.where(Attempt.assessment_id == assessment_id)
-    outdated = list(session.exec(query.order_by(col(Attempt.id))))
+    # in the order of their ids, sorted here: an ORDER BY would have SQLite walk the
+    # assessment's index of every attempt instead of the partial index of these alone
+    outdated = sorted(session.exec(query), key=lambda attempt: attempt.id)
     for attempt in outdated:
         score_attempt(attempt, session=session)
     if assessment_id is not None and not outdated:  # those rescored: the next call sees
@@ -129,5 +131,6 @@ def rescore_all(*, session: Session, assessment_id: int | None = None) -> int:
 
 def _without_scales():
     """SQL: the attempt's results hold no "scales" key (JSON_EXTRACT in SQLite, ->> in
-    PostgreSQL; both give NULL for a missing key or a NULL document)."""
-    return col(Attempt.results)["scales"].as_string().is_(None)
+    PostgreSQL; both give NULL for a missing key or a NULL document), written as the
+    partial index ix_attempt_without_scales states it: the search reads that index."""
+    return WithoutScales()

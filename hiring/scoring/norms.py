@@ -118,6 +118,17 @@ def kept_norm_groups(assessment_id: int, *, session: Session) -> dict[NormKey, N
                               load=groups_from)
 
 
+def norm_groups_if_ready(assessment_id: int, *, session: Session, inline_limit: int
+                         ) -> dict[NormKey, NormGroup] | None:
+    """Return norm_groups() as of now when they are kept as of now (or the assessment has
+    at most inline_limit completed attempts: computed here); otherwise None, the norms
+    being prepared: a task computes and keeps them after this request. Never an older
+    group in place of the current one."""
+    return aggregates.current(NORMS, assessment_id, session=session, real_only=True,
+                              compute=lambda: norm_groups(assessment_id, session=session),
+                              load=groups_from, inline_limit=inline_limit)
+
+
 def norms_now(assessment_id: int, *, session: Session
               ) -> tuple[aggregates.Fingerprint, dict[str, Any]]:
     """Compute an assessment's norm groups as data to keep, with the fingerprint first

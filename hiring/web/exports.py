@@ -29,6 +29,7 @@ from hiring.reports.export import attempts_csv_lines
 from hiring.scoring.attempts import rescore_outdated
 from hiring.scoring.evidence import kept_precision
 from hiring.scoring.item_health import INLINE_LIMIT
+from hiring.scoring.norms import norm_groups_if_ready
 from hiring.web.access import check_assessment, now, records, staff, visible_attempt_ids
 from hiring.web.lookup import get_or_404
 
@@ -94,6 +95,9 @@ def assessment_csv(assessment_id: int):
     # waits; none kept yet: the bands are pending, and a task is asked to estimate it
     precision, _estimated_at = kept_precision(assessment, session=session,
                                               inline_limit=INLINE_LIMIT)
+    # nor are its norm groups computed over every attempt while it waits: kept as of now,
+    # or the percentiles are pending and a task is asked to keep them (never older ones)
+    groups = norm_groups_if_ready(assessment_id, session=session, inline_limit=INLINE_LIMIT)
 
     def lines():
         # Read after this request's commit, in a read transaction: the write lock is not
@@ -101,7 +105,7 @@ def assessment_csv(assessment_id: int):
         with read_scope(app) as reading:
             yield from attempts_csv_lines(
                 reading.get(Assessment, assessment_id), session=reading, blind_for=blind,
-                min_group=app.config["NORM_MIN_GROUP"], precision=precision)
+                min_group=app.config["NORM_MIN_GROUP"], precision=precision, groups=groups)
 
     return Response(stream_with_context(lines()), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="assessment-{assessment_id}.csv"'})

@@ -212,3 +212,45 @@ def test_a_large_assessments_csv_never_waits_for_its_precision(client, auth, db,
     again = rows()  # the task kept the estimate after the first request (run inline here)
     assert {row["sub_customer_focus_reported"] for row in again} == {"indication"}
     assert all(row["judgement_low"] != "" for row in again)
+
+
+def test_a_large_assessments_csv_never_computes_its_norm_groups_first(client, auth, db,
+                                                                     assessment, clock, app,
+                                                                     monkeypatch):
+    """Over the inline limit with no norm groups kept as of now, the export reads no
+    attempt to compute them before its first row: the percentiles are pending, a task
+    keeps the groups, and the next export has them; a new attempt makes them pending
+    again rather than showing the older groups."""
+    from hiring.leases import in_background
+    from hiring.scoring import aggregates, norms
+
+    monkeypatch.setattr("hiring.web.exports.INLINE_LIMIT", 1)
+    completed(db, assessment, clock, 3)
+    auth.login("hr")
+    with db() as session:  # as a fresh process: nothing remembered
+        aggregates.MEMO._by_engine.pop(session.get_bind(), None)
+    computed = []
+    real = norms.norm_groups
+    monkeypatch.setattr(norms, "norm_groups", lambda *a, **k: computed.append(
+        "task" if in_background() else "request") or real(*a, **k))
+    def rows() -> list[dict]:
+        response = client.get(f"/exports/assessments/{assessment.id}.csv")
+        assert response.status_code == 200
+        found = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+        return [dict(zip(found[0], row, strict=True)) for row in found[1:]]
+
+    first = rows()
+    assert "request" not in computed  # no norm group computed for the export itself
+    assert {(row["judgement_percentile"], row["judgement_norm_n"]) for row in first} == {
+        (export.PENDING, export.PENDING)}
+    assert all(row["judgement_score"] != "" for row in first)  # the scores are there
+    jobs.wait_for_tasks()  # the task the export asked for (inline here) kept the groups
+    assert computed == ["task"]
+    again = rows()
+    assert {row["judgement_norm_n"] for row in again} == {"3"}
+    assert all(row["judgement_percentile"] == "" for row in again)  # 3 < NORM_MIN_GROUP
+    completed(db, assessment, clock, 1)  # one more: the kept groups are out of date
+    with db() as session:
+        aggregates.MEMO._by_engine.pop(session.get_bind(), None)
+    later = rows()
+    assert {row["judgement_norm_n"] for row in later} == {export.PENDING}

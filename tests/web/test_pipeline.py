@@ -448,3 +448,60 @@ def test_the_counts_read_from_the_index_follow_every_scoring(db, assessment, clo
         assert after.counts["rated"] == before.counts["rated"]
         assert after.counts == pipeline.page(session=session, assessment_id=assessment.id,
                                              now=clock(), search="@").counts
+
+
+def _plans(session, record) -> list[str]:
+    """EXPLAIN QUERY PLAN (SQLite) or EXPLAIN (PostgreSQL) of every attempt query run in
+    record(), with the seq scans turned off on PostgreSQL (its tables here are tiny)."""
+    seen = []
+
+    def keep(_conn, _cursor, statement, parameters, *_args):
+        if "FROM attempt" in statement and not statement.startswith("EXPLAIN"):
+            seen.append((statement, parameters))
+
+    bind = session.get_bind()
+    event.listen(bind, "before_cursor_execute", keep)
+    try:
+        record()
+    finally:
+        event.remove(bind, "before_cursor_execute", keep)
+    connection = session.connection().connection.driver_connection
+    plans = []
+    postgres = bind.dialect.name == "postgresql"
+    if postgres:
+        connection.execute("SET LOCAL enable_seqscan = off")
+    for statement, parameters in seen:
+        rows = connection.execute(("EXPLAIN " if postgres else "EXPLAIN QUERY PLAN ")
+                                  + statement, parameters).fetchall()
+        plans.append(statement + "\n" + "\n".join(str(row[-1] if not postgres else row[0])
+                                                 for row in rows))
+    return plans
+
+
+def test_the_counts_of_attempts_without_answers_read_their_partial_index(db, assessment,
+                                                                          clock, world):
+    """No attempt row is read to count the attempts without answers, in a first view as
+    in any other (ix_attempt_no_answers)."""
+    with db() as session:
+        plans = _plans(session, lambda: pipeline.page(
+            session=session, assessment_id=assessment.id, now=clock()))
+        counting = [p for p in plans if "n_unanswered" in p and "count(" in p.lower()]
+        assert counting and all("ix_attempt_no_answers" in p for p in counting), plans
+        before = pipeline.page(session=session, assessment_id=assessment.id, now=clock())
+        empty, _ = invite(session, assessment, clock, started=True, name="Empty Ema",
+                          email="ema@example.com")
+        engine.submit(empty, session=session, now=clock())
+        after = pipeline.page(session=session, assessment_id=assessment.id, now=clock())
+        assert after.counts["no_answers"] == before.counts["no_answers"] + 1
+
+
+def test_the_search_for_attempts_scored_before_scales_reads_its_partial_index(
+        db, assessment, clock, world):
+    from hiring.scoring import attempts as scoring
+
+    with db() as session:
+        scoring._CHECKED.pop(session.get_bind(), None)
+        plans = _plans(session, lambda: scoring.rescore_outdated(
+            session=session, assessment_id=assessment.id))
+        searching = [p for p in plans if "scales" in p]
+        assert searching and all("ix_attempt_without_scales" in p for p in searching), plans
