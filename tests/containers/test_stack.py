@@ -193,6 +193,7 @@ def stack(podman_env, images) -> Iterator[Stack]:
         timer.step("podman-compose up")
         yield started
     finally:
+        timer.step("the test")
         for service in ("db", "redis", "web", "worker"):
             say(f"--- the last lines of {service}'s log:\n"
                 + "\n".join(started.logs(service).splitlines()[-25:]))
@@ -210,7 +211,7 @@ def stack(podman_env, images) -> Iterator[Stack]:
             run("podman", "volume", "rm", "-f", *volumes, env=env, check=False)
         run("podman", "network", "rm", "-f", f"{project}_default", env=env, check=False,
             quiet=True)
-        timer.step("podman-compose down")
+        timer.step("stopping and removing the stack")
 
 
 def wait_healthy(stack: Stack, seconds: float = 240) -> None:
