@@ -373,3 +373,14 @@ def test_one_candidate_goes_through_the_stack(stack: Stack) -> None:
     done = stack.sql("SELECT count(*) FROM job WHERE state = 'done'")
     assert int(done) >= 1, stack.sql("SELECT kind, state, error FROM job")
     timer.step("scores and the worker's PDF")
+
+    # Restarted (as after an upgrade), web finds the schema in place and migrates nothing;
+    # the data and the rendered profile are still there, and HR is still logged in.
+    run("podman", "restart", "-t", "25", stack.container("web"), stack.container("worker"),
+        env=stack.env, timeout=180)
+    wait_healthy(stack)
+    assert re.search(r"entrypoint: database at revision \d+", stack.logs("web"))
+    again = staff.get(f"{stack.base_url}/attempts/{attempt_id}/profile.pdf", timeout=60)
+    assert again.status_code == 200 and again.content[:5] == b"%PDF-"
+    assert stack.sql("SELECT count(*) FROM attempt") == "1"
+    timer.step("restarted")
