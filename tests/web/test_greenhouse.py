@@ -401,3 +401,16 @@ def test_a_written_answer_waits_for_its_rating_before_greenhouse_is_told(
         ratings.rate(engine.response_at(attempt, 6, session=session), session=session,
                      rater_id=rater.id, scores={"tone": 5, "empathy": 5}, now=clock())
     assert webhook_jobs.run_pending(app) == 0 and len(callback.received) == 1
+
+
+def test_without_an_address_for_links_no_test_is_sent(db, assessment, greenhouse,
+                                                      monkeypatch):
+    from hiring import mailer
+
+    def unavailable(*_args, **_kwargs):
+        raise mailer.LinkUnavailable()
+
+    monkeypatch.setattr(mailer, "link_builder", unavailable)  # production, no MAIL_BASE_URL
+    answer = greenhouse.send_test(str(assessment.id))
+    assert answer.status == 503 and "MAIL_BASE_URL" in answer.body["errors"][0]
+    assert rows(db, Attempt) == [] and rows(db, EmailMessage) == []
