@@ -37,7 +37,7 @@ from hiring.mail.invitations import is_cancelled
 from hiring.models import Assessment, Attempt, AttemptState, GreenhouseTest
 from hiring.reports.build import build_profile
 from hiring.web.access import now
-from hiring.webhooks import transport
+from hiring.webhooks import events, transport
 
 log = logging.getLogger(__name__)
 PREFIX = "/integrations/greenhouse"
@@ -248,7 +248,7 @@ def send_test():
     same = body.url or json.dumps([str(body.partner_test_id), candidate.email,
                                    body.candidate.greenhouse_profile_url])
     digest = hashlib.sha256(same.encode("utf-8", "surrogatepass")).hexdigest()
-    keys = [f"{g.api_key.id}:0:greenhouse-{digest}"]
+    keys = [f"{g.api_key.id}:0:{events.GREENHOUSE_MARK}{digest}"]
     earlier = inviting.replayed(keys, assessment.id, [candidate])
     if earlier is not None:
         return _interview(earlier[0])

@@ -26,6 +26,10 @@ from hiring.scoring.scales import AttemptScores
 
 JOB_KIND = "webhook"
 CALLBACK_JOB_KIND = "greenhouse_callback"  # tells Greenhouse a test is complete
+# How the idempotency key of an invitation Greenhouse asked for starts, after
+# "<api key id>:<position>:": the attempt's own columns tell whether there may be a
+# callback to queue, so that other attempts' scoring reads nothing more.
+GREENHOUSE_MARK = "greenhouse-"
 PENDING_JOBS = "hiring_webhook_jobs"
 # The pause before each try after the first; after the last, the delivery has failed.
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
@@ -191,6 +195,8 @@ def state_changes(before: str, attempt: Attempt) -> list[Event]:
 def queue_callback(attempt: Attempt, *, session: Session, now: datetime) -> Job | None:
     """Queue the telling of Greenhouse that the attempt is complete, once; return the job
     (None: Greenhouse did not ask for it, or it is queued or done already)."""
+    if not (attempt.idempotency_key or "").split(":", 2)[-1].startswith(GREENHOUSE_MARK):
+        return None
     test = session.exec(select(GreenhouseTest).where(
         GreenhouseTest.attempt_id == attempt.id)).first()
     if test is None or not test.callback_url or test.callback_state is not None:

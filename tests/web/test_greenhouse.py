@@ -365,3 +365,52 @@ def test_a_cancelled_or_expired_invitation_says_so(db, assessment, clock, greenh
     status = greenhouse.test_status(expiring).body
     assert status == {"partner_status": "expired", "partner_profile_url": None,
                       "partner_score": None, "metadata": None}
+
+
+def test_a_written_answer_waits_for_its_rating_before_greenhouse_is_told(
+        app, db, assessment, clock, greenhouse, receivers):
+    from hiring.assessment import ratings
+
+    _webhook, callback = receivers
+    interview = greenhouse.send_test(str(assessment.id), url=callback.url
+                                     ).body["partner_interview_id"]
+    with db() as session:
+        attempt = session.get(Attempt, int(interview))
+        engine.start(attempt, session=session, now=clock())
+        for position in range(1, 5):
+            engine.save_answer(attempt, position, {"best": "a"}, session=session,
+                               now=clock(), seq=1)
+        engine.save_answer(attempt, 5, {"value": "3"}, session=session, now=clock(), seq=1)
+        engine.save_answer(attempt, 6, {"text": "Dear Ana, I am sorry for the wait."},
+                           session=session, now=clock(), seq=1)
+        engine.submit(attempt, session=session, now=clock())
+    assert webhook_jobs.run_pending(app) == 0 and callback.received == []
+    status = greenhouse.test_status(interview).body
+    assert status["partner_status"] == "awaiting_ratings" and status["partner_score"] is None
+    assert status["metadata"]["Scores"] == "Waiting for the ratings of written answers."
+
+    with db() as session:
+        rater = make_user(session, role="interviewer", email="rater@example.com")
+        ratings.rate(engine.response_at(attempt, 6, session=session), session=session,
+                     rater_id=rater.id, scores={"tone": 4, "empathy": 4}, now=clock())
+    assert webhook_jobs.run_pending(app) == 1
+    assert [r.method for r in callback.received] == ["PATCH"]
+    status = greenhouse.test_status(interview).body
+    assert status["partner_status"] == "complete" and status["partner_score"] is not None
+    with db() as session:  # rating again tells Greenhouse nothing more
+        ratings.rate(engine.response_at(attempt, 6, session=session), session=session,
+                     rater_id=rater.id, scores={"tone": 5, "empathy": 5}, now=clock())
+    assert webhook_jobs.run_pending(app) == 0 and len(callback.received) == 1
+
+
+def test_without_an_address_for_links_no_test_is_sent(db, assessment, greenhouse,
+                                                      monkeypatch):
+    from hiring import mailer
+
+    def unavailable(*_args, **_kwargs):
+        raise mailer.LinkUnavailable()
+
+    monkeypatch.setattr(mailer, "link_builder", unavailable)  # production, no MAIL_BASE_URL
+    answer = greenhouse.send_test(str(assessment.id))
+    assert answer.status == 503 and "MAIL_BASE_URL" in answer.body["errors"][0]
+    assert rows(db, Attempt) == [] and rows(db, EmailMessage) == []
