@@ -34,7 +34,9 @@ def machine() -> dict:
                             text=True, check=False, cwd=RESULTS.parent.parent).stdout.strip()
     return {"cpu": cpu, "cores": os.cpu_count(), "memory": memory,
             "python": sys.version.split()[0], "platform": platform.platform(),
-            "commit": commit}
+            "commit": commit,
+            # the machine may be shared: its load when the figures were written
+            "load_average": [round(load, 2) for load in os.getloadavg()]}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -64,7 +66,8 @@ def write_result(name: str, figures: dict, lines: list[str]) -> Path:
     info = data["machine"]
     header = [f"# {name} — {stamp}", "",
               f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory']}, "
-              f"Python {info['python']}, commit {info['commit']}", ""]
+              f"Python {info['python']}, commit {info['commit']}, load average at the "
+              f"end {' '.join(str(x) for x in info['load_average'])} (1, 5, 15 min)", ""]
     (RESULTS / f"{name}-latest.md").write_text("\n".join(header + lines) + "\n",
                                                encoding="utf-8")
     return path

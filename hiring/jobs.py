@@ -6,7 +6,12 @@ once; the claim still happens in the database, so a job Redis never got (it was 
 run from the table all the same.
 
 Tasks are the small kind: idempotent work whose state is the data it fills (the writing
-indicators of a closed attempt), so they keep no Job row and may run twice.
+indicators of a closed attempt), so they keep no Job row and may run twice. Where the
+server's processes run no worker (JOBS_SERVER_WORKER False, as `hiring serve` sets it in
+them when it starts a `hiring worker` process beside them), a task goes to that worker as
+a job of kind TASK_JOB instead of a thread of the server process: the spelling
+dictionaries and the long computations of kept figures stay out of the processes that
+answer requests.
 
 The work of each kind lives beside the domain code it runs and registers itself in
 hiring.background (the profiles' ZIP in hiring.reports.bundle, the writing indicators in
@@ -16,18 +21,24 @@ and runs tasks with the app's settings.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from hiring.assessment.writing import CLOSED, WRITING_INDICATORS
 
 # The API of jobs, used by the modules above: the registries and the runner.
 from hiring.background import TASKS, WORK, Retry, Run, task, work  # noqa: F401
+from hiring.db import session_scope
 from hiring.leases import (  # noqa: F401
     GIVEN_UP,
     QUEUE,
@@ -45,7 +56,7 @@ from hiring.leases import (  # noqa: F401
     start,
     worker_name,
 )
-from hiring.models import Attempt
+from hiring.models import Attempt, Job, utcnow
 from hiring.prerender import queue as queue_prerender
 from hiring.scoring.keeping import AGGREGATES
 
@@ -67,6 +78,9 @@ def start_task(app: Flask, kind: str, **params: Any) -> Future | None:
     if app.config.get("JOBS_INLINE"):
         run_task(app, kind, params)
         return None
+    if (app.config.get("JOBS_SERVER_WORKER") is False and not app.config.get("REDIS_URL")
+            and not in_background() and _queue_as_job(app, kind, params)):
+        return None
     if app.config.get("REDIS_URL"):
         try:
             queue(app).enqueue(RUN_TASK_QUEUED, kind, params, job_timeout=3600)
@@ -78,6 +92,43 @@ def start_task(app: Flask, kind: str, **params: Any) -> Future | None:
     _tasks.add(future)
     future.add_done_callback(_tasks.discard)
     return future
+
+
+TASK_JOB = "task"  # a task handed to the `hiring worker` processes as a job
+
+
+def _queue_as_job(app: Flask, kind: str, params: dict[str, Any]) -> bool:
+    """Queue a task as a job for the `hiring worker` processes; one waits for the same
+    task and parameters at a time (the job's unique key). False when it could not be
+    queued (the task then runs here)."""
+    digest = hashlib.sha256(json.dumps([kind, params], sort_keys=True, default=str)
+                            .encode()).hexdigest()[:40]
+    try:
+        with session_scope(app) as session:
+            job = Job(kind=TASK_JOB, key=f"{TASK_JOB}:{digest}", total=1,
+                      params={"kind": kind, "params": params},
+                      created_at=app.config.get("CLOCK", utcnow)())
+            session.add(job)
+            session.flush()
+            job_id = job.id
+    except IntegrityError:  # the same task waits already
+        return True
+    except Exception:
+        log.warning("could not queue task %s %s for the worker; running it here", kind,
+                    params, exc_info=True)
+        return False
+    start(app, job_id)
+    return True
+
+
+@work(TASK_JOB)
+def _task_job(job: Job, _session: Session, running: Run) -> str:
+    """A task as a job (_queue_as_job): the task's own work, in the worker."""
+    app = current_app._get_current_object()
+    TASKS[job.params["kind"]](
+        replace(running, profiles_changed=partial(prerender_profiles, app)),
+        **job.params["params"])
+    return ""
 
 
 def wait_for_tasks(timeout: float = 120) -> None:

@@ -9,11 +9,12 @@ ID token is verified (`verify_id_token`: signature with the provider's published
 issuer, audience, expiry, nonce, and the access token's hash when there is one).
 
 Who the person is then follows from their e-mail only when the provider says it is
-verified (`match`): an active account with that e-mail logs in (an open invitation of
-the account is taken up through hiring.staff.accept_invitation); an unknown e-mail gets
-an account only when the provider's `create_users` allows it, with the role its role
-claim maps to (`role_map`) or its `default_role`. Every other case is a `Refused` with a
-reason the web layer words for the person. Flushes only.
+verified (`match`: the claim email_verified, or the provider's `verified_claim`): an
+active account with that e-mail logs in (an open invitation of the account is taken up
+through hiring.staff.accept_invitation); an unknown e-mail gets an account only when the
+provider's `create_users` allows it, with the role its role claim maps to (`role_map`) or
+its `default_role`. Every other case is a `Refused` with a reason the web layer words for
+the person. Flushes only.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ METADATA_FOR = 3600.0  # seconds a discovery document and its keys are kept
 FLOW_FOR = 600  # seconds between leaving for the provider and coming back
 PROVIDER_KEYS = {"name", "label", "issuer", "discovery_url", "client_id", "client_secret",
                  "scopes", "role_claim", "role_map", "create_users", "default_role",
-                 "trusted_mfa", "email_domains", "sync_role"}
+                 "trusted_mfa", "email_domains", "sync_role", "verified_claim"}
 
 
 class ProviderConfigError(ConfigError):
@@ -97,6 +98,9 @@ class Provider:
     trusted_mfa: bool = False  # the provider asks a second factor itself: none asked here
     email_domains: tuple[str, ...] = ()  # when set, only e-mails of these domains
     sync_role: bool = False  # an existing account's role follows the role claim
+    # The claim that says the e-mail is verified: Microsoft Entra ID sends none of this
+    # name, but its optional claim xms_edov (the e-mail's domain is the tenant's, verified).
+    verified_claim: str = "email_verified"
 
     @property
     def metadata_url(self) -> str:
@@ -167,6 +171,9 @@ def providers(entries: object) -> list[Provider]:
         domains = entry.get("email_domains") or []
         if not isinstance(domains, list) or not all(isinstance(d, str) for d in domains):
             raise ProviderConfigError(f"{where}: email_domains must be a list of domains")
+        verified_claim = entry.get("verified_claim") or "email_verified"
+        if not isinstance(verified_claim, str):
+            raise ProviderConfigError(f"{where}: verified_claim must be the name of a claim")
         for flag in ("create_users", "trusted_mfa", "sync_role"):
             if not isinstance(entry.get(flag, False), bool):
                 raise ProviderConfigError(f"{where}: {flag} must be true or false")
@@ -178,7 +185,7 @@ def providers(entries: object) -> list[Provider]:
             create_users=entry.get("create_users", False), default_role=default_role,
             trusted_mfa=entry.get("trusted_mfa", False),
             email_domains=tuple(d.strip().lower().lstrip("@") for d in domains),
-            sync_role=entry.get("sync_role", False)))
+            sync_role=entry.get("sync_role", False), verified_claim=verified_claim))
     return found
 
 
@@ -360,8 +367,8 @@ def finish(provider: Provider, flow: Flow, args: Mapping[str, str], *,
 
 # --- who signs in ------------------------------------------------------------------------
 
-def _verified(claims: Mapping) -> bool:
-    value = claims.get("email_verified")
+def _verified(claims: Mapping, claim: str = "email_verified") -> bool:
+    value = claims.get(claim)
     return value is True or (isinstance(value, str) and value.lower() == "true")
 
 
@@ -394,7 +401,7 @@ def match(provider: Provider, claims: Mapping, *, session: Session, now: datetim
     the provider must vouch for that same address."""
     raw = claims.get("email")
     email = normalize_email(raw) if isinstance(raw, str) else ""
-    if not email or "@" not in email or not _verified(claims):
+    if not email or "@" not in email or not _verified(claims, provider.verified_claim):
         raise Refused("unverified", email)
     if provider.email_domains and email.rsplit("@", 1)[1] not in provider.email_domains:
         raise Refused("domain", email)

@@ -17,6 +17,7 @@ import csv
 import io
 from collections.abc import Iterator
 
+from sqlalchemy import bindparam, text
 from sqlmodel import Session, col, select
 
 from hiring.assessment.ratings import (
@@ -102,20 +103,35 @@ def _columns(assessment: Assessment, bank: Bank, *, session: Session
              ) -> tuple[list[str], list[str]]:
     """Return the scales and subscores any attempt has, reading only the results of the
     closed ones (only scoring a closed attempt stores results)."""
-    used_scales: set[str] = set()
-    used_subscores: set[str] = set()
-    for results in session.exec(
-            select(Attempt.results).where(Attempt.assessment_id == assessment.id,
-                                          col(Attempt.state).in_(CLOSED))
-            .execution_options(yield_per=BATCH)):
-        scores = AttemptScores.from_dict(results)
-        if scores:
-            used_scales.update(scores.scales)
-            used_subscores.update(scores.subscores)
+    used_scales = _used_keys(assessment.id, "scales", session=session)
+    used_subscores = _used_keys(assessment.id, "subscores", session=session)
     scales = [s for s in SCALES if s in used_scales] + sorted(used_scales - set(SCALES))
     subscores = ([d for d in bank.dimensions if d in used_subscores]
                  + sorted(used_subscores - set(bank.dimensions)))
     return scales, subscores
+
+
+def _used_keys(assessment_id: int, kind: str, *, session: Session) -> set[str]:
+    """The names under results[kind] (scales or subscores) of the assessment's closed
+    attempts, collected by the database (json_each in SQLite, json_object_keys in
+    PostgreSQL) rather than decoded here row by row: the export's header waits for it.
+    Results scored before scales existed have neither key and give none."""
+    if kind not in ("scales", "subscores"):
+        raise ValueError(kind)
+    closed = bindparam("closed", [state.value for state in CLOSED], expanding=True)
+    if session.get_bind().dialect.name == "postgresql":
+        query = text("SELECT DISTINCT json_object_keys(attempt.results -> :kind) "
+                     "FROM attempt WHERE attempt.assessment_id = :assessment_id "
+                     "AND attempt.state IN :closed "
+                     "AND json_typeof(attempt.results -> :kind) = 'object'")
+    else:
+        query = text("SELECT DISTINCT entry.key FROM attempt, "
+                     "json_each(attempt.results, '$.' || :kind) AS entry "
+                     "WHERE attempt.assessment_id = :assessment_id "
+                     "AND attempt.state IN :closed")
+    rows = session.connection().execute(query.bindparams(closed), {
+        "kind": kind, "assessment_id": assessment_id})
+    return {key for (key,) in rows}
 
 
 ATTEMPT_COLUMNS = (Attempt.id, Attempt.candidate_name, Attempt.candidate_email, Attempt.state,

@@ -231,6 +231,11 @@ class ProviderForm(FlaskForm):
     email_domains = StringField(lazy_gettext("Only e-mails of these domains"),
                                 validators=[Optional(), Length(max=500)],
                                 description=lazy_gettext("Separated by spaces; empty: any."))
+    verified_claim = StringField(lazy_gettext("Claim that says the e-mail is verified"),
+                                 default="email_verified",
+                                 validators=[InputRequired(), Length(max=100)],
+                                 description=lazy_gettext("email_verified; for Microsoft "
+                                                          "Entra ID, xms_edov"))
     create_users = BooleanField(lazy_gettext("Make an account for a verified e-mail that "
                                              "has none"))
     sync_role = BooleanField(lazy_gettext("The role follows the claim at every login"))
@@ -263,6 +268,7 @@ def _settings_of(form: ProviderForm, secret: str) -> dict | None:
             .strip() or None, "role_map": role_map,
             "default_role": form.default_role.data or None,
             "email_domains": (form.email_domains.data or "").split(),
+            "verified_claim": form.verified_claim.data.strip(),
             "create_users": form.create_users.data, "sync_role": form.sync_role.data,
             "trusted_mfa": form.trusted_mfa.data}
 
@@ -296,6 +302,7 @@ def _form_of(row: SsoProvider) -> ProviderForm:
         "role_map": "\n".join(f"{k} = {v}" for k, v in (settings.get("role_map") or {}).items()),
         "default_role": settings.get("default_role") or "",
         "email_domains": " ".join(settings.get("email_domains") or []),
+        "verified_claim": settings.get("verified_claim") or "email_verified",
         "create_users": settings.get("create_users", False),
         "sync_role": settings.get("sync_role", False),
         "trusted_mfa": settings.get("trusted_mfa", False), "active": row.active})

@@ -197,3 +197,48 @@ def test_the_other_periodic_work_runs_its_command(app, db, clock, name):
     with db() as session:
         done = session.exec(select(Job)).one()
         assert (done.kind, done.state, done.error) == (f"periodic:{name}", "done", None)
+
+
+def test_without_a_worker_in_the_server_a_task_goes_to_the_worker_as_a_job(app, db,
+                                                                            assessment, clock):
+    """JOBS_SERVER_WORKER False (what `hiring serve` sets in its processes when it runs a
+    `hiring worker` beside them): a task is queued for the worker, once, not run in a
+    thread of the server process; the worker does it."""
+    from hiring.scoring import aggregates
+    from hiring.scoring.norms import NORMS
+
+    app.config.update(JOBS_SERVER_WORKER=False, JOBS_INLINE=False)
+    with db() as session:
+        attempt, _ = make_attempt(session, assessment, now=clock(), started=True)
+        from hiring.assessment import engine
+
+        engine.submit(attempt, session=session, now=clock())
+    for _ in range(2):  # asked twice before the worker ran it: one job
+        assert jobs.start_task(app, jobs.AGGREGATES, figure=NORMS,
+                               assessment_id=assessment.id) is None
+    assert not jobs._tasks  # nothing runs in this process's pool
+    with db() as session:
+        [job] = session.exec(select(Job).where(Job.kind == jobs.TASK_JOB)).all()
+        assert job.params == {"kind": jobs.AGGREGATES,
+                              "params": {"figure": NORMS, "assessment_id": assessment.id}}
+        assert aggregates.read(assessment.id, NORMS, session=session) is None
+    assert jobs.run_due(app) >= 1  # the worker's turn
+    with db() as session:
+        kept = aggregates.read(assessment.id, NORMS, session=session)
+        assert kept is not None and kept.fingerprint.n_attempts == 1
+        assert session.get(Job, job.id).state == JobState.DONE
+    # done: the same task may be queued again
+    jobs.start_task(app, jobs.AGGREGATES, figure=NORMS, assessment_id=assessment.id)
+    with db() as session:
+        assert len(session.exec(select(Job).where(Job.kind == jobs.TASK_JOB)).all()) == 2
+
+
+def test_with_a_worker_in_the_server_a_task_runs_in_its_pool(app, db, assessment):
+    app.config.update(JOBS_SERVER_WORKER=None, JOBS_INLINE=False)
+    from hiring.scoring.norms import NORMS
+
+    future = jobs.start_task(app, jobs.AGGREGATES, figure=NORMS, assessment_id=assessment.id)
+    assert future is not None
+    future.result(timeout=60)
+    with db() as session:
+        assert not session.exec(select(Job).where(Job.kind == jobs.TASK_JOB)).all()

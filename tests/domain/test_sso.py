@@ -151,3 +151,21 @@ def test_the_role_claim_maps_to_a_role():
     assert sso.role_from_claims(found, {}) is None
     [plain] = sso.providers([provider()])
     assert sso.role_from_claims(plain, {"groups": "staff-hr"}) is None
+
+
+def test_a_provider_may_name_the_claim_that_verifies_the_email(db, clock):
+    from tests.factories import make_user
+
+    [entra] = sso.providers([provider(verified_claim="xms_edov")])
+    with db() as session:
+        user = make_user(session, role="hr", email="ana@example.com")
+        with pytest.raises(sso.Refused) as refused:
+            sso.match(entra, {"email": "ana@example.com", "email_verified": True},
+                      session=session, now=clock())
+        assert refused.value.reason == "unverified"
+        found = sso.match(entra, {"email": "Ana@Example.com", "xms_edov": True},
+                          session=session, now=clock())
+        assert found.user.id == user.id and found.how == "existing"
+        with pytest.raises(sso.Refused):
+            sso.match(entra, {"email": "ana@example.com", "xms_edov": "false"},
+                      session=session, now=clock())

@@ -254,3 +254,24 @@ def test_a_large_assessments_csv_never_computes_its_norm_groups_first(client, au
         aggregates.MEMO._by_engine.pop(session.get_bind(), None)
     later = rows()
     assert {row["judgement_norm_n"] for row in later} == {export.PENDING}
+
+
+def test_the_csv_columns_are_the_scales_and_subscores_the_closed_attempts_hold(
+        db, assessment, clock):
+    """Collected by the database; an attempt scored before scales gives none."""
+    from hiring.models import Attempt
+    from hiring.scoring.scales import AttemptScores
+
+    ids = completed(db, assessment, clock, 2)
+    with db() as session:
+        legacy = session.get(Attempt, ids[0])
+        legacy.results = {"dimensions": {"old_scale": 50}}  # scored before scales
+        session.flush()
+        scales, subscores = set(), set()
+        for attempt_id in ids[1:]:
+            scores = AttemptScores.from_dict(session.get(Attempt, attempt_id).results)
+            scales.update(scores.scales)
+            subscores.update(scores.subscores)
+        assert scales and subscores
+        assert export._used_keys(assessment.id, "scales", session=session) == scales
+        assert export._used_keys(assessment.id, "subscores", session=session) == subscores

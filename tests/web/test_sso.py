@@ -430,7 +430,8 @@ def _added(provider, **changes) -> dict:
             "client_id": "hiring", "client_secret": "hiring-test-secret",
             "scopes": "openid email profile", "role_claim": "groups",
             "role_map": "hiring-hr = hr\nhiring-interviewers = interviewer",
-            "default_role": "", "email_domains": "", "create_users": "y", "active": "y"}
+            "default_role": "", "email_domains": "", "verified_claim": "email_verified",
+            "create_users": "y", "active": "y"}
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
