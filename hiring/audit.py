@@ -67,6 +67,7 @@ class Action(StrEnum):
     USER_DEACTIVATED = "user_deactivated"
     USER_REACTIVATED = "user_reactivated"
     ASSESSMENTS_ASSIGNED = "assessments_assigned"
+    LANGUAGE_CHANGED = "language_changed"  # a staff member's own language of the interface
 
 
 def record(session: Session, *, actor: User | str | None, action: str, object_type: str,

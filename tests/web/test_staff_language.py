@@ -10,15 +10,21 @@ English must find catalogue texts on the pages, so the check cannot pass by seei
 
 from __future__ import annotations
 
+from datetime import date
+from email import policy
+from email.parser import BytesParser
 from html.parser import HTMLParser
 
 import pytest
 from babel.messages.pofile import read_po
+from flask import g, render_template_string
+from flask_babel import refresh
+from sqlmodel import col, select
 
 from hiring.assessment import engine
 from hiring.i18n import TRANSLATIONS
-from hiring.models import WebhookDelivery, WebhookEndpoint
-from tests.factories import make_attempt
+from hiring.models import AuditEvent, EmailMessage, User, WebhookDelivery, WebhookEndpoint
+from tests.factories import make_attempt, make_user
 from tests.web.test_access import build_world, staff_urls
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
@@ -164,8 +170,18 @@ def pages_world(db, assessment, bank, clock):
     return rich_world(db, assessment, bank, clock)
 
 
-def _as_croatian(client) -> None:
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "hr"
+def choose_language(db, email: str, language: str | None) -> None:
+    with db() as session:
+        session.exec(select(User).where(User.email == email)).one().language = language
+
+
+def _as_croatian(client, db, role: str) -> None:
+    """Log in as a staff member who chose Croatian, in a browser that asks for English:
+    the choice wins."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with db() as session:
+        make_user(session, role=role, email=f"{role}@example.com")
+    choose_language(db, f"{role}@example.com", "hr")
 
 
 def _report(found: dict[str, list]) -> str:
@@ -173,10 +189,10 @@ def _report(found: dict[str, list]) -> str:
         f"  {page}: {texts}" for page, texts in sorted(found.items()))
 
 
-def test_a_croatian_hr_manager_sees_no_english_on_any_staff_page(app, client, auth,
+def test_a_croatian_hr_manager_sees_no_english_on_any_staff_page(app, client, auth, db,
                                                                   pages_world):
     catalogue = english_with_croatian()
-    _as_croatian(client)
+    _as_croatian(client, db, "hr")
     auth.login("hr")
     send_an_invitation(client, pages_world)
     pages = walk(app, client, pages_world, roles=("hr", "interviewer"))
@@ -185,10 +201,10 @@ def test_a_croatian_hr_manager_sees_no_english_on_any_staff_page(app, client, au
     assert found == {}, _report(found)
 
 
-def test_a_croatian_interviewer_sees_no_english_on_their_pages(app, client, auth,
+def test_a_croatian_interviewer_sees_no_english_on_their_pages(app, client, auth, db,
                                                                 pages_world):
     catalogue = english_with_croatian()
-    _as_croatian(client)
+    _as_croatian(client, db, "interviewer")
     auth.login("interviewer")
     pages = walk(app, client, pages_world, roles=("interviewer",))
     assert len(pages) >= 8
@@ -197,12 +213,16 @@ def test_a_croatian_interviewer_sees_no_english_on_their_pages(app, client, auth
 
 
 def test_a_croatian_login_page_before_logging_in(client):
+    """Before logging in, the browser's language: Croatian."""
     catalogue = english_with_croatian()
-    _as_croatian(client)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "hr-HR,hr;q=0.9,en;q=0.5"
     for url in ("/login", "/password/forgot", "/password/not-a-token"):
         response = client.get(url)
-        _language, texts = visible_texts(response.get_data(as_text=True))
+        language, texts = visible_texts(response.get_data(as_text=True))
+        assert language == "hr", url
         assert [text for text in texts if text in catalogue] == [], url
+    page = client.get("/login").get_data(as_text=True)
+    assert "<h1>Prijava</h1>" in page and "E-pošta" in page and "Lozinka" in page
 
 
 def test_in_english_the_same_walk_finds_the_catalogue_texts(app, client, auth, pages_world):
@@ -229,3 +249,144 @@ def test_the_text_reader_skips_scripts_and_other_languages():
         '</body></html>')
     assert language == "hr"
     assert texts == ["Spremi", "Hrvatski", "Save", "Logo", "Kraj"]
+
+
+# ---- choosing a language --------------------------------------------------------------
+
+
+def language_events(db) -> list[AuditEvent]:
+    with db() as session:
+        return list(session.exec(select(AuditEvent).where(
+            AuditEvent.action == "language_changed").order_by(col(AuditEvent.id))))
+
+
+def test_a_staff_member_chooses_croatian_and_every_page_follows(client, auth, db):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    auth.login("interviewer")
+    page = client.get("/account/language").get_data(as_text=True)
+    assert "Browser&#39;s language (currently English)" in page
+    assert '<span lang="hr">Hrvatski</span>' in page and '<span lang="en">English</span>' in page
+    assert 'value="" checked' in page  # nothing chosen yet: the browser's
+    assert 'href="/account/language">Language</a>' in client.get("/attempts/").get_data(
+        as_text=True)
+    saved = client.post("/account/language", data={"language": "hr"}, follow_redirects=True)
+    text = saved.get_data(as_text=True)
+    assert saved.status_code == 200 and "Vaš je jezik spremljen." in text
+    assert '<html lang="hr">' in text and 'value="hr" checked' in text
+    assert "Jezik preglednika (trenutačno engleski)" in text
+    attempts = client.get("/attempts/").get_data(as_text=True)
+    assert "<h1>Pokušaji</h1>" in attempts and "Odjava" in attempts
+    with db() as session:
+        user = session.exec(select(User).where(User.email == "interviewer@example.com")).one()
+        assert user.language == "hr"
+    [event] = language_events(db)
+    assert event.object_id == user.id and event.detail == {"from": None, "to": "hr"}
+    # Back to the browser's language.
+    client.post("/account/language", data={"language": ""})
+    assert "<h1>Attempts</h1>" in client.get("/attempts/").get_data(as_text=True)
+    assert [e.detail for e in language_events(db)][-1] == {"from": "hr", "to": None}
+    # Saving the same choice again changes nothing and records nothing.
+    client.post("/account/language", data={"language": ""})
+    assert len(language_events(db)) == 2
+
+
+def test_an_unknown_language_is_refused_and_changes_nothing(client, auth, db):
+    auth.login("hr")
+    for value in ("xx", "de", "hr" * 20):
+        refused = client.post("/account/language", data={"language": value})
+        assert refused.status_code == 400, value
+        assert "Not a valid choice." in refused.get_data(as_text=True)
+    assert language_events(db) == []
+    with db() as session:
+        assert session.exec(select(User)).one().language is None
+
+
+def test_a_language_chosen_then_no_longer_offered_falls_back_to_the_browser(app, client, auth,
+                                                                         db):
+    auth.login("hr")
+    choose_language(db, "hr@example.com", "hr")
+    assert '<html lang="hr">' in client.get("/admin/").get_data(as_text=True)
+    app.config["LANGUAGES"] = ["en"]
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "hr"
+    assert '<html lang="en">' in client.get("/admin/").get_data(as_text=True)
+
+
+def test_hr_sees_a_members_language_but_cannot_change_it_there(client, auth, db):
+    with db() as session:
+        ivo = make_user(session, role="interviewer", email="ivo@example.com")
+    choose_language(db, "ivo@example.com", "hr")
+    auth.login("hr")
+    page = client.get(f"/admin/users/{ivo.id}").get_data(as_text=True)
+    assert "<dt>Language</dt><dd>Croatian</dd>" in page
+    assert 'name="language"' not in page
+
+
+def test_croatian_pages_write_dates_and_numbers_the_croatian_way(app, client, auth, db,
+                                                                 pages_world):
+    auth.login("interviewer")
+    choose_language(db, "interviewer@example.com", "hr")
+    attempts = client.get("/attempts/").get_data(as_text=True)
+    assert "2. ožu 2026. 09:00" in attempts  # submitted, as Babel writes it in Croatian
+    assert "2026-03-02" not in attempts
+    choose_language(db, "interviewer@example.com", "en")
+    assert "Mar 2, 2026" in client.get("/attempts/").get_data(as_text=True)
+    # The filters every staff template uses, in a Croatian staff member's request.
+    choose_language(db, "interviewer@example.com", "hr")
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        with db() as session:
+            g.user = session.exec(select(User).where(
+                User.email == "interviewer@example.com")).one()
+        refresh()  # as the request's user is found: hiring.web._load_user
+        text = render_template_string(
+            "{{ 1234.5|decimal }} · {{ 2.5|decimal(2) }} · {{ 0.257|percent }} · "
+            "{{ 0.2573|percent(1) }} · {{ day|date }} · {{ none|datetime }}",
+            day=date(2026, 12, 7))
+    assert text == "1.234,5 · 2,50 · 26\xa0% · 25,7\xa0% · 7. pro 2026. · —"
+
+
+# ---- e-mail to staff -------------------------------------------------------------------
+
+
+def staff_mail(app, db, kind: str) -> list[tuple[EmailMessage, str]]:
+    """Each message of a kind, with its body from the outbox."""
+    with db() as session:
+        found = list(session.exec(select(EmailMessage).where(EmailMessage.kind == kind)
+                                  .order_by(col(EmailMessage.id))))
+    bodies = []
+    for message in found:
+        with open(f"{app.instance_path}/outbox/{message.outbox_file}", "rb") as handle:
+            parsed = BytesParser(policy=policy.default).parse(handle)
+        bodies.append((message, parsed.get_body().get_content()))
+    return bodies
+
+
+def test_staff_e_mail_goes_out_in_the_recipients_language(app, client, auth, db):
+    # HR reads Croatian and invites Mia, who has chosen nothing yet: the invitation is in
+    # the language of HR's request.
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with db() as session:
+        make_user(session, role="hr", email="hr@example.com")
+    choose_language(db, "hr@example.com", "hr")
+    auth.login("hr")
+    assert client.post("/admin/users/", data={"email": "mia@example.com", "name": "Mia",
+                                              "role": "interviewer"}).status_code == 302
+    [(invitation, body)] = staff_mail(app, db, "staff_invite")
+    assert invitation.language == "hr" and invitation.subject.startswith("Vaš korisnički račun")
+    assert "Poštovani/poštovana Mia" in body and "(intervjuer)" in body
+    assert "Dear" not in body
+    auth.logout()
+    # Ivo chose English: his reset link comes in English, though the browser asks for
+    # Croatian; Ana chose nothing: hers comes in the browser's language.
+    with db() as session:
+        make_user(session, role="interviewer", email="ivo@example.com", name="Ivo")
+        make_user(session, role="interviewer", email="ana@example.com", name="Ana")
+    choose_language(db, "ivo@example.com", "en")
+    browser = app.test_client()
+    browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "hr"
+    for email in ("ivo@example.com", "ana@example.com"):
+        assert browser.post("/password/forgot", data={"email": email}).status_code in (200, 302)
+    (ivo, ivo_body), (ana, ana_body) = staff_mail(app, db, "password_reset")
+    assert ivo.to_address == "ivo@example.com" and ivo.language == "en"
+    assert ivo.subject == "Reset your password" and ivo_body.startswith("Dear Ivo,")
+    assert ana.to_address == "ana@example.com" and ana.language == "hr"
+    assert ana.subject == "Nova lozinka" and "Poštovani/poštovana Ana" in ana_body
