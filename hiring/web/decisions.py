@@ -74,7 +74,7 @@ def attempt(attempt_id: int):
                              now=now(), decided_on=form.decided_on.data,
                              note=form.note.data or "")
         except decisions.DecisionError as exc:
-            error, status = str(exc), 400
+            error, status = exc.translated(gettext), 400
         else:
             flash(gettext("%(name)s is now in the stage “%(stage)s”.",
                           name=attempt.candidate_name, stage=names[form.stage.data]))
@@ -107,7 +107,7 @@ def stages(assessment_id: int):
                 added = decisions.add_stage(assessment, form.label.data or "", session=session,
                                             actor=g.user, now=now())
             except decisions.DecisionError as exc:
-                form.label.errors = [str(exc)]
+                form.label.errors = [exc.translated(gettext)]
                 status = 400
             else:
                 flash(gettext("Added the stage “%(stage)s”.", stage=added.label))
@@ -126,7 +126,7 @@ def _change(assessment_id: int, key: str, action) -> object:
     try:
         action(assessment, key)
     except decisions.DecisionError as exc:
-        abort(400, str(exc))
+        abort(400, exc.translated(gettext))
     return redirect(url_for("decisions.stages", assessment_id=assessment.id))
 
 

@@ -221,7 +221,7 @@ def rate_response(attempt_id: int, response_id: int):
         rate(response, session=session, rater_id=g.user.id, scores=form.scores(),
              comment=form.comment.data or "", now=now())
     except RatingError as exc:
-        abort(400, str(exc))
+        abort(400, exc.translated(gettext))
     audit.record(session, actor=g.user, action=audit.Action.RATED, object_type="response",
                  object_id=response.id, detail={"attempt_id": attempt_id})
     # the job is queued by a session of its own, after the rating's commit
