@@ -142,13 +142,26 @@ def walk(app, client, world, *, roles: tuple[str, ...]) -> dict[str, list[str]]:
     pages = {}
     urls = [(endpoint, url) for endpoint, method, url, access in staff_urls(app, world)
             if method == "GET" and any(role in access for role in roles)]
+    # Pages with more in them once something has happened: an export, a decision, a
+    # calibration answer rated.
     made = client.post("/exports/profiles", data={"attempt": world["attempt_id"]})
     assert made.status_code == 302
+    decided = client.post(f"/decisions/attempts/{world['attempt_id']}",
+                          data={"stage": "shortlisted", "decided_on": "", "note": "Calm."})
+    assert decided.status_code == 302
+    rated = client.post(f"/calibration/answers/{world['answer_id']}",
+                        data={"score_tone": 3, "score_empathy": 4})
+    assert rated.status_code == 302
     urls += [("mail.message", "/admin/mail/outbox/message?id=1"),
              ("exports.compare", f"/exports/compare?attempt={world['attempt_id']}"),
-             ("exports.job", made.headers["Location"])]
+             ("exports.job", made.headers["Location"]),
+             ("interviewer.attempts", "/attempts/?state=submitted"),
+             ("calibration.new_answer", f"/admin/calibration/new?response={world['response_id']}"),
+             ("decisions.delete",
+              f"/decisions/assessments/{world['assessment_id']}/stages/hired/delete")]
     for endpoint, url in urls:
-        if endpoint.startswith("mail.") and "hr" not in roles:
+        if endpoint.split(".")[0] in ("mail", "decisions") and "hr" not in roles or (
+                endpoint == "calibration.new_answer" and "hr" not in roles):
             continue
         with client.get(url) as response:
             assert response.status_code < 500, (endpoint, url)
