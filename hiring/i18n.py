@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date as Date
 from datetime import datetime as DateTime
+from functools import lru_cache
 from pathlib import Path
 
 import flask_babel
@@ -41,10 +42,16 @@ def language_in_page(code: str) -> str:
     return format_language(code, str(get_locale() or "en"))
 
 
+@lru_cache(maxsize=1)
+def _shipped() -> frozenset[str]:
+    """The languages with a catalogue, read once: every staff request asks."""
+    return frozenset(available())
+
+
 def interface_languages() -> list[str]:
     """Return the languages staff may choose: those configured (LANGUAGES) that have a
     catalogue, English first."""
-    shipped = set(available())
+    shipped = _shipped()
     chosen = [code for code in current_app.config["LANGUAGES"] if code in shipped]
     return ["en", *[code for code in chosen if code != "en"]]
 
