@@ -75,6 +75,7 @@ class Action(StrEnum):
     SSO_PROVIDER_ADDED = "sso_provider_added"
     SSO_PROVIDER_CHANGED = "sso_provider_changed"
     SSO_PROVIDER_DELETED = "sso_provider_deleted"
+    LANGUAGE_CHANGED = "language_changed"  # a staff member's own language of the interface
 
 
 def record(session: Session, *, actor: User | str | None, action: str, object_type: str,

@@ -80,6 +80,8 @@ class User(SQLModel, table=True):
     # Deactivated accounts cannot log in and their sessions are ended (hiring.accounts).
     active: bool = True
     last_login_at: datetime | None = _ts()
+    # The language of the account's pages and e-mail; None: the browser's (hiring.i18n).
+    language: str | None = Field(default=None, max_length=10)
 
 
 class AccountToken(SQLModel, table=True):

@@ -146,6 +146,20 @@ def deactivate(user: User, *, session: Session, now: datetime, by: User) -> int:
     return end_sessions(user, session=session, now=now)
 
 
+def set_language(user: User, language: str | None, *, offered: list[str],
+                 session: Session) -> bool:
+    """Choose the language of the account's pages and e-mail; None: the browser's.
+    Return whether it changed; raise AccountError for a language not offered."""
+    language = language or None
+    if language is not None and language not in offered:
+        raise AccountError(f"Unknown language {language!r}.")
+    if user.language == language:
+        return False
+    user.language = language
+    session.flush()
+    return True
+
+
 def reactivate(user: User, *, session: Session) -> None:
     user.active = True
     session.flush()

@@ -20,6 +20,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
 from hiring import audit
+from hiring.items.messages import N_, CandidateError
 from hiring.models import Assessment, Attempt, DecisionChange, DecisionStage, User
 
 # Stable keys of the built-in stages, in their default order.
@@ -35,7 +36,7 @@ FUTURE_DAYS = 1  # a decision dated tomorrow is a time zone away; later is a mis
 EARLIEST = date(2000, 1, 1)
 
 
-class DecisionError(ValueError):
+class DecisionError(CandidateError, ValueError):
     """A change that cannot be made; the message says why (shown to staff as it is)."""
 
 
@@ -100,9 +101,9 @@ def in_use(assessment: Assessment, *, session: Session) -> set[str]:
 def _clean_label(label: str) -> str:
     label = " ".join((label or "").split())
     if not label:
-        raise DecisionError("Give the stage a name.")
+        raise DecisionError(N_("Give the stage a name."))
     if len(label) > MAX_LABEL:
-        raise DecisionError(f"A stage's name has at most {MAX_LABEL} characters.")
+        raise DecisionError(N_("A stage's name has at most %(num)s characters."), num=MAX_LABEL)
     return label
 
 
@@ -118,7 +119,7 @@ def _row(assessment: Assessment, key: str, *, session: Session) -> DecisionStage
     for row in _stored(assessment, session=session, create=True):
         if row.key == key:
             return row
-    raise DecisionError("This assessment has no such stage.")
+    raise DecisionError(N_("This assessment has no such stage."))
 
 
 def _log(session: Session, actor: User | str | None, assessment: Assessment, now: datetime,
@@ -132,11 +133,11 @@ def add_stage(assessment: Assessment, label: str, *, session: Session,
     """Add a stage at the end of the list."""
     rows = _stored(assessment, session=session, create=True)
     if len(rows) >= MAX_STAGES:
-        raise DecisionError(f"An assessment has at most {MAX_STAGES} stages.")
+        raise DecisionError(N_("An assessment has at most %(num)s stages."), num=MAX_STAGES)
     label = _clean_label(label)
     if any((r.label or DEFAULT_NAMES.get(r.key, "")).casefold() == label.casefold()
            for r in rows):
-        raise DecisionError("A stage of that name exists already.")
+        raise DecisionError(N_("A stage of that name exists already."))
     row = DecisionStage(assessment_id=assessment.id, key=_new_key(label, {r.key for r in rows}),
                         label=label, position=max((r.position for r in rows), default=-1) + 1)
     session.add(row)
@@ -163,7 +164,7 @@ def move(assessment: Assessment, key: str, step: int, *, session: Session,
     rows = _stored(assessment, session=session, create=True)
     index = next((i for i, r in enumerate(rows) if r.key == key), None)
     if index is None:
-        raise DecisionError("This assessment has no such stage.")
+        raise DecisionError(N_("This assessment has no such stage."))
     other = index + (1 if step > 0 else -1)
     if not 0 <= other < len(rows):
         return
@@ -188,8 +189,8 @@ def delete(assessment: Assessment, key: str, *, session: Session,
     """Delete a stage no candidate was ever in; a stage in use can only be retired."""
     row = _row(assessment, key, session=session)
     if key in in_use(assessment, session=session):
-        raise DecisionError("Candidates have been in this stage: retire it instead, so "
-                            "their history keeps its meaning.")
+        raise DecisionError(N_("Candidates have been in this stage: retire it instead, so "
+                               "their history keeps its meaning."))
     session.delete(row)
     session.flush()
     _log(session, actor, assessment, now, change="deleted", key=key)
@@ -201,9 +202,9 @@ def check_date(decided_on: date | None, *, today: date, not_before: date | None 
     if decided_on is None:
         return today
     if decided_on > today + timedelta(days=FUTURE_DAYS):
-        raise DecisionError("The date is in the future: record a decision once it is taken.")
+        raise DecisionError(N_("The date is in the future: record a decision once it is taken."))
     if decided_on < max(EARLIEST, not_before or EARLIEST):
-        raise DecisionError("The date is before the candidate was invited.")
+        raise DecisionError(N_("The date is before the candidate was invited."))
     return decided_on
 
 
@@ -213,10 +214,10 @@ def record(attempt: Attempt, to_key: str, *, session: Session, actor: User | str
     assessment = session.get(Assessment, attempt.assessment_id)
     row = _row(assessment, to_key, session=session)
     if row.retired:
-        raise DecisionError("This stage is retired: choose another one.")
+        raise DecisionError(N_("This stage is retired: choose another one."))
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
-        raise DecisionError(f"A note has at most {MAX_NOTE} characters.")
+        raise DecisionError(N_("A note has at most %(num)s characters."), num=MAX_NOTE)
     decided_on = check_date(decided_on, today=now.date(),
                             not_before=(attempt.created_at.date() if attempt.created_at
                                         else None))

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from hiring import audit
 from hiring.assessment import editor
+from hiring.items.messages import N_, CandidateError
 from hiring.items.types import get_type
 from hiring.models import (
     Assessment,
@@ -152,7 +153,7 @@ def identity_hidden(attempt: Attempt, blind: int | None, *, session: Session) ->
     return attempt.id in identities_hidden([attempt], blind, session=session)
 
 
-class RatingError(ValueError):
+class RatingError(CandidateError, ValueError):
     """The rating is not valid; the message says why."""
 
 
@@ -169,19 +170,19 @@ def rate(response: Response, *, session: Session, rater_id: int, scores: dict[st
     now = now or utcnow()
     attempt = session.get(Attempt, response.attempt_id)
     if attempt.state not in (AttemptState.SUBMITTED, AttemptState.SCORED):
-        raise RatingError("Only submitted attempts can be rated.")
+        raise RatingError(N_("Only submitted attempts can be rated."))
     revision = session.get(ItemRevision, response.revision_id)
     item_type = get_type(revision.content["type"])
     if not item_type.needs_rating:
-        raise RatingError("This answer is scored automatically.")
+        raise RatingError(N_("This answer is scored automatically."))
     if not item_type.is_answered(response.answer):
-        raise RatingError("There is no answer to rate.")
+        raise RatingError(N_("There is no answer to rate."))
     criteria = {criterion for criterion, _ in item_type.criteria(revision.content, "en")}
     if set(scores) != criteria:
-        raise RatingError("Rate every criterion of the rubric.")
+        raise RatingError(N_("Rate every criterion of the rubric."))
     if any(not isinstance(v, int) or isinstance(v, bool) or not 1 <= v <= 5
            for v in scores.values()):
-        raise RatingError("Each rating must be a whole number from 1 to 5.")
+        raise RatingError(N_("Each rating must be a whole number from 1 to 5."))
     rating = session.exec(select(Rating).where(
         Rating.response_id == response.id, Rating.rater_id == rater_id)).first()
     if rating is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, current_app, g, jsonify, render_template, request, session
-from flask_babel import gettext
+from flask_babel import gettext, refresh
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -15,6 +15,7 @@ from hiring.models import User, utcnow
 from hiring.reports.formatting import format_rounded
 from hiring.scoring import aggregates
 from hiring.web import (
+    account,
     adverse_impact,
     api_keys,
     assessments,
@@ -77,6 +78,7 @@ def _load_user() -> None:
     if not expired:
         user = get_session().get(User, found.user_id)
         g.user = user if user is not None and user.active else None
+        refresh()  # a text translated before now was in the browser's language
 
 
 def _wants_json() -> bool:
@@ -110,7 +112,7 @@ def init_app(app: Flask) -> None:
                       health.bp, interviewer.bp, invitations.bp, items.bp, keying.bp, mail.bp,
                       privacy.bp, self_id.bp, validity.bp, adverse_impact.bp,
                       technical_report.bp, two_factor.bp, blind_review.bp, webhooks.bp,
-                      api_keys.bp, users.bp, sso.bp):
+                      api_keys.bp, users.bp, sso.bp, account.bp):
         app.register_blueprint(blueprint)
     sso.init_app(app)  # checks OIDC_PROVIDERS: a mistake stops the start
     limits.init_app(app)  # before CSRF: its checks read the raw body first

@@ -7,6 +7,7 @@ from datetime import datetime
 from functools import wraps
 
 from flask import abort, current_app, g, redirect, request, url_for
+from flask_babel import gettext
 
 from hiring import rights
 from hiring.db import get_session
@@ -47,7 +48,7 @@ def roles(*allowed: Role) -> Callable:
             if g.user is None:
                 return redirect(url_for("auth.login", next=request.full_path))
             if g.user.role not in allowed:
-                abort(403, "Your account may not open this page.")
+                abort(403, gettext("Your account may not open this page."))
             return view(*args, **kwargs)
 
         wrapped.access = tuple(str(role) for role in allowed)
@@ -78,13 +79,13 @@ def check_assessment(assessment_id: int) -> None:
     """End the request with a 404 page when the user may not see the assessment: an
     assessment not assigned to an interviewer does not exist for them."""
     if not rights.may_see_assessment(g.user, assessment_id, session=get_session()):
-        abort(404, "No such assessment.")
+        abort(404, gettext("No such assessment."))
 
 
 def check_attempt(attempt: Attempt) -> Attempt:
     """Return the attempt, or end the request with a 404 page when the user may not see it."""
     if not rights.may_see_assessment(g.user, attempt.assessment_id, session=get_session()):
-        abort(404, "No such attempt.")
+        abort(404, gettext("No such attempt."))
     return attempt
 
 

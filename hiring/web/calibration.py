@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 from wtforms.fields.choices import SelectChoice
 
 from hiring.assessment import calibration
@@ -77,14 +78,14 @@ def answer(answer_id: int):
     form = rubric_form(rubric["criteria"], CalibrationRatingForm)()
     if mine is None and request.method == "POST":
         if not answer.active:
-            abort(409, "This calibration answer has been retired.")
+            abort(409, gettext("This calibration answer has been retired."))
         if not form.validate_on_submit():
             abort(400, "; ".join(e for errors in form.errors.values() for e in errors))
         try:
             calibration.rate_answer(answer, session=session, rater_id=g.user.id,
                                     scores=form.scores())
         except calibration.CalibrationError as exc:
-            abort(400, str(exc))
+            abort(400, exc.translated(gettext))
         return redirect(url_for("calibration.answer", answer_id=answer.id,
                                 **({"attempt": attempt_id} if attempt_id else {})))
     if mine is None:
@@ -116,15 +117,15 @@ def _new_answer_source():
     session = get_session()
     response_id = request.args.get("response", type=int)
     if response_id:
-        response = get_or_404(Response, response_id, "No such response.")
+        response = get_or_404(Response, response_id, gettext("No such response."))
         try:
             draft = calibration.draft_from_response(response, session=session)
         except calibration.CalibrationError as exc:
-            abort(400, str(exc))
+            abort(400, exc.translated(gettext))
         return draft.item, draft
     item = session.get(Item, request.args.get("item", type=int) or 0)
     if item is None or not calibration.is_written(item):
-        abort(404, "No such written item.")
+        abort(404, gettext("No such written item."))
     return item, None
 
 
@@ -148,9 +149,9 @@ def new_answer():
                 agreed=form.scores(), explanation=form.explanation.data,
                 created_by=g.user.email, origin="response" if draft else "sample")
         except calibration.CalibrationError as exc:
-            form.explanation.errors = [*form.explanation.errors, str(exc)]
+            form.explanation.errors = [*form.explanation.errors, exc.translated(gettext)]
         else:
-            flash(f"Calibration answer saved for {item.key}.")
+            flash(gettext("Calibration answer saved for %(item)s.", item=item.key))
             return redirect(url_for("calibration.manage"))
     status = 400 if form.errors else 200
     return render_template("admin/calibration/new.html", form=form, item=item, rubric=rubric,
@@ -162,10 +163,10 @@ def new_answer():
 def retire(answer_id: int):
     answer = _answer(answer_id)
     if not FlaskForm().validate_on_submit():
-        abort(400, "The form has expired; reload the page.")
+        abort(400, gettext("The form has expired; reload the page."))
     answer.active = not answer.active
-    flash("Calibration answer " + ("restored." if answer.active else "retired: new raters "
-                                   "no longer get it."))
+    flash(gettext("Calibration answer restored.") if answer.active else
+          gettext("Calibration answer retired: new raters no longer get it."))
     return redirect(url_for("calibration.manage"))
 
 

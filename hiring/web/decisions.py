@@ -7,16 +7,16 @@ stage."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from hiring.assessment import decisions, self_id
 from hiring.db import get_session
 from hiring.models import Assessment, Attempt
 from hiring.web.access import check_attempt, hr_only, now, staff
-from hiring.web.forms import ConfirmForm, FlaskForm, MultiCheckboxField
+from hiring.web.forms import ConfirmForm, FlaskForm, MultiCheckboxField, Required
 from hiring.web.lookup import get_or_404
 
 bp = Blueprint("decisions", __name__, url_prefix="/decisions")
@@ -35,22 +35,25 @@ def labels(assessment: Assessment) -> dict[str, str]:
 
 
 class DecisionForm(FlaskForm):
-    stage = SelectField("Stage", validators=[InputRequired("Choose a stage.")])
-    decided_on = DateField("Date of the decision", validators=[Optional()],
-                           description="Today if left empty.")
-    note = TextAreaField("Note", validators=[Length(max=decisions.MAX_NOTE, message=(
-        f"A note has at most {decisions.MAX_NOTE} characters."))],
-                         description="Seen by HR and interviewers, and part of the "
-                                     "candidate's data if they ask for it.")
+    stage = SelectField(lazy_gettext("Stage"),
+                        validators=[Required(lazy_gettext("Choose a stage."))])
+    decided_on = DateField(lazy_gettext("Date of the decision"), validators=[Optional()],
+                           description=lazy_gettext("Today if left empty."))
+    note = TextAreaField(lazy_gettext("Note"), validators=[Length(
+        max=decisions.MAX_NOTE, message=lazy_gettext("A note has at most %(num)s characters.",
+                                                     num=decisions.MAX_NOTE))],
+                         description=lazy_gettext("Seen by HR and interviewers, and part of "
+                                                  "the candidate's data if they ask for it."))
 
 
 class StageNameForm(FlaskForm):
-    label = StringField("Name", validators=[Length(max=decisions.MAX_LABEL, message=(
-        f"A stage's name has at most {decisions.MAX_LABEL} characters."))])
+    label = StringField(lazy_gettext("Name"), validators=[Length(
+        max=decisions.MAX_LABEL, message=lazy_gettext(
+            "A stage's name has at most %(num)s characters.", num=decisions.MAX_LABEL))])
 
 
 class SelfIdForm(FlaskForm):
-    questions = MultiCheckboxField("Questions asked after submitting")
+    questions = MultiCheckboxField(lazy_gettext("Questions asked after submitting"))
 
 
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
@@ -58,7 +61,7 @@ class SelfIdForm(FlaskForm):
 def attempt(attempt_id: int):
     """A candidate's decision stage and its history; record a new stage."""
     session = get_session()
-    attempt = check_attempt(get_or_404(Attempt, attempt_id, "No such invitation."))
+    attempt = check_attempt(get_or_404(Attempt, attempt_id, gettext("No such invitation.")))
     assessment = session.get(Assessment, attempt.assessment_id)
     stages = decisions.stages(assessment, session=session)
     names = {s.key: stage_name(s) for s in stages}
@@ -71,9 +74,10 @@ def attempt(attempt_id: int):
                              now=now(), decided_on=form.decided_on.data,
                              note=form.note.data or "")
         except decisions.DecisionError as exc:
-            error, status = str(exc), 400
+            error, status = exc.translated(gettext), 400
         else:
-            flash(f"{attempt.candidate_name} is now in the stage “{names[form.stage.data]}”.")
+            flash(gettext("%(name)s is now in the stage “%(stage)s”.",
+                          name=attempt.candidate_name, stage=names[form.stage.data]))
             return redirect(url_for("decisions.attempt", attempt_id=attempt.id))
     elif request.method == "POST":
         status = 400
@@ -86,7 +90,7 @@ def attempt(attempt_id: int):
 
 
 def _assessment(assessment_id: int) -> Assessment:
-    return get_or_404(Assessment, assessment_id, "No such assessment.")
+    return get_or_404(Assessment, assessment_id, gettext("No such assessment."))
 
 
 @bp.route("/assessments/<int:assessment_id>/stages", methods=["GET", "POST"])
@@ -103,10 +107,10 @@ def stages(assessment_id: int):
                 added = decisions.add_stage(assessment, form.label.data or "", session=session,
                                             actor=g.user, now=now())
             except decisions.DecisionError as exc:
-                form.label.errors = [str(exc)]
+                form.label.errors = [exc.translated(gettext)]
                 status = 400
             else:
-                flash(f"Added the stage “{added.label}”.")
+                flash(gettext("Added the stage “%(stage)s”.", stage=added.label))
                 return redirect(url_for("decisions.stages", assessment_id=assessment.id))
         else:
             status = 400
@@ -122,7 +126,7 @@ def _change(assessment_id: int, key: str, action) -> object:
     try:
         action(assessment, key)
     except decisions.DecisionError as exc:
-        abort(400, str(exc))
+        abort(400, exc.translated(gettext))
     return redirect(url_for("decisions.stages", assessment_id=assessment.id))
 
 
@@ -131,7 +135,7 @@ def _change(assessment_id: int, key: str, action) -> object:
 def rename(assessment_id: int, key: str):
     form = StageNameForm()
     if not form.validate_on_submit():
-        abort(400, " ".join(form.label.errors) or "The form has expired: send it again.")
+        abort(400, " ".join(form.label.errors) or gettext("The form has expired: send it again."))
     return _change(assessment_id, key, lambda a, k: decisions.rename(
         a, k, form.label.data or "", session=get_session(), actor=g.user, now=now()))
 
@@ -140,7 +144,7 @@ def rename(assessment_id: int, key: str):
 @hr_only
 def move(assessment_id: int, key: str):
     if request.form.get("step") not in ("up", "down"):
-        abort(400, "Say whether the stage moves up or down.")
+        abort(400, gettext("Say whether the stage moves up or down."))
     step = -1 if request.form.get("step") == "up" else 1
     return _change(assessment_id, key, lambda a, k: decisions.move(
         a, k, step, session=get_session(), actor=g.user, now=now()))
@@ -162,17 +166,17 @@ def delete(assessment_id: int, key: str):
     assessment = _assessment(assessment_id)
     names = labels(assessment)
     if key not in names:
-        abort(404, "This assessment has no such stage.")
+        abort(404, gettext("This assessment has no such stage."))
     if key in decisions.in_use(assessment, session=session):
-        abort(409, "Candidates have been in this stage: retire it instead, so their history "
-                   "keeps its meaning.")
+        abort(409, gettext("Candidates have been in this stage: retire it instead, so their "
+                           "history keeps its meaning."))
     form = ConfirmForm()
     error = None
     if request.method == "POST":
         if form.validate_on_submit():
             return _change(assessment_id, key, lambda a, k: decisions.delete(
                 a, k, session=session, actor=g.user, now=now()))
-        error = " ".join(form.confirm.errors) or "The form has expired: send it again."
+        error = " ".join(form.confirm.errors) or gettext("The form has expired: send it again.")
     return render_template("decisions/delete.html", assessment=assessment, key=key,
                            name=names[key], error=error), (400 if error else 200)
 
@@ -190,7 +194,7 @@ def self_identification(assessment_id: int):
     if form.validate_on_submit():
         self_id.set_questions(assessment, form.questions.data or [], session=session,
                               actor=g.user, now=now())
-        flash("Saved the questions asked after submitting.")
+        flash(gettext("Saved the questions asked after submitting."))
         return redirect(url_for("decisions.self_identification", assessment_id=assessment.id))
     if request.method == "POST":
         status = 400

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
+import flask_babel
 from flask import (
     Blueprint,
     Response,
@@ -18,6 +19,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext
 
 from hiring import audit, jobs, privacy
 from hiring.assessment.ratings import blind_for, candidate_code, identities_hidden
@@ -44,9 +46,9 @@ def _selected_ids() -> list[int]:
         if value.isdigit() and int(value) not in ids:
             ids.append(int(value))
     if not ids:
-        abort(400, "Select at least one attempt.")
+        abort(400, gettext("Select at least one attempt."))
     if len(ids) > MAX_SELECTED:
-        abort(400, f"Select at most {MAX_SELECTED} attempts at a time.")
+        abort(400, gettext("Select at most %(num)s attempts at a time.", num=MAX_SELECTED))
     return visible_attempt_ids(ids)  # the others do not exist for this user
 
 
@@ -55,12 +57,14 @@ def _selected_ids() -> list[int]:
 def compare():
     ids = _selected_ids()
     if len(ids) > MAX_COMPARED:
-        abort(400, f"Compare at most {MAX_COMPARED} candidates side by side.")
+        abort(400, gettext("Compare at most %(num)s candidates side by side.",
+                           num=MAX_COMPARED))
     session = get_session()
     attempts = [a for a in (session.get(Attempt, i) for i in ids) if a is not None]
     if not attempts:
-        abort(404, "None of the selected attempts exists.")
+        abort(404, gettext("None of the selected attempts exists."))
     columns = [summarize(attempt, session=session, blind_for=blind_for(g.user),
+                         language=str(flask_babel.get_locale() or "en"),  # the page's
                          norm_min_group=current_app.config["NORM_MIN_GROUP"])
                for attempt in attempts]
     hidden = identities_hidden(attempts, blind_for(g.user), session=session)
@@ -85,7 +89,7 @@ def _rows(columns: list[Summary], kind: str) -> list[tuple[str, str, list]]:
 @staff
 def assessment_csv(assessment_id: int):
     session = get_session()
-    assessment = get_or_404(Assessment, assessment_id, "No such assessment.")
+    assessment = get_or_404(Assessment, assessment_id, gettext("No such assessment."))
     check_assessment(assessment_id)
     audit.record(session, actor=g.user, action=audit.Action.EXPORTED,
                  object_type="assessment", object_id=assessment_id, detail={"format": "csv"})
@@ -118,7 +122,7 @@ def profiles_zip():
     session = get_session()
     found = privacy.existing_attempts(ids, session=session)
     if not found:
-        abort(404, "None of the selected attempts exists.")
+        abort(404, gettext("None of the selected attempts exists."))
     job = Job(kind=bundle.KIND, total=len(found), created_by=g.user.id,
               params={"attempt_ids": [i for i in ids if i in found],
                       "language": request.form.get("lang") or None,
@@ -136,26 +140,28 @@ def profiles_zip():
 def _job(job_id: int) -> Job:
     job = get_session().get(Job, job_id)
     if job is None or (job.created_by != g.user.id and g.user.role != Role.HR):
-        abort(404, "No such export.")
+        abort(404, gettext("No such export."))
     ids = (job.params or {}).get("attempt_ids") or []
     existing = sorted(privacy.existing_attempts(ids, session=get_session()))
     if len(visible_attempt_ids(list(existing))) < len(existing):  # HR took one away since
-        abort(404, "No such export.")
+        abort(404, gettext("No such export."))
     return job
 
 
 def _state_text(job: Job) -> str:
     """Say where the export is, in words (the page and its polling show the same)."""
     if job.state == JobState.DONE:
-        return "Ready."
+        return gettext("Ready.")
     if job.state == JobState.FAILED:
-        return f"The export failed: {job.error}"
+        return gettext("The export failed: %(error)s", error=job.error)
     if job.state == JobState.RUNNING:
-        return "Building the profiles…"
+        return gettext("Building the profiles…")
+    if job.error and job.run_after:
+        return gettext("A try failed (%(error)s); it is tried again at %(time)s UTC.",
+                       error=job.error, time=flask_babel.format_time(job.run_after, "short"))
     if job.error:
-        when = f" at {job.run_after:%H:%M} UTC" if job.run_after else ""
-        return f"A try failed ({job.error}); it is tried again{when}."
-    return "Waiting for a worker to start it…"
+        return gettext("A try failed (%(error)s); it is tried again.", error=job.error)
+    return gettext("Waiting for a worker to start it…")
 
 
 @bp.route("/jobs/<int:job_id>")
@@ -180,6 +186,6 @@ def job_status(job_id: int):
 def download(job_id: int):
     job = _job(job_id)
     if job.state != JobState.DONE or not job.result_path:
-        abort(409, "The export is not ready yet.")
+        abort(409, gettext("The export is not ready yet."))
     return send_from_directory(jobs.exports_dir(current_app), job.result_path,
                                as_attachment=True, mimetype="application/zip")

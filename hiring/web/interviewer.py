@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 
 from hiring import audit, jobs, prerender
 from hiring.assessment import calibration, engine, pipeline, planning
@@ -29,6 +30,7 @@ from hiring.assessment.ratings import (
     withheld,
 )
 from hiring.db import after_commit, get_session
+from hiring.i18n import staff_language
 from hiring.items import revisions
 from hiring.items.types import ITEM_TYPES, get_type
 from hiring.models import Assessment, Attempt, AttemptState, ItemRevision, Role
@@ -92,8 +94,9 @@ def _profile(attempt: Attempt):
     assessment = session.get(Assessment, attempt.assessment_id)
     languages = planning.languages(assessment, session=session)
     language = request.args.get("lang")
-    if language not in languages:
-        language = attempt.language
+    if language not in languages:  # the staff member's own language, else the candidate's
+        chosen = staff_language(g.user)
+        language = chosen if chosen in languages else attempt.language
     return build_profile(attempt, session=session, language=language,
                          blind_for=blind_for(g.user),
                          norm_min_group=current_app.config["NORM_MIN_GROUP"]), languages
@@ -161,7 +164,8 @@ def attempt(attempt_id: int):
                            profile_html=profile_html, answers=answers, written=written,
                            rated_types={name for name, item_type in ITEM_TYPES.items()
                                         if item_type.needs_rating}, form=RatingForm(),
-                           languages=languages, my_ratings=my_ratings, can_rate=reportable)
+                           languages=languages, my_ratings=my_ratings, can_rate=reportable,
+                           dimension_names={s.key: s.name for s in profile.scores})
 
 
 def _calibration(written: list[dict]) -> None:
@@ -199,14 +203,15 @@ def rate_response(attempt_id: int, response_id: int):
     response = next((r for r in engine.responses(attempt, session=session)
                      if r.id == response_id), None)
     if response is None:
-        abort(404, "No such response in this attempt.")
+        abort(404, gettext("No such response in this attempt."))
     revision = session.get(ItemRevision, response.revision_id)
     item_type = get_type(revision.content["type"])
     if not item_type.needs_rating:
-        abort(400, "This answer is scored automatically.")
+        abort(400, gettext("This answer is scored automatically."))
     pending = _pending_calibration([revision.item_id]).get(revision.item_id)
     if pending:
-        flash("Rate the calibration answers of this question before candidates' answers.")
+        flash(gettext("Rate the calibration answers of this question before candidates' "
+                      "answers."))
         return redirect(url_for("calibration.answer", answer_id=pending.next_answer_id,
                                 attempt=attempt_id))
     form = rubric_form(item_type.criteria(revision.content, "en"), CandidateRatingForm)()
@@ -216,12 +221,12 @@ def rate_response(attempt_id: int, response_id: int):
         rate(response, session=session, rater_id=g.user.id, scores=form.scores(),
              comment=form.comment.data or "", now=now())
     except RatingError as exc:
-        abort(400, str(exc))
+        abort(400, exc.translated(gettext))
     audit.record(session, actor=g.user, action=audit.Action.RATED, object_type="response",
                  object_id=response.id, detail={"attempt_id": attempt_id})
     # the job is queued by a session of its own, after the rating's commit
     after_commit(partial(prerender.queue, current_app._get_current_object(), [attempt_id]))
-    flash("Rating saved.")
+    flash(gettext("Rating saved."))
     lang = request.args.get("lang")
     return redirect(url_for("interviewer.attempt", attempt_id=attempt_id,
                             **({"lang": lang} if lang else {})) + "#answers")
@@ -233,7 +238,7 @@ def rate_response(attempt_id: int, response_id: int):
 def profile_pdf(attempt_id: int):
     attempt = _attempt(attempt_id)
     if attempt.state not in (AttemptState.SUBMITTED, AttemptState.SCORED):
-        abort(409, "The profile is available once the candidate has submitted.")
+        abort(409, gettext("The profile is available once the candidate has submitted."))
     profile, _languages = _profile(attempt)
     config = current_app.config
     try:

@@ -24,6 +24,7 @@ from hiring import audit
 from hiring import staff as accounts
 from hiring import two_factor as domain
 from hiring.db import commit_if_refused, get_session
+from hiring.items.messages import N_
 from hiring.models import Role, User
 from hiring.web import auth, sessions
 from hiring.web.access import hr_only, now, public, records, staff
@@ -122,7 +123,7 @@ def enrol():
 
 # --- HR: the requirement per role, and resets -------------------------------------------
 
-ROLE_NAMES = {Role.HR: "HR managers", Role.INTERVIEWER: "Interviewers"}
+ROLE_NAMES = {Role.HR: N_("HR managers"), Role.INTERVIEWER: N_("Interviewers")}
 
 
 @bp.route("/admin/two-factor", methods=["GET", "POST"])

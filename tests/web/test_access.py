@@ -17,6 +17,11 @@ def test_every_view_declares_its_access(app):
 
 @pytest.fixture
 def world(db, assessment, bank, clock):
+    return build_world(db, assessment, bank, clock)
+
+
+def build_world(db, assessment, bank, clock) -> dict:
+    """One of everything a staff route's address names, and the values of its parts."""
     from hiring.keying import experts, rounds
 
     with db() as session:

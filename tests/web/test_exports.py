@@ -82,7 +82,7 @@ def test_zip_holds_one_pdf_per_reportable_attempt(client, auth, db, assessment, 
     assert names == [f"{i:05d}-kandidat-{n}-simic.pdf" for n, i in enumerate(ids)]
     assert all(archive.read(name).startswith(b"%PDF") for name in names)
     page = client.get(job_url).get_data(as_text=True)
-    assert "4</span> of 4 attempts" in page and "Download the ZIP" in page
+    assert '<span id="job-done">4</span> / 4' in page and "Download the ZIP" in page
 
 
 def test_zip_job_runs_in_the_servers_worker_thread_and_reports_progress(client, auth, db,
@@ -140,7 +140,7 @@ def test_compare_shows_candidates_side_by_side(client, auth, db, assessment, clo
     assert "<strong>44</strong>" in page and "<strong>88</strong>" in page  # judgement
     assert page.count("<strong>100</strong>") >= 1 and page.count("<strong>50</strong>") >= 1
     assert "indication" in page and "4 of 4 items, 0 unanswered" in page
-    assert "0 of 1 items, 1 unanswered" in page  # the math question nobody answered
+    assert "0 of 1 item, 1 unanswered" in page  # the math question nobody answered
     assert "incomplete: 2 of 6 unanswered" in page
 
 

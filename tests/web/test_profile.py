@@ -66,7 +66,8 @@ def test_raters_are_blind_until_they_rate_and_see_disagreement_after(client, db,
     after = page(client, url)
     assert "Alpha thinks the tone is cold." in after
     # Ratings are stamped with the real time, not the test clock.
-    assert re.search(r"You rated this on \d{4}-\d\d-\d\d \d\d:\d\d UTC", after)
+    assert re.search(r"You rated this on [A-Z][a-z]{2} \d{1,2}, 20\d\d, \d{1,2}:\d\d\s[AP]M UTC",
+                     after)
     assert 'name="score_tone" value="1" required checked' in after
 
     log_in_as(client, db, "b@example.com", "Rater Beta")

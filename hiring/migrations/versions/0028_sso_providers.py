@@ -11,7 +11,7 @@ import hiring.models  # noqa: F401 - autogenerate writes hiring.models.UTCDateTi
 
 
 revision = '0028'
-down_revision = '0026'
+down_revision = '0027'
 branch_labels = None
 depends_on = None
 

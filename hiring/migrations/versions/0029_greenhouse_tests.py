@@ -12,7 +12,7 @@ import hiring.models  # noqa: F401 - autogenerate writes hiring.models.UTCDateTi
 
 
 revision = '0029'
-down_revision = '0026'
+down_revision = '0028'
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ import sqlmodel  # noqa: F401 - autogenerate writes sqlmodel.sql.sqltypes.AutoSt
 
 
 revision = '0030'
-down_revision = '0026'
+down_revision = '0029'
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,8 @@
     button.addEventListener("click", function () {
       var input = document.querySelector(button.dataset.copy);
       input.select();
-      var done = function () { button.textContent = "Copied"; };
+      // The page gives the word in its language (data-copied); English without it.
+      var done = function () { button.textContent = button.dataset.copied || "Copied"; };
       if (navigator.clipboard) {
         navigator.clipboard.writeText(input.value).then(done, function () {
           document.execCommand("copy"); done();
@@ -15,7 +16,8 @@
   });
 })();
 
-// Export progress: poll the job until it is done or failed.
+// Export progress: poll the job until it is done or failed. The texts come in the page's
+// language: data-ready and data-failed on the box, the job's message from the server.
 (function () {
   "use strict";
   var box = document.getElementById("job");
@@ -27,10 +29,11 @@
       document.getElementById("job-progress").value = job.done;
       document.getElementById("job-done").textContent = job.done;
       if (job.state === "done") {
-        document.getElementById("job-state").textContent = "Ready.";
+        document.getElementById("job-state").textContent = box.dataset.ready;
         document.getElementById("job-download").classList.remove("hidden");
       } else if (job.state === "failed") {
-        document.getElementById("job-state").textContent = "The export failed: " + job.error;
+        document.getElementById("job-state").textContent =
+          box.dataset.failed.replace("{error}", job.error);
       } else {
         document.getElementById("job-state").textContent = job.message;
         setTimeout(poll, 1000);
