@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 
 from hiring.assessment import editor, pipeline, planning
 from hiring.assessment import preview as sampling
@@ -23,9 +24,11 @@ from hiring.assessment.editor import Outcome, Recipe
 from hiring.assessment.recipes import estimate_minutes, item_classes
 from hiring.banks import listing
 from hiring.db import get_session
+from hiring.items.messages import shown
 from hiring.items.types.base import translate
 from hiring.models import Assessment, Bank
 from hiring.reports.dif_table import dif_csv
+from hiring.reports.scores import SCALE_TEXTS
 from hiring.scoring.aggregates import fingerprint
 from hiring.scoring.agreement import (
     MIN_RESPONSES,
@@ -79,12 +82,12 @@ def index():
 def new():
     banks = listing.all_banks(session=get_session())
     if not banks:
-        flash("Upload a question bank first.")
+        flash(gettext("Upload a question bank first."))
         return redirect(url_for("banks.index"))
     chosen = request.values.get("bank_id", type=int)
     bank = next((b for b in banks if b.id == chosen), None)
     if bank is None and request.method == "POST":
-        abort(400, "Choose a question bank.")
+        abort(400, gettext("Choose a question bank."))
     return editor_page(bank or banks[0], None, banks=banks)
 
 
@@ -116,12 +119,14 @@ def editor_page(bank: Bank, assessment: Assessment | None, *, banks: list[Bank] 
         if parsed.recipe is not None:
             problems = editor.check(parsed.recipe, bank, session=session)
             for name, messages in problems.fields.items():
+                texts = [shown(message, gettext) for message in messages]
                 if name == "sections":
-                    section_errors.extend(messages)
+                    section_errors.extend(texts)
                 else:
-                    getattr(form, name).errors.extend(messages)
+                    getattr(form, name).errors.extend(texts)
             for index, messages in problems.sections.items():
-                parsed.infos[parsed.rows[index]].errors.extend(messages)
+                parsed.infos[parsed.rows[index]].errors.extend(
+                    shown(message, gettext) for message in messages)
             if not problems and action == "save":
                 return _saved(bank, assessment, parsed.recipe)
             checked = not problems
@@ -150,18 +155,20 @@ def _saved(bank: Bank, assessment: Assessment | None, recipe: Recipe):
         try:
             saved = editor.save(assessment, recipe, session=session, author=g.user.email)
         except editor.NotCurrent as exc:  # someone saved a new version meanwhile
-            flash(f"{exc} Your changes were not saved.")
+            flash(gettext("%(problem)s Your changes were not saved.",
+                          problem=shown(exc.args[0], gettext)))
             return redirect(url_for(".edit", assessment_id=assessment.id))
     if saved.outcome == Outcome.CREATED:
-        flash(f"Assessment “{saved.assessment.name}” created.")
+        flash(gettext("Assessment “%(name)s” created.", name=saved.assessment.name))
     elif saved.outcome == Outcome.UPDATED:
-        flash("Changes saved.")
+        flash(gettext("Changes saved."))
     elif saved.outcome == Outcome.UNCHANGED:
-        flash("No changes.")
+        flash(gettext("No changes."))
     else:
-        flash(f"Candidates already took version {saved.previous.version}; your changes are "
-              f"saved as version {saved.assessment.version}. Existing attempts and their "
-              "reports are unchanged.")
+        flash(gettext("Candidates already took version %(previous)s; your changes are saved "
+                      "as version %(version)s. Existing attempts and their reports are "
+                      "unchanged.", previous=saved.previous.version,
+                      version=saved.assessment.version))
     return redirect(url_for("invitations.pipeline", assessment_id=saved.assessment.id))
 
 
@@ -172,9 +179,12 @@ def edit(assessment_id: int):
     assessment = _assessment(assessment_id)
     newest = editor.current(assessment, session=session)
     if newest.id != assessment.id:
-        flash(f"Version {assessment.version} was replaced by version {newest.version}; "
-              + ("your changes were not saved: make them again here."
-                 if request.method == "POST" else "you are editing the current version."))
+        flash(gettext("Version %(version)s was replaced by version %(newest)s; your changes "
+                      "were not saved: make them again here.", version=assessment.version,
+                      newest=newest.version) if request.method == "POST" else
+              gettext("Version %(version)s was replaced by version %(newest)s; you are "
+                      "editing the current version.", version=assessment.version,
+                      newest=newest.version))
         return redirect(url_for(".edit", assessment_id=newest.id))
     return editor_page(session.get(Bank, assessment.bank_id), assessment)
 
@@ -205,7 +215,7 @@ def preview(assessment_id: int):
                                 seed=random.SystemRandom().randrange(MAX_SEED)))
     seed = request.args.get("seed", type=int)
     if seed is None or not 0 <= seed < MAX_SEED:
-        abort(400, f"The seed must be a whole number from 0 to {MAX_SEED - 1}.")
+        abort(400, gettext("The seed must be a whole number from 0 to %(max)s.", max=MAX_SEED - 1))
     bank = session.get(Bank, assessment.bank_id)
     drawn = sampling.sample(assessment, seed, language, session=session)
     return render_template(
@@ -241,7 +251,8 @@ def item_health(assessment_id: int):
                            min_subscore_reliability=MIN_SUBSCORE_RELIABILITY,
                            agreement=rater_agreement(load_rating_rows(assessment_id,
                                                                       session=session)),
-                           min_responses=MIN_RESPONSES)
+                           min_responses=MIN_RESPONSES,
+                           scale_names={key: texts[0] for key, texts in SCALE_TEXTS.items()})
 
 
 def _n_attempts(health: ItemHealth | None, assessment_id: int) -> int:

@@ -30,12 +30,15 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from hiring.items import accommodations
 from hiring.items.messages import N_
+
+_l = flask_babel.lazy_gettext  # a label, translated each time it is shown
 
 # WTForms ships no Croatian (and only Latin Serbian) messages, so its validators' messages
 # are translated from our own catalogues. The ones our forms can show:
@@ -75,7 +78,7 @@ class LoginForm(FlaskForm):
 
 
 class BankUploadForm(FlaskForm):
-    file = FileField("Bank file (YAML)", validators=[FileRequired()])
+    file = FileField(_l("Bank file (YAML)"), validators=[FileRequired()])
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -118,48 +121,48 @@ def _strip(value: object) -> object:
 class SectionForm(Form):
     """One row of an assessment's sections; the title fields are added per bank language."""
 
-    type = SelectField("Type", default="")  # "": any
-    dimension = SelectField("Dimension", default="")
-    count = IntegerField("Items", validators=[Optional(), NumberRange(1, 500)])
-    remove = BooleanField("Remove")
+    type = SelectField(_l("Type"), default="")  # "": any
+    dimension = SelectField(_l("Dimension"), default="")
+    count = IntegerField(_l("Items"), validators=[Optional(), NumberRange(1, 500)])
+    remove = BooleanField(_l("Remove"))
 
 
 class AssessmentForm(FlaskForm):
     """An assessment's recipe; `assessment_form` adds the fields that depend on the bank."""
 
-    name = StringField("Name", filters=[_strip], validators=[DataRequired(), Length(max=200)],
-                       description="What staff see in lists and reports.")
-    languages = MultiCheckboxField("Languages offered")
-    language = SelectField("Default language",
-                           description="Invitations use it unless the candidate switches.")
-    time_limit_minutes = IntegerField("Time limit (minutes)", default=40,
+    name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=200)],
+                       description=_l("What staff see in lists and reports."))
+    languages = MultiCheckboxField(_l("Languages offered"))
+    language = SelectField(_l("Default language"),
+                           description=_l("Invitations use it unless the candidate switches."))
+    time_limit_minutes = IntegerField(_l("Time limit (minutes)"), default=40,
                                       validators=[InputRequired(), NumberRange(1, 300)])
     grace_seconds = IntegerField(
-        "Grace period (seconds)", default=60, validators=[InputRequired(), NumberRange(0, 600)],
-        description="Answers still in flight when time is up are accepted this long.")
-    shuffle = BooleanField("Shuffle the items within each section", default=True)
+        _l("Grace period (seconds)"), default=60, validators=[InputRequired(), NumberRange(0, 600)],
+        description=_l("Answers still in flight when time is up are accepted this long."))
+    shuffle = BooleanField(_l("Shuffle the items within each section"), default=True)
     typing_target_wpm = IntegerField(
-        "Typing target (words per minute)", default=35,
+        _l("Typing target (words per minute)"), default=35,
         validators=[InputRequired(), NumberRange(5, 150)],
-        description="A typing item scores full marks at this many words per minute, "
-                    "typing errors subtracted; less scores in proportion.")
+        description=_l("A typing item scores full marks at this many words per minute, "
+                    "typing errors subtracted; less scores in proportion."))
     strength_score = ScoreField(
-        "Strength: lower end of the 95% band at least",
+        _l("Strength: lower end of the 95% band at least"),
         validators=[InputRequired(), NumberRange(0, 100)],
-        description="A score whose whole band lies at or above this is listed as a strength.")
+        description=_l("A score whose whole band lies at or above this is listed as a strength."))
     development_score = ScoreField(
-        "Development area: upper end of the 95% band below",
+        _l("Development area: upper end of the 95% band below"),
         validators=[InputRequired(), NumberRange(0, 100)],
-        description="A score whose whole band lies below this is listed as a development "
-                    "area, with interview questions to probe it.")
+        description=_l("A score whose whole band lies below this is listed as a development "
+                    "area, with interview questions to probe it."))
     min_items = IntegerField(
-        "Fewest answered items per score", validators=[InputRequired(), NumberRange(1, 10)],
-        description="With fewer, the profile says the evidence is insufficient and claims "
-                    "nothing.")
+        _l("Fewest answered items per score"), validators=[InputRequired(), NumberRange(1, 10)],
+        description=_l("With fewer, the profile says the evidence is insufficient and claims "
+                    "nothing."))
     max_each = IntegerField(
-        "Most strengths and development areas listed",
+        _l("Most strengths and development areas listed"),
         validators=[InputRequired(), NumberRange(1, 6)],
-        description="Each list shows at most this many, strongest and weakest first.")
+        description=_l("Each list shows at most this many, strongest and weakest first."))
 
 
 def _texts_form(languages: list[str], max_length: int) -> type[Form]:
@@ -190,20 +193,22 @@ def assessment_form(languages: list[str], **kwargs: object) -> AssessmentForm:
 
 
 class InvitationForm(FlaskForm):
-    name = StringField("Candidate name", validators=[InputRequired(), Length(max=200)])
-    email = EmailField("Candidate email", validators=[InputRequired(), Email(), Length(max=254)])
-    days = IntegerField("Valid for (days)", default=lambda: current_app.config["INVITATION_DAYS"],
+    name = StringField(_l("Candidate name"), validators=[InputRequired(), Length(max=200)])
+    email = EmailField(_l("Candidate email"),
+                       validators=[InputRequired(), Email(), Length(max=254)])
+    days = IntegerField(_l("Valid for (days)"),
+                        default=lambda: current_app.config["INVITATION_DAYS"],
                         validators=[InputRequired(), NumberRange(1, 90)])
     time_multiplier = StringField(
-        "Time multiplier (an accommodation)", default="1",
-        description="1 for the usual time; 1.25, 1.5, 2 or any number up to 3 for more "
-                    "time, on the whole assessment and on timed exercises such as typing.")
+        _l("Time multiplier (an accommodation)"), default="1",
+        description=_l("1 for the usual time; 1.25, 1.5, 2 or any number up to 3 for more "
+                       "time, on the whole assessment and on timed exercises such as typing."))
 
     def validate_time_multiplier(self, field) -> None:
         try:
             field.multiplier = accommodations.parse_multiplier(field.data)
         except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+            raise ValidationError(flask_babel.gettext(str(exc))) from None
 
 
 class TimeMultiplierForm(FlaskForm):
@@ -213,10 +218,10 @@ class TimeMultiplierForm(FlaskForm):
 class BulkInvitationForm(FlaskForm):
     """A CSV of invitations: checked first, created once `confirm` comes with the rows."""
 
-    file = FileField("A CSV file")
-    csv_text = TextAreaField("Or the rows as text")
-    confirm = BooleanField("Create the invitations")
-    send_email = BooleanField("Send each candidate the invitation by e-mail")
+    file = FileField(_l("A CSV file"))
+    csv_text = TextAreaField(_l("Or the rows as text"))
+    confirm = BooleanField(_l("Create the invitations"))
+    send_email = BooleanField(_l("Send each candidate the invitation by e-mail"))
 
 
 class ExtraTimeForm(FlaskForm):
@@ -252,38 +257,49 @@ class RatingForm(FlaskForm):
 class KeyingRoundForm(FlaskForm):
     """A new keying round; the item choices are the bank's active SJT items."""
 
-    name = StringField("Name of the round", filters=[_strip],
+    name = StringField(_l("Name of the round"), filters=[_strip],
                        validators=[InputRequired(), Length(max=200)],
-                       description="E.g. “Team leads, spring 2027”: experts see it.")
-    items = MultiCheckboxField("Items the experts rate")
+                       description=_l("E.g. “Team leads, spring 2027”: experts see it."))
+    items = MultiCheckboxField(_l("Items the experts rate"))
 
 
 class ExpertForm(FlaskForm):
-    name = StringField("Expert's name", filters=[_strip],
+    name = StringField(_l("Expert's name"), filters=[_strip],
                        validators=[InputRequired(), Length(max=200)])
-    email = EmailField("Email", filters=[_strip],
+    email = EmailField(_l("Email"), filters=[_strip],
                        validators=[InputRequired(), Email(), Length(max=254)])
-    language = SelectField("Language")
-    send_email = BooleanField("Send the link by e-mail", default=True)
+    language = SelectField(_l("Language"))
+    send_email = BooleanField(_l("Send the link by e-mail"), default=True)
+
+
+class _Required(InputRequired):
+    """InputRequired with a message of ours, in the reader's language (a plain str, as the
+    views join errors into sentences)."""
+
+    def __call__(self, form, field) -> None:
+        try:
+            super().__call__(form, field)
+        except StopValidation:
+            raise StopValidation(flask_babel.gettext(self.message)) from None
 
 
 class ConfirmForm(FlaskForm):
     """A destructive or lasting action, done only once HR ticked the box."""
 
-    confirm = BooleanField("Yes", validators=[InputRequired(
-        "Tick the box to confirm; nothing has changed.")])
+    confirm = BooleanField(_l("Yes"), validators=[_Required(
+        N_("Tick the box to confirm; nothing has changed."))])
 
 
 class AdoptForm(FlaskForm):
-    items = MultiCheckboxField("Items", validators=[InputRequired(
-        "Choose at least one item whose key to adopt.")])
-    confirm = BooleanField("Yes")
+    items = MultiCheckboxField(_l("Items"), validators=[_Required(
+        N_("Choose at least one item whose key to adopt."))])
+    confirm = BooleanField(_l("Yes"))
 
 
 class PaperImportForm(FlaskForm):
-    file = FileField("A CSV file")
-    csv_text = TextAreaField("Or the rows as text", validators=[Length(max=1_000_000)])
-    confirm = BooleanField("Store these ratings")
+    file = FileField(_l("A CSV file"))
+    csv_text = TextAreaField(_l("Or the rows as text"), validators=[Length(max=1_000_000)])
+    confirm = BooleanField(_l("Store these ratings"))
 
 
 # The effectiveness scale an expert rates each option on, with its visible labels.
