@@ -11,8 +11,9 @@ from flask_babel import force_locale, get_locale, gettext
 from markupsafe import Markup
 
 from hiring.banks import editing, item_diff, item_form, item_yaml
+from hiring.banks.item_form.shapes import TEXT
 from hiring.db import get_session
-from hiring.items.messages import N_
+from hiring.items.messages import N_, Message, shown
 from hiring.items.types import ITEM_TYPES, get_type
 from hiring.items.types.base import translate
 from hiring.models import Bank, Item, ItemRevision
@@ -84,11 +85,24 @@ def _candidate_html(content: dict, language: str) -> Markup:
     return Markup(html)  # noqa: S704  # nosec B704
 
 
+def _in_language(nodes: list[item_form.Node]) -> list[item_form.Node]:
+    """Give the form's labels, hints and choices in the page's language; a text's
+    translations keep their language codes as labels."""
+    for node in nodes:
+        if node.kind != TEXT:
+            node.label = shown(node.label, gettext)
+            node.hint = shown(node.hint, gettext) if node.hint else node.hint
+            node.choices = [(value, label.translated(gettext) if isinstance(label, Message)
+                             else label) for value, label in node.choices]
+        _in_language(node.children)
+    return nodes
+
+
 def _editor(bank: Bank, item: Item | None, item_type: str, raw: dict,
             problems: list[tuple[tuple, str]], *, base: int | None = None, status: int = 200,
             preview_of: dict | None = None, conflict: int | None = None):
-    nodes = item_form.build_form(item_type, raw, languages=bank.languages,
-                                 dimensions=_dimensions(bank), new=item is None)
+    nodes = _in_language(item_form.build_form(item_type, raw, languages=bank.languages,
+                                              dimensions=_dimensions(bank), new=item is None))
     summary = item_form.attach(nodes, [(item_form.field_name(item_type, raw, path), message)
                                        for path, message in problems])
     shown = ([(lang, _candidate_html(preview_of, lang)) for lang in bank.languages]
@@ -137,8 +151,9 @@ def item(bank_id: int, key: str):
     history = [(revision, item_diff.summary(previous.content if previous else None,
                                             revision.content))
                for previous, revision in zip([None, *revisions], revisions, strict=False)]
-    nodes = item_form.build_form(item.type, current.content, languages=bank.languages,
-                                 dimensions=_dimensions(bank))
+    nodes = _in_language(item_form.build_form(item.type, current.content,
+                                              languages=bank.languages,
+                                              dimensions=_dimensions(bank)))
     return render_template("admin/items/item.html", bank=bank, item=item, current=current,
                            history=list(reversed(history)), nodes=nodes,
                            key_source=get_type(item.type).key_source(current.content,

@@ -128,8 +128,10 @@ def test_bank_and_item_pages_are_in_croatian(client, hr, bank):
              absent=["Revision history", "Retire", "(current)"])
     croatian(client, item + "/edit",
              present=["Spremanjem promjene nastaje revizija 2.", "Pregledaj bez spremanja",
-                      "Uredi kao YAML"],
-             absent=["Saving a change makes", "Preview without saving", "Edit as YAML"])
+                      "Uredi kao YAML", "Ključ učinkovitosti", "Odgovor 1",
+                      "Dodaj još jedan odgovor", "1 (najmanje učinkovito) do 5"],
+             absent=["Saving a change makes", "Preview without saving", "Edit as YAML",
+                     "Effectiveness key", "Option 1", "Add another option"])
     croatian(client, item + "/yaml", present=["Uredi putem obrasca", "Spremi"],
              absent=["Edit with the form", "The item as it is written"])
     croatian(client, item + "/preview", present=["Pregled stavke", "Natrag na stavku"],
