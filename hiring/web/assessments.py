@@ -25,6 +25,7 @@ from hiring.assessment.recipes import estimate_minutes, item_classes
 from hiring.banks import listing
 from hiring.db import get_session
 from hiring.items.messages import shown
+from hiring.items.types import type_labels
 from hiring.items.types.base import translate
 from hiring.models import Assessment, Bank
 from hiring.reports.dif_table import dif_csv
@@ -220,6 +221,7 @@ def preview(assessment_id: int):
     drawn = sampling.sample(assessment, seed, language, session=session)
     return render_template(
         "admin/assessment_preview.html", assessment=assessment, bank=bank, sample=drawn,
+        type_labels=type_labels(),
         languages=languages, item_path=f"{request.script_root}/admin/banks/{bank.id}/items/",
         another=random.SystemRandom().randrange(MAX_SEED),
         dimension_names={key: translate(d.get("name"), "en") or key
@@ -239,6 +241,7 @@ def item_health(assessment_id: int):
                                              inline_limit=INLINE_LIMIT)
     reliability = reliability_rows(precision) if precision else None
     return render_template("admin/item_health.html", assessment=assessment, health=health,
+                           type_labels=type_labels(),
                            report=health.report if health else None,
                            dif=health.dif if health else None, dif_min_group=MIN_GROUP,
                            dif_min_scale_items=MIN_SCALE_ITEMS,

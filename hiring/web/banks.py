@@ -13,6 +13,7 @@ from hiring.banks.importer import ImportSummary, import_bank
 from hiring.banks.loader import BankInvalid, load_bytes
 from hiring.db import get_session
 from hiring.items.messages import shown
+from hiring.items.types import type_labels
 from hiring.models import Bank
 from hiring.web.access import hr_only
 from hiring.web.forms import BankUploadForm
@@ -63,7 +64,7 @@ def imported_text(summary: ImportSummary) -> str:
 def bank(bank_id: int):
     bank = get_or_404(Bank, bank_id, "No such bank.")
     rows = listing.current_items(bank_id, session=get_session())
-    return render_template("admin/bank.html", bank=bank, rows=rows)
+    return render_template("admin/bank.html", bank=bank, rows=rows, type_labels=type_labels())
 
 
 @bp.route("/<int:bank_id>.yaml")

@@ -14,7 +14,7 @@ from hiring.banks import editing, item_diff, item_form, item_yaml
 from hiring.banks.item_form.shapes import TEXT
 from hiring.db import get_session
 from hiring.items.messages import N_, Message, shown
-from hiring.items.types import ITEM_TYPES, get_type
+from hiring.items.types import ITEM_TYPES, get_type, type_labels
 from hiring.items.types.base import translate
 from hiring.models import Bank, Item, ItemRevision
 from hiring.web.access import hr_only, now
@@ -110,6 +110,7 @@ def _editor(bank: Bank, item: Item | None, item_type: str, raw: dict,
     current = (editing.get_revision(item, item.current_revision, session=get_session())
                if item else None)
     return render_template("admin/items/edit.html", bank=bank, item=item, item_type=item_type,
+                           type_labels=type_labels(),
                            runs=item_form.runs(nodes), summary=summary, base=base, previews=shown,
                            conflict=conflict,
                            keying=current.content.get("keying") if current else None), status
@@ -155,6 +156,7 @@ def item(bank_id: int, key: str):
                                               languages=bank.languages,
                                               dimensions=_dimensions(bank)))
     return render_template("admin/items/item.html", bank=bank, item=item, current=current,
+                           type_labels=type_labels(),
                            history=list(reversed(history)), nodes=nodes,
                            key_source=get_type(item.type).key_source(current.content,
                                                                      _language()))

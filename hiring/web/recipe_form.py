@@ -15,7 +15,7 @@ from flask_babel import get_locale, gettext
 from hiring.assessment import editor
 from hiring.assessment.editor import Recipe
 from hiring.assessment.recipes import matching, supply
-from hiring.i18n import language_name
+from hiring.i18n import language_in_page
 from hiring.items.types import ITEM_TYPES
 from hiring.items.types.base import translate
 from hiring.models import Bank
@@ -77,7 +77,7 @@ def add_rows(form: AssessmentForm) -> None:
 
 def set_choices(form: AssessmentForm, bank: Bank) -> None:
     """Fill the select fields from the bank, keeping values the bank no longer has."""
-    names = [(code, f"{language_name(code)} ({code})") for code in bank.languages]
+    names = [(code, f"{language_in_page(code)} ({code})") for code in bank.languages]
     form.languages.choices = names
     form.language.choices = list(names)
     if form.language.data and form.language.data not in bank.languages:
@@ -86,8 +86,8 @@ def set_choices(form: AssessmentForm, bank: Bank) -> None:
     language = str(get_locale() or "en").split("_")[0]
     for entry in form.sections:
         row = entry.form
-        row.type.choices = [("", gettext("any type"))] + [(name, name)
-                                                           for name in sorted(ITEM_TYPES)]
+        row.type.choices = [("", gettext("any type"))] + [
+            (name, f"{gettext(ITEM_TYPES[name].label)} ({name})") for name in sorted(ITEM_TYPES)]
         row.dimension.choices = [("", gettext("any dimension"))] + [
             (key, translate(bank.dimensions[key].get("name"), language) or key)
             for key in dimensions]

@@ -65,7 +65,8 @@ def test_the_pipeline_and_the_assessment_pages_are_in_croatian(client, hr, db, a
     croatian(client, f"/admin/assessments/{assessment.id}/edit",
              present=["Naziv i jezici", "Naslov za kandidate", "Vremensko ograničenje (minute)",
                       "Dijelovi", "Provjeri bez spremanja", "Spremi promjene",
-                      "Snage i područja za razvoj", "bilo koja vrsta"],
+                      "Snage i područja za razvoj", "bilo koja vrsta", "engleski (en)",
+                      "situacija (sjt)"],
              absent=["Name and languages", "Time limit (minutes)", "Check without saving",
                      "Save changes", "any type", "Strength: lower end"])
     croatian(client, "/admin/assessments/new",
@@ -144,7 +145,7 @@ def test_bank_and_item_pages_are_in_croatian(client, hr, bank):
                       "Povuci stavku"],
              absent=["I understand", "Retire the item"])
     croatian(client, f"/admin/banks/{bank.id}/new-item",
-             present=["Koja vrsta stavke?", "Situacijska prosudba: scenarij",
+             present=["Koja vrsta stavke?", "Situacijska prosudba: scenarij", "Situacija (sjt)",
                       "Pisani odgovor koji intervjueri ocjenjuju prema rubrici."],
              absent=["What kind of item?", "A written reply, rated"])
 
