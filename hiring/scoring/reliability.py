@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hiring.csv_cells import safe_cell
 from hiring.items.messages import N_
@@ -21,7 +21,6 @@ from hiring.scoring.precision import MIN_ATTEMPTS, ScaleModel
 from hiring.scoring.scales import COMPOSITE, SCALES
 
 REPORTED, INDICATION = N_("reported as a score"), N_("indication only")
-SOURCES = (N_("data"), N_("prior"))  # where a ScaleModel's figures come from, as shown
 CSV_COLUMNS = ["kind", "name", "attempts", "icc_1", "items", "reliability",
                "reliability_low_95", "reliability_high_95", "sem_points", "source", "why",
                "prmse_subscore", "prmse_composite", "verdict"]
@@ -39,10 +38,12 @@ class ReliabilityRow:
     sem: float  # points (0-100) at `items`
     source: str  # "data" or "prior"
     why: str
-    why_message: tuple[str, dict[str, int]]  # why, untranslated, and its values
     prmse_subscore: float | None = None
     prmse_composite: float | None = None
     verdict: str | None = None  # subscores: REPORTED or INDICATION
+    # `why` before its values went in, for the catalogue: the page's language
+    why_message: str = ""
+    why_values: dict[str, int] = field(default_factory=dict)
 
     def cells(self) -> list:
         low, high = self.interval or (None, None)
@@ -52,7 +53,7 @@ class ReliabilityRow:
 
 
 def why_message(model: ScaleModel) -> tuple[str, dict[str, int]]:
-    """Say where a model's figures come from: the message to translate and its values."""
+    """Say where a model's figures come from: the message and its values."""
     if model.source == "data":
         return (N_("estimated from %(attempts)s attempts with two or more items"),
                 {"attempts": model.n_attempts})
@@ -72,9 +73,10 @@ def why(model: ScaleModel) -> str:
 
 def _row(kind: str, name: str, model: ScaleModel, n_attempts: int, **haberman) -> ReliabilityRow:
     items = model.items or 1
+    message, values = why_message(model)
     return ReliabilityRow(kind, name, n_attempts, model.icc, items, model.reliability(items),
-                          model.interval, model.sem(items), model.source, why(model),
-                          why_message(model), **haberman)
+                          model.interval, model.sem(items), model.source, why(model), **haberman,
+                          why_message=message, why_values=values)
 
 
 def reliability_rows(precision: Precision) -> list[ReliabilityRow]:

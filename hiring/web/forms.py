@@ -38,8 +38,6 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from hiring.items import accommodations
 from hiring.items.messages import N_
 
-_l = flask_babel.lazy_gettext  # a label, translated each time it is shown
-
 # WTForms ships no Croatian (and only Latin Serbian) messages, so its validators' messages
 # are translated from our own catalogues. The ones our forms can show:
 WTFORMS_MESSAGES = (
@@ -54,6 +52,9 @@ WTFORMS_MESSAGES = (
 )
 
 
+_l = flask_babel.lazy_gettext  # labels: forms are defined at import, shown per request
+
+
 class _Translations:
     """WTForms' translation interface, answered from our Flask-Babel catalogues."""
 
@@ -66,6 +67,17 @@ class _Translations:
         return flask_babel.get_translations().ungettext(singular, plural, n)
 
 
+class Required(InputRequired):
+    """InputRequired with its own message, marked with _l and translated when shown (a
+    form's errors are then plain text, as every other error)."""
+
+    def __call__(self, form, field) -> None:
+        try:
+            super().__call__(form, field)
+        except StopValidation as stop:
+            raise StopValidation(str(stop.args[0]) if stop.args else None) from None
+
+
 class FlaskForm(_FlaskForm):
     class Meta(_FlaskForm.Meta):
         def get_translations(self, form):
@@ -73,8 +85,13 @@ class FlaskForm(_FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[InputRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[InputRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
+
+
+class LanguageForm(FlaskForm):
+    # The choices (the browser's language, then each language offered) are set per request.
+    language = RadioField(_l("Language"), default="", validators=[Optional()])
 
 
 class BankUploadForm(FlaskForm):
@@ -90,13 +107,13 @@ class MultiCheckboxField(SelectMultipleField):
 
 class TotpCodeForm(FlaskForm):
     code = StringField(
-        flask_babel.lazy_gettext("Code"), validators=[InputRequired(), Length(max=40)],
-        description=flask_babel.lazy_gettext(
+        _l("Code"), validators=[InputRequired(), Length(max=40)],
+        description=_l(
             "The 6 digits your authenticator app shows, or one of your recovery codes."))
 
 
 class TwoFactorRolesForm(FlaskForm):
-    roles = MultiCheckboxField(flask_babel.lazy_gettext("Roles that must use two-factor login"),
+    roles = MultiCheckboxField(_l("Roles that must use two-factor login"),
                                choices=[], validate_choice=False)
 
     def validate_roles(self, field) -> None:
@@ -130,7 +147,8 @@ class SectionForm(Form):
 class AssessmentForm(FlaskForm):
     """An assessment's recipe; `assessment_form` adds the fields that depend on the bank."""
 
-    name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=200)],
+    name = StringField(_l("Name"), filters=[_strip],
+                       validators=[DataRequired(), Length(max=200)],
                        description=_l("What staff see in lists and reports."))
     languages = MultiCheckboxField(_l("Languages offered"))
     language = SelectField(_l("Default language"),
@@ -138,27 +156,30 @@ class AssessmentForm(FlaskForm):
     time_limit_minutes = IntegerField(_l("Time limit (minutes)"), default=40,
                                       validators=[InputRequired(), NumberRange(1, 300)])
     grace_seconds = IntegerField(
-        _l("Grace period (seconds)"), default=60, validators=[InputRequired(), NumberRange(0, 600)],
+        _l("Grace period (seconds)"), default=60,
+        validators=[InputRequired(), NumberRange(0, 600)],
         description=_l("Answers still in flight when time is up are accepted this long."))
     shuffle = BooleanField(_l("Shuffle the items within each section"), default=True)
     typing_target_wpm = IntegerField(
         _l("Typing target (words per minute)"), default=35,
         validators=[InputRequired(), NumberRange(5, 150)],
         description=_l("A typing item scores full marks at this many words per minute, "
-                    "typing errors subtracted; less scores in proportion."))
+                       "typing errors subtracted; less scores in proportion."))
     strength_score = ScoreField(
         _l("Strength: lower end of the 95% band at least"),
         validators=[InputRequired(), NumberRange(0, 100)],
-        description=_l("A score whose whole band lies at or above this is listed as a strength."))
+        description=_l("A score whose whole band lies at or above this is listed as a "
+                       "strength."))
     development_score = ScoreField(
         _l("Development area: upper end of the 95% band below"),
         validators=[InputRequired(), NumberRange(0, 100)],
         description=_l("A score whose whole band lies below this is listed as a development "
-                    "area, with interview questions to probe it."))
+                       "area, with interview questions to probe it."))
     min_items = IntegerField(
-        _l("Fewest answered items per score"), validators=[InputRequired(), NumberRange(1, 10)],
+        _l("Fewest answered items per score"),
+        validators=[InputRequired(), NumberRange(1, 10)],
         description=_l("With fewer, the profile says the evidence is insufficient and claims "
-                    "nothing."))
+                       "nothing."))
     max_each = IntegerField(
         _l("Most strengths and development areas listed"),
         validators=[InputRequired(), NumberRange(1, 6)],
@@ -212,7 +233,7 @@ class InvitationForm(FlaskForm):
 
 
 class TimeMultiplierForm(FlaskForm):
-    multiplier = StringField("Time multiplier", validators=[InputRequired()])
+    multiplier = StringField(_l("Time multiplier"), validators=[InputRequired()])
 
 
 class BulkInvitationForm(FlaskForm):
@@ -225,30 +246,30 @@ class BulkInvitationForm(FlaskForm):
 
 
 class ExtraTimeForm(FlaskForm):
-    minutes = IntegerField("Extra minutes", validators=[InputRequired()])
+    minutes = IntegerField(_l("Extra minutes"), validators=[InputRequired()])
 
 
 class ExtendForm(FlaskForm):
     """A later expiry for an invitation: a date, else a number of days."""
 
-    until = DateField("New expiry date (until 23:59 UTC that day)", validators=[Optional()])
-    days = IntegerField("Or add days", validators=[Optional(), NumberRange(1, 90)])
+    until = DateField(_l("New expiry date (until 23:59 UTC that day)"), validators=[Optional()])
+    days = IntegerField(_l("Or add days"), validators=[Optional(), NumberRange(1, 90)])
 
     def problem(self) -> str | None:
         """Validate the form; return what is wrong in one sentence, or None."""
         if not self.validate():
             if self.until.errors:
-                return "Give the date as YYYY-MM-DD."
+                return flask_babel.gettext("Give the date as YYYY-MM-DD.")
             if self.days.errors:
-                return "Give a whole number of days from 1 to 90."
+                return flask_babel.gettext("Give a whole number of days from 1 to 90.")
             return " ".join(error for errors in self.errors.values() for error in errors)
         if self.until.data is None and self.days.data is None:
-            return "Give a new expiry date or a number of days."
+            return flask_babel.gettext("Give a new expiry date or a number of days.")
         return None
 
 
 class RatingForm(FlaskForm):
-    comment = TextAreaField("Comment", validators=[Optional(), Length(max=5000)])
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
 
 
 # ---- keying rounds ---------------------------------------------------------------------
@@ -272,27 +293,16 @@ class ExpertForm(FlaskForm):
     send_email = BooleanField(_l("Send the link by e-mail"), default=True)
 
 
-class _Required(InputRequired):
-    """InputRequired with a message of ours, in the reader's language (a plain str, as the
-    views join errors into sentences)."""
-
-    def __call__(self, form, field) -> None:
-        try:
-            super().__call__(form, field)
-        except StopValidation:
-            raise StopValidation(flask_babel.gettext(self.message)) from None
-
-
 class ConfirmForm(FlaskForm):
     """A destructive or lasting action, done only once HR ticked the box."""
 
-    confirm = BooleanField(_l("Yes"), validators=[_Required(
-        N_("Tick the box to confirm; nothing has changed."))])
+    confirm = BooleanField(_l("Yes"), validators=[Required(
+        _l("Tick the box to confirm; nothing has changed."))])
 
 
 class AdoptForm(FlaskForm):
-    items = MultiCheckboxField(_l("Items"), validators=[_Required(
-        N_("Choose at least one item whose key to adopt."))])
+    items = MultiCheckboxField(_l("Items"), validators=[Required(
+        _l("Choose at least one item whose key to adopt."))])
     confirm = BooleanField(_l("Yes"))
 
 
@@ -326,7 +336,7 @@ def expert_ratings_form(option_ids: list[str], ratings: dict[str, int],
     class ItemRatings(ExpertRatingsForm):
         pass
 
-    choices = [SelectChoice(str(value), flask_babel.lazy_gettext(label))
+    choices = [SelectChoice(str(value), _l(label))
                for value, label in SCALE_LABELS]
     for index, option_id in enumerate(option_ids, start=1):
         setattr(ItemRatings, f"option_{index}", RadioField(

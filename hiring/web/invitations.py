@@ -295,7 +295,7 @@ def extend(attempt_id: int):
             try:
                 invitations.extend(attempt, until=until, session=session, now=now())
             except invitations.InvitationError as exc:
-                error = str(exc)
+                error = gettext(str(exc))
             else:
                 flash(gettext("The invitation of %(name)s now expires on %(time)s UTC. Their "
                               "link works until then; use Resend to e-mail them a new one.",

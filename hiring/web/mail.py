@@ -16,7 +16,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import lazy_gettext
 from wtforms import BooleanField, SelectField
 
 from hiring.assessment import editor, planning
@@ -40,8 +39,8 @@ SAMPLE_ROUND = "Team leads, spring"
 class EmailInvitationForm(InvitationForm):
     """The single invitation, with the candidate's language and whether to e-mail it."""
 
-    language = SelectField(lazy_gettext("Language"))
-    send_email = BooleanField(lazy_gettext("Send the invitation by e-mail"), default=True)
+    language = SelectField("Language")
+    send_email = BooleanField("Send the invitation by e-mail", default=True)
 
 
 # ---- for the other views ---------------------------------------------------------

@@ -34,16 +34,17 @@ class CalibrationRatingForm(RubricForm):
 class CalibrationAnswerForm(RubricForm):
     """HR's calibration answer: the text, the agreed ratings and why."""
 
-    language = SelectField(lazy_gettext("Language of the answer"), validators=[InputRequired()])
-    text = TextAreaField(
-        lazy_gettext("Answer"), validators=[InputRequired(), Length(max=MAX_CHARS)],
-        description=lazy_gettext("Remove anything that names the candidate: raters must not "
-                                 "know whose answer it is."))
+    language = SelectField(lazy_gettext("Language of the answer"),
+                           validators=[InputRequired()])
+    text = TextAreaField(lazy_gettext("Answer"),
+                         validators=[InputRequired(), Length(max=MAX_CHARS)],
+                         description=lazy_gettext("Remove anything that names the candidate: "
+                                                  "raters must not know whose answer it is."))
     explanation = TextAreaField(
         lazy_gettext("Why these ratings"),
         validators=[InputRequired(), Length(max=MAX_EXPLANATION)],
-        description=lazy_gettext("Shown to each rater after they rate: what earns each level "
-                                 "here."))
+        description=lazy_gettext("Shown to each rater after they rate: what earns each "
+                                 "level here."))
 
 
 def rubric_form(criteria: list[tuple[str, str]], base: type[FlaskForm] = RubricForm

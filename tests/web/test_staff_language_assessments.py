@@ -93,7 +93,7 @@ def test_an_invitation_and_its_mistakes_are_told_in_croatian(client, hr, db, ass
     assert "Pozivnica za kandidata Marko Marić je izrađena." in words(created)
     refused = croatian(client, pipeline, method="post", status=400, data={
         "name": "Maja", "email": "maja@example.com", "language": "en", "days": 7,
-        "time_multiplier": "9"}, present=["Faktor vremena mora biti broj od 1 do 3"],
+        "time_multiplier": "9"}, present=["Množitelj vremena mora biti broj od 1 do 3"],
         absent=["The time multiplier must be"])
     assert "Maja" not in refused.split("Tijek kandidata")[1]  # nothing was created
     bulk = f"/admin/assessments/{assessment.id}/invitations/bulk"
