@@ -149,8 +149,9 @@ def item(bank_id: int, key: str):
     item = _item(bank, key)
     revisions = editing.revisions(item, session=get_session())
     current = next(r for r in revisions if r.number == item.current_revision)
-    history = [(revision, item_diff.summary(previous.content if previous else None,
-                                            revision.content))
+    history = [(revision, item_diff.sentence(
+                   [shown(phrase, gettext) for phrase in item_diff.summary_parts(
+                       previous.content if previous else None, revision.content)]))
                for previous, revision in zip([None, *revisions], revisions, strict=False)]
     nodes = _in_language(item_form.build_form(item.type, current.content,
                                               languages=bank.languages,

@@ -11,6 +11,7 @@ import re
 import pytest
 from flask_babel import force_locale, gettext
 
+from hiring.banks import item_diff
 from hiring.items.messages import N_, Message, shown
 from hiring.keying import experts, rounds
 from hiring.models import KeyingRound
@@ -125,8 +126,8 @@ def test_bank_and_item_pages_are_in_croatian(client, hr, bank):
              absent=["New item", "Download as YAML", "Keying rounds", "Show:"])
     item = f"/admin/banks/{bank.id}/items/sjt-1"
     croatian(client, item, present=["Uredi", "Povuci", "Revizija 1", "(trenutačna)",
-                                    "Povijest revizija", "Ključevi:"],
-             absent=["Revision history", "Retire", "(current)"])
+                                    "Povijest revizija", "Ključevi:", "Prva verzija"],
+             absent=["Revision history", "Retire", "(current)", "First version"])
     croatian(client, item + "/edit",
              present=["Spremanjem promjene nastaje revizija 2.", "Pregledaj bez spremanja",
                       "Uredi kao YAML", "Ključ učinkovitosti", "Odgovor 1",
@@ -217,3 +218,8 @@ def test_a_message_keeps_its_english_text_and_translates_with_its_values(app):
         assert shown(message, gettext) == "Ime je dulje od 200 znakova."
         assert shown(N_("Choose at least one item."), gettext) == "Odaberite barem jednu stavku."
         assert shown("Not in the catalogue.", gettext) == "Not in the catalogue."
+        parts = item_diff.summary_parts({"stem": {"en": "A"}, "facets": ["x"]},
+                                        {"stem": {"en": "B"}})
+        assert item_diff.sentence([shown(part, gettext) for part in parts]) == (
+            "Promijenjeno: stem.en; uklonjeno: facets")
+        assert item_diff.sentence(parts) == "Changed stem.en; removed facets"
