@@ -16,7 +16,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
 from hiring.assessment import editor, pipeline, planning
 from hiring.assessment import preview as sampling
@@ -224,8 +224,14 @@ def preview(assessment_id: int):
         type_labels=type_labels(),
         languages=languages, item_path=f"{request.script_root}/admin/banks/{bank.id}/items/",
         another=random.SystemRandom().randrange(MAX_SEED),
-        dimension_names={key: translate(d.get("name"), "en") or key
-                         for key, d in bank.dimensions.items()})
+        dimension_names=dimension_names(bank))
+
+
+def dimension_names(bank: Bank) -> dict[str, str]:
+    """The bank's behavioural dimensions' names in the page's language (else English)."""
+    language = str(get_locale() or "en").split("_")[0]
+    return {key: translate(dimension.get("name"), language) or key
+            for key, dimension in bank.dimensions.items()}
 
 
 # ---- the health of the items and scales ---------------------------------------------
@@ -242,6 +248,7 @@ def item_health(assessment_id: int):
     reliability = reliability_rows(precision) if precision else None
     return render_template("admin/item_health.html", assessment=assessment, health=health,
                            type_labels=type_labels(),
+                           dimension_names=dimension_names(session.get(Bank, assessment.bank_id)),
                            report=health.report if health else None,
                            dif=health.dif if health else None, dif_min_group=MIN_GROUP,
                            dif_min_scale_items=MIN_SCALE_ITEMS,

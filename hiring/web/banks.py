@@ -16,6 +16,7 @@ from hiring.items.messages import shown
 from hiring.items.types import type_labels
 from hiring.models import Bank
 from hiring.web.access import hr_only
+from hiring.web.assessments import dimension_names
 from hiring.web.forms import BankUploadForm
 from hiring.web.lookup import get_or_404
 
@@ -64,7 +65,8 @@ def imported_text(summary: ImportSummary) -> str:
 def bank(bank_id: int):
     bank = get_or_404(Bank, bank_id, "No such bank.")
     rows = listing.current_items(bank_id, session=get_session())
-    return render_template("admin/bank.html", bank=bank, rows=rows, type_labels=type_labels())
+    return render_template("admin/bank.html", bank=bank, rows=rows, type_labels=type_labels(),
+                           dimension_names=dimension_names(bank))
 
 
 @bp.route("/<int:bank_id>.yaml")

@@ -157,7 +157,7 @@ def item(bank_id: int, key: str):
                                               languages=bank.languages,
                                               dimensions=_dimensions(bank)))
     return render_template("admin/items/item.html", bank=bank, item=item, current=current,
-                           type_labels=type_labels(),
+                           type_labels=type_labels(), dimension_names=_dimensions(bank),
                            history=list(reversed(history)), nodes=nodes,
                            key_source=get_type(item.type).key_source(current.content,
                                                                      _language()))

@@ -122,7 +122,7 @@ def test_bank_and_item_pages_are_in_croatian(client, hr, bank):
              absent=["Question banks", "Validate and import", "Bank file (YAML)"])
     croatian(client, f"/admin/banks/{bank.id}",
              present=["Nova stavka", "Preuzmi kao YAML", "Krugovi određivanja ključeva",
-                      "Prikaži:", "povučene", "Pitanje"],
+                      "Prikaži:", "povučene", "Pitanje", "HR customer_focus"],
              absent=["New item", "Download as YAML", "Keying rounds", "Show:"])
     item = f"/admin/banks/{bank.id}/items/sjt-1"
     croatian(client, item, present=["Uredi", "Povuci", "Revizija 1", "(trenutačna)",
