@@ -227,10 +227,14 @@ def preview(assessment_id: int):
         dimension_names=dimension_names(bank))
 
 
+def _language() -> str:
+    """The page's language, as bank texts and kept figures are keyed: hr for hr_HR."""
+    return str(get_locale() or "en").split("_")[0]
+
+
 def dimension_names(bank: Bank) -> dict[str, str]:
     """The bank's behavioural dimensions' names in the page's language (else English)."""
-    language = str(get_locale() or "en").split("_")[0]
-    return {key: translate(dimension.get("name"), language) or key
+    return {key: translate(dimension.get("name"), _language()) or key
             for key, dimension in bank.dimensions.items()}
 
 
@@ -254,7 +258,7 @@ def item_health(assessment_id: int):
                            dif_min_scale_items=MIN_SCALE_ITEMS,
                            n_attempts=_n_attempts(health, assessment_id),
                            option_texts=health.option_texts if health else {},
-                           key_sources=health.key_sources if health else {},
+                           key_sources=health.key_sources_in(_language()) if health else {},
                            reliability=reliability, reliability_computed_at=precision_at,
                            min_attempts=MIN_ATTEMPTS,
                            min_precision_attempts=MIN_PRECISION_ATTEMPTS,

@@ -6,15 +6,19 @@ hold no words outside the catalogue; these pages are rendered here)."""
 from __future__ import annotations
 
 import io
+import random
 import re
+from html import unescape
 
 import pytest
 from flask_babel import force_locale, gettext
 
+from hiring.assessment.simulate import invite_and_complete
 from hiring.banks import item_diff
 from hiring.items.messages import N_, Message, shown
 from hiring.keying import experts, rounds
 from hiring.models import KeyingRound
+from hiring.scoring.item_stats import MIN_ATTEMPTS
 from tests.factories import make_attempt
 from tests.web.test_assessment_editor import recipe
 from tests.web.test_profile import complete_attempt
@@ -27,7 +31,7 @@ def words(response) -> str:
     html = response.get_data(as_text=True)
     html = html.split("<main", 1)[-1].split(">", 1)[-1].split("</main>", 1)[0]  # not the menu
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#34;", '"').split())
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def croatian(client, url: str, *, present: list[str], absent: list[str], status: int = 200,
@@ -223,3 +227,18 @@ def test_a_message_keeps_its_english_text_and_translates_with_its_values(app):
         assert item_diff.sentence([shown(part, gettext) for part in parts]) == (
             "Promijenjeno: stem.en; uklonjeno: facets")
         assert item_diff.sentence(parts) == "Changed stem.en; removed facets"
+
+
+def test_item_statistics_name_where_the_keys_came_from_in_croatian(client, hr, db, assessment,
+                                                                    clock):
+    rng = random.Random(3)
+    with db() as session:
+        for _ in range(MIN_ATTEMPTS):
+            invite_and_complete(session.merge(assessment), session=session, now=clock(),
+                                rng=rng, language="en")
+    page = f"/admin/assessments/{assessment.id}/items"
+    croatian(client, page, present=["ključ su odredili autori banke pitanja", "Lakoća",
+                                    "HR composure", "Ukupni rezultati"],
+             absent=["keyed by the bank's authors", "Total scores"])
+    english = words(client.get(page, headers={"Accept-Language": "en"}))
+    assert "keyed by the bank's authors" in english and "Composure" in english
