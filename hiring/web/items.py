@@ -3,6 +3,7 @@ history and diffs between revisions."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 from babel import Locale, UnknownLocaleError
@@ -98,6 +99,14 @@ def _in_language(nodes: list[item_form.Node]) -> list[item_form.Node]:
     return nodes
 
 
+def _problems_in_language(nodes: list[item_form.Node]) -> None:
+    """Show the problems put on the form's fields in the page's language (those the
+    catalogue has; the rest as the validation said them)."""
+    for node in nodes:
+        node.errors = [shown(error, gettext) for error in node.errors]
+        _problems_in_language(node.children)
+
+
 def _editor(bank: Bank, item: Item | None, item_type: str, raw: dict,
             problems: list[tuple[tuple, str]], *, base: int | None = None, status: int = 200,
             preview_of: dict | None = None, conflict: int | None = None):
@@ -105,19 +114,24 @@ def _editor(bank: Bank, item: Item | None, item_type: str, raw: dict,
                                               dimensions=_dimensions(bank), new=item is None))
     summary = item_form.attach(nodes, [(item_form.field_name(item_type, raw, path), message)
                                        for path, message in problems])
-    shown = ([(lang, _candidate_html(preview_of, lang)) for lang in bank.languages]
-             if preview_of else [])
+    _problems_in_language(nodes)
+    summary = [(shown(where, gettext), shown(message, gettext), anchor)
+               for where, message, anchor in summary]
+    previews = ([(lang, _candidate_html(preview_of, lang)) for lang in bank.languages]
+                if preview_of else [])
     current = (editing.get_revision(item, item.current_revision, session=get_session())
                if item else None)
     return render_template("admin/items/edit.html", bank=bank, item=item, item_type=item_type,
                            type_labels=type_labels(),
-                           runs=item_form.runs(nodes), summary=summary, base=base, previews=shown,
-                           conflict=conflict,
+                           runs=item_form.runs(nodes), summary=summary, base=base,
+                           previews=previews, conflict=conflict,
                            keying=current.content.get("keying") if current else None), status
 
 
 def _yaml_editor(bank: Bank, item: Item, text: str, problems: list, *, base: int | None,
                  status: int = 200, previews: list | None = None, conflict: int | None = None):
+    problems = [replace(p, message=shown(p.message, gettext)) if hasattr(p, "message") else p
+                for p in problems]
     return render_template("admin/items/yaml.html", bank=bank, item=item, text=text,
                            problems=problems, base=base, previews=previews or [],
                            conflict=conflict), status

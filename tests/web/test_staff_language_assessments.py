@@ -21,6 +21,7 @@ from hiring.models import KeyingRound
 from hiring.scoring.item_stats import MIN_ATTEMPTS
 from tests.factories import make_attempt
 from tests.web.test_assessment_editor import recipe
+from tests.web.test_item_editor import editor_fields
 from tests.web.test_profile import complete_attempt
 
 CROATIAN = {"Accept-Language": "hr"}
@@ -242,3 +243,17 @@ def test_item_statistics_name_where_the_keys_came_from_in_croatian(client, hr, d
              absent=["keyed by the bank's authors", "Total scores"])
     english = words(client.get(page, headers={"Accept-Language": "en"}))
     assert "keyed by the bank's authors" in english and "Composure" in english
+
+
+def test_the_item_editors_problems_are_told_in_croatian(client, hr, bank):
+    edit = f"/admin/banks/{bank.id}/items/sjt-1/edit"
+    fields = editor_fields(client.get(edit, headers=CROATIAN).get_data(as_text=True))
+    fields.update({"options.1.text.hr": "", "seed": "", "action": "save"})
+    text = croatian(client, edit, method="post", status=400, data=fields,
+                    present=["2 problema: ništa nije spremljeno.",
+                             "Odgovori › Odgovor 2 › Tekst", "Nedostaje prijevod: hr",
+                             "Izvorni članak", "Obvezno."],
+                    absent=["Missing translation", "nothing was saved", "Required."])
+    assert text.count("Nedostaje prijevod: hr") == 2  # in the summary and at the field
+    page = client.post(edit, headers=CROATIAN, data=fields).get_data(as_text=True)
+    assert 'name="options.1.text.hr" lang="hr" rows="2" class="missing"' in page
