@@ -115,8 +115,8 @@ def test_the_editor_says_what_is_wrong_in_croatian(client, hr, db, bank):
              absent=["Offer at least one", "The development threshold"])
     croatian(client, "/admin/assessments/new", method="post", status=400,
              data=recipe(**{"sections-0-count": 40}),
-             present=["Banka pitanja ima samo 1 aktivnih stavki koje odgovaraju ovom dijelu; "
-                      "on traži 40."],
+             present=["Aktivnih stavki banke pitanja koje odgovaraju ovom dijelu ima samo 1; "
+                      "dio ih traži 40."],
              absent=["The bank has only"])
 
 
