@@ -11,6 +11,12 @@ from babel.support import NullTranslations, Translations
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
 
+def languages() -> list[str]:
+    """English and every language with a compiled catalogue."""
+    found = {p.parent.parent.name for p in TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.mo")}
+    return ["en", *sorted(found - {"en"})]
+
+
 @lru_cache(maxsize=16)
 def translations(language: str) -> NullTranslations:
     """Load the catalogue of a language once; English and unknown languages get none."""

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, func, select
 
 from hiring import rights
 from hiring.assessment.recipes import item_classes, supply, unique_key
+from hiring.items.messages import N_, Message
 from hiring.items.types.base import translate
 from hiring.items.types.transcription import DEFAULT_TARGET_WPM
 from hiring.models import Assessment, Attempt, Bank
@@ -75,17 +76,20 @@ def check(recipe: Recipe, bank: Bank, *, session: Session) -> Problems:
     offered = bank.languages if recipe.languages is None else recipe.languages
     unknown = [code for code in offered if code not in bank.languages]
     if not offered:
-        problems.add("languages", "Offer at least one language.")
+        problems.add("languages", Message(N_("Offer at least one language.")))
     elif unknown:
-        problems.add("languages", f"The bank has no {', '.join(unknown)} version.")
+        problems.add("languages", Message(N_("The bank has no %(languages)s version."),
+                                          languages=", ".join(unknown)))
     if recipe.language not in offered:
-        problems.add("language", "The default language must be one of the languages offered.")
+        problems.add("language", Message(N_(
+            "The default language must be one of the languages offered.")))
     rules = recipe.rules()
     if rules.development_score >= rules.strength_score:
-        problems.add("development_score",
-                     "The development threshold must be below the strength threshold.")
+        problems.add("development_score", Message(N_(
+            "The development threshold must be below the strength threshold.")))
     if sum(int(s["count"]) for s in recipe.sections) < 1:
-        problems.add("sections", "Add at least one section with at least one item.")
+        problems.add("sections", Message(N_(
+            "Add at least one section with at least one item.")))
     for index, found in enumerate(supply(recipe.sections,
                                          item_classes(bank.id, session=session))):
         if (message := found.problem()) is not None:
@@ -155,8 +159,9 @@ def save(assessment: Assessment, recipe: Recipe, *, session: Session, author: st
     bank = session.get(Bank, assessment.bank_id)
     successor = current(assessment, session=session)
     if successor.id != assessment.id:
-        raise NotCurrent(f"Version {assessment.version} was replaced by version "
-                         f"{successor.version}; edit that one.")
+        raise NotCurrent(Message(N_("Version %(version)s was replaced by version %(newest)s; "
+                                    "edit that one."), version=assessment.version,
+                                 newest=successor.version))
     if not changed(assessment, recipe, bank):
         return Saved(assessment, Outcome.UNCHANGED)
     if assessment.key is None:  # made before assessments had keys

@@ -559,7 +559,7 @@ def give_extra_time(attempt: Attempt, minutes: int, *, session: Session,
     An attempt already past its deadline and grace is finalised first (nothing may have
     closed it yet): extra time cannot reopen it."""
     if not 0 <= minutes <= 600:
-        raise ValueError("Extra time must be between 0 and 600 minutes.")
+        raise ValueError(N_("Extra time must be between 0 and 600 minutes."))
     lock(attempt, session=session)
     finalize_if_due(attempt, session=session, now=now)
     if attempt.state not in OPEN_STATES:

@@ -18,6 +18,7 @@ from hiring import audit
 from hiring.assessment import editor
 from hiring.assessment.tokens import hash_token, new_token
 from hiring.config import Defaults
+from hiring.items.messages import N_, Message
 from hiring.models import (
     Assessment,
     Attempt,
@@ -33,8 +34,8 @@ RELEASABLE = (AttemptState.SUBMITTED, AttemptState.SCORED)
 RELEASED = audit.Action.FEEDBACK_RELEASED
 RESENT = audit.Action.FEEDBACK_RESENT
 SWITCHED = audit.Action.FEEDBACK_SETTING
-OFF = ("Candidate feedback is off for this assessment: turn it on in the assessment's "
-       "feedback settings first. Nothing was released.")
+OFF = N_("Candidate feedback is off for this assessment: turn it on in the assessment's "
+         "feedback settings first. Nothing was released.")
 
 
 class ReleaseRefused(ValueError):
@@ -62,13 +63,13 @@ def refusal(attempt: Attempt, assessment: Assessment) -> str | None:
     if not enabled(assessment):
         return OFF
     if attempt.state not in RELEASABLE:
-        return (f"{attempt.candidate_name} has not submitted the assessment: there is "
-                "nothing to report yet. Nothing was released.")
+        return Message(N_("%(name)s has not submitted the assessment: there is nothing to "
+                          "report yet. Nothing was released."), name=attempt.candidate_name)
     if attempt.simulated:
-        return "This attempt was simulated: there is no candidate to send feedback to."
+        return N_("This attempt was simulated: there is no candidate to send feedback to.")
     if attempt.revoked_at is not None:
-        return ("The invitation was cancelled: no feedback is released for it. Nothing "
-                "was released.")
+        return N_("The invitation was cancelled: no feedback is released for it. Nothing "
+                  "was released.")
     return None
 
 

@@ -37,13 +37,15 @@ from sqlalchemy import and_, case
 from sqlmodel import Session, col, func, select
 
 from hiring import like, paging
+from hiring.items.messages import N_
 from hiring.models import Assessment, Attempt, AttemptState, NoAnswers
 from hiring.scoring.scales import AttemptScores
 
 STAGES = ("invited", "started", "submitted", "rated", "no_answers", "expired")
-STAGE_LABELS = {"invited": "invited", "started": "started", "submitted": "awaiting rating",
-                "rated": "rated", "no_answers": "no answers",
-                "expired": "expired or cancelled"}
+STAGE_LABELS = {"invited": N_("invited"), "started": N_("started"),
+                "submitted": N_("awaiting rating"), "rated": N_("rated"),
+                "no_answers": N_("no answers"), "expired": N_("expired or cancelled")}
+ROUND_STATES = (N_("open"), N_("closed"))  # a keying round's states, as staff read them
 PER_PAGE = 50
 NO_DECISION = "none"  # the decision filter's value for attempts with no decision yet
 CLOSED = (AttemptState.SUBMITTED, AttemptState.SCORED)

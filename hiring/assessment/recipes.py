@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
+from hiring.items.messages import N_, Message
 from hiring.items.types import ITEM_TYPES
 from hiring.models import Assessment, Bank, Item
 
@@ -44,12 +45,15 @@ class Supply:
         if self.enough:
             return None
         if self.matching < self.count:
-            return (f"The bank has only {self.matching} active items that fit this section; "
-                    f"it asks for {self.count}.")
-        return (f"The sections above may draw {self.taken} of the {self.matching} items that "
-                f"fit this section, so only {self.left} are sure to be left for the "
-                f"{self.count} it asks for. Lower a count, or put narrower sections "
-                f"(with a type and a dimension) first.")
+            return Message(N_("The bank has only %(matching)s active items that fit this "
+                              "section; it asks for %(count)s."),
+                           matching=self.matching, count=self.count)
+        return Message(N_("The sections above may draw %(taken)s of the %(matching)s items "
+                          "that fit this section, so only %(left)s are sure to be left for "
+                          "the %(count)s it asks for. Lower a count, or put narrower "
+                          "sections (with a type and a dimension) first."),
+                       taken=self.taken, matching=self.matching, left=self.left,
+                       count=self.count)
 
 
 def item_classes(bank_id: int, *, session: Session) -> Counter[ItemClass]:

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from hiring.banks.importer import content_hash
 from hiring.banks.loader import _parse_item
+from hiring.items.messages import N_, Message
 from hiring.items.types import get_type
 from hiring.items.types.base import translate
 from hiring.models import Assessment, Bank, Item, ItemRevision, utcnow
@@ -25,11 +26,14 @@ from hiring.models import Assessment, Bank, Item, ItemRevision, utcnow
 PREVIEW_SETTINGS = {"typing_target_wpm": 35}
 # The pydantic messages a person would stumble over, said plainly.
 PLAIN = {
-    "Field required": "Required.",
+    "Field required": N_("Required."),
     "String should match pattern '^[A-Za-z0-9_-]{1,100}$'":
-        "Use only letters, digits, - and _ (at most 100).",
-    "String should match pattern '^\\d{3}$'": "Give the seed article's three digits, e.g. 002.",
+        N_("Use only letters, digits, - and _ (at most 100)."),
+    "String should match pattern '^\\d{3}$'": N_("Give the seed article's three digits, e.g. "
+                                                 "002."),
 }
+COUNTED = {"least": N_("Give at least %(num)s (there are %(count)s)."),
+           "most": N_("Give at most %(num)s (there are %(count)s).")}
 
 
 class EditConflict(Exception):
@@ -93,7 +97,7 @@ def validate(raw: Any, *, bank: Bank) -> tuple[dict | None, list[tuple[tuple, st
 
     Return the content as it is stored (None when there are problems) and the problems
     as (path, message)."""
-    problems = [(path, "Give a finite number.") for path in _non_finite(raw)]
+    problems = [(path, Message(N_("Give a finite number."))) for path in _non_finite(raw)]
     if problems:
         return None, problems
     try:
@@ -117,13 +121,18 @@ def _non_finite(value: Any, path: tuple = ()) -> list[tuple]:
 
 
 def plain(message: str) -> str:
-    """Say a validation message plainly."""
+    """Say a validation message plainly; the ones the editor knows as a Message, which the
+    page shows in its language."""
     message = message.removeprefix("Value error, ")
-    message = PLAIN.get(message, message)
+    if message in PLAIN:
+        return Message(PLAIN[message])
     counted = re.match(r"(?:List|Dictionary) should have at (least|most) (\d+) items? after "
                        r"validation, not (\d+)", message)
     if counted:
-        message = f"Give at {counted[1]} {counted[2]} (there are {counted[3]})."
+        return Message(COUNTED[counted[1]], num=int(counted[2]), count=int(counted[3]))
+    missing = re.fullmatch(r"missing translation: (.+)", message)
+    if missing:
+        return Message(N_("Missing translation: %(languages)s"), languages=missing[1])
     return message[:1].upper() + message[1:]
 
 

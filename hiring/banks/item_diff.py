@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from hiring.items.messages import N_, Message
+
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 WORDS_FROM = 40  # characters: longer texts get a word-by-word comparison
 WORDS_SIMILAR = 0.4  # ...when this much of them is alike; else they are simply replaced
@@ -99,13 +101,22 @@ def _word_diff(old: str, new: str) -> tuple[tuple, tuple]:
     return tuple(old_words), tuple(new_words)
 
 
-def summary(old: dict | None, new: dict) -> str:
-    """Say in one line what changed from `old` to `new` (None: the first revision)."""
+# What a revision changed, per kind of change: with the paths named, and with more not named.
+PHRASES = {
+    CHANGED: (N_("changed %(paths)s"), N_("changed %(paths)s and %(more)s more")),
+    ADDED: (N_("added %(paths)s"), N_("added %(paths)s and %(more)s more")),
+    REMOVED: (N_("removed %(paths)s"), N_("removed %(paths)s and %(more)s more")),
+}
+
+
+def summary_parts(old: dict | None, new: dict) -> list[Message]:
+    """Say what changed from `old` to `new` (None: the first revision), a phrase per kind
+    of change, each a Message the page shows in its language."""
     if old is None:
-        return "First version"
+        return [Message(N_("First version"))]
     changes = diff(old, new)
     if not changes:
-        return "No change in content"
+        return [Message(N_("No change in content"))]
     old_groups, new_groups = _groups(old), _groups(new)
     named: dict[str, list[str]] = {CHANGED: [], ADDED: [], REMOVED: []}
     for change in changes:
@@ -126,8 +137,20 @@ def summary(old: dict | None, new: dict) -> str:
     for kind, paths in named.items():
         if paths:
             more = len(paths) - SUMMARY_PATHS
-            phrases.append(f"{kind} {', '.join(paths[:SUMMARY_PATHS])}"
-                           + (f" and {more} more" if more > 0 else ""))
+            some, with_more = PHRASES[kind]
+            shown = ", ".join(paths[:SUMMARY_PATHS])
+            phrases.append(Message(with_more, paths=shown, more=more) if more > 0
+                           else Message(some, paths=shown))
+    return phrases
+
+
+def summary(old: dict | None, new: dict) -> str:
+    """Say in one line, in English, what changed from `old` to `new` (see summary_parts)."""
+    return sentence(summary_parts(old, new))
+
+
+def sentence(phrases: list[str]) -> str:
+    """Join a summary's phrases into one line that starts with a capital."""
     line = "; ".join(phrases)
     return line[:1].upper() + line[1:]
 

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from hiring.banks.cues import audit_bank
 from hiring.banks.safe_yaml import UnsafeYaml, compose_and_load
 from hiring.banks.schema import BankHeader
+from hiring.items.messages import N_, Message
 from hiring.items.types import ITEM_TYPES
 
 MAX_BANK_BYTES = 5 * 1024 * 1024
@@ -99,13 +100,15 @@ def parse_text(text: str, source: str, *, cue_audit: bool = True) -> BankFile:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         detail = getattr(exc, "problem", None) or str(exc)
-        raise BankInvalid([Problem(source, line, "", f"not valid YAML: {detail}")]) from None
+        raise BankInvalid([Problem(source, line, "", Message(N_("not valid YAML: %(detail)s"),
+                                                              detail=detail))]) from None
     if node is None or not isinstance(data, dict):
-        raise BankInvalid([Problem(source, 1, "", "the file must be a YAML mapping")])
+        raise BankInvalid([Problem(source, 1, "",
+                                   Message(N_("the file must be a YAML mapping")))])
     dupes: list = []
     _lines(node, (), lines, dupes)
     for path, line in dupes:
-        problems.append(Problem(source, line, _field(path), "key given twice"))
+        problems.append(Problem(source, line, _field(path), Message(N_("key given twice"))))
 
     context = {"languages": data.get("languages") if isinstance(data.get("languages"), list)
                else []}
@@ -239,15 +242,16 @@ def load_path(path: str | Path, *, cue_audit: bool = True) -> BankFile:
 def load_bytes(content: bytes, source: str, *, cue_audit: bool = True) -> BankFile:
     """Validate uploaded bank bytes."""
     if len(content) > MAX_BANK_BYTES:
-        raise BankInvalid([Problem(source, 1, "", f"file too large (at most {MAX_BANK_BYTES} "
-                                                  "bytes)")])
+        raise BankInvalid([Problem(source, 1, "", Message(
+            N_("file too large (at most %(max)s bytes)"), max=MAX_BANK_BYTES))])
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = content[: exc.start].count(b"\n") + 1
-        raise BankInvalid([Problem(source, line, "", "the file is not UTF-8 text")]) from None
+        raise BankInvalid([Problem(source, line, "", Message(
+            N_("the file is not UTF-8 text")))]) from None
     if "\x00" in text:
-        raise BankInvalid([Problem(source, 1, "", "the file contains NUL bytes")])
+        raise BankInvalid([Problem(source, 1, "", Message(N_("the file contains NUL bytes")))])
     return parse_text(text, source, cue_audit=cue_audit)
 
 

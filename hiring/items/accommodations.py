@@ -9,12 +9,13 @@ from __future__ import annotations
 import math
 from decimal import Decimal, InvalidOperation
 
+from hiring.items.messages import N_
 from hiring.numbers import format_number
 
 CHOICES = (1.25, 1.5, 2.0)  # what the forms offer; any number from MIN to MAX is allowed
 MIN, MAX = 1.0, 3.0
-PROBLEM = ("The time multiplier must be a number from 1 to 3, such as 1.25, 1.5 or 2 "
-           "(a decimal comma is fine: 1,5).")
+PROBLEM = N_("The time multiplier must be a number from 1 to 3, such as 1.25, 1.5 or 2 "
+             "(a decimal comma is fine: 1,5).")
 
 
 def parse_multiplier(text: str | float | None) -> float:

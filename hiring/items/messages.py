@@ -46,3 +46,31 @@ class CandidateError(Exception):
             return ngettext(self.message, self.plural, self.params["num"], **values)
         return gettext(self.message if self.params.get("num") == 1 or self.plural is None
                        else self.plural, **self.params)
+
+
+class Message(str):
+    """An English text that keeps its message and values, for the web layer to show it in
+    the reader's language: Message(N_("Only %(n)s left."), n=3) reads "Only 3 left."."""
+
+    message: str
+    params: dict[str, object]
+
+    def __new__(cls, message: str, **params: object) -> Message:
+        text = super().__new__(cls, message % params if params else message)
+        text.message, text.params = message, params
+        return text
+
+    def translated(self, gettext: Callable[..., str]) -> str:
+        return gettext(self.message, **self.params)
+
+
+def shown(text: str, gettext: Callable[..., str]) -> str:
+    """Return a text in the reader's language: a Message with its values, any other text
+    as the catalogue has it (unchanged when the catalogue has not)."""
+    return text.translated(gettext) if isinstance(text, Message) else gettext(text)
+
+
+def error_text(exc: Exception, gettext: Callable[..., str]) -> str:
+    """Return an exception's message in the reader's language (see shown)."""
+    return shown(exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc),
+                 gettext)

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 from hiring import audit
 from hiring.assessment.tokens import hash_token, new_token
 from hiring.email_address import normalize_email
+from hiring.items.messages import N_, Message
 from hiring.keying.rounds import Actor, KeyingError, RoundItem, require_open
 from hiring.models import (
     Bank,
@@ -45,18 +46,19 @@ class ExpertProgress:
     @property
     def status(self) -> str:
         if self.expert.finished_at is not None:
-            return "finished"
+            return N_("finished")
         if self.rated or self.expert.started_at is not None:
-            return "started"
-        return "invited" if self.expert.kind == ExpertKind.LINK else "no ratings"
+            return N_("started")
+        return N_("invited") if self.expert.kind == ExpertKind.LINK else N_("no ratings")
 
 
 def clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise KeyingError("Give the expert's name.")
+        raise KeyingError(Message(N_("Give the expert's name.")))
     if len(name) > MAX_NAME:
-        raise KeyingError(f"The name is longer than {MAX_NAME} characters.")
+        raise KeyingError(Message(N_("The name is longer than %(max)s characters."),
+                                  max=MAX_NAME))
     return name
 
 
@@ -78,7 +80,8 @@ def add_expert(round_: KeyingRound, *, name: str, kind: str, session: Session,
     require_open(round_)
     name = clean_name(name)
     if find_by_name(round_, name, session=session) is not None:
-        raise KeyingError(f"The round already has an expert called {name}.")
+        raise KeyingError(Message(N_("The round already has an expert called %(name)s."),
+                                  name=name))
     expert = KeyingExpert(round_id=round_.id, name=name, email=email, language=language,
                           kind=kind)
     session.add(expert)
@@ -91,12 +94,15 @@ def invite(round_: KeyingRound, *, name: str, email: str, language: str, session
     """Add an expert who rates through a personal link; return them and the link's token."""
     bank = session.get(Bank, round_.bank_id)
     if language not in bank.languages:
-        raise KeyingError(f"Choose one of the bank's languages: {', '.join(bank.languages)}.")
+        raise KeyingError(Message(N_("Choose one of the bank's languages: %(languages)s."),
+                                  languages=", ".join(bank.languages)))
     try:
         email = normalize_email(validate_email((email or "").strip(),
                                                check_deliverability=False).normalized)
     except EmailNotValidError:
-        raise KeyingError(f"{email or 'The e-mail'} is not a valid e-mail address.") from None
+        raise KeyingError(Message(N_("%(email)s is not a valid e-mail address."),
+                                  email=email) if email else
+                          Message(N_("The e-mail is not a valid e-mail address."))) from None
     expert = add_expert(round_, name=name, kind=ExpertKind.LINK, email=email,
                         language=language, session=session)
     token = new_link(expert)
@@ -111,7 +117,8 @@ def invite(round_: KeyingRound, *, name: str, email: str, language: str, session
 def new_link(expert: KeyingExpert) -> str:
     """Give the expert a new token (the previous link stops working); return it."""
     if expert.kind != ExpertKind.LINK:
-        raise KeyingError(f"{expert.name} rated on paper or was simulated: there is no link.")
+        raise KeyingError(Message(N_("%(name)s rated on paper or was simulated: there is no "
+                                     "link."), name=expert.name))
     token = new_token()
     expert.token_hash = hash_token(token)
     return token

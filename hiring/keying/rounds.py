@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from hiring import audit
+from hiring.items.messages import N_, Message
 from hiring.items.types import type_names
 from hiring.models import (
     Bank,
@@ -37,8 +38,8 @@ class RoundClosed(KeyingError):
     """The round is closed: it takes no more ratings or experts."""
 
     def __init__(self, round_: KeyingRound):
-        super().__init__(f"The keying round “{round_.name}” is closed: it takes no more "
-                         "ratings.")
+        super().__init__(Message(N_("The keying round “%(name)s” is closed: it takes no more "
+                                    "ratings."), name=round_.name))
 
 
 @dataclass(frozen=True)
@@ -91,14 +92,16 @@ def _chosen_items(bank: Bank, keys: list[str] | None, *, session: Session) -> li
     available = sjt_items(bank, session=session)
     if keys is None:
         if not available:
-            raise KeyingError(f"The bank {bank.slug} has no active SJT items to key.")
+            raise KeyingError(Message(N_("The bank %(bank)s has no active SJT items to key."),
+                                      bank=bank.slug))
         return available
     by_key = {item.key: item for item in available}
     unknown = [key for key in dict.fromkeys(keys) if key not in by_key]
     if unknown:
-        raise KeyingError("Not an active SJT item of the bank: " + ", ".join(unknown) + ".")
+        raise KeyingError(Message(N_("Not an active SJT item of the bank: %(items)s."),
+                                  items=", ".join(unknown)))
     if not keys:
-        raise KeyingError("Choose at least one item.")
+        raise KeyingError(Message(N_("Choose at least one item.")))
     return [by_key[key] for key in dict.fromkeys(keys)]
 
 
@@ -108,9 +111,10 @@ def open_round(bank: Bank, *, name: str, item_keys: list[str] | None, session: S
     revisions."""
     name = " ".join(name.split())
     if not name:
-        raise KeyingError("Give the round a name.")
+        raise KeyingError(Message(N_("Give the round a name.")))
     if len(name) > MAX_NAME:
-        raise KeyingError(f"The name is longer than {MAX_NAME} characters.")
+        raise KeyingError(Message(N_("The name is longer than %(max)s characters."),
+                                  max=MAX_NAME))
     items = _chosen_items(bank, item_keys, session=session)
     revisions = current_revisions(items, session=session)
     label = actor.email if isinstance(actor, User) else (actor or "system")

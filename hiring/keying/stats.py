@@ -22,14 +22,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from hiring.items.messages import N_
+
 SCALE_POINTS = 5
 NULL_VARIANCE = (SCALE_POINTS**2 - 1) / 12  # σ²_EU of the uniform null: 2 on five points
 LOW_AGREEMENT = 0.70  # the usual cut-off for r_wg(J)
 STATISTIC = "r_wg(J)"
 
-LOW_AGREEMENT_FLAG = "low agreement"
-NOT_APART_FLAG = "best not clearly apart"
-BEST_DIFFERS_FLAG = "panel's best differs from the key"
+LOW_AGREEMENT_FLAG = N_("low agreement")
+NOT_APART_FLAG = N_("best not clearly apart")
+BEST_DIFFERS_FLAG = N_("panel's best differs from the key")
 
 Ratings = Mapping[str, Mapping[str, int]]  # expert -> option id -> rating
 

@@ -12,12 +12,13 @@ read the same attempts, counted by the database in one grouped query."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
+from hiring.catalogues import languages
 from hiring.models import utcnow
 from hiring.scoring import aggregates
 from hiring.scoring.aggregates import Fingerprint
@@ -27,7 +28,7 @@ from hiring.scoring.item_stats import (
     ItemHealthReport,
     ItemStats,
     item_statistics,
-    key_sources,
+    key_sources_in,
     option_texts,
     stream_rows,
 )
@@ -43,12 +44,18 @@ class ItemHealth:
 
     report: ItemHealthReport
     option_texts: dict[str, dict[str, str]]
-    key_sources: dict[str, list[str]]
+    key_sources: dict[str, list[str]]  # in English
     computed_at: datetime
     n_attempts: int  # completed attempts behind the figures
     n_attempts_now: int  # completed attempts now
     current: bool  # False: attempts were completed or scored after computed_at
     dif: DifReport | None = None  # None: figures kept before it was computed with them
+    # language -> key_sources in it; empty for figures kept before they were
+    key_sources_by_language: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+    def key_sources_in(self, language: str) -> dict[str, list[str]]:
+        """Where the items' keys came from, in the language when it was kept in it."""
+        return self.key_sources_by_language.get(language, self.key_sources)
 
 
 def health_data(assessment_id: int, *, session: Session) -> tuple[Fingerprint, dict[str, Any]]:
@@ -56,9 +63,10 @@ def health_data(assessment_id: int, *, session: Session) -> tuple[Fingerprint, d
     taken (an attempt completed while reading makes them look older, never newer)."""
     stamp = aggregates.fingerprint(assessment_id, session=session, real_only=False)
     report = item_statistics(stream_rows(assessment_id, session=session))
+    sources = key_sources_in(assessment_id, session=session, languages=languages())
     return stamp, {"report": asdict(report),
                    "option_texts": option_texts(assessment_id, session=session),
-                   "key_sources": key_sources(assessment_id, session=session),
+                   "key_sources": sources["en"], "key_sources_by_language": sources,
                    "dif": asdict(language_dif(assessment_id, session=session))}
 
 
@@ -83,7 +91,7 @@ def _health(data: dict[str, Any], stamp: Fingerprint, computed_at: datetime,
             now: Fingerprint) -> ItemHealth:
     return ItemHealth(report_from(data), data["option_texts"], data["key_sources"],
                       computed_at, stamp.n_attempts, now.n_attempts, stamp == now,
-                      dif_from(data))
+                      dif_from(data), data.get("key_sources_by_language", {}))
 
 
 def item_health(assessment_id: int, *, session: Session, inline_limit: int | None = None

@@ -196,16 +196,24 @@ def key_sources(assessment_id: int, *, session: Session, language: str = "en"
     """Return item key -> where the keys of the revisions behind its responses came from,
     oldest revision first: two entries when the keys changed during these attempts (a
     panel's keys adopted while the assessment ran). Types without a key are left out."""
+    return key_sources_in(assessment_id, session=session, languages=[language])[language]
+
+
+def key_sources_in(assessment_id: int, *, session: Session, languages: list[str]
+                   ) -> dict[str, dict[str, list[str]]]:
+    """Return key_sources in each of the languages (language -> item key -> sources),
+    reading the revisions once."""
     revision_ids = session.exec(
         select(Response.revision_id).distinct()
         .join(Attempt, col(Attempt.id) == col(Response.attempt_id))
         .where(Attempt.assessment_id == assessment_id, col(Attempt.state).in_(COMPLETED))).all()
     revisions = session.exec(select(ItemRevision).where(
         col(ItemRevision.id).in_(revision_ids)).order_by(col(ItemRevision.number)))
-    found: dict[str, list[str]] = {}
+    found: dict[str, dict[str, list[str]]] = {language: {} for language in languages}
     for revision in revisions:
         content = revision.content
-        source = get_type(content["type"]).key_source(content, language)
-        if source is not None and source not in found.get(content["id"], []):
-            found.setdefault(content["id"], []).append(source)
+        for language in languages:
+            source = get_type(content["type"]).key_source(content, language)
+            if source is not None and source not in found[language].get(content["id"], []):
+                found[language].setdefault(content["id"], []).append(source)
     return found

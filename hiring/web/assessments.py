@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale, gettext
 
 from hiring.assessment import editor, pipeline, planning
 from hiring.assessment import preview as sampling
@@ -23,9 +24,12 @@ from hiring.assessment.editor import Outcome, Recipe
 from hiring.assessment.recipes import estimate_minutes, item_classes
 from hiring.banks import listing
 from hiring.db import get_session
+from hiring.items.messages import shown
+from hiring.items.types import type_labels
 from hiring.items.types.base import translate
 from hiring.models import Assessment, Bank
 from hiring.reports.dif_table import dif_csv
+from hiring.reports.scores import SCALE_TEXTS
 from hiring.scoring.aggregates import fingerprint
 from hiring.scoring.agreement import (
     MIN_RESPONSES,
@@ -79,12 +83,12 @@ def index():
 def new():
     banks = listing.all_banks(session=get_session())
     if not banks:
-        flash("Upload a question bank first.")
+        flash(gettext("Upload a question bank first."))
         return redirect(url_for("banks.index"))
     chosen = request.values.get("bank_id", type=int)
     bank = next((b for b in banks if b.id == chosen), None)
     if bank is None and request.method == "POST":
-        abort(400, "Choose a question bank.")
+        abort(400, gettext("Choose a question bank."))
     return editor_page(bank or banks[0], None, banks=banks)
 
 
@@ -116,12 +120,14 @@ def editor_page(bank: Bank, assessment: Assessment | None, *, banks: list[Bank] 
         if parsed.recipe is not None:
             problems = editor.check(parsed.recipe, bank, session=session)
             for name, messages in problems.fields.items():
+                texts = [shown(message, gettext) for message in messages]
                 if name == "sections":
-                    section_errors.extend(messages)
+                    section_errors.extend(texts)
                 else:
-                    getattr(form, name).errors.extend(messages)
+                    getattr(form, name).errors.extend(texts)
             for index, messages in problems.sections.items():
-                parsed.infos[parsed.rows[index]].errors.extend(messages)
+                parsed.infos[parsed.rows[index]].errors.extend(
+                    shown(message, gettext) for message in messages)
             if not problems and action == "save":
                 return _saved(bank, assessment, parsed.recipe)
             checked = not problems
@@ -150,18 +156,20 @@ def _saved(bank: Bank, assessment: Assessment | None, recipe: Recipe):
         try:
             saved = editor.save(assessment, recipe, session=session, author=g.user.email)
         except editor.NotCurrent as exc:  # someone saved a new version meanwhile
-            flash(f"{exc} Your changes were not saved.")
+            flash(gettext("%(problem)s Your changes were not saved.",
+                          problem=shown(exc.args[0], gettext)))
             return redirect(url_for(".edit", assessment_id=assessment.id))
     if saved.outcome == Outcome.CREATED:
-        flash(f"Assessment “{saved.assessment.name}” created.")
+        flash(gettext("Assessment “%(name)s” created.", name=saved.assessment.name))
     elif saved.outcome == Outcome.UPDATED:
-        flash("Changes saved.")
+        flash(gettext("Changes saved."))
     elif saved.outcome == Outcome.UNCHANGED:
-        flash("No changes.")
+        flash(gettext("No changes."))
     else:
-        flash(f"Candidates already took version {saved.previous.version}; your changes are "
-              f"saved as version {saved.assessment.version}. Existing attempts and their "
-              "reports are unchanged.")
+        flash(gettext("Candidates already took version %(previous)s; your changes are saved "
+                      "as version %(version)s. Existing attempts and their reports are "
+                      "unchanged.", previous=saved.previous.version,
+                      version=saved.assessment.version))
     return redirect(url_for("invitations.pipeline", assessment_id=saved.assessment.id))
 
 
@@ -172,9 +180,12 @@ def edit(assessment_id: int):
     assessment = _assessment(assessment_id)
     newest = editor.current(assessment, session=session)
     if newest.id != assessment.id:
-        flash(f"Version {assessment.version} was replaced by version {newest.version}; "
-              + ("your changes were not saved: make them again here."
-                 if request.method == "POST" else "you are editing the current version."))
+        flash(gettext("Version %(version)s was replaced by version %(newest)s; your changes "
+                      "were not saved: make them again here.", version=assessment.version,
+                      newest=newest.version) if request.method == "POST" else
+              gettext("Version %(version)s was replaced by version %(newest)s; you are "
+                      "editing the current version.", version=assessment.version,
+                      newest=newest.version))
         return redirect(url_for(".edit", assessment_id=newest.id))
     return editor_page(session.get(Bank, assessment.bank_id), assessment)
 
@@ -205,15 +216,26 @@ def preview(assessment_id: int):
                                 seed=random.SystemRandom().randrange(MAX_SEED)))
     seed = request.args.get("seed", type=int)
     if seed is None or not 0 <= seed < MAX_SEED:
-        abort(400, f"The seed must be a whole number from 0 to {MAX_SEED - 1}.")
+        abort(400, gettext("The seed must be a whole number from 0 to %(max)s.", max=MAX_SEED - 1))
     bank = session.get(Bank, assessment.bank_id)
     drawn = sampling.sample(assessment, seed, language, session=session)
     return render_template(
         "admin/assessment_preview.html", assessment=assessment, bank=bank, sample=drawn,
+        type_labels=type_labels(),
         languages=languages, item_path=f"{request.script_root}/admin/banks/{bank.id}/items/",
         another=random.SystemRandom().randrange(MAX_SEED),
-        dimension_names={key: translate(d.get("name"), "en") or key
-                         for key, d in bank.dimensions.items()})
+        dimension_names=dimension_names(bank))
+
+
+def _language() -> str:
+    """The page's language, as bank texts and kept figures are keyed: hr for hr_HR."""
+    return str(get_locale() or "en").split("_")[0]
+
+
+def dimension_names(bank: Bank) -> dict[str, str]:
+    """The bank's behavioural dimensions' names in the page's language (else English)."""
+    return {key: translate(dimension.get("name"), _language()) or key
+            for key, dimension in bank.dimensions.items()}
 
 
 # ---- the health of the items and scales ---------------------------------------------
@@ -229,19 +251,22 @@ def item_health(assessment_id: int):
                                              inline_limit=INLINE_LIMIT)
     reliability = reliability_rows(precision) if precision else None
     return render_template("admin/item_health.html", assessment=assessment, health=health,
+                           type_labels=type_labels(),
+                           dimension_names=dimension_names(session.get(Bank, assessment.bank_id)),
                            report=health.report if health else None,
                            dif=health.dif if health else None, dif_min_group=MIN_GROUP,
                            dif_min_scale_items=MIN_SCALE_ITEMS,
                            n_attempts=_n_attempts(health, assessment_id),
                            option_texts=health.option_texts if health else {},
-                           key_sources=health.key_sources if health else {},
+                           key_sources=health.key_sources_in(_language()) if health else {},
                            reliability=reliability, reliability_computed_at=precision_at,
                            min_attempts=MIN_ATTEMPTS,
                            min_precision_attempts=MIN_PRECISION_ATTEMPTS,
                            min_subscore_reliability=MIN_SUBSCORE_RELIABILITY,
                            agreement=rater_agreement(load_rating_rows(assessment_id,
                                                                       session=session)),
-                           min_responses=MIN_RESPONSES)
+                           min_responses=MIN_RESPONSES,
+                           scale_names={key: texts[0] for key, texts in SCALE_TEXTS.items()})
 
 
 def _n_attempts(health: ItemHealth | None, assessment_id: int) -> int:

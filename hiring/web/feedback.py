@@ -15,12 +15,14 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext, lazy_gettext
 from wtforms import BooleanField, StringField
 
 from hiring import mailer, paging
 from hiring.assessment import editor
 from hiring.assessment import feedback as release
 from hiring.db import get_session
+from hiring.items.messages import error_text, shown
 from hiring.mail import invitations
 from hiring.models import Assessment, Attempt, FeedbackRelease, User
 from hiring.reports import feedback as report
@@ -38,18 +40,18 @@ PER_PAGE = 50
 
 
 class SettingForm(FlaskForm):
-    enabled = BooleanField("Offer candidates of this assessment a feedback report")
+    enabled = BooleanField(lazy_gettext("Offer candidates of this assessment a feedback report"))
 
 
 class BulkForm(FlaskForm):
     """Release the ticked attempts, or (scope "all") every one not released yet."""
 
-    attempt_ids = MultiCheckboxField("Attempts", coerce=int, validate_choice=False)
+    attempt_ids = MultiCheckboxField(lazy_gettext("Attempts"), coerce=int, validate_choice=False)
     scope = StringField(default="selected")  # sent by the "all" button only, never drawn
 
 
 class ReleaseForm(FlaskForm):
-    resend = BooleanField("Send a new link (the previous one stops working)")
+    resend = BooleanField(lazy_gettext("Send a new link (the previous one stops working)"))
 
 
 def _link_days() -> int:
@@ -67,7 +69,7 @@ def _release(attempts: list[Attempt], *, resend: bool = False) -> tuple[list, li
             done = release.release(attempt, session=session, actor=g.user, now=now(),
                                    days=_link_days(), resend=resend)
         except release.ReleaseRefused as exc:
-            refused.append(str(exc))
+            refused.append(error_text(exc, gettext))
             continue
         if done.to_send:
             messages.append(invitations.send(
@@ -78,10 +80,11 @@ def _release(attempts: list[Attempt], *, resend: bool = False) -> tuple[list, li
 
 def _say(messages: list, refused: list[str], already: int = 0) -> None:
     if messages:
-        flash(f"Feedback released: {mail_web.outcome_text(messages)}.")
+        flash(gettext("Feedback released: %(outcome)s.",
+                      outcome=mail_web.outcome_text(messages)))
     if already:
-        flash(f"{already} already released: nothing sent again (use Re-send on the "
-              "attempt's feedback page to send a new link).")
+        flash(gettext("%(num)s already released: nothing sent again (use Re-send on the "
+                      "attempt's feedback page to send a new link).", num=already))
     for reason in dict.fromkeys(refused):
         flash(reason)
 
@@ -91,7 +94,7 @@ def _say(messages: list, refused: list[str], already: int = 0) -> None:
 def assessment(assessment_id: int):
     """The assessment's feedback setting and its submitted attempts, to release."""
     session = get_session()
-    found = get_or_404(Assessment, assessment_id, "No such assessment.")
+    found = get_or_404(Assessment, assessment_id, gettext("No such assessment."))
     page = paging.paginate(release.releasable(found.id), session=session, per_page=PER_PAGE,
                            number=request.args.get("page", 1, type=int))
     return render_template(
@@ -108,11 +111,12 @@ def setting(assessment_id: int):
     found = get_or_404(Assessment, assessment_id, "No such assessment.")
     form = SettingForm()
     if not form.validate_on_submit():
-        abort(400, "The form was not complete: nothing changed.")
+        abort(400, gettext("The form was not complete: nothing changed."))
     release.set_enabled(found, form.enabled.data, session=get_session(), actor=g.user,
                         now=now())
-    flash("Candidate feedback is on: release it to candidates below." if form.enabled.data
-          else "Candidate feedback is off: nothing more can be released.")
+    flash(gettext("Candidate feedback is on: release it to candidates below.")
+          if form.enabled.data else
+          gettext("Candidate feedback is off: nothing more can be released."))
     return redirect(url_for(".assessment", assessment_id=found.id))
 
 
@@ -125,14 +129,15 @@ def release_bulk(assessment_id: int):
     back = redirect(url_for(".assessment", assessment_id=found.id))
     form = BulkForm()
     if not form.validate_on_submit():
-        abort(400, "The form was not complete: nothing was released.")
+        abort(400, gettext("The form was not complete: nothing was released."))
     if not release.enabled(found):
-        flash(release.OFF)
+        flash(gettext(release.OFF))
         return back
     ticked = None
     if form.scope.data != "all":
         if not form.attempt_ids.data:
-            flash("Tick the attempts whose feedback to release: nothing was released.")
+            flash(gettext("Tick the attempts whose feedback to release: nothing was "
+                          "released."))
             return back
         ticked = form.attempt_ids.data
     attempts = release.to_release(found.id, ticked, session=session)
@@ -141,7 +146,8 @@ def release_bulk(assessment_id: int):
                and not a.simulated and a.revoked_at is None]
     messages, refused = _release(waiting)
     if not waiting:
-        flash("No submitted attempt is waiting for its feedback: nothing was released.")
+        flash(gettext("No submitted attempt is waiting for its feedback: nothing was "
+                      "released."))
     _say(messages, refused, already=sum(a.id in done for a in attempts))
     mailer.send_queued(messages, created_by=g.user.id)
     return back
@@ -157,7 +163,7 @@ def attempt(attempt_id: int):
     form = ReleaseForm()
     if request.method == "POST":
         if not form.validate_on_submit():
-            abort(400, "The form was not complete: nothing was released.")
+            abort(400, gettext("The form was not complete: nothing was released."))
         before = release.release_of(found, session=session)
         messages, refused = _release([found], resend=form.resend.data)
         _say(messages, refused, already=int(before is not None and not form.resend.data))
@@ -167,9 +173,14 @@ def attempt(attempt_id: int):
     sent = release.messages_of(found, session=session)
     return render_template(
         "admin/feedback_attempt.html", attempt=found, assessment=assessment_, form=form,
-        released=released, messages=sent, refusal=release.refusal(found, assessment_),
+        released=released, messages=sent, refusal=_refusal(found, assessment_),
         released_by=session.get(User, released.released_by)
         if released and released.released_by else None, now=now())
+
+
+def _refusal(attempt_: Attempt, assessment_: Assessment) -> str | None:
+    reason = release.refusal(attempt_, assessment_)
+    return shown(reason, gettext) if reason else None
 
 
 # ---- the candidate's side ----------------------------------------------------------

@@ -229,7 +229,7 @@ class InvitationForm(FlaskForm):
         try:
             field.multiplier = accommodations.parse_multiplier(field.data)
         except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+            raise ValidationError(flask_babel.gettext(str(exc))) from None
 
 
 class TimeMultiplierForm(FlaskForm):

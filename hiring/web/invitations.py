@@ -18,13 +18,15 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext, ngettext
 from flask_wtf import FlaskForm
 
 from hiring import jobs, mailer
 from hiring.assessment import bulk, editor, engine, pipeline, planning
 from hiring.db import after_commit, get_session
-from hiring.i18n import language_name
+from hiring.i18n import language_in_page
 from hiring.items import accommodations
+from hiring.items.messages import N_
 from hiring.mail import invitations
 from hiring.models import Assessment, Attempt, Bank
 from hiring.scoring.attempts import rescore_outdated
@@ -54,7 +56,7 @@ def pipeline_page(assessment_id: int):
     """The pipeline: invite a candidate, follow everyone invited, act on an invitation."""
     session = get_session()
     assessment = get_or_404(Assessment, assessment_id, "No such assessment.")
-    choices = [(code, language_name(code))
+    choices = [(code, language_in_page(code))
                for code in planning.languages(assessment, session=session)]
     form = mail_web.EmailInvitationForm(language=assessment.language)
     form.language.choices = choices
@@ -63,8 +65,9 @@ def pipeline_page(assessment_id: int):
     status = 200
     current = editor.current(assessment, session=session)
     if request.method == "POST" and current.id != assessment.id:
-        abort(409, f"This is version {assessment.version}, replaced by version "
-                   f"{current.version}: invite candidates to version {current.version}.")
+        abort(409, gettext("This is version %(version)s, replaced by version %(newest)s: "
+                           "invite candidates to version %(newest)s.",
+                           version=assessment.version, newest=current.version))
     if form.validate_on_submit():
         attempt, token = engine.invite(
             assessment, session=session, name=form.name.data, email=form.email.data,
@@ -79,10 +82,11 @@ def pipeline_page(assessment_id: int):
                                       settings=mailer.settings(), now=now(), link=link)
             sent = f" {mail_web.outcome_text([record])}."
             mailer.send_queued([record], created_by=g.user.id)
-        flash(f"Invitation created for {attempt.candidate_name}.{sent} The link is also "
-              "shown below, only this once." if link else
-              f"Invitation created for {attempt.candidate_name}, without a link and not "
-              "e-mailed: see below.")
+        flash(gettext("Invitation created for %(name)s.%(sent)s The link is also shown "
+                      "below, only this once.", name=attempt.candidate_name, sent=sent)
+              if link else
+              gettext("Invitation created for %(name)s, without a link and not e-mailed: "
+                      "see below.", name=attempt.candidate_name))
         form = mail_web.EmailInvitationForm(formdata=None, language=assessment.language)
         form.language.choices = choices
     elif form.errors:
@@ -116,19 +120,19 @@ def _change_time(attempt_id: int, form: FlaskForm, problem: str,
     """Change an invitation's time with a checked form, then go back to the pipeline.
 
     change(attempt) raises ValueError for a value out of range (a 400 page with the
-    reason) or engine.AttemptClosed when the change no longer applies (said, with the
-    candidate's name in place of {name}); `done` says what changed."""
+    reason) or engine.AttemptClosed when the change no longer applies (said, translated,
+    with the candidate's name in place of %(name)s); `done` says what changed."""
     attempt = get_or_404(Attempt, attempt_id, "No such invitation.")
     if not form.validate_on_submit():
         abort(400, problem)
     try:
         change(attempt)
     except ValueError as exc:
-        abort(400, str(exc))
+        abort(400, gettext(str(exc)))  # the engine's and accommodations' messages are N_
     except engine.AttemptClosed:
         # answered with a redirect, so that an attempt the clock had closed is stored as
         # submitted (the engine finalised it)
-        flash(closed.format(name=attempt.candidate_name), "error")
+        flash(gettext(closed, name=attempt.candidate_name), "error")
     else:
         flash(done(attempt))
     return redirect(_back(attempt))
@@ -139,12 +143,13 @@ def _change_time(attempt_id: int, form: FlaskForm, problem: str,
 def extra_time(attempt_id: int):
     form = ExtraTimeForm()
     return _change_time(
-        attempt_id, form, "Give the extra time as a whole number of minutes.",
+        attempt_id, form, gettext("Give the extra time as a whole number of minutes."),
         lambda attempt: engine.give_extra_time(attempt, form.minutes.data,
                                                session=get_session(), now=now()),
-        "{name}'s time had already run out or the attempt was closed: it is submitted with "
-        "what was saved, and extra time no longer applies.",
-        lambda attempt: f"{attempt.candidate_name} now has {form.minutes.data} extra minutes.")
+        N_("%(name)s's time had already run out or the attempt was closed: it is submitted "
+           "with what was saved, and extra time no longer applies."),
+        lambda attempt: gettext("%(name)s now has %(minutes)s extra minutes.",
+                                name=attempt.candidate_name, minutes=form.minutes.data))
 
 
 @bp.route("/attempts/<int:attempt_id>/time-multiplier", methods=["POST"])
@@ -153,14 +158,14 @@ def time_multiplier(attempt_id: int):
     """Change an invitation's time multiplier (an accommodation) before the attempt starts."""
     form = TimeMultiplierForm()
     return _change_time(
-        attempt_id, form, accommodations.PROBLEM,
+        attempt_id, form, gettext(accommodations.PROBLEM),
         lambda attempt: engine.set_time_multiplier(attempt, form.multiplier.data,
                                                    session=get_session(), now=now()),
-        "{name} has already started (or the invitation is closed): the time multiplier "
-        "can be changed only before the start. Extra minutes can still be given.",
-        lambda attempt: f"{attempt.candidate_name} now has "
-                        f"{accommodations.format_multiplier(attempt.time_multiplier)} "
-                        "× the usual time.")
+        N_("%(name)s has already started (or the invitation is closed): the time multiplier "
+           "can be changed only before the start. Extra minutes can still be given."),
+        lambda attempt: gettext(
+            "%(name)s now has %(multiplier)s × the usual time.", name=attempt.candidate_name,
+            multiplier=accommodations.format_multiplier(attempt.time_multiplier)))
 
 
 @bp.route("/attempts/<int:attempt_id>/revoke", methods=["GET", "POST"])
@@ -181,12 +186,12 @@ def revoke(attempt_id: int):
             # an attempt under way was submitted: its indicators follow its commit
             after_commit(partial(jobs.compute_writing_indicators,
                                  current_app._get_current_object(), [attempt]))
-            flash(f"The invitation of {attempt.candidate_name} is cancelled: its link no "
-                  "longer works.")
+            flash(gettext("The invitation of %(name)s is cancelled: its link no longer works.",
+                          name=attempt.candidate_name))
             return redirect(back)
-        error = " ".join(form.confirm.errors) or "The form has expired: send it again."
+        error = " ".join(form.confirm.errors) or gettext("The form has expired: send it again.")
     if attempt.state not in engine.OPEN_STATES:
-        abort(409, "This invitation is already closed.")
+        abort(409, gettext("This invitation is already closed."))
     return render_template("admin/mail/cancel.html", attempt=attempt, error=error,
                            back=back), (400 if error else 200)
 
@@ -199,8 +204,9 @@ def bulk_invitations(assessment_id: int):
     assessment = get_or_404(Assessment, assessment_id, "No such assessment.")
     current = editor.current(assessment, session=session)
     if current.id != assessment.id:
-        flash(f"Version {assessment.version} was replaced by version {current.version}: "
-              "invitations go to the current version.")
+        flash(gettext("Version %(version)s was replaced by version %(newest)s: invitations go "
+                      "to the current version.", version=assessment.version,
+                      newest=current.version))
         return redirect(url_for("invitations.bulk_invitations", assessment_id=current.id))
     languages = planning.languages(assessment, session=session)
     context = {"assessment": assessment, "columns": bulk.COLUMNS, "languages": languages,
@@ -213,7 +219,8 @@ def bulk_invitations(assessment_id: int):
     elif (form.csv_text.data or "").strip():
         data = form.csv_text.data.encode("utf-8")
     else:
-        return render_template("admin/bulk.html", error="Choose a CSV file or paste its rows.",
+        return render_template("admin/bulk.html",
+                               error=gettext("Choose a CSV file or paste its rows."),
                                **context), 400
     try:
         context["csv_text"] = data.decode("utf-8-sig")
@@ -240,8 +247,9 @@ def bulk_invitations(assessment_id: int):
                                     now=now(), link=link) for attempt, link in links]
         sent = f"; {mail_web.outcome_text(records)}"
         mailer.send_queued(records, created_by=g.user.id)
-    flash(f"Created {len(links)} invitations{sent}. The links are also below, shown only "
-          "this once.")
+    flash(ngettext("Created %(num)s invitation%(sent)s. The link is also below, shown only "
+                   "this once.", "Created %(num)s invitations%(sent)s. The links are also "
+                   "below, shown only this once.", len(links), sent=sent))
     return render_template("admin/bulk.html", links=links, **context)
 
 
@@ -287,11 +295,12 @@ def extend(attempt_id: int):
             try:
                 invitations.extend(attempt, until=until, session=session, now=now())
             except invitations.InvitationError as exc:
-                error = str(exc)
+                error = gettext(str(exc))
             else:
-                flash(f"The invitation of {attempt.candidate_name} now expires on "
-                      f"{until:%Y-%m-%d %H:%M} UTC. Their link works until then; use Resend "
-                      "to e-mail them a new one.")
+                flash(gettext("The invitation of %(name)s now expires on %(time)s UTC. Their "
+                              "link works until then; use Resend to e-mail them a new one.",
+                              name=attempt.candidate_name,
+                              time=until.strftime("%Y-%m-%d %H:%M")))
                 return redirect(back)
     return render_template("admin/mail/extend.html", attempt=attempt, error=error, back=back,
                            can_extend=invitations.can_extend(attempt),

@@ -3,16 +3,20 @@ history and diffs between revisions."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 from babel import Locale, UnknownLocaleError
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale, gettext
 from markupsafe import Markup
 
 from hiring.banks import editing, item_diff, item_form, item_yaml
+from hiring.banks.item_form.shapes import TEXT
 from hiring.db import get_session
-from hiring.items.types import ITEM_TYPES, get_type
+from hiring.items.messages import N_, Message, shown
+from hiring.items.types import ITEM_TYPES, get_type, type_labels
+from hiring.items.types.base import translate
 from hiring.models import Bank, Item, ItemRevision
 from hiring.web.access import hr_only, now
 from hiring.web.forms import ConfirmForm
@@ -20,22 +24,27 @@ from hiring.web.lookup import get_or_404
 
 bp = Blueprint("items", __name__, url_prefix="/admin/banks")
 
-RETIRE_NOTE = ("Retired items are no longer drawn for new attempts; attempts that already "
-               "have it keep it.")
-RESTORE_NOTE = "Restored items are drawn again for new attempts."
+RETIRE_NOTE = N_("Retired items are no longer drawn for new attempts; attempts that already "
+                 "have it keep it.")
+RESTORE_NOTE = N_("Restored items are drawn again for new attempts.")
+
+
+def _language() -> str:
+    """The page's language, as bank texts are keyed: hr for hr_HR."""
+    return str(get_locale() or "en").split("_")[0]
 
 
 # ---- lookups -------------------------------------------------------------------------
 
 
 def _bank(bank_id: int) -> Bank:
-    return get_or_404(Bank, bank_id, "No such bank.")
+    return get_or_404(Bank, bank_id, gettext("No such bank."))
 
 
 def _item(bank: Bank, key: str) -> Item:
     item = editing.find_item(bank, key, session=get_session())
     if item is None:
-        abort(404, f"The bank {bank.slug} has no item {key!r}.")
+        abort(404, gettext("The bank %(bank)s has no item %(key)s.", bank=bank.slug, key=repr(key)))
     return item
 
 
@@ -46,13 +55,15 @@ def _revision(item: Item, arg: str, default: int) -> ItemRevision:
     revision = (editing.get_revision(item, number, session=get_session())
                 if number and number < 2**31 else None)
     if revision is None:
-        abort(404, f"Item {item.key} has no revision {text!r}: its revisions are 1 to "
-                   f"{item.current_revision}.")
+        abort(404, gettext("Item %(item)s has no revision %(text)s: its revisions are 1 to "
+                           "%(last)s.", item=item.key, text=repr(text),
+                           last=item.current_revision))
     return revision
 
 
 def _dimensions(bank: Bank) -> dict[str, str]:
-    return {key: (dimension.get("name") or {}).get("en") or key
+    language = _language()
+    return {key: translate(dimension.get("name"), language) or key
             for key, dimension in bank.dimensions.items()}
 
 
@@ -75,25 +86,52 @@ def _candidate_html(content: dict, language: str) -> Markup:
     return Markup(html)  # noqa: S704  # nosec B704
 
 
+def _in_language(nodes: list[item_form.Node]) -> list[item_form.Node]:
+    """Give the form's labels, hints and choices in the page's language; a text's
+    translations keep their language codes as labels."""
+    for node in nodes:
+        if node.kind != TEXT:
+            node.label = shown(node.label, gettext)
+            node.hint = shown(node.hint, gettext) if node.hint else node.hint
+            node.choices = [(value, label.translated(gettext) if isinstance(label, Message)
+                             else label) for value, label in node.choices]
+        _in_language(node.children)
+    return nodes
+
+
+def _problems_in_language(nodes: list[item_form.Node]) -> None:
+    """Show the problems put on the form's fields in the page's language (those the
+    catalogue has; the rest as the validation said them)."""
+    for node in nodes:
+        node.errors = [shown(error, gettext) for error in node.errors]
+        _problems_in_language(node.children)
+
+
 def _editor(bank: Bank, item: Item | None, item_type: str, raw: dict,
             problems: list[tuple[tuple, str]], *, base: int | None = None, status: int = 200,
             preview_of: dict | None = None, conflict: int | None = None):
-    nodes = item_form.build_form(item_type, raw, languages=bank.languages,
-                                 dimensions=_dimensions(bank), new=item is None)
+    nodes = _in_language(item_form.build_form(item_type, raw, languages=bank.languages,
+                                              dimensions=_dimensions(bank), new=item is None))
     summary = item_form.attach(nodes, [(item_form.field_name(item_type, raw, path), message)
                                        for path, message in problems])
-    shown = ([(lang, _candidate_html(preview_of, lang)) for lang in bank.languages]
-             if preview_of else [])
+    _problems_in_language(nodes)
+    summary = [(shown(where, gettext), shown(message, gettext), anchor)
+               for where, message, anchor in summary]
+    previews = ([(lang, _candidate_html(preview_of, lang)) for lang in bank.languages]
+                if preview_of else [])
     current = (editing.get_revision(item, item.current_revision, session=get_session())
                if item else None)
     return render_template("admin/items/edit.html", bank=bank, item=item, item_type=item_type,
-                           runs=item_form.runs(nodes), summary=summary, base=base, previews=shown,
-                           conflict=conflict,
+                           type_labels=type_labels(),
+                           runs=item_form.runs(nodes), summary=summary, base=base,
+                           previews=previews, conflict=conflict,
                            keying=current.content.get("keying") if current else None), status
 
 
 def _yaml_editor(bank: Bank, item: Item, text: str, problems: list, *, base: int | None,
                  status: int = 200, previews: list | None = None, conflict: int | None = None):
+    problems = [replace(p, message=shown(p.message, gettext)) if hasattr(p, "message") else p
+                for p in problems]
     return render_template("admin/items/yaml.html", bank=bank, item=item, text=text,
                            problems=problems, base=base, previews=previews or [],
                            conflict=conflict), status
@@ -108,10 +146,10 @@ def _save(bank: Bank, item: Item, content: dict, base: int | None, *, from_form:
                                          author=g.user.email, base=base, now=now())
     except editing.EditConflict:
         return None
-    flash("No changes: nothing was saved." if revision is None
-          else f"Saved as revision {revision.number}.")
+    flash(gettext("No changes: nothing was saved.") if revision is None
+          else gettext("Saved as revision %(number)s.", number=revision.number))
     if revision is not None and note:
-        flash(note)
+        flash(gettext(note))
     return redirect(url_for("items.item", bank_id=bank.id, key=item.key))
 
 
@@ -125,14 +163,18 @@ def item(bank_id: int, key: str):
     item = _item(bank, key)
     revisions = editing.revisions(item, session=get_session())
     current = next(r for r in revisions if r.number == item.current_revision)
-    history = [(revision, item_diff.summary(previous.content if previous else None,
-                                            revision.content))
+    history = [(revision, item_diff.sentence(
+                   [shown(phrase, gettext) for phrase in item_diff.summary_parts(
+                       previous.content if previous else None, revision.content)]))
                for previous, revision in zip([None, *revisions], revisions, strict=False)]
-    nodes = item_form.build_form(item.type, current.content, languages=bank.languages,
-                                 dimensions=_dimensions(bank))
+    nodes = _in_language(item_form.build_form(item.type, current.content,
+                                              languages=bank.languages,
+                                              dimensions=_dimensions(bank)))
     return render_template("admin/items/item.html", bank=bank, item=item, current=current,
+                           type_labels=type_labels(), dimension_names=_dimensions(bank),
                            history=list(reversed(history)), nodes=nodes,
-                           key_source=get_type(item.type).key_source(current.content, "en"))
+                           key_source=get_type(item.type).key_source(current.content,
+                                                                     _language()))
 
 
 @bp.route("/<int:bank_id>/items/<key>/edit", methods=["GET", "POST"])
@@ -184,7 +226,8 @@ def new_item(bank_id: int):
     bank = _bank(bank_id)
     item_type = request.args.get("type")
     if item_type not in ITEM_TYPES:
-        error = f"Unknown item type {item_type!r}." if item_type else None
+        error = (gettext("Unknown item type %(type)s.", type=repr(item_type)) if item_type
+                 else None)
         status = 400 if error or request.method == "POST" else 200
         return render_template("admin/items/new.html", bank=bank,
                                types=list(ITEM_TYPES.values()), error=error), status
@@ -194,8 +237,8 @@ def new_item(bank_id: int):
     raw, problems = item_form.read_form(item_type, request.form)
     raw["type"] = item_type
     if isinstance(raw.get("id"), str) and editing.find_item(bank, raw["id"], session=session):
-        problems.append((("id",), f"The bank already has an item with the id {raw['id']!r}; "
-                                  "choose another."))
+        problems.append((("id",), gettext("The bank already has an item with the id %(id)s; "
+                                          "choose another.", id=repr(raw["id"]))))
     content, found = editing.validate(raw, bank=bank)
     problems += found
     if problems:
@@ -207,7 +250,7 @@ def new_item(bank_id: int):
                                       now=now())
     except editing.KeyTaken as exc:  # created by someone else a moment ago
         return _editor(bank, None, item_type, raw, [(("id",), str(exc))], status=400)
-    flash(f"Item {created.key} created.")
+    flash(gettext("Item %(item)s created.", item=created.key))
     return redirect(url_for("items.item", bank_id=bank.id, key=created.key))
 
 
@@ -219,8 +262,8 @@ def preview(bank_id: int, key: str):
     revision = _revision(item, "revision", item.current_revision)
     language = request.args.get("lang") or bank.languages[0]
     if language not in bank.languages:
-        abort(404, f"The bank has no language {language!r}; it has "
-                   f"{', '.join(bank.languages)}.")
+        abort(404, gettext("The bank has no language %(language)s; it has %(languages)s.",
+                           language=repr(language), languages=", ".join(bank.languages)))
     return render_template("admin/items/preview.html", bank=bank, item=item, revision=revision,
                            language=language,
                            candidate_html=_candidate_html(revision.content, language))
@@ -256,7 +299,8 @@ def _change_state(bank_id: int, key: str, *, retire: bool):
     item = _item(bank, key)
     back = redirect(url_for("items.item", bank_id=bank.id, key=item.key))
     if item.retired == retire:
-        flash(f"Item {item.key} is already {'retired' if retire else 'active'}.")
+        flash(gettext("Item %(item)s is already retired.", item=item.key) if retire else
+              gettext("Item %(item)s is already active.", item=item.key))
         return back
     shortages = editing.shortages_if_retired(item, session=session) if retire else []
     form = ConfirmForm()
@@ -265,11 +309,13 @@ def _change_state(bank_id: int, key: str, *, retire: bool):
         if shortages:
             status = 409
         elif not form.validate_on_submit():
-            error, status = "Tick the box to confirm.", 400
+            error, status = gettext("Tick the box to confirm."), 400
         else:
             (editing.retire if retire else editing.restore)(item, session=session)
-            flash(f"Item {item.key} {'retired' if retire else 'restored'}.")
+            flash(gettext("Item %(item)s retired.", item=item.key) if retire else
+                  gettext("Item %(item)s restored.", item=item.key))
             return back
     return render_template("admin/items/confirm.html", bank=bank, item=item, retire=retire,
-                           note=RETIRE_NOTE if retire else RESTORE_NOTE, shortages=shortages,
+                           note=gettext(RETIRE_NOTE if retire else RESTORE_NOTE),
+                           shortages=shortages,
                            error=error), status

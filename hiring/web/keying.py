@@ -16,10 +16,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext, ngettext
 
 from hiring import mailer
 from hiring.db import get_session
-from hiring.i18n import language_name
+from hiring.i18n import language_in_page
+from hiring.items.messages import error_text
 from hiring.items.types.base import translate
 from hiring.keying import adopt as adoption
 from hiring.keying import experts, paper, results, rounds, stats
@@ -41,12 +43,12 @@ EXPERT_LINK = "expert.welcome"
 
 
 def _bank(bank_id: int) -> Bank:
-    return get_or_404(Bank, bank_id, "No such bank.")
+    return get_or_404(Bank, bank_id, gettext("No such bank."))
 
 
 def find_round(round_id: int) -> KeyingRound:
     """Return the round or answer 404."""
-    return get_or_404(KeyingRound, round_id, "No such keying round.")
+    return get_or_404(KeyingRound, round_id, gettext("No such keying round."))
 
 
 def min_panel() -> int:
@@ -93,11 +95,13 @@ def new_round(bank_id: int):
             round_ = rounds.open_round(bank, name=form.name.data, item_keys=form.items.data,
                                        session=session, actor=g.user, now=now())
         except rounds.KeyingError as exc:
-            form.items.errors.append(str(exc))
+            form.items.errors.append(error_text(exc, gettext))
             status = 400
         else:
-            flash(f"Keying round “{round_.name}” opened with {len(form.items.data)} items. "
-                  "Invite the experts below.")
+            flash(ngettext("Keying round “%(name)s” opened with %(num)s item. Invite the "
+                           "experts below.", "Keying round “%(name)s” opened with %(num)s "
+                           "items. Invite the experts below.", len(form.items.data),
+                           name=round_.name))
             return redirect(url_for("keying.round_page", round_id=round_.id))
     elif form.errors:
         status = 400
@@ -114,7 +118,7 @@ def _stems(bank: Bank, items) -> dict[str, str]:
 
 def _expert_form(bank: Bank, **kwargs) -> ExpertForm:
     form = ExpertForm(**kwargs)
-    form.language.choices = [(code, language_name(code)) for code in bank.languages]
+    form.language.choices = [(code, language_in_page(code)) for code in bank.languages]
     return form
 
 
@@ -134,17 +138,17 @@ def round_page(round_id: int):
                     round_, name=form.name.data, email=form.email.data,
                     language=form.language.data, session=session, actor=g.user, now=now())
             except rounds.KeyingError as exc:
-                form.name.errors.append(str(exc))
+                form.name.errors.append(error_text(exc, gettext))
                 status = 409 if isinstance(exc, rounds.RoundClosed) else 400
             else:
                 if form.send_email.data:
                     link, outcome = send_link(expert, token)
-                    flash(f"{expert.name} is invited; {outcome}. The link is also shown below, "
-                          "only this once.")
+                    flash(gettext("%(name)s is invited; %(outcome)s. The link is also shown "
+                                  "below, only this once.", name=expert.name, outcome=outcome))
                 else:
                     link = link_for(token)
-                    flash(f"{expert.name} is invited. Copy the link below and send it to them: "
-                          "it is shown only this once.")
+                    flash(gettext("%(name)s is invited. Copy the link below and send it to "
+                                  "them: it is shown only this once.", name=expert.name))
                 form = _expert_form(bank, formdata=None, language=bank.languages[0])
         else:
             status = 400
@@ -175,13 +179,13 @@ def close(round_id: int):
     round_ = find_round(round_id)
     back = url_for("keying.round_page", round_id=round_.id)
     if round_.state != "open":
-        flash(f"The round “{round_.name}” is already closed.")
+        flash(gettext("The round “%(name)s” is already closed.", name=round_.name))
         return redirect(back)
     form = ConfirmForm()
     if form.validate_on_submit():
         rounds.close_round(round_, session=get_session(), actor=g.user, now=now())
-        flash(f"The round “{round_.name}” is closed: the experts' links show their ratings "
-              "but take no changes.")
+        flash(gettext("The round “%(name)s” is closed: the experts' links show their ratings "
+                      "but take no changes.", name=round_.name))
         return redirect(back)
     return render_template("admin/keying/close.html", round=round_, form=form, back=back), (
         400 if form.errors else 200)
@@ -215,9 +219,11 @@ def adopt(round_id: int):
             400 if request.form.get("confirming") == "1" else 200)
     revisions = adoption.adopt(round_, form.items.data, session=session, actor=g.user,
                                now=now(), min_panel=min_panel())
-    flash(f"Adopted the panel's keys: {', '.join(c.key for c in changes)} "
-          f"({len(revisions)} new revision{'s' if len(revisions) != 1 else ''}). New attempts "
-          "get them; attempts already started keep their keys and scores.")
+    flash(ngettext("Adopted the panel's keys: %(items)s (%(num)s new revision). New attempts "
+                   "get them; attempts already started keep their keys and scores.",
+                   "Adopted the panel's keys: %(items)s (%(num)s new revisions). New attempts "
+                   "get them; attempts already started keep their keys and scores.",
+                   len(revisions), items=", ".join(c.key for c in changes)))
     return redirect(back + "#results")
 
 
@@ -227,7 +233,7 @@ def adopt(round_id: int):
 def _expert(round_: KeyingRound, expert_id: int) -> KeyingExpert:
     expert = get_session().get(KeyingExpert, expert_id)
     if expert is None or expert.round_id != round_.id:
-        abort(404, "No such expert in this round.")
+        abort(404, gettext("No such expert in this round."))
     return expert
 
 
@@ -242,9 +248,10 @@ def resend_expert(round_id: int, expert_id: int):
     round_ = find_round(round_id)
     expert = _expert(round_, expert_id)
     if round_.state != "open":
-        abort(409, "The round is closed: its experts need no new link.")
+        abort(409, gettext("The round is closed: its experts need no new link."))
     if expert.kind != ExpertKind.LINK:
-        abort(409, f"{expert.name} rated on paper or was simulated: there is no link to send.")
+        abort(409, gettext("%(name)s rated on paper or was simulated: there is no link to "
+                           "send.", name=expert.name))
     token = experts.resend_link(expert, session=get_session(), actor=g.user, now=now())
     link, outcome = send_link(expert, token)
     return render_template("admin/keying/link.html", round=round_, expert=expert, link=link,
@@ -258,13 +265,13 @@ def remove_expert(round_id: int, expert_id: int):
     round_ = find_round(round_id)
     expert = _expert(round_, expert_id)
     if round_.state != "open":
-        flash("The round is closed: its experts stay as they are.")
+        flash(gettext("The round is closed: its experts stay as they are."))
         return redirect(_back(round_))
     form = ConfirmForm()
     if form.validate_on_submit():
         name = expert.name
         experts.remove(expert, session=get_session(), actor=g.user, now=now())
-        flash(f"{name} and their ratings are removed from the round.")
+        flash(gettext("%(name)s and their ratings are removed from the round.", name=name))
         return redirect(_back(round_))
     rated = experts.ratings_of(expert, session=get_session())
     return render_template("admin/keying/remove.html", round=round_, expert=expert, form=form,
@@ -311,14 +318,14 @@ def import_ratings(round_id: int):
     form = PaperImportForm()
     context = {"round": round_, "form": form, "columns": paper.COLUMNS, "back": _back(round_)}
     if round_.state != "open":
-        context["error"] = "The round is closed: it takes no more ratings."
+        context["error"] = gettext("The round is closed: it takes no more ratings.")
         return render_template("admin/keying/import.html", **context), 409
     if not form.validate_on_submit():
         return render_template("admin/keying/import.html", **context), (
             400 if form.errors else 200)
     data = _upload(form)
     if data is None:
-        context["error"] = "Choose a CSV file or paste its rows."
+        context["error"] = gettext("Choose a CSV file or paste its rows.")
         return render_template("admin/keying/import.html", **context), 400
     try:
         form.csv_text.data = data.decode("utf-8-sig")
@@ -327,12 +334,13 @@ def import_ratings(round_id: int):
     try:
         imported = paper.read_csv(data, round_, session=session)
     except rounds.KeyingError as exc:
-        context["error"] = str(exc)
+        context["error"] = error_text(exc, gettext)
         return render_template("admin/keying/import.html", **context), 400
     if imported.bad or not form.confirm.data:
         return render_template("admin/keying/import.html", imported=imported, **context), (
             400 if imported.bad else 200)
     added, stored = paper.store(imported, round_, session=session, actor=g.user, now=now())
-    flash(f"Stored {stored} ratings; {added} paper expert{'s' if added != 1 else ''} added.")
+    flash(ngettext("Stored %(num)s rating;", "Stored %(num)s ratings;", stored) + " "
+          + ngettext("%(num)s paper expert added.", "%(num)s paper experts added.", added))
     return redirect(_back(round_))
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
+from flask_babel import get_locale, gettext
+
 from hiring.assessment import editor
 from hiring.assessment.editor import Recipe
 from hiring.assessment.recipes import matching, supply
-from hiring.i18n import language_name
+from hiring.i18n import language_in_page
 from hiring.items.types import ITEM_TYPES
 from hiring.items.types.base import translate
 from hiring.models import Bank
@@ -75,21 +77,24 @@ def add_rows(form: AssessmentForm) -> None:
 
 def set_choices(form: AssessmentForm, bank: Bank) -> None:
     """Fill the select fields from the bank, keeping values the bank no longer has."""
-    names = [(code, f"{language_name(code)} ({code})") for code in bank.languages]
+    names = [(code, f"{language_in_page(code)} ({code})") for code in bank.languages]
     form.languages.choices = names
     form.language.choices = list(names)
     if form.language.data and form.language.data not in bank.languages:
         form.language.choices.append((form.language.data, form.language.data))
     dimensions = list(bank.dimensions)
+    language = str(get_locale() or "en").split("_")[0]
     for entry in form.sections:
         row = entry.form
-        row.type.choices = [("", "any type")] + [(name, name) for name in sorted(ITEM_TYPES)]
-        row.dimension.choices = [("", "any dimension")] + [
-            (key, translate(bank.dimensions[key].get("name"), "en") or key)
+        row.type.choices = [("", gettext("any type"))] + [
+            (name, f"{gettext(ITEM_TYPES[name].label)} ({name})") for name in sorted(ITEM_TYPES)]
+        row.dimension.choices = [("", gettext("any dimension"))] + [
+            (key, translate(bank.dimensions[key].get("name"), language) or key)
             for key in dimensions]
         for select, known in ((row.type, ITEM_TYPES), (row.dimension, dimensions)):
             if select.data and select.data not in known:
-                select.choices.append((select.data, f"{select.data} (not in the bank)"))
+                select.choices.append((select.data, gettext("%(value)s (not in the bank)",
+                                                             value=select.data)))
 
 
 def _is_blank(row) -> bool:
@@ -116,9 +121,9 @@ def parse(form: AssessmentForm, bank: Bank, base: Recipe, *, valid: bool,
         texts = {code: row.titles.form[code].data for code in bank.languages
                  if row.titles.form[code].data}
         if not texts:
-            info.errors.append("Give the section a title.")
+            info.errors.append(gettext("Give the section a title."))
         if row.count.data is None and not row.count.errors:
-            info.errors.append("Say how many items to draw.")
+            info.errors.append(gettext("Say how many items to draw."))
         if info.errors or entry.errors:
             continue
         title = (next(iter(texts.values())) if len(set(texts.values())) == 1

@@ -360,7 +360,7 @@ def test_new_item_starts_from_a_skeleton_and_needs_a_unique_id(client, hr, bank,
 
 def test_preview_shows_the_candidate_view_read_only_in_each_language(client, hr, bank):
     page = client.get(url(bank, "sjt-4", "/preview?lang=hr")).get_data(as_text=True)
-    frame = page.split('<div class="preview-frame">')[1]
+    frame = page.split('<div class="preview-frame" lang="hr">')[1]
     assert "Situacija 4 na hrvatskom." in frame and "Opcija a od 4" in frame
     assert "Najučinkovitija" in frame and "Dalje" in frame  # the candidate's words, in Croatian
     assert '<fieldset class="preview-inputs" disabled>' in frame

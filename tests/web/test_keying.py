@@ -226,7 +226,7 @@ def test_the_results_name_their_statistics_and_flags(client, auth, db, round_id,
     assert "James, Demaree &amp; Wolf, 1984" in page and "Shrout &amp; Fleiss, 1979" in page
     assert "Below 0.70, the usual cut-off" in page
     section = page.split('id="item-sjt-1"')[1].split("</article>")[0]
-    assert "panel&#39;s best differs from the key" in section
+    assert '<span class="flag">panel\'s best differs from the key</span>' in section
     assert "5 of 5 experts rated every response" in section
     assert "best apart: b − a = 1.60 (95% interval 0.92 to 2.28, 5 experts)" in section
     assert "No ratings yet." in page.split('id="item-sjt-2"')[1]

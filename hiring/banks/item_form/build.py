@@ -25,31 +25,47 @@ from hiring.banks.item_form.shapes import (
     form_fields,
     shape_of,
 )
+from hiring.items.messages import N_, Message
 from hiring.items.types import ITEM_TYPES
 
 MISSING = "Missing translation: "  # the start of the validation's message
 
+# Every field's label, and the hints of some; the web layer shows them in the reader's
+# language (hiring.items.messages.shown).
 LABELS = {
-    "id": "Id", "type": "Type", "seed": "Seed article", "stem": "Question",
-    "key": "Effectiveness key", "params": "Parameters", "multiple": "Several answers are correct",
-    "customer_name": "Customer's name", "min_words": "Minimum words",
-    "max_words": "Maximum words", "duration_seconds": "Duration (seconds)",
-    "min": "Minimum", "max": "Maximum", "step": "Step",
+    "id": N_("Id"), "type": N_("Type"), "seed": N_("Seed article"), "stem": N_("Question"),
+    "key": N_("Effectiveness key"), "params": N_("Parameters"),
+    "multiple": N_("Several answers are correct"), "customer_name": N_("Customer's name"),
+    "min_words": N_("Minimum words"), "max_words": N_("Maximum words"),
+    "duration_seconds": N_("Duration (seconds)"), "min": N_("Minimum"), "max": N_("Maximum"),
+    "step": N_("Step"), "anchors": N_("Anchors"), "choices": N_("Choices"),
+    "correct": N_("Correct"), "decimals": N_("Decimals"), "dimension": N_("Dimension"),
+    "explanation": N_("Explanation"), "facets": N_("Facets"), "fixed_order": N_("Fixed order"),
+    "format": N_("Format"), "formula": N_("Formula"), "name": N_("Name"),
+    "options": N_("Options"), "passage": N_("Passage"), "prompt": N_("Prompt"),
+    "rationale": N_("Rationale"), "rubric": N_("Rubric"), "text": N_("Text"),
+    "tolerance": N_("Tolerance"), "unit": N_("Unit"), "weight": N_("Weight"),
 }
 HINTS = {
-    "id": "Letters, digits, - and _; unique in the bank; cannot be changed later.",
-    "facets": "Comma-separated tags, e.g. empathy, apology.",
-    "seed": "The number of the seed article the item is grounded in, e.g. 002.",
-    "weight": "How much the item counts in its dimension (default 1).",
-    "format": "best: choose the best option; best_worst: choose the best and the worst.",
-    "key": "1 (least effective) to 5 (most effective).",
-    "formula": "Arithmetic over the parameters, e.g. price * months.",
-    "tolerance": "How far an answer may be from the correct one.",
-    "choices": "Comma-separated values; or give minimum, maximum and step instead.",
-    "customer_name": "The name a good reply uses (for the writing indicators).",
+    "id": N_("Letters, digits, - and _; unique in the bank; cannot be changed later."),
+    "facets": N_("Comma-separated tags, e.g. empathy, apology."),
+    "seed": N_("The number of the seed article the item is grounded in, e.g. 002."),
+    "weight": N_("How much the item counts in its dimension (default 1)."),
+    "format": N_("best: choose the best option; best_worst: choose the best and the worst."),
+    "key": N_("1 (least effective) to 5 (most effective)."),
+    "formula": N_("Arithmetic over the parameters, e.g. price * months."),
+    "tolerance": N_("How far an answer may be from the correct one."),
+    "choices": N_("Comma-separated values; or give minimum, maximum and step instead."),
+    "customer_name": N_("The name a good reply uses (for the writing indicators)."),
 }
-ENTRY_HINTS = {"id": "Letters, digits, - and _; unique within the item."}
-ENTRY_LABELS = {"options": "option", "rubric": "criterion", "params": "parameter"}
+ENTRY_HINTS = {"id": N_("Letters, digits, - and _; unique within the item.")}
+# An entry's label (%(name)s: its name or number) and the empty entry's, per field.
+ENTRY_LABELS = {
+    "options": (N_("Option %(name)s"), N_("Add another option")),
+    "rubric": (N_("Criterion %(name)s"), N_("Add another criterion")),
+    "params": (N_("Parameter %(name)s"), N_("Add another parameter")),
+}
+OTHER_ENTRY = (N_("Entry %(name)s"), N_("Add another entry"))
 
 
 @dataclass
@@ -121,9 +137,10 @@ def _top_level(node: Node, name: str, context: _Context) -> None:
         node.kind = SELECT
         node.choices = list(context.dimensions)
         if node.value and node.value not in dict(context.dimensions):
-            node.choices.append((node.value, f"{node.value} (not in this bank)"))
+            node.choices.append((node.value, Message(N_("%(value)s (not in this bank)"),
+                                                     value=node.value)))
         if not node.value:
-            node.choices.insert(0, ("", "Choose a dimension"))
+            node.choices.insert(0, ("", Message(N_("Choose a dimension"))))
 
 
 def _node(name: str, field_name: str, shape: Shape, value: Any, context: _Context,
@@ -161,13 +178,13 @@ def _texts(name: str, value: Any, context: _Context) -> list[Node]:
 
 
 def _level(name: str, level: int, value: Any, context: _Context) -> Node:
-    return Node(f"{name}.{level}", f"Level {level}", TEXTS,
+    return Node(f"{name}.{level}", Message(N_("Level %(level)s"), level=level), TEXTS,
                 children=_texts(f"{name}.{level}", value, context))
 
 
 def _entries(name: str, field_name: str, shape: Shape, value: Any, context: _Context
              ) -> list[Node]:
-    noun = ENTRY_LABELS.get(field_name, "entry")
+    named_label, blank_label = ENTRY_LABELS.get(field_name, OTHER_ENTRY)
     if shape.kind == NAMED:
         pairs = list(value.items()) if isinstance(value, dict) else []
     else:
@@ -176,14 +193,13 @@ def _entries(name: str, field_name: str, shape: Shape, value: Any, context: _Con
     for index, (entry_name, entry) in enumerate([*pairs, (None, None)]):
         prefix = f"{name}.{index}"
         blank = index == len(pairs)
-        label = (f"Add another {noun}" if blank else
-                 f"{noun.capitalize()} {entry_name}" if entry_name else
-                 f"{noun.capitalize()} {index + 1}")
+        label = (Message(blank_label) if blank else
+                 Message(named_label, name=entry_name or index + 1))
         children = _model_nodes(shape.model, entry, prefix + ".", context, not blank)
         if shape.kind == NAMED:
-            children.insert(0, Node(f"{prefix}._name", "Name", LINE, value=entry_name or "",
-                                    required=True, hint="Used as {name} in the texts and "
-                                                        "the formula."))
+            children.insert(0, Node(f"{prefix}._name", N_("Name"), LINE,
+                                    value=entry_name or "", required=True,
+                                    hint=N_("Used as {name} in the texts and the formula.")))
         entries.append(Node(prefix, label, ENTRY, children=children, blank=blank))
     return entries
 

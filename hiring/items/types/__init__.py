@@ -17,3 +17,8 @@ from hiring.items.types.base import (
 )
 
 __all__ = ["ITEM_TYPES", "AnswerError", "ItemType", "get_type", "register", "type_names"]
+
+
+def type_labels() -> dict[str, str]:
+    """Each item type's name (as bank files write it) -> its label, untranslated."""
+    return {name: item_type.label for name, item_type in ITEM_TYPES.items()}

@@ -54,7 +54,7 @@ class ChoiceContent(ItemContent):
 class Choice(ItemType):
     name = "choice"
     label = N_("choice")
-    note = "Multiple choice: one correct option, or several that all must be ticked."
+    note = N_("Multiple choice: one correct option, or several that all must be ticked.")
     scale = "reading"  # account screens and e-mails read for a fact
     content_model = ChoiceContent
     template = "candidate/items/choice.html"

@@ -108,8 +108,8 @@ parse_number = answers.parse_legacy
 class Numeric(ItemType):
     name = "numeric"
     label = N_("calculation")
-    note = ("Practical math: a question with parameters drawn per candidate, a formula and a "
-            "tolerance.")
+    note = N_("Practical math: a question with parameters drawn per candidate, a formula and "
+              "a tolerance.")
     minutes = 1.5
     scale = "numeracy"
     content_model = NumericContent

@@ -65,7 +65,8 @@ class SjtContent(ItemContent):
 class Sjt(ItemType):
     name = "sjt"
     label = N_("situation")
-    note = "Situational judgement: a scenario and 4-5 responses, each keyed 1-5 for effectiveness."
+    note = N_("Situational judgement: a scenario and 4-5 responses, each keyed 1-5 for "
+              "effectiveness.")
     scale = "judgement"  # with a subscore per behavioural dimension
     content_model = SjtContent
     template = "candidate/items/sjt.html"
@@ -208,8 +209,8 @@ class Sjt(ItemType):
         content, note = super().carry_over(previous, content, from_form=from_form)
         if content.get("keying") and _keys(content) != _keys(previous):
             content = {name: value for name, value in content.items() if name != "keying"}
-            note = ("A key was changed by hand, so the item no longer records the panel's "
-                    "keying: its keys are now the bank's authors'.")
+            note = N_("A key was changed by hand, so the item no longer records the panel's "
+                      "keying: its keys are now the bank's authors'.")
         return content, note
 
 

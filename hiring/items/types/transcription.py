@@ -74,7 +74,7 @@ def duration_seconds(content: dict, params: dict | None) -> int:
 class Typing(ItemType):
     name = "typing"
     label = N_("typing")
-    note = "Copy a passage for a fixed time; net words per minute and accuracy."
+    note = N_("Copy a passage for a fixed time; net words per minute and accuracy.")
     minutes = 1.5
     scale = "typing"
     content_model = TypingContent

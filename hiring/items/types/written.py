@@ -82,7 +82,7 @@ def word_count(text: str) -> int:
 class Written(ItemType):
     name = "written"
     label = N_("written reply")
-    note = "A written reply, rated by interviewers against a rubric."
+    note = N_("A written reply, rated by interviewers against a rubric.")
     minutes = 7.0
     scale = "writing"
     content_model = WrittenContent
