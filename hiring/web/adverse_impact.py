@@ -101,7 +101,7 @@ class Section:
 
 
 def _assessment(assessment_id: int) -> Assessment:
-    return get_or_404(Assessment, assessment_id, "No such assessment.")
+    return get_or_404(Assessment, assessment_id, gettext("No such assessment."))
 
 
 def _form(assessment: Assessment, stages: list[decisions.Stage]) -> FilterForm:

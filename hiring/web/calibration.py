@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 from wtforms.fields.choices import SelectChoice
 
 from hiring.assessment import calibration
@@ -116,7 +117,7 @@ def _new_answer_source():
     session = get_session()
     response_id = request.args.get("response", type=int)
     if response_id:
-        response = get_or_404(Response, response_id, "No such response.")
+        response = get_or_404(Response, response_id, gettext("No such response."))
         try:
             draft = calibration.draft_from_response(response, session=session)
         except calibration.CalibrationError as exc:
@@ -124,7 +125,7 @@ def _new_answer_source():
         return draft.item, draft
     item = session.get(Item, request.args.get("item", type=int) or 0)
     if item is None or not calibration.is_written(item):
-        abort(404, "No such written item.")
+        abort(404, gettext("No such written item."))
     return item, None
 
 
@@ -150,7 +151,7 @@ def new_answer():
         except calibration.CalibrationError as exc:
             form.explanation.errors = [*form.explanation.errors, str(exc)]
         else:
-            flash(f"Calibration answer saved for {item.key}.")
+            flash(gettext("Calibration answer saved for %(item)s.", item=item.key))
             return redirect(url_for("calibration.manage"))
     status = 400 if form.errors else 200
     return render_template("admin/calibration/new.html", form=form, item=item, rubric=rubric,
@@ -162,10 +163,10 @@ def new_answer():
 def retire(answer_id: int):
     answer = _answer(answer_id)
     if not FlaskForm().validate_on_submit():
-        abort(400, "The form has expired; reload the page.")
+        abort(400, gettext("The form has expired; reload the page."))
     answer.active = not answer.active
-    flash("Calibration answer " + ("restored." if answer.active else "retired: new raters "
-                                   "no longer get it."))
+    flash(gettext("Calibration answer restored.") if answer.active else
+          gettext("Calibration answer retired: new raters no longer get it."))
     return redirect(url_for("calibration.manage"))
 
 

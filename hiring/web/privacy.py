@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext, lazy_gettext, ngettext
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
@@ -33,21 +34,21 @@ AUDIT_PER_PAGE = 50
 
 
 class EraseForm(FlaskForm):
-    confirm_email = StringField("Type the candidate's email to confirm",
+    confirm_email = StringField(lazy_gettext("Type the candidate's email to confirm"),
                                 validators=[InputRequired(), Length(max=254)])
 
 
 def _email_arg(source) -> str:
     email = normalize_email(source.get("email"))
     if not email or len(email) > 254:
-        abort(400, "Give the candidate's email address.")
+        abort(400, gettext("Give the candidate's email address."))
     return email
 
 
 def _candidate_attempts(email: str) -> list[Attempt]:
     attempts = privacy.attempts_for_email(email, session=get_session())
     if not attempts:
-        abort(404, "No attempts with this email address.")
+        abort(404, gettext("No attempts with this email address."))
     return attempts
 
 
@@ -78,7 +79,7 @@ def _download(attempts: list[Attempt], filename: str) -> Response:
 @records
 @hr_only
 def export_attempt(attempt_id: int):
-    attempt = get_or_404(Attempt, attempt_id, "No such attempt.")
+    attempt = get_or_404(Attempt, attempt_id, gettext("No such attempt."))
     return _download([attempt], f"candidate-attempt-{attempt_id}.json")
 
 
@@ -99,11 +100,11 @@ def _confirm_erasure(attempts: list[Attempt], email: str, form_action: str):
             return _erase_page(form, attempts, email, form_action, 400)
         if normalize_email(form.confirm_email.data) != email:
             form.confirm_email.errors.append(
-                "That is not the candidate's email address: nothing was erased.")
+                gettext("That is not the candidate's email address: nothing was erased."))
             return _erase_page(form, attempts, email, form_action, 400)
         if shown != sorted(a.id for a in attempts):
-            flash("The candidate's attempts changed since the page was shown: "
-                  "nothing was erased. Check the list again.")
+            flash(gettext("The candidate's attempts changed since the page was shown: "
+                          "nothing was erased. Check the list again."))
             return _erase_page(form, attempts, email, form_action, 409)
         session = get_session()
         erasure = privacy.erase(shown, session=session, exports_dir=jobs.exports_dir(current_app),
@@ -111,8 +112,12 @@ def _confirm_erasure(attempts: list[Attempt], email: str, form_action: str):
         present = [path for path in erasure.files if path.exists()]
         # the files go only once the rows are gone for good
         after_commit(partial(privacy.remove_files, present))
-        flash(f"Erased {len(shown)} attempt(s) with {erasure.responses} responses, "
-              f"{erasure.ratings} ratings and {len(present)} file(s) (exports and e-mails).")
+        flash(gettext(
+            "Erased: %(attempts)s, %(responses)s, %(ratings)s, %(files)s (exports and e-mails).",
+            attempts=ngettext("%(num)d attempt", "%(num)d attempts", len(shown)),
+            responses=ngettext("%(num)d response", "%(num)d responses", erasure.responses),
+            ratings=ngettext("%(num)d rating", "%(num)d ratings", erasure.ratings),
+            files=ngettext("%(num)d file", "%(num)d files", len(present))))
         return redirect(url_for("privacy.candidates"))
     return _erase_page(form, attempts, email, form_action, 200)
 
@@ -131,7 +136,7 @@ def _erase_page(form: EraseForm, attempts: list[Attempt], email: str, form_actio
 @bp.route("/candidates/attempts/<int:attempt_id>/erase", methods=["GET", "POST"])
 @hr_only
 def erase_attempt(attempt_id: int):
-    attempt = get_or_404(Attempt, attempt_id, "No such attempt.")
+    attempt = get_or_404(Attempt, attempt_id, gettext("No such attempt."))
     return _confirm_erasure([attempt], attempt.candidate_email,
                             url_for("privacy.erase_attempt", attempt_id=attempt_id))
 
@@ -152,7 +157,8 @@ def audit_log():
     email = normalize_email(request.args.get("email"))[:254]
     actions = [a.value for a in audit.Action]
     if action is not None and action not in actions:
-        abort(400, f"Unknown action {action[:30]!r}: choose one of {', '.join(actions)}.")
+        abort(400, gettext("Unknown action “%(action)s”: choose one of %(actions)s.",
+                           action=action[:30], actions=", ".join(actions)))
     where = privacy.audit_filter(email, session=session) if email else None
     page = audit.events(session, action=action, where=where,
                         number=request.args.get("page", 1, type=int),

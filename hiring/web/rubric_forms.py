@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
@@ -33,13 +34,17 @@ class CalibrationRatingForm(RubricForm):
 class CalibrationAnswerForm(RubricForm):
     """HR's calibration answer: the text, the agreed ratings and why."""
 
-    language = SelectField("Language of the answer", validators=[InputRequired()])
-    text = TextAreaField("Answer", validators=[InputRequired(), Length(max=MAX_CHARS)],
-                         description="Remove anything that names the candidate: raters "
-                                     "must not know whose answer it is.")
+    language = SelectField(lazy_gettext("Language of the answer"),
+                           validators=[InputRequired()])
+    text = TextAreaField(lazy_gettext("Answer"),
+                         validators=[InputRequired(), Length(max=MAX_CHARS)],
+                         description=lazy_gettext("Remove anything that names the candidate: "
+                                                  "raters must not know whose answer it is."))
     explanation = TextAreaField(
-        "Why these ratings", validators=[InputRequired(), Length(max=MAX_EXPLANATION)],
-        description="Shown to each rater after they rate: what earns each level here.")
+        lazy_gettext("Why these ratings"),
+        validators=[InputRequired(), Length(max=MAX_EXPLANATION)],
+        description=lazy_gettext("Shown to each rater after they rate: what earns each "
+                                 "level here."))
 
 
 def rubric_form(criteria: list[tuple[str, str]], base: type[FlaskForm] = RubricForm
