@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hiring.csv_cells import safe_cell
+from hiring.items.messages import N_
 from hiring.scoring.evidence import Precision
 from hiring.scoring.precision import MIN_ATTEMPTS, ScaleModel
 from hiring.scoring.scales import COMPOSITE, SCALES
 
-REPORTED, INDICATION = "reported as a score", "indication only"
+REPORTED, INDICATION = N_("reported as a score"), N_("indication only")
 CSV_COLUMNS = ["kind", "name", "attempts", "icc_1", "items", "reliability",
                "reliability_low_95", "reliability_high_95", "sem_points", "source", "why",
                "prmse_subscore", "prmse_composite", "verdict"]
@@ -40,6 +41,9 @@ class ReliabilityRow:
     prmse_subscore: float | None = None
     prmse_composite: float | None = None
     verdict: str | None = None  # subscores: REPORTED or INDICATION
+    # `why` before its values went in, for the catalogue: the page's language
+    why_message: str = ""
+    why_values: dict[str, int] = field(default_factory=dict)
 
     def cells(self) -> list:
         low, high = self.interval or (None, None)
@@ -48,22 +52,31 @@ class ReliabilityRow:
                 self.why, self.prmse_subscore, self.prmse_composite, self.verdict]
 
 
-def why(model: ScaleModel) -> str:
-    """Say where a model's figures come from."""
+def why_message(model: ScaleModel) -> tuple[str, dict[str, int]]:
+    """Say where a model's figures come from: the message and its values."""
     if model.source == "data":
-        return f"estimated from {model.n_attempts} attempts with two or more items"
+        return (N_("estimated from %(attempts)s attempts with two or more items"),
+                {"attempts": model.n_attempts})
     if model.items <= 1:
-        return "one item per attempt: no pairs of items to estimate ICC(1) from"
+        return N_("one item per attempt: no pairs of items to estimate ICC(1) from"), {}
     if model.n_attempts < MIN_ATTEMPTS:
-        return (f"{model.n_attempts} of the {MIN_ATTEMPTS} attempts with two or more items "
-                "the data need")
-    return "the item scores do not vary"
+        return (N_("%(attempts)s of the %(needed)s attempts with two or more items the data "
+                   "need"), {"attempts": model.n_attempts, "needed": MIN_ATTEMPTS})
+    return N_("the item scores do not vary"), {}
+
+
+def why(model: ScaleModel) -> str:
+    """Say where a model's figures come from, in English."""
+    message, values = why_message(model)
+    return message % values if values else message
 
 
 def _row(kind: str, name: str, model: ScaleModel, n_attempts: int, **haberman) -> ReliabilityRow:
     items = model.items or 1
+    message, values = why_message(model)
     return ReliabilityRow(kind, name, n_attempts, model.icc, items, model.reliability(items),
-                          model.interval, model.sem(items), model.source, why(model), **haberman)
+                          model.interval, model.sem(items), model.source, why(model), **haberman,
+                          why_message=message, why_values=values)
 
 
 def reliability_rows(precision: Precision) -> list[ReliabilityRow]:

@@ -30,6 +30,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -267,11 +268,21 @@ class ExpertForm(FlaskForm):
     send_email = BooleanField("Send the link by e-mail", default=True)
 
 
+class _Ticked(InputRequired):
+    """The box must be ticked; the message is in the page's language, as a plain string
+    (the views join the errors)."""
+
+    def __call__(self, form, field):
+        if not (field.raw_data and field.raw_data[0]):
+            field.errors[:] = []
+            raise StopValidation(
+                flask_babel.gettext("Tick the box to confirm; nothing has changed."))
+
+
 class ConfirmForm(FlaskForm):
     """A destructive or lasting action, done only once HR ticked the box."""
 
-    confirm = BooleanField("Yes", validators=[InputRequired(
-        "Tick the box to confirm; nothing has changed.")])
+    confirm = BooleanField(flask_babel.lazy_gettext("Yes"), validators=[_Ticked()])
 
 
 class AdoptForm(FlaskForm):

@@ -172,6 +172,27 @@ def test_staff_and_fairness_pages_in_croatian(client, auth, assessment, path, pr
     assert_croatian(page, present, absent)
 
 
+def test_the_reliability_sources_and_a_confirmation_box_in_croatian(client, auth, db,
+                                                                    assessment, clock):
+    submitted_attempt(db, assessment, clock)
+    auth.login("hr")
+    report = croatian(client, f"/admin/assessments/{assessment.id}/technical-report")
+    assert_croatian(report, ["pretpostavka (1 od 50 pokušaja s dvije ili više stavki koliko "
+                             "podaci traže)", "jedna stavka po pokušaju: nema parova stavki",
+                             "samo naznaka"],
+                    ["prior (", "the data need", "no pairs of items", "indication only"])
+    english = client.get(f"/admin/assessments/{assessment.id}/technical-report")
+    assert "prior (1 of the 50 attempts with two or more items the data need)" in visible(
+        english.get_data(as_text=True))
+    client.post("/admin/webhooks/new", data={"url": "http://127.0.0.1:9/hook",
+                                              "events": ["attempt.submitted"]})
+    delete = croatian(client, "/admin/webhooks/1/delete")
+    assert ">Da</label>" in delete and ">Yes</label>" not in delete
+    refused = croatian(client, "/admin/webhooks/1/delete", data={})
+    assert_croatian(refused, ["Označite kućicu za potvrdu; ništa nije promijenjeno."],
+                    ["Tick the box"])
+
+
 def test_the_same_pages_stay_english_for_an_english_browser(client, auth, assessment):
     auth.login("hr")
     outbox = client.get("/admin/mail/outbox").get_data(as_text=True)
