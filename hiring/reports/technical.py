@@ -86,6 +86,7 @@ class PoolDimension:
     name: str  # in English, as the bank names it
     items: int
     by_type: dict[str, int]
+    names: dict[str, str] = field(default_factory=dict)  # by language, as the bank names it
 
 
 @dataclass(frozen=True)
@@ -251,9 +252,11 @@ def content_section(assessment: Assessment, pool: list[tuple[Item, dict]], *,
     dimensions = []
     for key in sorted({item.dimension for item, _ in pool}):
         types = Counter(item.type for item, _ in pool if item.dimension == key)
-        name = _text((bank.dimensions.get(key) or {}).get("name")) or key
-        dimensions.append(PoolDimension(key, name, sum(types.values()),
-                                        dict(sorted(types.items()))))
+        named = (bank.dimensions.get(key) or {}).get("name")
+        names = {lang: str(text) for lang, text in named.items() if text} if isinstance(
+            named, dict) else {}
+        dimensions.append(PoolDimension(key, _text(named) or key, sum(types.values()),
+                                        dict(sorted(types.items())), names))
     seeds = Counter(str(content["seed"]) for _, content in pool if content.get("seed"))
     no_seed = sum(1 for _, content in pool if not content.get("seed"))
     sections = [{"title": _text(section.get("title")), "type": section.get("type"),

@@ -113,7 +113,7 @@ def _form(assessment: Assessment, stages: list[decisions.Stage]) -> FilterForm:
     form.scale.choices = [SelectChoice(k, gettext(SCALE_TEXTS[k][0])) for k in SCALES]
     languages = pipeline.languages_taken(assessment.id, session=get_session())
     form.language.choices = [SelectChoice("", gettext("Every language"))] + [
-        SelectChoice(code, language_name(code)) for code in languages]
+        SelectChoice(code, language_name(code), render_kw={"lang": code}) for code in languages]
     return form
 
 

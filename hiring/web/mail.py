@@ -21,7 +21,7 @@ from wtforms import BooleanField, SelectField
 
 from hiring.assessment import editor, planning
 from hiring.db import get_session
-from hiring.i18n import language_name
+from hiring.i18n import language_in_page
 from hiring.mail import sending, templates
 from hiring.mail.outbox import outbox_page
 from hiring.mail.sending import MessageState
@@ -187,7 +187,7 @@ def edit_templates():
     templates.save(kind, language, subject, body, session=get_session(), author=g.user.email,
                    now=now())
     flash(gettext("Saved: %(kind)s, %(language)s.", kind=gettext(templates.KIND_LABELS[kind]),
-                  language=language_name(language)))
+                  language=language_in_page(language)))
     return redirect(url_for("mail.edit_templates", kind=kind, language=language))
 
 
@@ -203,5 +203,5 @@ def restore_template():
     if templates.restore_default(kind, language, session=get_session()):
         flash(gettext("The shipped wording is back: %(kind)s, %(language)s.",
                       kind=gettext(templates.KIND_LABELS[kind]),
-                      language=language_name(language)))
+                      language=language_in_page(language)))
     return redirect(url_for("mail.edit_templates", kind=kind, language=language))

@@ -36,6 +36,7 @@ def page(assessment_id: int):
     report = _report(assessment_id)
     return render_template("admin/technical_report.html", report=report, labels=labels(),
                            language_name=language_in_page,  # in the page's sentences
+                           language=str(get_locale() or "en"),
                            form=FlaskForm(), assessment_id=assessment_id)
 
 

@@ -79,7 +79,7 @@ def test_the_outbox_a_message_and_the_wording_in_croatian(client, auth, db, asse
              data={"kind": "reminder", "language": "en", "subject": "Podsjetnik",
                    "body": "{link}", "action": "save"})
     saved = croatian(client, "/admin/mail/templates?kind=reminder&language=en")
-    assert_croatian(saved, ["Spremljeno: Podsjetnik, English.", "Vaš tekst, zadnji put",
+    assert_croatian(saved, ["Spremljeno: Podsjetnik, engleski.", "Vaš tekst, zadnji put",
                             "Odbaci moj tekst ove poruke"], ["Saved", "Your wording"])
 
 
@@ -181,6 +181,7 @@ def test_the_reliability_sources_and_a_confirmation_box_in_croatian(client, auth
                              "podaci traže)", "jedna stavka po pokušaju: nema parova stavki",
                              "samo naznaka"],
                     ["prior (", "the data need", "no pairs of items", "indication only"])
+    assert "HR numeracy" in visible(report) and "Numeracy" not in visible(report)  # the bank's
     english = client.get(f"/admin/assessments/{assessment.id}/technical-report")
     assert "prior (1 of the 50 attempts with two or more items the data need)" in visible(
         english.get_data(as_text=True))
