@@ -227,19 +227,22 @@ class ExtraTimeForm(FlaskForm):
 class ExtendForm(FlaskForm):
     """A later expiry for an invitation: a date, else a number of days."""
 
-    until = DateField("New expiry date (until 23:59 UTC that day)", validators=[Optional()])
-    days = IntegerField("Or add days", validators=[Optional(), NumberRange(1, 90)])
+    until = DateField(flask_babel.lazy_gettext("New expiry date (until 23:59 UTC that day)"),
+                      validators=[Optional()])
+    days = IntegerField(flask_babel.lazy_gettext("Or add days"),
+                        validators=[Optional(), NumberRange(1, 90)])
 
     def problem(self) -> str | None:
-        """Validate the form; return what is wrong in one sentence, or None."""
+        """Validate the form; return what is wrong in one sentence (in the page's
+        language), or None."""
         if not self.validate():
             if self.until.errors:
-                return "Give the date as YYYY-MM-DD."
+                return flask_babel.gettext("Give the date as YYYY-MM-DD.")
             if self.days.errors:
-                return "Give a whole number of days from 1 to 90."
-            return " ".join(error for errors in self.errors.values() for error in errors)
+                return flask_babel.gettext("Give a whole number of days from 1 to 90.")
+            return " ".join(str(error) for errors in self.errors.values() for error in errors)
         if self.until.data is None and self.days.data is None:
-            return "Give a new expiry date or a number of days."
+            return flask_babel.gettext("Give a new expiry date or a number of days.")
         return None
 
 

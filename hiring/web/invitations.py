@@ -18,6 +18,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 
 from hiring import jobs, mailer
@@ -184,9 +185,9 @@ def revoke(attempt_id: int):
             flash(f"The invitation of {attempt.candidate_name} is cancelled: its link no "
                   "longer works.")
             return redirect(back)
-        error = " ".join(form.confirm.errors) or "The form has expired: send it again."
+        error = " ".join(form.confirm.errors) or gettext("The form has expired: send it again.")
     if attempt.state not in engine.OPEN_STATES:
-        abort(409, "This invitation is already closed.")
+        abort(409, gettext("This invitation is already closed."))
     return render_template("admin/mail/cancel.html", attempt=attempt, error=error,
                            back=back), (400 if error else 200)
 
@@ -287,7 +288,7 @@ def extend(attempt_id: int):
             try:
                 invitations.extend(attempt, until=until, session=session, now=now())
             except invitations.InvitationError as exc:
-                error = str(exc)
+                error = gettext(str(exc))
             else:
                 flash(f"The invitation of {attempt.candidate_name} now expires on "
                       f"{until:%Y-%m-%d %H:%M} UTC. Their link works until then; use Resend "

@@ -95,6 +95,14 @@ def test_cancel_extend_and_a_new_link_in_croatian(client, auth, db, assessment, 
     assert_croatian(extend, ["Produljenje pozivnice za Ana Horvat", "Novi datum isteka",
                              "Ili dodajte dane (računajući od sadašnjeg isteka)", "Produlji"],
                     ["Extend the invitation", "New expiry date", "Or add days"])
+    refused = croatian(client, f"/admin/attempts/{attempt.id}/extend", data={"days": "x"})
+    assert_croatian(refused, ["Upišite cijeli broj dana od 1 do 90."], ["Give a whole number"])
+    past = croatian(client, f"/admin/attempts/{attempt.id}/extend",
+                    data={"until": "2001-01-01"})
+    assert_croatian(past, ["Novi istek mora biti u budućnosti."], ["must be in the future"])
+    unticked = croatian(client, f"/admin/attempts/{attempt.id}/revoke", data={})
+    assert_croatian(unticked, ["Označite kućicu za potvrdu; ništa nije promijenjeno."],
+                    ["Tick the box"])
     resent = croatian(client, f"/admin/attempts/{attempt.id}/resend", data={})
     assert_croatian(resent, ["Nova poveznica za Ana Horvat", "Prethodna poveznica više ne "
                              "vrijedi", "1 e-poruka u izlaznoj pošti", "Kopiraj"],
