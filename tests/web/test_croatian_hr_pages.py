@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlmodel import select
 
-from hiring.models import EmailMessage, Item
+from hiring.models import EmailMessage, Item, User
 from tests.factories import make_attempt, make_calibration_answer
 from tests.web.test_calibration import submitted_attempt
 
@@ -200,6 +200,22 @@ def test_the_reliability_sources_and_a_confirmation_box_in_croatian(client, auth
     refused = croatian(client, "/admin/webhooks/1/delete", data={})
     assert_croatian(refused, ["Označite kućicu za potvrdu; ništa nije promijenjeno."],
                     ["Tick the box"])
+
+
+def test_refusals_about_staff_accounts_in_croatian(client, auth, db):
+    auth.login("hr")
+    with db() as session:
+        hr_id = session.exec(select(User.id)).one()
+    again = croatian(client, "/admin/users/",
+                     data={"email": "hr@example.com", "name": "Again", "role": "hr"})
+    assert_croatian(again, ["Korisnički račun za hr@example.com već postoji."],
+                    ["already exists"])
+    own = client.post(f"/admin/users/{hr_id}/deactivate", data={"confirm": "1"},
+                      headers=CROATIAN)
+    assert own.status_code == 400
+    assert "Ne možete deaktivirati vlastiti korisnički račun." in own.get_data(as_text=True)
+    english = client.post(f"/admin/users/{hr_id}/role", data={"role": "interviewer"})
+    assert "You cannot change your own role." in english.get_data(as_text=True)
 
 
 def test_the_same_pages_stay_english_for_an_english_browser(client, auth, assessment):
