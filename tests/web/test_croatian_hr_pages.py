@@ -107,6 +107,7 @@ def test_cancel_extend_and_a_new_link_in_croatian(client, auth, db, assessment, 
     assert_croatian(resent, ["Nova poveznica za Ana Horvat", "Prethodna poveznica više ne "
                              "vrijedi", "1 e-poruka u izlaznoj pošti", "Kopiraj"],
                     ["New link for", "e-mail in the outbox", "Copy"])
+    assert 'data-copied="Kopirano"' in resent  # the copy button's word once it copied
 
 
 def test_candidates_data_erasure_and_the_audit_log_in_croatian(client, auth, db, assessment,

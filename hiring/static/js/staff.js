@@ -5,7 +5,8 @@
     button.addEventListener("click", function () {
       var input = document.querySelector(button.dataset.copy);
       input.select();
-      var done = function () { button.textContent = "Copied"; };
+      // the page gives the word in its language (data-copied)
+      var done = function () { button.textContent = button.dataset.copied || "Copied"; };
       if (navigator.clipboard) {
         navigator.clipboard.writeText(input.value).then(done, function () {
           document.execCommand("copy"); done();
