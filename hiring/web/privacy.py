@@ -31,6 +31,58 @@ from hiring.web.lookup import get_or_404
 
 bp = Blueprint("privacy", __name__, url_prefix="/admin")
 AUDIT_PER_PAGE = 50
+# The audit log's words in the page's language; an action or object without one shows
+# its code.
+A = audit.Action
+ACTION_LABELS = {
+    A.VIEWED: lazy_gettext("viewed"), A.RATED: lazy_gettext("rated"),
+    A.EXPORTED: lazy_gettext("exported"), A.ERASED: lazy_gettext("erased"),
+    A.PURGED: lazy_gettext("purged (retention period over)"),
+    A.KEYING_OPENED: lazy_gettext("keying round opened"),
+    A.KEYING_INVITED: lazy_gettext("expert invited to a keying round"),
+    A.KEYING_REMOVED: lazy_gettext("expert removed from a keying round"),
+    A.KEYING_IMPORTED: lazy_gettext("keying ratings imported"),
+    A.KEYING_SIMULATED: lazy_gettext("keying ratings simulated"),
+    A.KEYING_CLOSED: lazy_gettext("keying round closed"),
+    A.KEYING_ADOPTED: lazy_gettext("panel's keys adopted"),
+    A.OUTCOMES_IMPORTED: lazy_gettext("job outcomes imported"),
+    A.FEEDBACK_SETTING: lazy_gettext("feedback setting changed"),
+    A.FEEDBACK_RELEASED: lazy_gettext("feedback released"),
+    A.FEEDBACK_RESENT: lazy_gettext("feedback sent again"),
+    A.DECISION_RECORDED: lazy_gettext("decision recorded"),
+    A.STAGES_CHANGED: lazy_gettext("decision stages changed"),
+    A.SELF_ID_QUESTIONS: lazy_gettext("self-identification questions changed"),
+    A.TWO_FACTOR_ENROLLED: lazy_gettext("two-factor login set up"),
+    A.RECOVERY_CODE_USED: lazy_gettext("recovery code used"),
+    A.TWO_FACTOR_REQUIRED: lazy_gettext("two-factor login required by role"),
+    A.TWO_FACTOR_RESET: lazy_gettext("two-factor login reset"),
+    A.BLIND_REVIEW_SETTING: lazy_gettext("blind review setting changed"),
+    A.WEBHOOK_CREATED: lazy_gettext("webhook endpoint added"),
+    A.WEBHOOK_DEACTIVATED: lazy_gettext("webhook endpoint switched off"),
+    A.WEBHOOK_ACTIVATED: lazy_gettext("webhook endpoint switched on"),
+    A.WEBHOOK_DELETED: lazy_gettext("webhook endpoint deleted"),
+    A.WEBHOOK_TESTED: lazy_gettext("test event sent"),
+    A.WEBHOOK_RESENT: lazy_gettext("webhook delivery sent again"),
+    A.API_KEY_CREATED: lazy_gettext("API key created"),
+    A.API_KEY_REVOKED: lazy_gettext("API key revoked"),
+    A.API_CALL: lazy_gettext("API call"),
+    A.API_CALL_LIMITED: lazy_gettext("API call refused by the rate limit"),
+    A.LOGGED_IN: lazy_gettext("logged in"), A.LOGIN_FAILED: lazy_gettext("login failed"),
+    A.USER_INVITED: lazy_gettext("staff member invited"),
+    A.PASSWORD_SET: lazy_gettext("password set"),
+    A.RESET_REQUESTED: lazy_gettext("password reset requested"),
+    A.ROLE_CHANGED: lazy_gettext("role changed"),
+    A.USER_DEACTIVATED: lazy_gettext("account deactivated"),
+    A.USER_REACTIVATED: lazy_gettext("account reactivated"),
+    A.ASSESSMENTS_ASSIGNED: lazy_gettext("assessments assigned"),
+}
+OBJECT_LABELS = {
+    "api_key": lazy_gettext("API key"), "assessment": lazy_gettext("assessment"),
+    "attempt": lazy_gettext("attempt"), "job": lazy_gettext("export"),
+    "keying_round": lazy_gettext("keying round"), "response": lazy_gettext("response"),
+    "setting": lazy_gettext("setting"), "user": lazy_gettext("staff account"),
+    "webhook": lazy_gettext("webhook endpoint"),
+}
 
 
 class EraseForm(FlaskForm):
@@ -166,4 +218,5 @@ def audit_log():
     ids = [e.object_id for e in page.items if e.object_type == "attempt" and e.object_id]
     existing = privacy.existing_attempts(ids, session=session)
     return render_template("admin/privacy/audit.html", page=page, action=action, email=email,
-                           actions=actions, existing=existing)
+                           actions=actions, existing=existing, action_labels=ACTION_LABELS,
+                           object_labels=OBJECT_LABELS)

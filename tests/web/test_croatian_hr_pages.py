@@ -140,6 +140,8 @@ def test_candidates_data_erasure_and_the_audit_log_in_croatian(client, auth, db,
     assert_croatian(audit, ["Revizijski zapisnik", "Radnja", "E-pošta kandidata", "Filtriraj",
                             "od najnovijeg. Vremena su u UTC-u."],
                     ["Audit log", "Candidate email", "newest first"])
+    assert "<td>hr@example.com</td><td>prijava</td>" in audit  # logged_in
+    assert "<td>korisnički račun djelatnika 1</td>" in audit and ">izbrisano</td>" in audit
 
 
 def test_calibration_pages_in_croatian(client, auth, db, assessment, clock):

@@ -167,7 +167,10 @@ def test_audit_page_pages_newest_first_and_filters(client, auth, db, assessment,
     assert "No events match these filters." in client.get("/admin/audit?action=viewed").get_data(
         as_text=True)
     only_login = client.get("/admin/audit").get_data(as_text=True)
-    assert only_login.count("<tr><td>") == 1 and "logged_in" in only_login
+    assert only_login.count("<tr><td>") == 1
+    assert "<td>hr@example.com</td><td>logged in</td>" in only_login
+    assert "<td>staff account 1</td>" in only_login
+    assert '<option value="logged_in" >logged in</option>' in only_login
     ana = make_candidate(db, assessment, clock)
     bo = make_candidate(db, assessment, clock, email="bo@example.com", name="Bo Babić")
     with db() as session:
@@ -263,5 +266,5 @@ def test_zip_export_is_audited(client, auth, db, assessment, clock):
     assert page.status_code == 403  # interviewers do not read the log
     auth.logout()
     auth.login("hr")
-    assert f"job {job_id}" in client.get("/admin/audit?email=ana@example.com").get_data(
+    assert f"export {job_id}" in client.get("/admin/audit?email=ana@example.com").get_data(
         as_text=True)
