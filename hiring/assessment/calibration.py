@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 
 from hiring.config import Defaults
+from hiring.items.messages import N_
 from hiring.items.types import get_type, type_names
 from hiring.items.types.written import LEVELS, MAX_CHARS
 from hiring.models import (
@@ -106,9 +107,9 @@ def draft_from_response(response: Response, *, session: Session) -> Draft:
     """Return the anonymised text, item and language of a candidate's written response."""
     revision = session.get(ItemRevision, response.revision_id)
     if not get_type(revision.content["type"]).needs_rating:
-        raise CalibrationError("Only rated (written) answers can be calibration answers.")
+        raise CalibrationError(N_("Only rated (written) answers can be calibration answers."))
     if not (response.answer or "").strip():
-        raise CalibrationError("This response is empty.")
+        raise CalibrationError(N_("This response is empty."))
     attempt = session.get(Attempt, response.attempt_id)
     text = anonymise(response.answer, name=attempt.candidate_name,
                      email=attempt.candidate_email,
@@ -134,12 +135,12 @@ def add_answer(*, session: Session, item: Item, text: str, language: str,
     revision = session.exec(select(ItemRevision).where(
         ItemRevision.item_id == item.id, ItemRevision.number == item.current_revision)).one()
     if not get_type(revision.content["type"]).needs_rating:
-        raise CalibrationError("Only rated (written) items have calibration answers.")
+        raise CalibrationError(N_("Only rated (written) items have calibration answers."))
     text, explanation = text.replace("\r\n", "\n").strip(), explanation.strip()
     if not text or len(text) > MAX_CHARS:
         raise CalibrationError(f"The answer must have 1 to {MAX_CHARS} characters.")
     if not explanation or len(explanation) > MAX_EXPLANATION:
-        raise CalibrationError("Explain the agreed ratings (at most 5000 characters).")
+        raise CalibrationError(N_("Explain the agreed ratings (at most 5000 characters)."))
     answer = CalibrationAnswer(
         item_id=item.id, revision_id=revision.id, language=language, text=text,
         agreed=check_scores(revision.content, agreed), explanation=explanation,

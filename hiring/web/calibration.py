@@ -121,7 +121,7 @@ def _new_answer_source():
         try:
             draft = calibration.draft_from_response(response, session=session)
         except calibration.CalibrationError as exc:
-            abort(400, str(exc))
+            abort(400, gettext(str(exc)))
         return draft.item, draft
     item = session.get(Item, request.args.get("item", type=int) or 0)
     if item is None or not calibration.is_written(item):
@@ -149,7 +149,7 @@ def new_answer():
                 agreed=form.scores(), explanation=form.explanation.data,
                 created_by=g.user.email, origin="response" if draft else "sample")
         except calibration.CalibrationError as exc:
-            form.explanation.errors = [*form.explanation.errors, str(exc)]
+            form.explanation.errors = [*form.explanation.errors, gettext(str(exc))]
         else:
             flash(gettext("Calibration answer saved for %(item)s.", item=item.key))
             return redirect(url_for("calibration.manage"))

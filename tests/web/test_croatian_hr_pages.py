@@ -159,6 +159,11 @@ def test_calibration_pages_in_croatian(client, auth, db, assessment, clock):
     assert_croatian(new, ["Novi kalibracijski odgovor", "Jezik odgovora", "Zašto ove ocjene",
                           "Dogovorene ocjene", "Spremi kalibracijski odgovor"],
                     ["New calibration answer", "Why these ratings", "Agreed ratings"])
+    unexplained = croatian(client, f"/admin/calibration/new?item={item_id}",
+                           data={"language": "en", "text": "Dear Ana, sorry.",
+                                 "score_tone": "3", "score_empathy": "3", "explanation": "  "})
+    assert_croatian(unexplained, ["Objasnite dogovorene ocjene (najviše 5000 znakova)."],
+                    ["Explain the agreed ratings"])
     raters = croatian(client, "/admin/calibration/raters")
     assert_croatian(raters, ["Kalibracijski rezultati ocjenjivača",
                              "Još nema kalibracijskih ocjena."],
