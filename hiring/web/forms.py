@@ -52,6 +52,9 @@ WTFORMS_MESSAGES = (
 )
 
 
+_l = flask_babel.lazy_gettext  # labels: forms are defined at import, shown per request
+
+
 class _Translations:
     """WTForms' translation interface, answered from our Flask-Babel catalogues."""
 
@@ -64,6 +67,17 @@ class _Translations:
         return flask_babel.get_translations().ungettext(singular, plural, n)
 
 
+class Required(InputRequired):
+    """InputRequired with its own message, marked with _l and translated when shown (a
+    form's errors are then plain text, as every other error)."""
+
+    def __call__(self, form, field) -> None:
+        try:
+            super().__call__(form, field)
+        except StopValidation as stop:
+            raise StopValidation(str(stop.args[0]) if stop.args else None) from None
+
+
 class FlaskForm(_FlaskForm):
     class Meta(_FlaskForm.Meta):
         def get_translations(self, form):
@@ -71,12 +85,17 @@ class FlaskForm(_FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[InputRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[InputRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
+
+
+class LanguageForm(FlaskForm):
+    # The choices (the browser's language, then each language offered) are set per request.
+    language = RadioField(_l("Language"), default="", validators=[Optional()])
 
 
 class BankUploadForm(FlaskForm):
-    file = FileField("Bank file (YAML)", validators=[FileRequired()])
+    file = FileField(_l("Bank file (YAML)"), validators=[FileRequired()])
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -88,13 +107,13 @@ class MultiCheckboxField(SelectMultipleField):
 
 class TotpCodeForm(FlaskForm):
     code = StringField(
-        flask_babel.lazy_gettext("Code"), validators=[InputRequired(), Length(max=40)],
-        description=flask_babel.lazy_gettext(
+        _l("Code"), validators=[InputRequired(), Length(max=40)],
+        description=_l(
             "The 6 digits your authenticator app shows, or one of your recovery codes."))
 
 
 class TwoFactorRolesForm(FlaskForm):
-    roles = MultiCheckboxField(flask_babel.lazy_gettext("Roles that must use two-factor login"),
+    roles = MultiCheckboxField(_l("Roles that must use two-factor login"),
                                choices=[], validate_choice=False)
 
     def validate_roles(self, field) -> None:
@@ -119,48 +138,52 @@ def _strip(value: object) -> object:
 class SectionForm(Form):
     """One row of an assessment's sections; the title fields are added per bank language."""
 
-    type = SelectField("Type", default="")  # "": any
-    dimension = SelectField("Dimension", default="")
-    count = IntegerField("Items", validators=[Optional(), NumberRange(1, 500)])
-    remove = BooleanField("Remove")
+    type = SelectField(_l("Type"), default="")  # "": any
+    dimension = SelectField(_l("Dimension"), default="")
+    count = IntegerField(_l("Items"), validators=[Optional(), NumberRange(1, 500)])
+    remove = BooleanField(_l("Remove"))
 
 
 class AssessmentForm(FlaskForm):
     """An assessment's recipe; `assessment_form` adds the fields that depend on the bank."""
 
-    name = StringField("Name", filters=[_strip], validators=[DataRequired(), Length(max=200)],
-                       description="What staff see in lists and reports.")
-    languages = MultiCheckboxField("Languages offered")
-    language = SelectField("Default language",
-                           description="Invitations use it unless the candidate switches.")
-    time_limit_minutes = IntegerField("Time limit (minutes)", default=40,
+    name = StringField(_l("Name"), filters=[_strip],
+                       validators=[DataRequired(), Length(max=200)],
+                       description=_l("What staff see in lists and reports."))
+    languages = MultiCheckboxField(_l("Languages offered"))
+    language = SelectField(_l("Default language"),
+                           description=_l("Invitations use it unless the candidate switches."))
+    time_limit_minutes = IntegerField(_l("Time limit (minutes)"), default=40,
                                       validators=[InputRequired(), NumberRange(1, 300)])
     grace_seconds = IntegerField(
-        "Grace period (seconds)", default=60, validators=[InputRequired(), NumberRange(0, 600)],
-        description="Answers still in flight when time is up are accepted this long.")
-    shuffle = BooleanField("Shuffle the items within each section", default=True)
+        _l("Grace period (seconds)"), default=60,
+        validators=[InputRequired(), NumberRange(0, 600)],
+        description=_l("Answers still in flight when time is up are accepted this long."))
+    shuffle = BooleanField(_l("Shuffle the items within each section"), default=True)
     typing_target_wpm = IntegerField(
-        "Typing target (words per minute)", default=35,
+        _l("Typing target (words per minute)"), default=35,
         validators=[InputRequired(), NumberRange(5, 150)],
-        description="A typing item scores full marks at this many words per minute, "
-                    "typing errors subtracted; less scores in proportion.")
+        description=_l("A typing item scores full marks at this many words per minute, "
+                       "typing errors subtracted; less scores in proportion."))
     strength_score = ScoreField(
-        "Strength: lower end of the 95% band at least",
+        _l("Strength: lower end of the 95% band at least"),
         validators=[InputRequired(), NumberRange(0, 100)],
-        description="A score whose whole band lies at or above this is listed as a strength.")
+        description=_l("A score whose whole band lies at or above this is listed as a "
+                       "strength."))
     development_score = ScoreField(
-        "Development area: upper end of the 95% band below",
+        _l("Development area: upper end of the 95% band below"),
         validators=[InputRequired(), NumberRange(0, 100)],
-        description="A score whose whole band lies below this is listed as a development "
-                    "area, with interview questions to probe it.")
+        description=_l("A score whose whole band lies below this is listed as a development "
+                       "area, with interview questions to probe it."))
     min_items = IntegerField(
-        "Fewest answered items per score", validators=[InputRequired(), NumberRange(1, 10)],
-        description="With fewer, the profile says the evidence is insufficient and claims "
-                    "nothing.")
+        _l("Fewest answered items per score"),
+        validators=[InputRequired(), NumberRange(1, 10)],
+        description=_l("With fewer, the profile says the evidence is insufficient and claims "
+                       "nothing."))
     max_each = IntegerField(
-        "Most strengths and development areas listed",
+        _l("Most strengths and development areas listed"),
         validators=[InputRequired(), NumberRange(1, 6)],
-        description="Each list shows at most this many, strongest and weakest first.")
+        description=_l("Each list shows at most this many, strongest and weakest first."))
 
 
 def _texts_form(languages: list[str], max_length: int) -> type[Form]:
@@ -191,14 +214,16 @@ def assessment_form(languages: list[str], **kwargs: object) -> AssessmentForm:
 
 
 class InvitationForm(FlaskForm):
-    name = StringField("Candidate name", validators=[InputRequired(), Length(max=200)])
-    email = EmailField("Candidate email", validators=[InputRequired(), Email(), Length(max=254)])
-    days = IntegerField("Valid for (days)", default=lambda: current_app.config["INVITATION_DAYS"],
+    name = StringField(_l("Candidate name"), validators=[InputRequired(), Length(max=200)])
+    email = EmailField(_l("Candidate email"),
+                       validators=[InputRequired(), Email(), Length(max=254)])
+    days = IntegerField(_l("Valid for (days)"),
+                        default=lambda: current_app.config["INVITATION_DAYS"],
                         validators=[InputRequired(), NumberRange(1, 90)])
     time_multiplier = StringField(
-        "Time multiplier (an accommodation)", default="1",
-        description="1 for the usual time; 1.25, 1.5, 2 or any number up to 3 for more "
-                    "time, on the whole assessment and on timed exercises such as typing.")
+        _l("Time multiplier (an accommodation)"), default="1",
+        description=_l("1 for the usual time; 1.25, 1.5, 2 or any number up to 3 for more "
+                       "time, on the whole assessment and on timed exercises such as typing."))
 
     def validate_time_multiplier(self, field) -> None:
         try:
@@ -208,46 +233,43 @@ class InvitationForm(FlaskForm):
 
 
 class TimeMultiplierForm(FlaskForm):
-    multiplier = StringField("Time multiplier", validators=[InputRequired()])
+    multiplier = StringField(_l("Time multiplier"), validators=[InputRequired()])
 
 
 class BulkInvitationForm(FlaskForm):
     """A CSV of invitations: checked first, created once `confirm` comes with the rows."""
 
-    file = FileField("A CSV file")
-    csv_text = TextAreaField("Or the rows as text")
-    confirm = BooleanField("Create the invitations")
-    send_email = BooleanField("Send each candidate the invitation by e-mail")
+    file = FileField(_l("A CSV file"))
+    csv_text = TextAreaField(_l("Or the rows as text"))
+    confirm = BooleanField(_l("Create the invitations"))
+    send_email = BooleanField(_l("Send each candidate the invitation by e-mail"))
 
 
 class ExtraTimeForm(FlaskForm):
-    minutes = IntegerField("Extra minutes", validators=[InputRequired()])
+    minutes = IntegerField(_l("Extra minutes"), validators=[InputRequired()])
 
 
 class ExtendForm(FlaskForm):
     """A later expiry for an invitation: a date, else a number of days."""
 
-    until = DateField(flask_babel.lazy_gettext("New expiry date (until 23:59 UTC that day)"),
-                      validators=[Optional()])
-    days = IntegerField(flask_babel.lazy_gettext("Or add days"),
-                        validators=[Optional(), NumberRange(1, 90)])
+    until = DateField(_l("New expiry date (until 23:59 UTC that day)"), validators=[Optional()])
+    days = IntegerField(_l("Or add days"), validators=[Optional(), NumberRange(1, 90)])
 
     def problem(self) -> str | None:
-        """Validate the form; return what is wrong in one sentence (in the page's
-        language), or None."""
+        """Validate the form; return what is wrong in one sentence, or None."""
         if not self.validate():
             if self.until.errors:
                 return flask_babel.gettext("Give the date as YYYY-MM-DD.")
             if self.days.errors:
                 return flask_babel.gettext("Give a whole number of days from 1 to 90.")
-            return " ".join(str(error) for errors in self.errors.values() for error in errors)
+            return " ".join(error for errors in self.errors.values() for error in errors)
         if self.until.data is None and self.days.data is None:
             return flask_babel.gettext("Give a new expiry date or a number of days.")
         return None
 
 
 class RatingForm(FlaskForm):
-    comment = TextAreaField("Comment", validators=[Optional(), Length(max=5000)])
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
 
 
 # ---- keying rounds ---------------------------------------------------------------------
@@ -256,48 +278,38 @@ class RatingForm(FlaskForm):
 class KeyingRoundForm(FlaskForm):
     """A new keying round; the item choices are the bank's active SJT items."""
 
-    name = StringField("Name of the round", filters=[_strip],
+    name = StringField(_l("Name of the round"), filters=[_strip],
                        validators=[InputRequired(), Length(max=200)],
-                       description="E.g. “Team leads, spring 2027”: experts see it.")
-    items = MultiCheckboxField("Items the experts rate")
+                       description=_l("E.g. “Team leads, spring 2027”: experts see it."))
+    items = MultiCheckboxField(_l("Items the experts rate"))
 
 
 class ExpertForm(FlaskForm):
-    name = StringField("Expert's name", filters=[_strip],
+    name = StringField(_l("Expert's name"), filters=[_strip],
                        validators=[InputRequired(), Length(max=200)])
-    email = EmailField("Email", filters=[_strip],
+    email = EmailField(_l("Email"), filters=[_strip],
                        validators=[InputRequired(), Email(), Length(max=254)])
-    language = SelectField("Language")
-    send_email = BooleanField("Send the link by e-mail", default=True)
-
-
-class _Ticked(InputRequired):
-    """The box must be ticked; the message is in the page's language, as a plain string
-    (the views join the errors)."""
-
-    def __call__(self, form, field):
-        if not (field.raw_data and field.raw_data[0]):
-            field.errors[:] = []
-            raise StopValidation(
-                flask_babel.gettext("Tick the box to confirm; nothing has changed."))
+    language = SelectField(_l("Language"))
+    send_email = BooleanField(_l("Send the link by e-mail"), default=True)
 
 
 class ConfirmForm(FlaskForm):
     """A destructive or lasting action, done only once HR ticked the box."""
 
-    confirm = BooleanField(flask_babel.lazy_gettext("Yes"), validators=[_Ticked()])
+    confirm = BooleanField(_l("Yes"), validators=[Required(
+        _l("Tick the box to confirm; nothing has changed."))])
 
 
 class AdoptForm(FlaskForm):
-    items = MultiCheckboxField("Items", validators=[InputRequired(
-        "Choose at least one item whose key to adopt.")])
-    confirm = BooleanField("Yes")
+    items = MultiCheckboxField(_l("Items"), validators=[Required(
+        _l("Choose at least one item whose key to adopt."))])
+    confirm = BooleanField(_l("Yes"))
 
 
 class PaperImportForm(FlaskForm):
-    file = FileField("A CSV file")
-    csv_text = TextAreaField("Or the rows as text", validators=[Length(max=1_000_000)])
-    confirm = BooleanField("Store these ratings")
+    file = FileField(_l("A CSV file"))
+    csv_text = TextAreaField(_l("Or the rows as text"), validators=[Length(max=1_000_000)])
+    confirm = BooleanField(_l("Store these ratings"))
 
 
 # The effectiveness scale an expert rates each option on, with its visible labels.
@@ -324,7 +336,7 @@ def expert_ratings_form(option_ids: list[str], ratings: dict[str, int],
     class ItemRatings(ExpertRatingsForm):
         pass
 
-    choices = [SelectChoice(str(value), flask_babel.lazy_gettext(label))
+    choices = [SelectChoice(str(value), _l(label))
                for value, label in SCALE_LABELS]
     for index, option_id in enumerate(option_ids, start=1):
         setattr(ItemRatings, f"option_{index}", RadioField(
