@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 
 from hiring.config import Defaults
-from hiring.items.messages import N_
+from hiring.items.messages import N_, CandidateError
 from hiring.items.types import get_type, type_names
 from hiring.items.types.written import LEVELS, MAX_CHARS
 from hiring.models import (
@@ -33,7 +33,7 @@ MAX_EXPLANATION = 5000
 NAME_MARK, EMAIL_MARK = "[name]", "[e-mail]"
 
 
-class CalibrationError(ValueError):
+class CalibrationError(CandidateError, ValueError):
     """The calibration answer or rating is not valid; the message says why."""
 
 
@@ -121,10 +121,10 @@ def check_scores(content: dict, scores: Mapping[str, object]) -> dict[str, int]:
     """Return the scores if they rate every criterion of the rubric from 1 to 5."""
     criteria = [c["id"] for c in content.get("rubric", [])]
     if set(scores) != set(criteria):
-        raise CalibrationError("Rate every criterion of the rubric.")
+        raise CalibrationError(N_("Rate every criterion of the rubric."))
     if any(isinstance(v, bool) or not isinstance(v, int) or v not in LEVELS
            for v in scores.values()):
-        raise CalibrationError("Each rating must be a whole number from 1 to 5.")
+        raise CalibrationError(N_("Each rating must be a whole number from 1 to 5."))
     return {cid: int(scores[cid]) for cid in criteria}
 
 
@@ -138,7 +138,7 @@ def add_answer(*, session: Session, item: Item, text: str, language: str,
         raise CalibrationError(N_("Only rated (written) items have calibration answers."))
     text, explanation = text.replace("\r\n", "\n").strip(), explanation.strip()
     if not text or len(text) > MAX_CHARS:
-        raise CalibrationError(f"The answer must have 1 to {MAX_CHARS} characters.")
+        raise CalibrationError(N_("The answer must have 1 to %(num)s characters."), num=MAX_CHARS)
     if not explanation or len(explanation) > MAX_EXPLANATION:
         raise CalibrationError(N_("Explain the agreed ratings (at most 5000 characters)."))
     answer = CalibrationAnswer(
@@ -184,7 +184,7 @@ def rate_answer(answer: CalibrationAnswer, *, session: Session, rater_id: int,
     if session.exec(select(CalibrationRating).where(
             CalibrationRating.answer_id == answer.id,
             CalibrationRating.rater_id == rater_id)).first():
-        raise CalibrationError("You have already rated this calibration answer.")
+        raise CalibrationError(N_("You have already rated this calibration answer."))
     revision = session.get(ItemRevision, answer.revision_id)
     rating = CalibrationRating(answer_id=answer.id, rater_id=rater_id,
                                scores=check_scores(revision.content, scores))

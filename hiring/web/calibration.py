@@ -78,14 +78,14 @@ def answer(answer_id: int):
     form = rubric_form(rubric["criteria"], CalibrationRatingForm)()
     if mine is None and request.method == "POST":
         if not answer.active:
-            abort(409, "This calibration answer has been retired.")
+            abort(409, gettext("This calibration answer has been retired."))
         if not form.validate_on_submit():
             abort(400, "; ".join(e for errors in form.errors.values() for e in errors))
         try:
             calibration.rate_answer(answer, session=session, rater_id=g.user.id,
                                     scores=form.scores())
         except calibration.CalibrationError as exc:
-            abort(400, str(exc))
+            abort(400, exc.translated(gettext))
         return redirect(url_for("calibration.answer", answer_id=answer.id,
                                 **({"attempt": attempt_id} if attempt_id else {})))
     if mine is None:
@@ -121,7 +121,7 @@ def _new_answer_source():
         try:
             draft = calibration.draft_from_response(response, session=session)
         except calibration.CalibrationError as exc:
-            abort(400, gettext(str(exc)))
+            abort(400, exc.translated(gettext))
         return draft.item, draft
     item = session.get(Item, request.args.get("item", type=int) or 0)
     if item is None or not calibration.is_written(item):
@@ -149,7 +149,7 @@ def new_answer():
                 agreed=form.scores(), explanation=form.explanation.data,
                 created_by=g.user.email, origin="response" if draft else "sample")
         except calibration.CalibrationError as exc:
-            form.explanation.errors = [*form.explanation.errors, gettext(str(exc))]
+            form.explanation.errors = [*form.explanation.errors, exc.translated(gettext)]
         else:
             flash(gettext("Calibration answer saved for %(item)s.", item=item.key))
             return redirect(url_for("calibration.manage"))

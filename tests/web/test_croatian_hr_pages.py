@@ -137,7 +137,7 @@ def test_candidates_data_erasure_and_the_audit_log_in_croatian(client, auth, db,
     assert_croatian(erased, ["Izbrisano: 1 pokušaj, 0 odgovora, 0 ocjena, 0 datoteka"],
                     ["Erased"])
     audit = croatian(client, "/admin/audit")
-    assert_croatian(audit, ["Revizijski zapisnik", "Radnja", "E-pošta kandidata", "Filtriraj",
+    assert_croatian(audit, ["Revizijski zapisnik", "Radnja", "E-adresa kandidata", "Filtriraj",
                             "od najnovijeg. Vremena su u UTC-u."],
                     ["Audit log", "Candidate email", "newest first"])
     assert "<td>hr@example.com</td><td>prijava</td>" in audit  # logged_in
@@ -153,16 +153,16 @@ def test_calibration_pages_in_croatian(client, auth, db, assessment, clock):
     auth.login("hr")
     manage = croatian(client, "/admin/calibration/")
     assert_croatian(manage, ["Kalibracijski odgovori", "Novi intervjuer ocjenjuje",
-                             "Dogovoreno", "primjer", "Povuci", "Napišite primjer odgovora"],
+                             "Usuglašeno", "primjer", "Povuci", "Napišite primjer odgovora"],
                     ["Calibration answers", "A new interviewer", "Agreed", "Retire"])
     new = croatian(client, f"/admin/calibration/new?item={item_id}")
     assert_croatian(new, ["Novi kalibracijski odgovor", "Jezik odgovora", "Zašto ove ocjene",
-                          "Dogovorene ocjene", "Spremi kalibracijski odgovor"],
+                          "Usuglašene ocjene", "Spremi kalibracijski odgovor"],
                     ["New calibration answer", "Why these ratings", "Agreed ratings"])
     unexplained = croatian(client, f"/admin/calibration/new?item={item_id}",
                            data={"language": "en", "text": "Dear Ana, sorry.",
                                  "score_tone": "3", "score_empathy": "3", "explanation": "  "})
-    assert_croatian(unexplained, ["Objasnite dogovorene ocjene (najviše 5000 znakova)."],
+    assert_croatian(unexplained, ["Objasnite usuglašene ocjene (najviše 5000 znakova)."],
                     ["Explain the agreed ratings"])
     raters = croatian(client, "/admin/calibration/raters")
     assert_croatian(raters, ["Kalibracijski rezultati ocjenjivača",

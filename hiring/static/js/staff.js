@@ -5,7 +5,7 @@
     button.addEventListener("click", function () {
       var input = document.querySelector(button.dataset.copy);
       input.select();
-      // the page gives the word in its language (data-copied)
+      // The page gives the word in its language (data-copied); English without it.
       var done = function () { button.textContent = button.dataset.copied || "Copied"; };
       if (navigator.clipboard) {
         navigator.clipboard.writeText(input.value).then(done, function () {
