@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlmodel import select
 
-from hiring.models import EmailMessage, Item, User
+from hiring.models import Assessment, EmailMessage, Item, User
 from tests.factories import make_attempt, make_calibration_answer
 from tests.web.test_calibration import submitted_attempt
 
@@ -191,8 +191,13 @@ def test_staff_and_fairness_pages_in_croatian(client, auth, assessment, path, pr
 def test_the_reliability_sources_and_a_confirmation_box_in_croatian(client, auth, db,
                                                                     assessment, clock):
     submitted_attempt(db, assessment, clock)
+    with db() as session:
+        stored = session.get(Assessment, assessment.id)
+        stored.sections = [dict(section, title={"en": section["title"], "hr": "Dio " + str(n)})
+                           for n, section in enumerate(stored.sections, 1)]
     auth.login("hr")
     report = croatian(client, f"/admin/assessments/{assessment.id}/technical-report")
+    assert "Dio 3" in visible(report) and "Writing" not in visible(report)  # its title
     assert_croatian(report, ["pretpostavka (1 od 50 pokušaja s dvije ili više stavki koliko "
                              "podaci traže)", "jedna stavka po pokušaju: nema parova stavki",
                              "samo naznaka"],
