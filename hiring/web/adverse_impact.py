@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, render_template, request
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import format_decimal, get_locale, gettext, ngettext
 from wtforms import DateField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
@@ -123,7 +123,8 @@ def _group_name(question: str, group: str) -> str:
 
 
 def _two(value: float) -> str:
-    return f"{value:.2f}"
+    """Two decimals with the page's decimal separator: 0.75, 0,75."""
+    return format_decimal(value, "0.00")
 
 
 def format_p(value: float | None) -> str:
