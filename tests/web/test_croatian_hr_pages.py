@@ -57,7 +57,7 @@ def test_the_outbox_a_message_and_the_wording_in_croatian(client, auth, db, asse
     with db() as session:
         message_id = session.exec(select(EmailMessage.id)).one()
     message = croatian(client, f"/admin/mail/outbox/message?id={message_id}")
-    assert_croatian(message, ["Izlazna pošta", "Ivo Ivić u tijeku odabira", "engleski"],
+    assert_croatian(message, ["Izlazna pošta", "Ivo Ivić u tijeku kandidata", "engleski"],
                     ["in the pipeline", "Outbox"])
     nothing = croatian(client, "/admin/mail/outbox?q=nobody")
     assert_croatian(nothing, ["Nema poruke za „nobody” ni o tome."], ["No message to"])
@@ -117,7 +117,7 @@ def test_candidates_data_erasure_and_the_audit_log_in_croatian(client, auth, db,
         first, _ = make_attempt(session, assessment, now=clock(), email="ana@example.com")
         make_attempt(session, assessment, now=clock(), email="ana@example.com")
     found = croatian(client, "/admin/candidates?q=ana")
-    assert_croatian(found, ["Podaci kandidata", "Izvezi sve (JSON)", "Zadnja aktivnost",
+    assert_croatian(found, ["Podaci kandidata", "Izvezi sve (JSON)", "Posljednja aktivnost",
                             "pozvan"], ["Candidates' data", "Export all", "Last activity"])
     empty = croatian(client, "/admin/candidates?q=nobody")
     assert_croatian(empty, ["Nijedna e-pošta ni ime kandidata ne sadrži „nobody”."],
@@ -198,8 +198,8 @@ def test_the_reliability_sources_and_a_confirmation_box_in_croatian(client, auth
     auth.login("hr")
     report = croatian(client, f"/admin/assessments/{assessment.id}/technical-report")
     assert "Dio 3" in visible(report) and "Writing" not in visible(report)  # its title
-    assert_croatian(report, ["pretpostavka (1 od 50 pokušaja s dvije ili više stavki koliko "
-                             "podaci traže)", "jedna stavka po pokušaju: nema parova stavki",
+    assert_croatian(report, ["pretpostavka (1 od 50 pokušaja s dvije stavke ili više koliko "
+                             "podaci trebaju)", "jedna stavka po pokušaju: nema parova stavki",
                              "samo naznaka"],
                     ["prior (", "the data need", "no pairs of items", "indication only"])
     assert "HR numeracy" in visible(report) and "Numeracy" not in visible(report)  # the bank's
