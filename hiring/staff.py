@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from werkzeug.security import generate_password_hash
 
 from hiring.accounts import MIN_PASSWORD, AccountError, check_new_user
+from hiring.catalogues import N_
 from hiring.logins import end_sessions
 from hiring.models import AccountToken, Role, User
 
@@ -65,7 +66,7 @@ def invite(*, session: Session, email: str, name: str, role: str, now: datetime,
 def reinvite(user: User, *, session: Session, now: datetime, invited_by: User) -> str:
     """Return a new invitation's token for an account that has not set a password."""
     if user.password_hash:
-        raise AccountError("This account has a password already.")
+        raise AccountError(N_("This account has a password already."))
     return _issue(user, INVITE, session=session, now=now, valid=INVITE_VALID,
                   created_by=invited_by)
 
@@ -104,7 +105,8 @@ def use_token(token: str, password: str, *, session: Session, now: datetime) -> 
     """Set the password through a link and spend it; end the account's other sessions."""
     found = open_token(token, session=session, now=now)
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"The password needs at least {MIN_PASSWORD} characters.")
+        raise AccountError(N_("The password needs at least %(count)s characters."),
+                           count=MIN_PASSWORD)
     found.used_at = now
     user = session.get(User, found.user_id)
     user.password_hash = generate_password_hash(password)
@@ -128,9 +130,9 @@ def accept_invitation(user: User, *, session: Session, now: datetime) -> Account
 
 def change_role(user: User, role: str, *, session: Session, by: User) -> None:
     if role not in {r.value for r in Role}:
-        raise AccountError(f"Unknown role {role!r}: use hr or interviewer.")
+        raise AccountError(N_("Unknown role “%(role)s”: use hr or interviewer."), role=role)
     if user.id == by.id:
-        raise AccountError("You cannot change your own role.")
+        raise AccountError(N_("You cannot change your own role."))
     user.role = role
     session.flush()
 
@@ -138,7 +140,7 @@ def change_role(user: User, role: str, *, session: Session, by: User) -> None:
 def deactivate(user: User, *, session: Session, now: datetime, by: User) -> int:
     """Stop the account logging in and end its sessions at once; return how many ended."""
     if user.id == by.id:
-        raise AccountError("You cannot deactivate your own account.")
+        raise AccountError(N_("You cannot deactivate your own account."))
     user.active = False
     session.exec(update(AccountToken).where(
         AccountToken.user_id == user.id, col(AccountToken.used_at).is_(None))

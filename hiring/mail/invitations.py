@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 from hiring.assessment import engine, planning
 from hiring.assessment.tokens import hash_token, new_token
 from hiring.items import accommodations
+from hiring.items.messages import N_
 from hiring.mail import templates
 from hiring.mail.compose import AddressInvalid, compose
 from hiring.mail.sending import MAX_ERROR, MailSettings, MessageState, put
@@ -127,10 +128,12 @@ def can_extend(attempt: Attempt) -> bool:
 def extend(attempt: Attempt, *, until: datetime, session: Session, now: datetime) -> None:
     """Move the expiry of an invitation not yet started; an expired unused one reopens."""
     if not can_extend(attempt):
-        raise InvitationError("Only an invitation that has not been started can be extended"
-                              + (": a cancelled one cannot." if is_cancelled(attempt) else "."))
+        raise InvitationError(
+            N_("Only an invitation that has not been started can be extended: a cancelled "
+               "one cannot.") if is_cancelled(attempt) else
+            N_("Only an invitation that has not been started can be extended."))
     if until <= now:
-        raise InvitationError("The new expiry must be in the future.")
+        raise InvitationError(N_("The new expiry must be in the future."))
     attempt.expires_at = until
     attempt.state = AttemptState.INVITED
     session.flush()
@@ -139,7 +142,7 @@ def extend(attempt: Attempt, *, until: datetime, session: Session, now: datetime
 def cancel(attempt: Attempt, *, session: Session, now: datetime) -> None:
     """Cancel an open invitation: the link stops working, an attempt under way is submitted."""
     if attempt.state not in engine.OPEN_STATES:
-        raise InvitationError("This invitation is already closed.")
+        raise InvitationError(N_("This invitation is already closed."))
     engine.revoke(attempt, session=session, now=now)
     attempt.revoked_at = now
     session.flush()

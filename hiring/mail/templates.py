@@ -10,6 +10,7 @@ more: no format specs, no attributes, so a template can only insert the values b
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -19,32 +20,34 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel.dates import format_date, format_time
 from sqlmodel import Session, select
 
+from hiring.items.messages import N_
 from hiring.models import EmailTemplate
 
 KINDS = ("invitation", "reminder", "confirmation", "time_up", "keying", "feedback")
-KIND_LABELS = {"invitation": "Invitation", "reminder": "Reminder",
-               "confirmation": "Confirmation after submitting",
-               "time_up": "Confirmation when time ran out (submitted by the clock)",
-               "keying": "Invitation to rate for a keying panel (experts)",
-               "feedback": "Feedback report released to the candidate"}
+# Names and meanings in English, marked for the catalogue: the web layer translates them.
+KIND_LABELS = {"invitation": N_("Invitation"), "reminder": N_("Reminder"),
+               "confirmation": N_("Confirmation after submitting"),
+               "time_up": N_("Confirmation when time ran out (submitted by the clock)"),
+               "keying": N_("Invitation to rate for a keying panel (experts)"),
+               "feedback": N_("Feedback report released to the candidate")}
 NEEDS_LINK = frozenset({"invitation", "reminder", "keying", "feedback"})
 PLACEHOLDERS = {
-    "name": "the candidate's name",
-    "assessment": "the assessment's title as candidates see it, in their language",
-    "link": "the candidate's personal link (a new one for every invitation and reminder; "
-            "in the feedback message, the link to their report)",
-    "deadline": "when the invitation expires (in the feedback message: when the link to "
-                "the report expires), written for the language",
-    "minutes": "the time limit, with any extra time",
-    "organisation": "your organisation (MAIL_ORGANISATION)",
+    "name": N_("the candidate's name"),
+    "assessment": N_("the assessment's title as candidates see it, in their language"),
+    "link": N_("the candidate's personal link (a new one for every invitation and reminder; "
+               "in the feedback message, the link to their report)"),
+    "deadline": N_("when the invitation expires (in the feedback message: when the link to "
+                   "the report expires), written for the language"),
+    "minutes": N_("the time limit, with any extra time"),
+    "organisation": N_("your organisation (MAIL_ORGANISATION)"),
 }
 # Experts of a keying round get their own message, with what they need to know.
 EXPERT_PLACEHOLDERS = {
-    "name": "the expert's name",
-    "round": "the keying round's name",
-    "items": "how many situations the round asks them to rate",
-    "link": "the expert's personal link (a new one for every invitation)",
-    "organisation": "your organisation (MAIL_ORGANISATION)",
+    "name": N_("the expert's name"),
+    "round": N_("the keying round's name"),
+    "items": N_("how many situations the round asks them to rate"),
+    "link": N_("the expert's personal link (a new one for every invitation)"),
+    "organisation": N_("your organisation (MAIL_ORGANISATION)"),
 }
 FALLBACK_LANGUAGE = "en"
 DEFAULTS_DIR = Path(__file__).parent / "defaults"
@@ -135,36 +138,46 @@ def placeholders_for(kind: str) -> dict[str, str]:
     return EXPERT_PLACEHOLDERS if kind == "keying" else PLACEHOLDERS
 
 
-def _unknown(text: str, kind: str) -> list[str]:
+def _english(message: str, **values: object) -> str:
+    return message % values if values else message
+
+
+def _unknown(text: str, kind: str, gettext: Callable[..., str]) -> list[str]:
     allowed = placeholders_for(kind)
     known = ", ".join(f"{{{name}}}" for name in allowed)
-    return [f"Unknown placeholder {{{name}}}: use only {known}."
-            for name in placeholders_in(text) if name not in allowed]
+    unknown = ["{" + name + "}" for name in placeholders_in(text) if name not in allowed]
+    return [gettext("Unknown placeholder %(placeholder)s: use only %(known)s.",
+                    placeholder=placeholder, known=known) for placeholder in unknown]
 
 
-def problems(kind: str, subject: str, body: str) -> dict[str, list[str]]:
-    """Check HR's wording; return the problems by field ("subject", "body"), if any."""
+def problems(kind: str, subject: str, body: str,
+             gettext: Callable[..., str] = _english) -> dict[str, list[str]]:
+    """Check HR's wording; return the problems by field ("subject", "body"), if any, in
+    English or through the gettext given (the page's language)."""
     _check_kind(kind)
     found: dict[str, list[str]] = {"subject": [], "body": []}
     if not subject.strip():
-        found["subject"].append("The subject is required.")
+        found["subject"].append(gettext("The subject is required."))
     elif "\n" in subject.strip() or "\r" in subject.strip():
-        found["subject"].append("The subject must be one line.")
+        found["subject"].append(gettext("The subject must be one line."))
     elif len(subject.strip()) > MAX_SUBJECT:
-        found["subject"].append(f"The subject is longer than {MAX_SUBJECT} characters.")
+        found["subject"].append(gettext("The subject is longer than %(max)d characters.",
+                                        max=MAX_SUBJECT))
     if not body.strip():
-        found["body"].append("The message is required.")
+        found["body"].append(gettext("The message is required."))
     elif len(body) > MAX_BODY:
-        found["body"].append(f"The message is longer than {MAX_BODY:,} characters.")
-    found["subject"] += _unknown(subject, kind)
-    found["body"] += _unknown(body, kind)
+        found["body"].append(gettext("The message is longer than %(max)d characters.",
+                                     max=MAX_BODY))
+    found["subject"] += _unknown(subject, kind, gettext)
+    found["body"] += _unknown(body, kind, gettext)
     if kind in NEEDS_LINK and "link" not in placeholders_in(body):
-        found["body"].append("The message must contain {link}: without it the expert cannot "
-                             "open the ratings." if kind == "keying" else
-                             "The message must contain {link}: without it the candidate "
-                             "cannot open the report." if kind == "feedback" else
-                             "The message must contain {link}: without it the candidate "
-                             "cannot open the assessment.")
+        found["body"].append(gettext("The message must contain {link}: without it the expert "
+                                     "cannot open the ratings.") if kind == "keying" else
+                             gettext("The message must contain {link}: without it the "
+                                     "candidate cannot open the report.")
+                             if kind == "feedback" else
+                             gettext("The message must contain {link}: without it the "
+                                     "candidate cannot open the assessment."))
     return {name: messages for name, messages in found.items() if messages}
 
 

@@ -86,6 +86,7 @@ class PoolDimension:
     name: str  # in English, as the bank names it
     items: int
     by_type: dict[str, int]
+    names: dict[str, str] = field(default_factory=dict)  # by language, as the bank names it
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class ContentSection:
     bank_version: int
     source_name: str  # the bank file's name (not its path on the server)
     languages: list[str]
-    sections: list[dict[str, Any]]  # {title, type, dimension, count}
+    sections: list[dict[str, Any]]  # {title, titles (by language), type, dimension, count}
     dimensions: list[PoolDimension]
     n_items: int  # items the sections draw from
     seeds: list[tuple[str, int]]  # seed article number -> items grounded in it
@@ -231,6 +232,13 @@ def _text(value: Any, language: str = "en") -> str:
     return str(value or "")
 
 
+def _texts(value: Any) -> dict[str, str]:
+    """A text given per language, by language (none for a plain text)."""
+    if isinstance(value, dict):
+        return {str(lang): str(text) for lang, text in value.items() if text}
+    return {}
+
+
 def _pool(assessment: Assessment, *, session: Session) -> list[tuple[Item, dict]]:
     """The items the assessment's sections draw from, with their current content."""
     rows = session.exec(
@@ -251,13 +259,14 @@ def content_section(assessment: Assessment, pool: list[tuple[Item, dict]], *,
     dimensions = []
     for key in sorted({item.dimension for item, _ in pool}):
         types = Counter(item.type for item, _ in pool if item.dimension == key)
-        name = _text((bank.dimensions.get(key) or {}).get("name")) or key
-        dimensions.append(PoolDimension(key, name, sum(types.values()),
-                                        dict(sorted(types.items()))))
+        named = (bank.dimensions.get(key) or {}).get("name")
+        dimensions.append(PoolDimension(key, _text(named) or key, sum(types.values()),
+                                        dict(sorted(types.items())), _texts(named)))
     seeds = Counter(str(content["seed"]) for _, content in pool if content.get("seed"))
     no_seed = sum(1 for _, content in pool if not content.get("seed"))
-    sections = [{"title": _text(section.get("title")), "type": section.get("type"),
-                 "dimension": section.get("dimension"), "count": section.get("count")}
+    sections = [{"title": _text(section.get("title")), "titles": _texts(section.get("title")),
+                 "type": section.get("type"), "dimension": section.get("dimension"),
+                 "count": section.get("count")}
                 for section in assessment.sections]
     if not pool:
         statement = Statement(N_("The sections of this assessment draw on no item of the "

@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, render_template, request
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import format_decimal, get_locale, gettext, ngettext
 from wtforms import DateField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
@@ -101,7 +101,7 @@ class Section:
 
 
 def _assessment(assessment_id: int) -> Assessment:
-    return get_or_404(Assessment, assessment_id, "No such assessment.")
+    return get_or_404(Assessment, assessment_id, gettext("No such assessment."))
 
 
 def _form(assessment: Assessment, stages: list[decisions.Stage]) -> FilterForm:
@@ -113,7 +113,7 @@ def _form(assessment: Assessment, stages: list[decisions.Stage]) -> FilterForm:
     form.scale.choices = [SelectChoice(k, gettext(SCALE_TEXTS[k][0])) for k in SCALES]
     languages = pipeline.languages_taken(assessment.id, session=get_session())
     form.language.choices = [SelectChoice("", gettext("Every language"))] + [
-        SelectChoice(code, language_name(code)) for code in languages]
+        SelectChoice(code, language_name(code), render_kw={"lang": code}) for code in languages]
     return form
 
 
@@ -123,7 +123,8 @@ def _group_name(question: str, group: str) -> str:
 
 
 def _two(value: float) -> str:
-    return f"{value:.2f}"
+    """Two decimals with the page's decimal separator: 0.75, 0,75."""
+    return format_decimal(value, "0.00")
 
 
 def format_p(value: float | None) -> str:

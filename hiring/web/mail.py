@@ -16,11 +16,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext, lazy_gettext, ngettext
 from wtforms import BooleanField, SelectField
 
 from hiring.assessment import editor, planning
 from hiring.db import get_session
-from hiring.i18n import language_name
+from hiring.i18n import language_in_page
 from hiring.mail import sending, templates
 from hiring.mail.outbox import outbox_page
 from hiring.mail.sending import MessageState
@@ -39,8 +40,8 @@ SAMPLE_ROUND = "Team leads, spring"
 class EmailInvitationForm(InvitationForm):
     """The single invitation, with the candidate's language and whether to e-mail it."""
 
-    language = SelectField("Language")
-    send_email = BooleanField("Send the invitation by e-mail", default=True)
+    language = SelectField(lazy_gettext("Language"))
+    send_email = BooleanField(lazy_gettext("Send the invitation by e-mail"), default=True)
 
 
 # ---- for the other views ---------------------------------------------------------
@@ -48,15 +49,30 @@ class EmailInvitationForm(InvitationForm):
 
 def outcome_text(records: list[EmailMessage]) -> str:
     """Say in a few words where the messages went: "3 e-mails in the outbox"."""
-    phrases = {MessageState.OUTBOX: "in the outbox", MessageState.SENT: "sent",
-               MessageState.QUEUED: "being sent", MessageState.FAILED: "failed"}
-    counts = {state: sum(r.state == state for r in records) for state in phrases}
-    noun = "e-mail" if len(records) == 1 else "e-mails"
-    present = [state for state, count in counts.items() if count]
+    counts = {state: sum(r.state == state for r in records) for state in MessageState}
+    present = [state for state in _PHRASES if counts[state]]
     if len(present) == 1:
-        return f"{len(records)} {noun} {phrases[present[0]]}"
-    return f"{len(records)} {noun}: " + ", ".join(
-        f"{counts[state]} {phrases[state]}" for state in present)
+        return _PHRASES[present[0]](len(records))
+    return ngettext("%(num)d e-mail: %(parts)s", "%(num)d e-mails: %(parts)s", len(records),
+                    parts=", ".join(_PARTS[state](counts[state]) for state in present))
+
+
+# How many messages went where, with the count in each language's plural form.
+_PHRASES = {
+    MessageState.OUTBOX: lambda n: ngettext("%(num)d e-mail in the outbox",
+                                            "%(num)d e-mails in the outbox", n),
+    MessageState.SENT: lambda n: ngettext("%(num)d e-mail sent", "%(num)d e-mails sent", n),
+    MessageState.QUEUED: lambda n: ngettext("%(num)d e-mail being sent",
+                                            "%(num)d e-mails being sent", n),
+    MessageState.FAILED: lambda n: ngettext("%(num)d e-mail failed",
+                                            "%(num)d e-mails failed", n),
+}
+_PARTS = {
+    MessageState.OUTBOX: lambda n: ngettext("%(num)d in the outbox", "%(num)d in the outbox", n),
+    MessageState.SENT: lambda n: ngettext("%(num)d sent", "%(num)d sent", n),
+    MessageState.QUEUED: lambda n: ngettext("%(num)d being sent", "%(num)d being sent", n),
+    MessageState.FAILED: lambda n: ngettext("%(num)d failed", "%(num)d failed", n),
+}
 
 
 # ---- the outbox ---------------------------------------------------------------------
@@ -78,7 +94,7 @@ def outbox():
 def message():
     """Show one message: its headers and, from the outbox file, its body as text."""
     session = get_session()
-    record = get_or_404(EmailMessage, request.args.get("id", type=int), "No such message.")
+    record = get_or_404(EmailMessage, request.args.get("id", type=int), gettext("No such message."))
     path = sending.outbox_path(settings(), record)
     parsed = sending.read(path) if path is not None else None
     headers = ([(name, str(parsed[name])) for name in
@@ -104,7 +120,7 @@ def _sample_link() -> str:
     try:
         return link_builder()("EXAMPLE-personal-link")
     except LinkUnavailable:
-        return "(no link: set MAIL_BASE_URL)"
+        return gettext("(no link: set MAIL_BASE_URL)")
 
 
 def _samples(language: str) -> dict[str, str]:
@@ -128,7 +144,7 @@ def _chosen(source) -> tuple[str, str]:
     kind = source.get("kind") or templates.KINDS[0]
     language = source.get("language") or templates.FALLBACK_LANGUAGE
     if kind not in templates.KINDS or language not in _languages():
-        abort(404, "No such message template.")
+        abort(404, gettext("No such message template."))
     return kind, language
 
 
@@ -165,12 +181,13 @@ def edit_templates():
         return _editor(kind, language)
     subject = request.form.get("subject", "")
     body = request.form.get("body", "").replace("\r\n", "\n")
-    problems = templates.problems(kind, subject, body)
+    problems = templates.problems(kind, subject, body, gettext)
     if problems or request.form.get("action") == "preview":
         return _editor(kind, language, subject=subject, body=body, problems=problems)
     templates.save(kind, language, subject, body, session=get_session(), author=g.user.email,
                    now=now())
-    flash(f"Saved the {templates.KIND_LABELS[kind].lower()} in {language_name(language)}.")
+    flash(gettext("Saved: %(kind)s, %(language)s.", kind=gettext(templates.KIND_LABELS[kind]),
+                  language=language_in_page(language)))
     return redirect(url_for("mail.edit_templates", kind=kind, language=language))
 
 
@@ -182,8 +199,9 @@ def restore_template():
     form = ConfirmForm()
     if not form.validate_on_submit():
         return _editor(kind, language, restore_error=" ".join(form.confirm.errors)
-                       or "The form has expired: send it again.")
+                       or gettext("The form has expired: send it again."))
     if templates.restore_default(kind, language, session=get_session()):
-        flash(f"The shipped wording of the {templates.KIND_LABELS[kind].lower()} in "
-              f"{language_name(language)} is back.")
+        flash(gettext("The shipped wording is back: %(kind)s, %(language)s.",
+                      kind=gettext(templates.KIND_LABELS[kind]),
+                      language=language_in_page(language)))
     return redirect(url_for("mail.edit_templates", kind=kind, language=language))

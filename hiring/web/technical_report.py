@@ -19,7 +19,7 @@ bp = Blueprint("technical_report", __name__, url_prefix="/admin")
 
 
 def _report(assessment_id: int) -> technical.TechnicalReport:
-    assessment = get_or_404(Assessment, assessment_id, "No such assessment.")
+    assessment = get_or_404(Assessment, assessment_id, gettext("No such assessment."))
     return technical.build(assessment, session=get_session(), now=now(),
                            min_group=current_app.config["NORM_MIN_GROUP"])
 
@@ -36,6 +36,7 @@ def page(assessment_id: int):
     report = _report(assessment_id)
     return render_template("admin/technical_report.html", report=report, labels=labels(),
                            language_name=language_in_page,  # in the page's sentences
+                           language=str(get_locale() or "en"),
                            form=FlaskForm(), assessment_id=assessment_id)
 
 
@@ -43,7 +44,7 @@ def page(assessment_id: int):
 @hr_only
 def rebuild(assessment_id: int):
     """Build the report again (the page shows it built afresh)."""
-    get_or_404(Assessment, assessment_id, "No such assessment.")
+    get_or_404(Assessment, assessment_id, gettext("No such assessment."))
     if not FlaskForm().validate_on_submit():
         flash(gettext("The form expired; nothing was done. Try again."))
     else:

@@ -104,7 +104,7 @@ def index():
                                        name=form.name.data, role=form.role.data, now=now(),
                                        invited_by=g.user)
         except AccountError as exc:
-            form.email.errors.append(str(exc))
+            form.email.errors.append(gettext(exc.message, **exc.params))
         else:
             audit.record(session, actor=g.user, action=audit.Action.USER_INVITED,
                          object_type="user", object_id=user.id, detail={"role": user.role})
@@ -143,7 +143,7 @@ def change_role(user_id: int):
     try:
         staff.change_role(user, form.role.data, session=get_session(), by=g.user)
     except AccountError as exc:
-        abort(400, str(exc))
+        abort(400, gettext(exc.message, **exc.params))
     if before != user.role:
         audit.record(get_session(), actor=g.user, action=audit.Action.ROLE_CHANGED,
                      object_type="user", object_id=user.id,
@@ -180,7 +180,7 @@ def deactivate(user_id: int):
     try:
         ended = staff.deactivate(user, session=get_session(), now=now(), by=g.user)
     except AccountError as exc:
-        abort(400, str(exc))
+        abort(400, gettext(exc.message, **exc.params))
     audit.record(get_session(), actor=g.user, action=audit.Action.USER_DEACTIVATED,
                  object_type="user", object_id=user.id, detail={"sessions_ended": ended})
     flash(gettext("%(email)s can no longer log in.", email=user.email))
@@ -210,7 +210,7 @@ def reinvite(user_id: int):
     try:
         token = staff.reinvite(user, session=get_session(), now=now(), invited_by=g.user)
     except AccountError as exc:
-        abort(400, str(exc))
+        abort(400, gettext(exc.message, **exc.params))
     audit.record(get_session(), actor=g.user, action=audit.Action.USER_INVITED,
                  object_type="user", object_id=user.id, detail={"again": True})
     _mail(staff_mail.INVITE, user, token, staff.INVITE_VALID)

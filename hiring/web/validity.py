@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, url_for
-from flask_babel import gettext, ngettext
+from flask_babel import gettext, lazy_gettext, ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, TextAreaField
@@ -24,13 +24,13 @@ PREVIEW_LIMIT = 200  # rows without problems listed in a preview
 class OutcomesForm(FlaskForm):
     """A CSV of job outcomes: checked first, imported once `confirm` comes with the rows."""
 
-    file = FileField("A CSV file")
-    csv_text = TextAreaField("Or the rows as text")
-    confirm = BooleanField("Import the outcomes")
+    file = FileField(lazy_gettext("A CSV file"))
+    csv_text = TextAreaField(lazy_gettext("Or the rows as text"))
+    confirm = BooleanField(lazy_gettext("Import the outcomes"))
 
 
 def _assessment(assessment_id: int) -> Assessment:
-    return get_or_404(Assessment, assessment_id, "No such assessment.")
+    return get_or_404(Assessment, assessment_id, gettext("No such assessment."))
 
 
 @bp.route("/assessments/<int:assessment_id>/validity")

@@ -45,6 +45,7 @@ class EndpointForm(FlaskForm):
                       validators=[InputRequired(lazy_gettext("Give the endpoint's address.")),
                                   Length(max=2000)])
     description = StringField(lazy_gettext("Description (optional)"),
+                              filters=[lambda v: (v or "").strip()],  # None when left out
                               validators=[Length(max=200)])
     events = MultiCheckboxField(
         lazy_gettext("Events"), choices=[SelectChoice(str(e), EVENT_LABELS[e]) for e in EVENTS],

@@ -33,6 +33,7 @@ SAME_IN_EVERY_LANGUAGE = {
     "API", "CSV", "PDF", "ZIP", "JSON", "YAML", "TOTP", "OpenAPI", "URL", "HMAC", "SHA-256",
     "curl", "OpenID", "Connect", "ID", "hiring", "SSO", "HTTP", "HTTPS", "E-mail", "e-mail",
     "α", "SD", "SMD", "MH", "p", "n", "N", "z", "r", "χ²", "D", "SE", "DIF", "ETS", "Greenhouse",
+    "UTC", "ms", "D-DIF",
 }
 
 

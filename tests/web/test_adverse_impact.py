@@ -60,6 +60,9 @@ def test_page_by_stage_with_a_suppressed_group(client, auth, db, assessment, clo
     assert "Man’s selection rate is 0.50 of Woman’s: below four-fifths. Too few to judge." \
         in page
     assert "Fewer than 5: not shown." in page
+    croatian = client.get(url(assessment, selection="stage", stage="hired"),
+                          headers={"Accept-Language": "hr"}).get_data(as_text=True)
+    assert " 0,50 " in croatian and " 0.50 " not in croatian  # the ratio, with a comma
     assert "Another gender" in page
     # The group of 3 has no count, rate or ratio anywhere on the page: 3 of 3 is 1.00.
     row = page.split("Another gender</th>")[1].split("</tr>")[0]
@@ -196,7 +199,7 @@ def test_in_croatian(client, auth, db, assessment, clock, tmp_path):
     croatian = {"Accept-Language": "hr"}
     page = client.get(url(assessment, stage="hired"), headers=croatian).get_data(as_text=True)
     assert "Nepovoljan učinak" in page
-    assert ("Stopa odabira skupine Muškarac iznosi 0.50 stope skupine Žena: ispod četiri "
+    assert ("Stopa odabira skupine Muškarac iznosi 0,50 stope skupine Žena: ispod četiri "
             "petine.") in page
     document = client.get(url(assessment, ".pdf", stage="hired"), headers=croatian).data
     assert re.search(rb"/Lang\s*\(hr\)", pdf_objects(document))

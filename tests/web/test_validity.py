@@ -59,6 +59,9 @@ def test_preview_then_import_then_report(client, auth, db, assessment, clock):
     assert "quality_90d" in page and "Customer-service judgement" in page
     assert "0.77" in page  # r = 6 / sqrt(60), as in test_fairness
     assert "−0.34 – 0.98" in page  # its interval, computed by hand there
+    croatian = client.get(f"/admin/assessments/{assessment.id}/validity",
+                          headers={"Accept-Language": "hr"}).get_data(as_text=True)
+    assert "0,77" in croatian and "−0,34 – 0,98" in croatian  # the decimal comma
     assert "too few to conclude" in page
     assert "Thorndike" in page
 

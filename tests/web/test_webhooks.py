@@ -50,6 +50,15 @@ def test_only_hr_reaches_the_webhook_pages(client, auth):
     assert page.status_code == 200 and "No endpoint yet" in page.get_data(as_text=True)
 
 
+def test_an_endpoint_added_without_a_description_field_gets_an_empty_one(client, auth, db):
+    auth.login("hr")
+    response = client.post("/admin/webhooks/new", data={
+        "url": "http://127.0.0.1:9/hook", "events": ["attempt.submitted"]})
+    assert response.status_code == 200 and "whsec_" in response.get_data(as_text=True)
+    [endpoint] = rows(db, WebhookEndpoint)
+    assert endpoint.description == "" and endpoint.url == "http://127.0.0.1:9/hook"
+
+
 def test_the_secret_is_shown_once_and_a_candidates_submit_arrives_signed(
         client, auth, db, assessment, clock, receiver):
     auth.login("hr")
