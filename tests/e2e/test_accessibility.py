@@ -179,6 +179,8 @@ def test_staff_pages_are_accessible(live_server, new_context, viewport):
     checker.check(page, f"{label} interviewer profile in Croatian")
     page.goto(f"{base}/calibration/")
     checker.check(page, f"{label} interviewer calibration")
+    page.goto(f"{base}/account/language")
+    checker.check(page, f"{label} staff member's language")
 
     hr = new_context(viewport=viewport).new_page()
     hr_problems = BrowserProblems(hr.context)
