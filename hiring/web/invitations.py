@@ -20,11 +20,12 @@ from flask import (
 )
 from flask_babel import gettext, ngettext
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from hiring import jobs, mailer
 from hiring.assessment import bulk, editor, engine, pipeline, planning
 from hiring.db import after_commit, get_session
-from hiring.i18n import language_in_page
+from hiring.i18n import language_name
 from hiring.items import accommodations
 from hiring.items.messages import N_
 from hiring.mail import invitations
@@ -56,7 +57,7 @@ def pipeline_page(assessment_id: int):
     """The pipeline: invite a candidate, follow everyone invited, act on an invitation."""
     session = get_session()
     assessment = get_or_404(Assessment, assessment_id, "No such assessment.")
-    choices = [(code, language_in_page(code))
+    choices = [SelectChoice(code, language_name(code), render_kw={"lang": code})
                for code in planning.languages(assessment, session=session)]
     form = mail_web.EmailInvitationForm(language=assessment.language)
     form.language.choices = choices

@@ -17,10 +17,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext, ngettext
+from wtforms.fields.choices import SelectChoice
 
 from hiring import mailer
 from hiring.db import get_session
-from hiring.i18n import language_in_page
+from hiring.i18n import language_name
 from hiring.items.messages import error_text
 from hiring.items.types.base import translate
 from hiring.keying import adopt as adoption
@@ -118,7 +119,8 @@ def _stems(bank: Bank, items) -> dict[str, str]:
 
 def _expert_form(bank: Bank, **kwargs) -> ExpertForm:
     form = ExpertForm(**kwargs)
-    form.language.choices = [(code, language_in_page(code)) for code in bank.languages]
+    form.language.choices = [SelectChoice(code, language_name(code), render_kw={"lang": code})
+                             for code in bank.languages]
     return form
 
 
