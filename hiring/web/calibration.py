@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 
 from hiring.assessment import calibration
 from hiring.db import get_session
-from hiring.i18n import language_name
+from hiring.i18n import language_in_page
 from hiring.items.types import get_type
 from hiring.models import (
     Bank,
@@ -141,7 +141,7 @@ def new_answer():
     rubric = _rubric(revision, language)
     form = rubric_form(rubric["criteria"], CalibrationAnswerForm)(
         data={"language": language, "text": draft.text if draft else ""})
-    form.language.choices = [SelectChoice(code, language_name(code)) for code in languages]
+    form.language.choices = [SelectChoice(code, f"{language_in_page(code)} ({code})") for code in languages]
     if form.validate_on_submit():
         try:
             calibration.add_answer(
