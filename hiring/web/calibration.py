@@ -141,7 +141,8 @@ def new_answer():
     rubric = _rubric(revision, language)
     form = rubric_form(rubric["criteria"], CalibrationAnswerForm)(
         data={"language": language, "text": draft.text if draft else ""})
-    form.language.choices = [SelectChoice(code, f"{language_in_page(code)} ({code})") for code in languages]
+    form.language.choices = [SelectChoice(code, f"{language_in_page(code)} ({code})")
+                             for code in languages]
     if form.validate_on_submit():
         try:
             calibration.add_answer(
