@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -111,5 +112,9 @@ def test_when_the_time_runs_out_the_page_submits_and_says_so(live_server, page):
             EmailMessage.attempt_id == attempt.id)).all()
         return attempt.ended_by, list(kinds)
 
-    assert in_database(live_server, ending) == ("timer", ["time_up"])
+    # The message is written after the commit, by the background worker: wait for it.
+    deadline = time.monotonic() + 30
+    while (found := in_database(live_server, ending))[1] == [] and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert found == ("timer", ["time_up"])
     assert problems.found == []

@@ -90,5 +90,5 @@ def test_the_page_says_when_its_item_statistics_were_computed(client, auth, db, 
     monkeypatch.setattr(jobs, "keep_aggregates", lambda app, stale: None)  # not yet done
     html = client.get(url).get_data(as_text=True)
     assert "4 completed attempts" in html
-    assert re.search(r"computed at \d{4}-\d\d-\d\d \d\d:\d\d UTC from 3 completed attempts "
+    assert re.search(r"computed at \w{3} \d+, \d{4}, \d+:\d\d\s[AP]M UTC from 3 completed attempts "
                      r"\(now 4\): attempts completed or scored again since then are not", html)

@@ -139,7 +139,7 @@ def test_a_send_that_keeps_failing_shows_on_the_pipeline_and_can_be_resent(app, 
     assert waiting.next_try_at == clock() + timedelta(minutes=1)
     outbox = client.get("/admin/mail/outbox").get_data(as_text=True)
     assert "Not sent yet (1 try): Could not reach the mail server" in outbox
-    assert "Next try at 2026-03-02 09:01 UTC." in outbox
+    assert "Next try at Mar 2, 2026, 9:01\u202fAM UTC." in outbox
     for minutes in (1, 5, 30, 120):  # the retry schedule, all meeting the closed port
         assert jobs.run_due(app) == 0  # not due yet
         clock.advance(minutes=minutes)

@@ -78,7 +78,8 @@ def test_hr_invites_and_the_link_sets_the_password_once(app, client, auth, db):
     assert actions(db, mia.id) == ["user_invited", "password_set", "logged_in"]
     assert user_by(db, "mia@example.com").last_login_at is not None
     page = client.get(f"/admin/users/{mia.id}").get_data(as_text=True)
-    assert "2026-03-02 09:00" in page  # the last login, on the clock of the test
+    # the last login, on the clock of the test, as English writes it
+    assert "Mar 2, 2026, 9:00\u202fAM" in page
 
 
 def test_an_invitation_expires_and_a_new_one_replaces_the_old(app, client, auth, db, clock):
