@@ -19,7 +19,6 @@ from flask import (
 from werkzeug.exceptions import (
     HTTPException,
     MethodNotAllowed,
-    NotFound,
     TooManyRequests,
     Unauthorized,
 )
@@ -97,18 +96,10 @@ def docs():
 @public
 def nowhere(rest: str):
     """Answer an address under /api/v1 that is no operation (or not with this method)."""
-    adapter = current_app.url_map.bind("localhost")
-    allowed = set()
-    for method in METHODS:
-        try:
-            endpoint, _args = adapter.match(request.path, method=method)
-        except (NotFound, MethodNotAllowed):
-            continue
-        if endpoint != "api.nowhere":
-            allowed.add(method)
+    allowed = calls.other_methods(METHODS, "api.nowhere")
     if allowed:
-        raise MethodNotAllowed(sorted(allowed), f"Use {', '.join(sorted(allowed))} here; "
-                                                f"see {PREFIX}/openapi.json.")
+        raise MethodNotAllowed(allowed, f"Use {', '.join(allowed)} here; "
+                                        f"see {PREFIX}/openapi.json.")
     abort(404, f"There is no such operation; see {PREFIX}/openapi.json.")
 
 

@@ -5,6 +5,7 @@ the call's line in the audit log."""
 from __future__ import annotations
 
 from flask import Response, current_app, g, request
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from hiring import api_keys
 from hiring.db import commit_if_refused, get_session
@@ -35,3 +36,18 @@ def record(response: Response) -> Response:
     if 400 <= response.status_code < 500:
         commit_if_refused()
     return response
+
+
+def other_methods(methods: tuple[str, ...] | list[str], nowhere: str) -> list[str]:
+    """The methods with which this request's address is a call, for an address answered
+    by the catch-all view `nowhere` (none: the address is no call at all)."""
+    adapter = current_app.url_map.bind("localhost")
+    allowed = set()
+    for method in methods:
+        try:
+            endpoint, _args = adapter.match(request.path, method=method)
+        except (NotFound, MethodNotAllowed):
+            continue
+        if endpoint != nowhere:
+            allowed.add(method)
+    return sorted(allowed)

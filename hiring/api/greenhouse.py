@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 from flask import Blueprint, Flask, Response, abort, current_app, g, json, request, url_for
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import col, select
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from hiring import api_keys, mailer
 from hiring.api import calls, inviting, schemas
@@ -380,17 +380,9 @@ def response_error():
 @bp.route("/<path:rest>", methods=METHODS)
 def nowhere(rest: str):
     """Answer an address under the prefix that is no call (or not with this method)."""
-    adapter = current_app.url_map.bind("localhost")
-    allowed = set()
-    for method in METHODS:
-        try:
-            endpoint, _args = adapter.match(request.path, method=method)
-        except (NotFound, MethodNotAllowed):
-            continue
-        if endpoint != "greenhouse.nowhere":
-            allowed.add(method)
+    allowed = calls.other_methods(METHODS, "greenhouse.nowhere")
     if allowed:
-        raise MethodNotAllowed(sorted(allowed), f"Use {', '.join(sorted(allowed))} here.")
+        raise MethodNotAllowed(allowed, f"Use {', '.join(allowed)} here.")
     abort(404, "There is no such call: list_tests, send_test, test_status and "
                "response_error are.")
 
