@@ -152,6 +152,34 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
+SERVER_LOG_TAIL_LINES = 60
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test shows the end of its server's log (a 500's traceback, a
+    locked database) and the pages its browser contexts were on, so a failure in CI can
+    be understood from CI's output alone."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    server = item.funcargs.get("live_server")
+    if isinstance(server, LiveServer) and server.log_path.exists():
+        lines = server.log().splitlines()[-SERVER_LOG_TAIL_LINES:]
+        report.sections.append(("server log (last lines)", "\n".join(lines)))
+    pages = []
+    for context in getattr(item, "_hiring_contexts", ()):
+        for page in context.pages:
+            try:
+                text = page.locator("body").inner_text(timeout=2_000)[:1_500]
+            except Exception as exc:  # noqa: BLE001 - a closed or crashed page is reported
+                text = f"(unreadable: {exc})"
+            pages.append(f"{page.url}\n{text}")
+    if pages:
+        report.sections.append(("browser pages", "\n\n".join(pages)))
+
+
 @pytest.fixture(scope="module")
 def server_env() -> dict[str, str]:
     """Extra environment of the module's server; a test module overrides it to change a
@@ -208,9 +236,10 @@ def browser():
 
 
 @pytest.fixture
-def new_context(browser):
+def new_context(browser, request):
     """Make browser contexts (separate cookie jars) that are closed after the test."""
     contexts = []
+    request.node._hiring_contexts = contexts  # read by pytest_runtest_makereport
 
     def make(**options):
         options.setdefault("viewport", {"width": 1280, "height": 900})

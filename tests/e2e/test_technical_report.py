@@ -22,7 +22,8 @@ def test_the_report_is_accessible(live_server, new_context):
         page.get_by_label("Password").fill("demo-password")
         page.get_by_role("button", name="Log in").click()
         expect(page.get_by_role("link", name="Dashboard")).to_be_visible()
-        page.goto(f"{live_server.base_url}/admin/assessments/{assessment_id}")
+        response = page.goto(f"{live_server.base_url}/admin/assessments/{assessment_id}")
+        assert response is not None and response.ok, response and response.status
         page.get_by_role("link", name="Technical report").click()
         expect(page.get_by_role("heading", name="7. Adverse impact")).to_be_visible()
         expect(page.locator("#adverse")).to_contain_text("Selected: reached “Hired”")
