@@ -252,7 +252,16 @@ def _job_worker(wanted: bool):
         job_worker.stop()
 
 
+# How long a thread may hold the interpreter before another runnable thread gets it
+# (Python's default is 5 ms). A server thread that has just written to SQLite holds its
+# write lock, or its place in the writers' line, until it gets the interpreter back to
+# commit: with the default, under load, each other thread ahead of it made every writer
+# wait up to 5 ms more. At 1,200 saves/s the p99 went from 0.8 s to 0.1-0.3 s with this.
+SWITCH_INTERVAL_SECONDS = 0.0005
+
+
 def _gunicorn(*, host: str, port: int, workers: int) -> None:
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)  # the forked workers inherit it
     _Server({"bind": f"{host}:{port}", "workers": workers, "threads": 4,
              "worker_class": "gthread", "accesslog": "-", "errorlog": "-",
              "access_log_format": ACCESS_LOG_FORMAT, "logger_class": RedactingLogger,
