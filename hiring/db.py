@@ -8,8 +8,10 @@ import logging
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
@@ -48,6 +50,7 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
         cursor.close()
 
     writers = _WriterQueue(engine.url.database, busy_timeout_ms / 1000)
+    _WRITERS[engine] = writers
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
@@ -74,6 +77,77 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
             writers.leave()
 
     return engine
+
+
+def quick_write(engine: Engine, statement: tuple[str, Any],
+                then: tuple[str, Any] | None = None) -> bool:
+    """Run one conditional write in a transaction of its own, on a pooled driver
+    connection, and tell whether it changed exactly one row; `then` runs in the same
+    transaction only when it did. Nothing of the ORM or of SQLAlchemy's bookkeeping runs
+    between taking the write lock and letting it go: on SQLite that lock is what every
+    writer waits for, and each step taken while holding it (each one a chance for another
+    thread to take the interpreter) made every other save wait.
+
+    The statements are in the driver's own form (SQL text and parameters): see
+    hiring.assessment.engine._Prepared. A lone statement runs by itself (autocommit): on
+    SQLite it takes the write lock at its start as BEGIN IMMEDIATE does, and writers of
+    this server still wait in line (_WriterQueue); on PostgreSQL it is one round trip."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        try:
+            if engine.dialect.name == "sqlite":
+                return _sqlite_write(_WRITERS.get(engine), cursor, statement, then)
+            if then is None:  # a lone statement is its own transaction: one round trip
+                driver = raw.dbapi_connection
+                driver.autocommit = True
+                try:
+                    return cursor.execute(*statement).rowcount == 1
+                finally:
+                    driver.autocommit = False
+            try:
+                changed = cursor.execute(*statement).rowcount == 1
+                if changed and then is not None:
+                    cursor.execute(*then)
+            except BaseException:
+                raw.rollback()
+                raise
+            if changed:
+                raw.commit()
+            else:
+                raw.rollback()
+            return changed
+        finally:
+            cursor.close()
+    finally:
+        raw.close()
+
+
+def _sqlite_write(writers: _WriterQueue | None, cursor, statement: tuple[str, Any],
+                  then: tuple[str, Any] | None) -> bool:
+    if writers is not None:
+        writers.enter()
+    try:
+        if then is None:
+            return cursor.execute(*statement).rowcount == 1
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            changed = cursor.execute(*statement).rowcount == 1
+            if changed:
+                cursor.execute(*then)
+            cursor.execute("COMMIT" if changed else "ROLLBACK")
+        except BaseException:
+            if cursor.connection.in_transaction:
+                cursor.execute("ROLLBACK")
+            raise
+        return changed
+    finally:
+        if writers is not None:
+            writers.leave()
+
+
+# The writer queue of each SQLite engine, for quick_write (weakly: it goes with its engine).
+_WRITERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _create_private(database: str | None) -> None:
@@ -133,18 +207,28 @@ def get_engine(app: Flask | None = None) -> Engine:
     return (app or current_app).extensions["hiring.engine"]
 
 
+class RequestSession(Session):
+    """A request's session: its commits are counted (_began, _committed)."""
+
+
 def get_session() -> Session:
     """Return this request's session, opening it on first use."""
     if "db_session" not in g:
-        g.db_session = Session(get_engine(), expire_on_commit=False)
+        g.db_session = RequestSession(get_engine(), expire_on_commit=False)
         g.db_commits = 0
-        event.listen(g.db_session, "after_begin", _began)
-        event.listen(g.db_session, "after_commit", _committed)
     return g.db_session
 
 
 def _began(session: Session, _transaction, _connection) -> None:
-    session.info["hiring_began"] = True
+    session.info["hiring_began"] = _write_intent.get()  # a read transaction writes nothing
+
+
+def _no_writes_after_end(session: Session, _context, _instances) -> None:
+    if session is g.get("db_session") and g.get("writing_ended") and (
+            session.new or session.deleted
+            or any(session.is_modified(instance) for instance in session.dirty)):
+        raise RuntimeError(f"{request.method} {request.path} wrote after end_writing(): "
+                           "its writes must come before the page is built")
 
 
 def _committed(session: Session) -> None:
@@ -152,6 +236,26 @@ def _committed(session: Session) -> None:
     # begun since the last one changes nothing): a request should make one.
     if session.info.pop("hiring_began", False) and session is g.get("db_session"):
         g.db_commits = g.get("db_commits", 0) + 1
+
+
+# Listened to once for the class: listening per session cost a tenth of a save's time.
+event.listen(RequestSession, "after_begin", _began)
+event.listen(RequestSession, "after_commit", _committed)
+event.listen(RequestSession, "before_flush", _no_writes_after_end)
+
+
+def end_writing() -> None:
+    """Commit this request's changes now, and read the rest in read transactions: for a
+    page that writes a little first (a candidate's page records the browser, closes an
+    overdue attempt, keeps the place in the attempt) and then builds its HTML, which must
+    not hold SQLite's write lock meanwhile (every other writer waits for it). What was to
+    follow the commit (after_commit) runs now; the request may write nothing more."""
+    session = g.get("db_session")
+    if session is not None:
+        session.commit()
+    _run_after_commit()
+    g.writing_ended = True
+    _write_intent.set(False)  # reset to the request's own at its teardown
 
 
 def after_commit(callback: Callable[[], object]) -> None:
@@ -243,6 +347,7 @@ def _after_request(response):
 
 def _teardown(_exc) -> None:
     g.pop("after_commit", None)  # the request failed before its commit
+    g.pop("writing_ended", None)
     g.pop("commit_if_refused", None)
     commits = g.pop("db_commits", 0)
     session = g.pop("db_session", None)

@@ -63,7 +63,10 @@ def _keep_aggregates(_exc) -> None:
 def _load_user() -> None:
     """Find the staff member of this request from the server-side session (hiring.logins)."""
     g.user = None
-    found = logins.open_session(session.get("sid"), session=get_session())
+    token = session.get("sid")
+    if not token:  # a candidate's request: no staff session to look for
+        return
+    found = logins.open_session(token, session=get_session())
     if found is None:
         return
     now = current_app.config.get("CLOCK", utcnow)()

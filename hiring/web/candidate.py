@@ -20,7 +20,7 @@ from flask_wtf.csrf import generate_csrf
 
 from hiring import mailer
 from hiring.assessment import engine, integrity, planning, practice, self_id
-from hiring.db import commit_if_refused, get_engine, get_session, read_scope
+from hiring.db import commit_if_refused, end_writing, get_engine, get_session, read_scope
 from hiring.items import accommodations, revisions
 from hiring.items.types import AnswerError, ItemType, get_type
 from hiring.models import Assessment, Attempt, AttemptEnd, AttemptState, Response
@@ -56,6 +56,15 @@ def _attempt(token: str) -> Attempt:
         commit_if_refused()
         mailer.after_submit(attempt)
     return attempt
+
+
+def _page(template_name: str, /, **context) -> str:
+    """Build a candidate's page. A GET's writes (the browser recorded, an overdue attempt
+    closed, the place in the attempt) are committed first (hiring.db.end_writing), so that
+    SQLite's write lock is not held while the page is built."""
+    if request.method == "GET":
+        end_writing()
+    return render_template(template_name, **context)
 
 
 def _closed_redirect(attempt: Attempt, token: str):
@@ -95,7 +104,7 @@ def welcome(token: str):
     if chosen in languages:
         attempt.language = g.language = chosen
     count = sum(int(s.get("count", 0)) for s in assessment.sections)
-    return render_template("candidate/welcome.html", attempt=attempt, assessment=assessment,
+    return _page("candidate/welcome.html", attempt=attempt, assessment=assessment,
                            title=planning.title(assessment, attempt.language,
                                               session=session), token=token,
                            item_count=count, languages=languages,
@@ -146,7 +155,7 @@ def practice_item(token: str, number: int):
             error = exc.translated(gettext, ngettext)
         else:
             given, confirm, feedback = result.answer, result.confirm, result.feedback
-    return render_template(
+    return _page(
         "candidate/practice.html", attempt=attempt, token=token, number=number,
         total=len(items), view=practice.view(content, assessment, attempt.language),
         template=item_type.template, fields=item_type.answer_fields, error=error,
@@ -218,7 +227,7 @@ def _item_page(attempt: Attempt, token: str, response: Response, position: int,
     total = engine.response_count(attempt, session=get_session())
     view = item_type.view(content, response.params, attempt.language)
     deadline = attempt.deadline_at
-    return render_template(
+    return _page(
         "candidate/item.html", attempt=attempt, token=token, response=response,
         position=position, total=total, view=view, template=item_type.template,
         error=error, answer=response.answer if isinstance(response.answer, dict) else {},
@@ -294,16 +303,14 @@ def _quick_save(token: str, payload: dict):
         engine.forget_open(db_engine, token)
         return None
     g.language = found.language
-    session = get_session()
     position = payload.get("position")
-    result = engine.quick_save(found, position, payload.get("answer"), session=session,
+    result = engine.quick_save(found, position, payload.get("answer"), engine=db_engine,
                                read=lambda: read_scope(app), now=now(), seq=seq, base=base,
                                time_spent_ms=spent)
-    if result is None:
-        session.rollback()  # ends the write transaction the UPDATE began
+    if result is None:  # nothing was written
         engine.forget_open(db_engine, token)
         return None
-    session.commit()  # the write lock is let go before the reply is built
+    # committed: the write lock was let go before the reply is built
     engine.moved_to(db_engine, found.id, position, result.touched_at)
     return jsonify(ok=True, accepted=result.accepted, seq=result.seq,
                    saved_at=result.saved_at.isoformat(), confirm=result.confirm)
@@ -343,7 +350,7 @@ def review(token: str):
     if (closed := _closed_redirect(attempt, token)) is not None:
         return closed
     rows = engine.answered(attempt, session=get_session())
-    return render_template("candidate/review.html", attempt=attempt, token=token, rows=rows,
+    return _page("candidate/review.html", attempt=attempt, token=token, rows=rows,
                            seconds_left=_seconds_left(attempt))
 
 
@@ -379,5 +386,5 @@ def done(token: str):
     session = get_session()
     asks = self_id.offered(attempt, session.get(Assessment, attempt.assessment_id),
                            session=session)
-    return render_template("candidate/done.html", attempt=attempt,
+    return _page("candidate/done.html", attempt=attempt,
                            self_id_url=url_for("self_id.form", token=token) if asks else None)

@@ -25,8 +25,11 @@ def token(db, assessment, clock):
 
 
 @pytest.fixture
-def count(app):
-    """`with count() as statements:` lists the SQL statements run inside the block."""
+def count(app, monkeypatch):
+    """`with count() as statements:` lists the SQL statements run inside the block. On
+    SQLite, every statement the library ran (its trace callback), the quick writes a save
+    runs on a driver connection (hiring.db.quick_write) included; elsewhere the statements
+    run through SQLAlchemy and those the quick writes ran."""
 
     @contextmanager
     def counting():
@@ -35,12 +38,40 @@ def count(app):
         def record(_conn, _cursor, statement, *_args):
             statements.append(" ".join(statement.split()))
 
+        def trace(dbapi_connection, *_args):
+            dbapi_connection.set_trace_callback(record_traced)
+
+        def untrace(dbapi_connection, *_args):
+            dbapi_connection.set_trace_callback(None)
+
+        def record_traced(statement):
+            statements.append(" ".join(statement.split()))
+
+        real = engine.quick_write
+
+        def quick_write(bind, statement, then=None):
+            changed = real(bind, statement, then)
+            ran = [statement[0]] + ([then[0]] if then is not None and changed else [])
+            statements.extend(" ".join(sql.split()) for sql in ran)
+            return changed
+
         db_engine = app.extensions["hiring.engine"]
-        event.listen(db_engine, "before_cursor_execute", record)
+        sqlite = db_engine.dialect.name == "sqlite"
+        if sqlite:
+            event.listen(db_engine.pool, "checkout", trace)
+            event.listen(db_engine.pool, "checkin", untrace)
+        else:
+            event.listen(db_engine, "before_cursor_execute", record)
+            monkeypatch.setattr(engine, "quick_write", quick_write)
         try:
             yield statements
         finally:
-            event.remove(db_engine, "before_cursor_execute", record)
+            if sqlite:
+                event.remove(db_engine.pool, "checkout", trace)
+                event.remove(db_engine.pool, "checkin", untrace)
+            else:
+                event.remove(db_engine, "before_cursor_execute", record)
+                monkeypatch.setattr(engine, "quick_write", real)
 
     return counting
 
@@ -72,6 +103,14 @@ def written(statements: list[str]) -> list[str]:
     return [s for s in statements if not s.startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
 
 
+def saved_and_moved(app) -> list[list[str]]:
+    """The statements of a save that also writes the attempt's place: on PostgreSQL one
+    (the save inside a WITH, one round trip), on SQLite two in one transaction."""
+    if app.extensions["hiring.engine"].dialect.name == "postgresql":
+        return [["WITH", "saved"]]
+    return [["UPDATE", "response"], ["UPDATE", "attempt"]]
+
+
 def the_attempt(session) -> Attempt:
     return session.exec(select(Attempt)).one()
 
@@ -92,9 +131,26 @@ def test_a_save_is_one_update(app, client, token, count):
     assert len(statements) <= 2, statements  # SQLite: BEGIN IMMEDIATE, then the UPDATE
     with count() as statements:
         saved(client, token, position=2)  # another question: the attempt's place too
-    assert [s.split()[:2] for s in written(statements)] == [["UPDATE", "response"],
-                                                           ["UPDATE", "attempt"]]
+    assert [s.split()[:2] for s in written(statements)] == saved_and_moved(app)
     assert client.get(f"/a/{token}").headers["Location"].endswith("/q/2")
+
+
+def test_a_save_builds_and_compiles_no_sql(app, client, token, count, monkeypatch):
+    saved(client, token)  # the first saves record the browser and fill the caches
+    saved(client, token, position=2)
+    compiled = []
+    real = engine._Prepared.of.__func__
+    monkeypatch.setattr(engine._Prepared, "of", classmethod(
+        lambda cls, statement, dialect: compiled.append(statement) or real(
+            cls, statement, dialect)))
+    with count() as statements:
+        for answer in "bcdb":
+            saved(client, token, answer=answer)
+        saved(client, token, position=1)
+    assert compiled == []  # the save's statements were compiled once, for this dialect
+    # back from question 2 to 1: the attempt's place too; then the answer alone
+    assert [s.split()[:2] for s in written(statements)] == saved_and_moved(app) + [
+        ["UPDATE", "response"]] * 4, statements
 
 
 def test_quick_saves_keep_the_pipelines_last_activity_within_a_minute(
@@ -112,8 +168,7 @@ def test_quick_saves_keep_the_pipelines_last_activity_within_a_minute(
     clock.advance(seconds=31)
     with count() as statements:
         saved(client, token, answer="d")  # more than a minute since it was written
-    assert [s.split()[:2] for s in written(statements)] == [["UPDATE", "response"],
-                                                           ["UPDATE", "attempt"]]
+    assert [s.split()[:2] for s in written(statements)] == saved_and_moved(app)
     with db() as session:
         assert the_attempt(session).last_activity_at.replace(tzinfo=None) == \
             clock().replace(tzinfo=None)
@@ -194,8 +249,8 @@ def test_extra_time_given_during_the_attempt_counts(app, client, db, token, cloc
     with count() as statements:
         reply = saved(client, token, answer="c")
     # the answer, and the last activity (written more than a minute ago)
-    assert reply.json["seq"] == 3 and [s.split()[:2] for s in written(statements)] == [
-        ["UPDATE", "response"], ["UPDATE", "attempt"]]
+    assert reply.json["seq"] == 3 and [s.split()[:2] for s in written(
+        statements)] == saved_and_moved(app)
     clock.advance(minutes=2)
     assert save(client, token, answer="d").status_code == 409
 
@@ -259,3 +314,59 @@ def test_a_submit_scores_from_cached_revisions_and_writes_its_mail_in_a_job(
         [message] = session.exec(select(EmailMessage)).all()
         assert (message.kind, message.attempt_id) == ("confirmation", attempt.id)
     assert tasks == [jobs.WRITING_INDICATORS]
+
+
+def _write_lock_free(app) -> bool:
+    """Tell whether another connection could take SQLite's write lock at once."""
+    import sqlite3
+
+    path = app.extensions["hiring.engine"].url.database
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()
+
+
+def test_a_candidates_page_is_built_after_its_writes_are_committed(app, client, db, token):
+    """The item page records the browser and the place in the attempt; it is built with
+    those committed, without the write lock every save waits for."""
+    from flask import before_render_template
+
+    from hiring import db as hiring_db
+
+    seen = []
+
+    def rendering(_sender, template, context, **_extra):
+        lock_free = _write_lock_free(app) if app.extensions[
+            "hiring.engine"].dialect.name == "sqlite" else None
+        seen.append((template.name, hiring_db.request_writes(), lock_free))
+
+    before_render_template.connect(rendering, app)
+    try:
+        assert client.get(f"/a/{token}/q/3").status_code == 200
+    finally:
+        before_render_template.disconnect(rendering, app)
+    sqlite = app.extensions["hiring.engine"].dialect.name == "sqlite"
+    assert seen == [("candidate/item.html", False, True if sqlite else None)]
+    with db() as session:  # what the page wrote was stored
+        attempt = the_attempt(session)
+        assert attempt.current_position == 3 and attempt.user_agents
+
+
+def test_nothing_is_written_after_the_writes_are_ended(app):
+    from hiring import db as hiring_db
+
+    with app.test_request_context("/"):
+        app.preprocess_request()
+        session = hiring_db.get_session()
+        hiring_db.end_writing()
+        session.add(Attempt(assessment_id=1, candidate_name="x", candidate_email="x@e.x",
+                            token_hash="x", expires_at=engine.utcnow()))
+        with pytest.raises(RuntimeError, match="wrote after end_writing"):
+            session.flush()
+        session.rollback()
