@@ -105,17 +105,17 @@ def welcome(token: str):
         attempt.language = g.language = chosen
     count = sum(int(s.get("count", 0)) for s in assessment.sections)
     return _page("candidate/welcome.html", attempt=attempt, assessment=assessment,
-                           title=planning.title(assessment, attempt.language,
-                                              session=session), token=token,
-                           item_count=count, languages=languages,
-                           practice_count=len(practice.items(assessment, session=session)),
-                           minutes=accommodations.total_minutes(
-                               assessment.time_limit_minutes, attempt.time_multiplier,
-                               attempt.extra_minutes),
-                           multiplier=(accommodations.format_multiplier(
-                               attempt.time_multiplier, attempt.language)
-                               if accommodations.has_multiplier(attempt.time_multiplier)
-                               else None))
+                 title=planning.title(assessment, attempt.language, session=session),
+                 token=token,
+                 item_count=count, languages=languages,
+                 practice_count=len(practice.items(assessment, session=session)),
+                 minutes=accommodations.total_minutes(
+                     assessment.time_limit_minutes, attempt.time_multiplier,
+                     attempt.extra_minutes),
+                 multiplier=(accommodations.format_multiplier(
+                     attempt.time_multiplier, attempt.language)
+                     if accommodations.has_multiplier(attempt.time_multiplier)
+                     else None))
 
 
 @bp.route("/<token>/start", methods=["POST"])
@@ -351,7 +351,7 @@ def review(token: str):
         return closed
     rows = engine.answered(attempt, session=get_session())
     return _page("candidate/review.html", attempt=attempt, token=token, rows=rows,
-                           seconds_left=_seconds_left(attempt))
+                 seconds_left=_seconds_left(attempt))
 
 
 @bp.route("/<token>/submit", methods=["POST"])
@@ -387,4 +387,4 @@ def done(token: str):
     asks = self_id.offered(attempt, session.get(Assessment, attempt.assessment_id),
                            session=session)
     return _page("candidate/done.html", attempt=attempt,
-                           self_id_url=url_for("self_id.form", token=token) if asks else None)
+                 self_id_url=url_for("self_id.form", token=token) if asks else None)
