@@ -56,22 +56,19 @@ def count(app, monkeypatch):
             return changed
 
         db_engine = app.extensions["hiring.engine"]
-        sqlite = db_engine.dialect.name == "sqlite"
-        if sqlite:
-            event.listen(db_engine.pool, "checkout", trace)
-            event.listen(db_engine.pool, "checkin", untrace)
+        if db_engine.dialect.name == "sqlite":
+            listeners = [(db_engine.pool, "checkout", trace), (db_engine.pool, "checkin", untrace)]
         else:
-            event.listen(db_engine, "before_cursor_execute", record)
+            listeners = [(db_engine, "before_cursor_execute", record)]
             monkeypatch.setattr(engine, "quick_write", quick_write)
+        for target, name, listener in listeners:
+            event.listen(target, name, listener)
         try:
             yield statements
         finally:
-            if sqlite:
-                event.remove(db_engine.pool, "checkout", trace)
-                event.remove(db_engine.pool, "checkin", untrace)
-            else:
-                event.remove(db_engine, "before_cursor_execute", record)
-                monkeypatch.setattr(engine, "quick_write", real)
+            for target, name, listener in listeners:
+                event.remove(target, name, listener)
+            monkeypatch.setattr(engine, "quick_write", real)
 
     return counting
 
