@@ -319,6 +319,18 @@ def read_scope(app: Flask | None = None) -> Iterator[Session]:
         _write_intent.reset(token)
 
 
+def start_writing(session: Session) -> None:
+    """Let a request that began by reading write after all (a page that finds attempts to
+    score again): its read transaction ends, and the next begins as a write one. On
+    SQLite a read transaction cannot become a write one once another connection has
+    written since it began ("database is locked" at once, whatever the busy timeout), so
+    it must not simply go on and write. Outside such a request it does nothing."""
+    if _write_intent.get():
+        return
+    session.commit()  # a read transaction: nothing is written, nothing expires
+    _write_intent.set(True)  # reset to the request's own at its teardown
+
+
 def request_writes() -> bool:
     """True when this request's transaction takes the write lock (SQLite: BEGIN IMMEDIATE);
     a second write transaction from the same request would then wait for itself."""

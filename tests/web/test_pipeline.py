@@ -138,6 +138,42 @@ def test_an_attempt_scored_before_scales_is_scored_again_on_the_pipeline(
     assert "stage-no_answers" in row and "Judgement" not in row
 
 
+def test_rescoring_on_a_page_survives_a_write_by_another_connection_meanwhile(
+        app, client, auth, db, assessment, clock):
+    """The page reads, finds an attempt to score again, and writes. On SQLite a read
+    transaction cannot become a write one once another connection has written since it
+    began: the page starts writing anew (hiring.db.start_writing) instead of failing with
+    "database is locked"."""
+    with db() as session:
+        old, _ = invite(session, assessment, clock, started=True, name="Old Olga",
+                        email="olga@example.com")
+        engine.submit(old, session=session, now=clock())
+        old.results = {"customer_focus": {"score": 0.0, "low": 0.0, "high": 49.0,
+                                          "n_items": 1, "n_pending": 0}}
+        old_id = old.id
+    auth.login("hr")
+    db_engine = app.extensions["hiring.engine"]
+    written = []
+
+    def write_elsewhere(_conn, _cursor, statement, *_args):
+        # once the page has found the attempt, another connection writes and commits
+        if not written and "FROM attempt" in statement and "results" in statement:
+            written.append(True)
+            with db() as other:
+                other.get(Attempt, old_id).candidate_name = "Old Olga Elsewhere"
+
+    event.listen(db_engine, "after_cursor_execute", write_elsewhere)
+    try:
+        reply = client.get(f"/admin/assessments/{assessment.id}")
+    finally:
+        event.remove(db_engine, "after_cursor_execute", write_elsewhere)
+    assert written and reply.status_code == 200
+    with db() as session:
+        rescored = session.get(Attempt, old_id)
+        assert "scales" in rescored.results  # scored again, and stored
+        assert rescored.candidate_name == "Old Olga Elsewhere"  # the other write stands
+
+
 def test_simulated_and_incomplete_attempts_are_marked(client, auth, db, assessment, clock):
     with db() as session:
         attempt = submitted(session, assessment, clock, email="sim@example.com", text="")
