@@ -122,16 +122,21 @@ def test_an_attempt_submitted_without_answers_is_no_answers_never_rated(
     assert "No answers" in entry
 
 
-def test_an_attempt_scored_before_scales_is_scored_again_on_the_pipeline(
-        client, auth, db, assessment, clock):
+def scored_before_scales(db, assessment, clock) -> int:
+    """An attempt without answers as the dimension scorer left it: "rated", overall 0."""
     with db() as session:
         old, _ = invite(session, assessment, clock, started=True, name="Old Olga",
                         email="olga@example.com")
         engine.submit(old, session=session, now=clock())
-        # as the dimension scorer left an attempt without answers: "rated", overall 0
         old.results = {"customer_focus": {"score": 0.0, "low": 0.0, "high": 49.0,
                                           "n_items": 1, "n_pending": 0}}
         old.overall_score = 0.0
+        return old.id
+
+
+def test_an_attempt_scored_before_scales_is_scored_again_on_the_pipeline(
+        client, auth, db, assessment, clock):
+    scored_before_scales(db, assessment, clock)
     auth.login("hr")
     html = client.get(f"/admin/assessments/{assessment.id}").get_data(as_text=True)
     row = html[html.index("Old Olga"):].split("</tr>")[0]
@@ -144,13 +149,7 @@ def test_rescoring_on_a_page_survives_a_write_by_another_connection_meanwhile(
     transaction cannot become a write one once another connection has written since it
     began: the page starts writing anew (hiring.db.start_writing) instead of failing with
     "database is locked"."""
-    with db() as session:
-        old, _ = invite(session, assessment, clock, started=True, name="Old Olga",
-                        email="olga@example.com")
-        engine.submit(old, session=session, now=clock())
-        old.results = {"customer_focus": {"score": 0.0, "low": 0.0, "high": 49.0,
-                                          "n_items": 1, "n_pending": 0}}
-        old_id = old.id
+    old_id = scored_before_scales(db, assessment, clock)
     auth.login("hr")
     db_engine = app.extensions["hiring.engine"]
     written = []
