@@ -554,8 +554,7 @@ def quick_save(found: OpenAttempt, position: Any, raw: Any, *, engine: Engine,
     if item is None:
         return None
     response_id, revision_id = item
-    bind = engine
-    content = cached_revision_content(revision_id, engine=bind)
+    content = cached_revision_content(revision_id, engine=engine)
     if content is None:
         with read() as reading:
             content = revision_content(revision_id, session=reading)
@@ -574,7 +573,7 @@ def quick_save(found: OpenAttempt, position: Any, raw: Any, *, engine: Engine,
     # the row more than ACTIVITY_EVERY ago: saves on one question leave the last activity
     # behind by that at most. A page of the attempt served by another process in between
     # may leave the place at that page until the next move.
-    last = _open.position(bind, found.id)
+    last = _open.position(engine, found.id)
     touched_at = None
     move = None
     values = {
@@ -584,12 +583,12 @@ def quick_save(found: OpenAttempt, position: Any, raw: Any, *, engine: Engine,
     }
     if last is None or last[0] != position or now - last[1] >= ACTIVITY_EVERY:
         touched_at = now
-        if bind.dialect.name == "postgresql":
+        if engine.dialect.name == "postgresql":
             kind += "_move"
         else:
-            move = _prepared(bind.dialect, "move").driver(
+            move = _prepared(engine.dialect, "move").driver(
                 {"q_attempt": found.id, "q_position": position, "q_now": now})
-    saved = quick_write(bind, _prepared(bind.dialect, kind).driver(values), then=move)
+    saved = quick_write(engine, _prepared(engine.dialect, kind).driver(values), then=move)
     if not saved:
         return None
     return SaveResult(accepted=True, seq=seq, saved_at=now,
