@@ -174,11 +174,19 @@ _PRCTL = _prctl()
 PR_SET_PDEATHSIG = 1
 
 
+# The job worker renders PDFs and loads dictionaries: seconds of CPU for each submit
+# burst's profiles. It runs at a lower priority than the server processes, so that on a
+# busy machine the people waiting for a page go first and the renderings wait (measured in
+# README "Performance": the submit burst on two cores).
+JOB_WORKER_NICENESS = 10
+
+
 def _stop_with_parent() -> None:  # pragma: no cover - runs in the child before exec
     """Have the kernel stop the job worker when the server that started it dies, even
-    killed outright."""
+    killed outright, and lower the worker's priority (JOB_WORKER_NICENESS)."""
     if _PRCTL is not None:
         _PRCTL(PR_SET_PDEATHSIG, signal.SIGTERM)
+    os.nice(JOB_WORKER_NICENESS)
 
 
 class JobWorker:

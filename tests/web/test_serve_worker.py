@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from pathlib import Path
 
 from hiring import serve, worker
 
@@ -115,3 +116,17 @@ def test_a_forked_server_process_leaving_does_not_stop_the_worker_process():
         job_worker._owner = os.getpid()
         job_worker.stop()
     assert job_worker.process.poll() is not None
+
+
+def test_the_worker_process_runs_below_the_server_processes():
+    """Its PDFs wait for the people waiting for a page: its niceness is the server's
+    plus JOB_WORKER_NICENESS (read from /proc, the kernel's own word)."""
+    job_worker = serve.JobWorker(SLEEPER)
+    job_worker.start()
+    try:
+        mine = os.getpriority(os.PRIO_PROCESS, 0)
+        theirs = int(Path(f"/proc/{job_worker.process.pid}/stat").read_text()
+                     .rsplit(")", 1)[1].split()[16])
+        assert theirs == min(19, mine + serve.JOB_WORKER_NICENESS) > mine
+    finally:
+        job_worker.stop()
