@@ -18,7 +18,7 @@ def languages(assessment: Assessment, *, session: Session) -> list[str]:
     These are the assessment's languages that the bank has; every language of the bank
     when the assessment names none, or when the bank no longer has any it names (an
     invitation must stay usable after a bank import drops a language)."""
-    bank_languages = list(session.get(Bank, assessment.bank_id).languages)
+    bank_languages = list(bank_field(Bank.languages, assessment.bank_id, session=session))
     if assessment.languages is None:
         return bank_languages
     return [code for code in bank_languages if code in assessment.languages] or bank_languages
@@ -35,8 +35,15 @@ def title(assessment: Assessment, language: str, *, session: Session) -> str:
         return given
     if language == assessment.language:
         return assessment.name
-    bank = session.get(Bank, assessment.bank_id)
-    return (bank.title or {}).get(language) or assessment.name
+    return ((bank_field(Bank.title, assessment.bank_id, session=session) or {}).get(language)
+            or assessment.name)
+
+
+def bank_field(column, bank_id: int, *, session: Session):
+    """Read one field of a bank. The candidate's pages need a bank's languages, title or
+    practice items on every request; loading the whole row would also decode its
+    dimensions' texts (about 100 KB of JSON), which they never show."""
+    return session.exec(select(column).where(Bank.id == bank_id)).first()
 
 
 @dataclass(frozen=True)

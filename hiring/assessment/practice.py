@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from hiring.assessment import planning
 from hiring.items.types import get_type
 from hiring.models import Assessment, Bank
 
@@ -28,8 +29,8 @@ class PracticeAnswer:
 
 def items(assessment: Assessment, *, session: Session) -> list[dict]:
     """Return the bank's practice items of the types the assessment uses, in file order."""
-    bank = session.get(Bank, assessment.bank_id)
-    practice = ((bank.settings or {}).get("practice") or []) if bank else []
+    settings = planning.bank_field(Bank.settings, assessment.bank_id, session=session)
+    practice = (settings or {}).get("practice") or []
     types = {section.get("type") for section in assessment.sections}
     if None in types:  # a section of any type may draw every type
         return list(practice)

@@ -43,9 +43,10 @@ def test_a_practice_item_is_validated_like_an_item():
 def test_only_the_types_an_assessment_uses_are_offered(shipped):
     settings = {"practice": shipped.header["practice"]}
 
-    class Banks:
-        def get(self, model, key):
-            return type("B", (), {"settings": settings})()
+    class Banks:  # the one query practice.items makes: the bank's settings
+        def exec(self, query):
+            assert "bank.settings" in str(query) and "bank.dimensions" not in str(query)
+            return type("Rows", (), {"first": lambda rows: settings})()
 
     sections = [{"title": "S", "type": "sjt", "count": 2}, {"title": "T", "type": "typing",
                                                            "count": 1}]
