@@ -175,6 +175,9 @@ class Step:
     client_cpu: float          # the same for this generator
     unfinished: int = 0
     connections: int = 0
+    # From the first request's due moment to the last answer: how long the whole step took
+    # to be answered (a burst of n due over 5 s is due within (n - 1) / n * 5 s).
+    last_answer_s: float = 0.0
     latencies_s: list[float] = field(default_factory=list, repr=False)
     due_s: list[float] = field(default_factory=list, repr=False)
 
@@ -296,5 +299,6 @@ def run_step(base_url: str, rate: float, duration: float, action: Action, *,
         server_cpu=round((cpu_after - cpu_before) / wall, 2) if pids else None,
         client_cpu=round((mine_after.ru_utime + mine_after.ru_stime - mine_before.ru_utime
                           - mine_before.ru_stime) / wall, 2),
-        unfinished=unfinished, connections=connections, latencies_s=latencies,
+        unfinished=unfinished, connections=connections, last_answer_s=round(last_answer, 3),
+        latencies_s=latencies,
         due_s=[due for due, _l, _e in results])

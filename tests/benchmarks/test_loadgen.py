@@ -48,3 +48,7 @@ def test_latency_counts_the_queue_behind_a_slow_server():
     assert last > 2.5
     assert all(b > a - 0.1 for a, b in zip(step.latencies_s, step.latencies_s[1:], strict=False))
     # A closed-loop client timing from its own send would see about 0.2 s for each.
+    # The step is answered when its last request is: 20 served one after the other.
+    assert 0.2 * 20 - 0.3 < step.last_answer_s < 0.2 * 20 + 1.5
+    assert abs(step.last_answer_s - max(due + latency for due, latency
+                                        in zip(step.due_s, step.latencies_s))) < 1e-3
