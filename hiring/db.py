@@ -8,13 +8,14 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
@@ -31,7 +32,9 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        engine = create_engine(url, pool_size=10, max_overflow=20)
+        _ping_when_idle(engine)
+        return engine
 
     _create_private(make_url(url).database)
     engine = create_engine(
@@ -77,6 +80,36 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
             writers.leave()
 
     return engine
+
+
+# A pooled connection idle longer than this is tried (one round trip) before it is used.
+PING_AFTER_IDLE_SECONDS = 2.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Try a pooled connection before it is used when it has been idle a while, as
+    SQLAlchemy's pool_pre_ping does before every use: under load a connection goes back to
+    the pool and out again within milliseconds, and a save on PostgreSQL is otherwise one
+    round trip, so the ping doubled them. A connection the server dropped (a restart, an
+    idle timeout) is found dead here and replaced; one that breaks within the last seconds
+    of its use fails its request, as it would in the middle of one, and the pool then
+    discards every connection as old as it."""
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection, record):
+        record.info["hiring_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection, record, _proxy):
+        since = record.info.get("hiring_idle_since")
+        if since is not None and time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                # The pool discards this connection and checks out another.
+                raise exc.DisconnectionError(str(error)) from error
+            raise
 
 
 def quick_write(engine: Engine, statement: tuple[str, Any],
