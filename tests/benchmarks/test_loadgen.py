@@ -51,4 +51,4 @@ def test_latency_counts_the_queue_behind_a_slow_server():
     # The step is answered when its last request is: 20 served one after the other.
     assert 0.2 * 20 - 0.3 < step.last_answer_s < 0.2 * 20 + 1.5
     assert abs(step.last_answer_s - max(due + latency for due, latency
-                                        in zip(step.due_s, step.latencies_s))) < 1e-3
+                                        in zip(step.due_s, step.latencies_s, strict=True))) < 1e-3
