@@ -133,15 +133,6 @@ class Saves:
         return action
 
 
-def done_after(burst: dict) -> float:
-    """Seconds from a burst's first due request to its last answer (results written before
-    the generator kept that: the slowest request's latency after the burst's nominal length,
-    a bound from above)."""
-    if burst.get("last_answer_s"):
-        return burst["last_answer_s"]
-    return burst["latency_ms"]["max"] / 1000 + burst["duration"]
-
-
 def _brief(step: Step) -> dict:
     return step.figures()
 
@@ -241,7 +232,7 @@ def lines_for(figures: dict) -> list[str]:
 
     def burst(b: dict) -> str:
         return (f"{b['completed']} of {b['scheduled']} done, {b['errors']} errors, all done "
-                f"{done_after(b):.2f} s after the first was due,"
+                f"{b['last_answer_s']:.2f} s after the first was due,"
                 f" p99 {b['latency_ms']['p99']} ms")
 
     return [

@@ -133,12 +133,12 @@ def running_reference(folder: Path, *, workers: int = 4, database_url: str | Non
         yield server
 
 
-def wait_until_started(server: Server, workers: int, *, timeout: float = 60.0) -> float:
+def wait_until_started(server: Server, workers: int, *, timeout: float = 60.0) -> None:
     """Wait until every web process of the server has started and warmed up (each
     compiles its templates and statements before its first request: over a second of
     CPU a process, which the first seconds of a benchmark would otherwise share the two
-    cores with), that is until the web processes use no CPU for a second; return how long
-    that took. A server is measured as it runs all day, not while it starts."""
+    cores with), that is until the web processes use no CPU for a second. A server is
+    measured as it runs all day, not while it starts."""
     from benchmarks.loadgen import process_cpu_seconds
 
     began = time.monotonic()
@@ -150,8 +150,7 @@ def wait_until_started(server: Server, workers: int, *, timeout: float = 60.0) -
         used = process_cpu_seconds(pids) - before
         quiet = quiet + 1 if len(pids) >= workers and used < 0.02 else 0
         if quiet >= 4:
-            break
-    return round(time.monotonic() - began, 2)
+            return
 
 
 @contextmanager
