@@ -36,6 +36,7 @@ from hiring.web import (
     limits,
     mail,
     privacy,
+    quick_saves,
     self_id,
     sso,
     technical_report,
@@ -44,11 +45,10 @@ from hiring.web import (
     validity,
     webhooks,
 )
+from hiring.web.headers import security_headers
 from hiring.web.text_blocks import text_blocks
 
 csrf = CSRFProtect()
-# The browser features no page of ours uses, refused to the page and anything it embeds.
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
 def _keep_aggregates(_exc) -> None:
@@ -132,15 +132,6 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
-        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if app.config["HTTPS"]:  # served over https: keep it that way
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        return response
+        return security_headers(response, https=app.config["HTTPS"])
+
+    quick_saves.init_app(app)  # in front of all of it

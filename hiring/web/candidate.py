@@ -6,6 +6,7 @@ import hashlib
 
 from flask import (
     Blueprint,
+    Flask,
     abort,
     current_app,
     g,
@@ -241,8 +242,10 @@ def _item_page(attempt: Attempt, token: str, response: Response, position: int,
 @candidate
 def save(token: str):
     payload = request.get_json(silent=True)
-    if (isinstance(payload, dict) and (reply := _quick_save(token, payload)) is not None):
-        return reply
+    if isinstance(payload, dict) and (reply := quick_save(
+            current_app._get_current_object(), token, payload, ip=request.remote_addr,
+            user_agent=request.headers.get("User-Agent"))) is not None:
+        return jsonify(reply)
     # The slow way: every check in turn, and each refusal said. (A quick save that was
     # refused wrote nothing; it was rolled back, and this reads everything anew.)
     attempt = _attempt(token)
@@ -280,10 +283,13 @@ def save(token: str):
                    saved_at=result.saved_at.isoformat(), confirm=result.confirm)
 
 
-def _quick_save(token: str, payload: dict):
+def quick_save(app: Flask, token: str, payload: dict, *, ip: str | None,
+               user_agent: str | None) -> dict | None:
     """Save a well-formed answer in one conditional UPDATE (engine.quick_save), with what
     it needs of the attempt read from this process's cache before the write transaction
-    starts, and commit at once; None: the slow way answers (nothing was written)."""
+    starts, and commit at once. The reply to send, or None: the slow way answers (nothing
+    was written). Needs the app, not a request: hiring.web.quick_saves calls it before
+    Flask sees the request."""
     base, seq = payload.get("base"), payload.get("seq")
     if "base" in payload:
         if not _whole(base, low=0):
@@ -294,26 +300,23 @@ def _quick_save(token: str, payload: dict):
     spent = payload.get("time_spent_ms", 0)
     if not isinstance(spent, int) or isinstance(spent, bool):
         spent = 0
-    app = current_app._get_current_object()
     db_engine = get_engine(app)
     found = engine.open_attempt(token, engine=db_engine, read=lambda: read_scope(app))
     if found is None or not integrity.is_recorded(
-            found.ip_addresses, found.user_agents, ip=request.remote_addr,
-            user_agent=request.headers.get("User-Agent")):
+            found.ip_addresses, found.user_agents, ip=ip, user_agent=user_agent):
         engine.forget_open(db_engine, token)
         return None
-    g.language = found.language
     position = payload.get("position")
     result = engine.quick_save(found, position, payload.get("answer"), engine=db_engine,
-                               read=lambda: read_scope(app), now=now(), seq=seq, base=base,
-                               time_spent_ms=spent)
+                               read=lambda: read_scope(app), now=app.config["CLOCK"](),
+                               seq=seq, base=base, time_spent_ms=spent)
     if result is None:  # nothing was written
         engine.forget_open(db_engine, token)
         return None
     # committed: the write lock was let go before the reply is built
     engine.moved_to(db_engine, found.id, position, result.touched_at)
-    return jsonify(ok=True, accepted=result.accepted, seq=result.seq,
-                   saved_at=result.saved_at.isoformat(), confirm=result.confirm)
+    return {"ok": True, "accepted": result.accepted, "seq": result.seq,
+            "saved_at": result.saved_at.isoformat(), "confirm": result.confirm}
 
 
 def _whole(value, *, low: int) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NoReturn
 from urllib.parse import parse_qsl
 
@@ -67,23 +67,43 @@ def _check_json(body: bytes) -> None:
         abort(400, gettext("The request is not valid JSON."))
     except RecursionError:
         _too_deep()
+    refuse = json_problem(payload)
+    if refuse is not None:
+        refuse()
+
+
+def json_problem(payload: object) -> Callable[[], NoReturn] | None:
+    """What refuses a decoded JSON value (too deep, a number too long, a character not
+    allowed, text that is not UTF-8), or None when it passes every check of a request's
+    JSON. Called within a request, the refusal aborts with its message."""
     strings: list[str] = []
     stack = [(payload, 1)]
     while stack:
         value, depth = stack.pop()
         if depth > MAX_JSON_DEPTH:
-            _too_deep()
+            return _too_deep
         if isinstance(value, str):
             strings.append(value)
         elif isinstance(value, int | float) and not isinstance(value, bool):
             if len(repr(value)) > MAX_JSON_NUMBER_CHARS:
-                abort(400, gettext("The request holds a number that is too long."))
+                return _number_too_long
         elif isinstance(value, dict):
             strings.extend(value)
             stack.extend((item, depth + 1) for item in value.values())
         elif isinstance(value, list):
             stack.extend((item, depth + 1) for item in value)
-    _check_strings(strings)
+    for value in strings:
+        if "\x00" in value:
+            return _not_allowed
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate, such as JSON's "\ud800"
+            return _not_utf8
+    return None
+
+
+def _number_too_long() -> NoReturn:
+    abort(400, gettext("The request holds a number that is too long."))
 
 
 def _check_strings(values: Iterable[str]) -> None:
