@@ -252,7 +252,9 @@ def get_session() -> Session:
     return g.db_session
 
 
-def _began(session: Session, _transaction, _connection) -> None:
+def _began(session: Session, transaction, _connection) -> None:
+    if transaction.nested:  # a savepoint inside the request's transaction
+        return
     session.info["hiring_began"] = _write_intent.get()  # a read transaction writes nothing
 
 
@@ -267,6 +269,9 @@ def _no_writes_after_end(session: Session, _context, _instances) -> None:
 def _committed(session: Session) -> None:
     # Counts the commits that wrote to the database (a commit with no transaction
     # begun since the last one changes nothing): a request should make one.
+    # A savepoint's release is not a commit.
+    if session.in_nested_transaction():
+        return
     if session.info.pop("hiring_began", False) and session is g.get("db_session"):
         g.db_commits = g.get("db_commits", 0) + 1
 

@@ -38,7 +38,7 @@ from hiring.assessment.writing import CLOSED, WRITING_INDICATORS
 
 # The API of jobs, used by the modules above: the registries and the runner.
 from hiring.background import TASKS, WORK, Retry, Run, task, work  # noqa: F401
-from hiring.db import session_scope
+from hiring.db import after_commit, session_scope
 from hiring.leases import (  # noqa: F401
     GIVEN_UP,
     QUEUE,
@@ -58,6 +58,7 @@ from hiring.leases import (  # noqa: F401
 )
 from hiring.models import Attempt, Job, utcnow
 from hiring.prerender import queue as queue_prerender
+from hiring.prerender import queue_within as queue_prerender_within
 from hiring.scoring.keeping import AGGREGATES
 
 log = logging.getLogger(__name__)
@@ -78,8 +79,7 @@ def start_task(app: Flask, kind: str, **params: Any) -> Future | None:
     if app.config.get("JOBS_INLINE"):
         run_task(app, kind, params)
         return None
-    if (app.config.get("JOBS_SERVER_WORKER") is False and not app.config.get("REDIS_URL")
-            and not in_background() and _queue_as_job(app, kind, params)):
+    if _worker_takes_tasks(app) and _queue_as_job(app, kind, params):
         return None
     if app.config.get("REDIS_URL"):
         try:
@@ -97,17 +97,28 @@ def start_task(app: Flask, kind: str, **params: Any) -> Future | None:
 TASK_JOB = "task"  # a task handed to the `hiring worker` processes as a job
 
 
+def _worker_takes_tasks(app: Flask) -> bool:
+    """True when this process hands its tasks to the `hiring worker` processes as jobs
+    (what `hiring serve` sets up), not to Redis, its own threads or the request itself."""
+    return (app.config.get("JOBS_SERVER_WORKER") is False and not app.config.get("REDIS_URL")
+            and not app.config.get("JOBS_INLINE") and not in_background())
+
+
+def _new_task_job(app: Flask, kind: str, params: dict[str, Any]) -> Job:
+    digest = hashlib.sha256(json.dumps([kind, params], sort_keys=True, default=str)
+                            .encode()).hexdigest()[:40]
+    return Job(kind=TASK_JOB, key=f"{TASK_JOB}:{digest}", total=1,
+               params={"kind": kind, "params": params},
+               created_at=app.config.get("CLOCK", utcnow)())
+
+
 def _queue_as_job(app: Flask, kind: str, params: dict[str, Any]) -> bool:
     """Queue a task as a job for the `hiring worker` processes; one waits for the same
     task and parameters at a time (the job's unique key). False when it could not be
     queued (the task then runs here)."""
-    digest = hashlib.sha256(json.dumps([kind, params], sort_keys=True, default=str)
-                            .encode()).hexdigest()[:40]
     try:
         with session_scope(app) as session:
-            job = Job(kind=TASK_JOB, key=f"{TASK_JOB}:{digest}", total=1,
-                      params={"kind": kind, "params": params},
-                      created_at=app.config.get("CLOCK", utcnow)())
+            job = _new_task_job(app, kind, params)
             session.add(job)
             session.flush()
             job_id = job.id
@@ -165,6 +176,38 @@ def compute_writing_indicators(app: Flask, attempts: Iterable[Attempt]) -> Futur
         return None
     prerender_profiles(app, ids)  # first: a task run inline lets the job go at once
     return start_task(app, WRITING_INDICATORS, attempt_ids=ids)
+
+
+def queue_writing_indicators(app: Flask, attempts: Iterable[Attempt], *,
+                             session: Session) -> bool:
+    """In the transaction that closes the attempts (a submit), queue what
+    compute_writing_indicators starts after it: the rendering of their profiles and their
+    writing indicators, as jobs for the `hiring worker` processes. They are stored with
+    the closing or not at all, and a submit writes once instead of three times (on SQLite,
+    three turns of the write lock in a burst of submits). False, with nothing queued,
+    when this server hands its tasks elsewhere (inline, Redis, its own threads): then
+    call compute_writing_indicators after the commit."""
+    if not _worker_takes_tasks(app):
+        return False
+    ids = [attempt.id for attempt in attempts if attempt.state in CLOSED]
+    if not ids:
+        return True
+    due = queue_prerender_within(app, ids, session=session)
+    try:
+        with session.begin_nested():
+            job = _new_task_job(app, WRITING_INDICATORS, {"attempt_ids": ids})
+            session.add(job)
+            session.flush()
+            due.append(job.id)
+    except IntegrityError:  # the same task waits already
+        pass
+    after_commit(partial(_hand_over, app, due))
+    return True
+
+
+def _hand_over(app: Flask, job_ids: list[int]) -> None:
+    for job_id in job_ids:
+        start(app, job_id)
 
 
 def keep_aggregates(app: Flask, stale: Iterable[tuple[str, int]]) -> None:

@@ -137,7 +137,9 @@ def after_submit(attempt: Attempt) -> None:
 
     The confirmation's job is written in the transaction that closes the attempt, so that
     neither is stored without the other, and started after its commit; the message is
-    composed by the job, after the reply."""
+    composed by the job, after the reply. With `hiring worker` beside the server, the
+    profile's rendering and the writing indicators are queued in that transaction too
+    (jobs.queue_writing_indicators); otherwise they start after the commit."""
     session = get_session()
     # attempt_ids: the name erasure looks for (hiring.privacy.jobs_holding)
     job = Job(kind=CONFIRMATION_JOB, total=1, params={"attempt_ids": [attempt.id]},
@@ -146,7 +148,8 @@ def after_submit(attempt: Attempt) -> None:
     session.flush()
     app = current_app._get_current_object()
     after_commit(partial(jobs.start, app, job.id))  # never raises
-    after_commit(partial(jobs.compute_writing_indicators, app, [attempt]))
+    if not jobs.queue_writing_indicators(app, [attempt], session=session):
+        after_commit(partial(jobs.compute_writing_indicators, app, [attempt]))
 
 
 @jobs.work(CONFIRMATION_JOB)

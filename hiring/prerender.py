@@ -83,20 +83,7 @@ def queue(app: Flask, attempt_ids: Iterable[int]) -> list[int]:
     for attempt_id in dict.fromkeys(attempt_ids):
         try:
             with session_scope(app) as session:
-                attempt = session.get(Attempt, attempt_id)
-                if attempt is None or attempt.state not in REPORTABLE:
-                    continue
-                job = session.exec(select(Job).where(Job.key == key(attempt_id))).first()
-                if job is None:
-                    job = Job(kind=KIND, key=key(attempt_id), total=1,
-                              params={"attempt_ids": [attempt_id]}, created_at=_now(app))
-                    session.add(job)
-                elif job.state == JobState.QUEUED:
-                    job.run_after = None  # what it waited for may have come
-                else:
-                    continue
-                session.flush()
-                due.append(job.id)
+                due += _queue_one(app, attempt_id, session=session)
         except IntegrityError:  # another process queued it first
             continue
         except Exception:  # the page renders on demand instead
@@ -105,6 +92,40 @@ def queue(app: Flask, attempt_ids: Iterable[int]) -> list[int]:
     for job_id in due:
         leases.start(app, job_id)
     return due
+
+
+def queue_within(app: Flask, attempt_ids: Iterable[int], *, session: Session) -> list[int]:
+    """Queue the pre-rendering of the attempts' profiles in the transaction that closed
+    them (a submit), so that the jobs are stored with the closing or not at all; return
+    the jobs, to hand to a worker (leases.start) after the commit. Each in a savepoint:
+    one another process queued first is left to that one, and the transaction goes on."""
+    if not enabled(app):
+        return []
+    due: list[int] = []
+    for attempt_id in dict.fromkeys(attempt_ids):
+        try:
+            with session.begin_nested():
+                due += _queue_one(app, attempt_id, session=session)
+        except IntegrityError:  # another process queued it first
+            continue
+    return due
+
+
+def _queue_one(app: Flask, attempt_id: int, *, session: Session) -> list[int]:
+    attempt = session.get(Attempt, attempt_id)
+    if attempt is None or attempt.state not in REPORTABLE:
+        return []
+    job = session.exec(select(Job).where(Job.key == key(attempt_id))).first()
+    if job is None:
+        job = Job(kind=KIND, key=key(attempt_id), total=1,
+                  params={"attempt_ids": [attempt_id]}, created_at=_now(app))
+        session.add(job)
+    elif job.state == JobState.QUEUED:
+        job.run_after = None  # what it waited for may have come
+    else:
+        return []
+    session.flush()
+    return [job.id]
 
 
 def indicators_pending(attempt_id: int, *, session: Session) -> bool:

@@ -11,6 +11,7 @@ from sqlmodel import select
 from hiring import jobs, prerender
 from hiring.assessment import engine
 from hiring.cli import main
+from hiring.mailer import CONFIRMATION_JOB
 from hiring.models import Attempt, Job, JobState, User
 from hiring.reports import pdf
 from tests.factories import PASSWORD, make_attempt, make_user
@@ -283,3 +284,72 @@ def test_with_a_worker_in_the_server_a_missing_pdf_is_rendered_at_once(
     renders = pdf.renders
     assert "How to read this profile" in download(client, attempt_id, tmp_path)
     assert pdf.renders == renders + 1
+
+
+def test_with_the_worker_beside_the_server_a_submit_queues_its_work_in_its_own_write(
+        prerendering, client, auth, db, assessment, clock, tmp_path):
+    """JOBS_SERVER_WORKER False, as `hiring serve` runs: the submit's transaction holds
+    the confirmation, the profile's rendering and the writing indicators as jobs, so they
+    are stored with the closing or not at all, and the submit takes the write lock once.
+    The worker then does all three."""
+    from sqlalchemy import event
+
+    app = prerendering
+    app.config.update(JOBS_SERVER_WORKER=False)
+    db_engine = app.extensions["hiring.engine"]
+    writes: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if statement.split()[:1] in (["BEGIN"], ["SAVEPOINT"], ["INSERT"]):
+            writes.append(" ".join(statement.split()[:3]))
+
+    with db() as session:
+        attempt, token = make_attempt(session, assessment, now=clock(), started=True)
+        for position in range(1, 5):
+            engine.save_answer(attempt, position, {"best": "a"}, session=session, now=clock(),
+                               seq=1)
+        engine.save_answer(attempt, 6, {"text": REPLY}, session=session, now=clock(), seq=1)
+        attempt_id = attempt.id
+    event.listen(db_engine, "before_cursor_execute", record)
+    try:
+        assert client.post(f"/a/{token}/submit", data={"confirm": "1"}).status_code == 302
+    finally:
+        event.remove(db_engine, "before_cursor_execute", record)
+    if db_engine.dialect.name == "sqlite":
+        assert [w for w in writes if w.startswith("BEGIN")] == ["BEGIN IMMEDIATE"]
+    assert len([w for w in writes if w.startswith("INSERT INTO job")]) == 3
+    assert not jobs._tasks  # nothing runs in the server's own threads
+    with db() as session:
+        kinds = sorted(job.kind for job in session.exec(select(Job)))
+        assert kinds == sorted([jobs.TASK_JOB, prerender.KIND, CONFIRMATION_JOB])
+        [task] = session.exec(select(Job).where(Job.kind == jobs.TASK_JOB)).all()
+        assert task.params == {"kind": jobs.WRITING_INDICATORS,
+                               "params": {"attempt_ids": [attempt_id]}}
+    for _ in range(3):  # the worker's turns: the profile waits for the indicators
+        jobs.run_due(app)
+        clock.advance(minutes=1)
+    with db() as session:
+        assert {job.state for job in session.exec(select(Job))} == {JobState.DONE}
+    assert stored_files(app, attempt_id)
+    auth.login("hr")
+    renders = pdf.renders
+    assert "How to read this profile" in download(client, attempt_id, tmp_path)
+    assert pdf.renders == renders  # rendered by the worker, served from the store
+
+
+def test_a_submit_whose_work_waits_already_keeps_one_job_of_each(
+        prerendering, db, assessment, clock):
+    """Asked again for an attempt whose jobs wait (a second submit of a closed attempt):
+    the savepoints leave the waiting jobs, and the transaction goes on."""
+    from hiring.db import session_scope
+
+    app = prerendering
+    app.config.update(JOBS_SERVER_WORKER=False)
+    attempt_id, _ = complete_attempt(db, assessment, clock)
+    for _ in range(2):
+        with app.test_request_context(), session_scope(app) as session:
+            attempt = session.get(Attempt, attempt_id)
+            assert jobs.queue_writing_indicators(app, [attempt], session=session)
+    with db() as session:
+        assert len(session.exec(select(Job).where(Job.kind == jobs.TASK_JOB)).all()) == 1
+        assert len(session.exec(select(Job).where(Job.kind == prerender.KIND)).all()) == 1
