@@ -192,15 +192,20 @@ def queue_writing_indicators(app: Flask, attempts: Iterable[Attempt], *,
     ids = [attempt.id for attempt in attempts if attempt.state in CLOSED]
     if not ids:
         return True
-    due = queue_prerender_within(app, ids, session=session)
     try:
-        with session.begin_nested():
-            job = _new_task_job(app, WRITING_INDICATORS, {"attempt_ids": ids})
-            session.add(job)
-            session.flush()
-            due.append(job.id)
-    except IntegrityError:  # the same task waits already
-        pass
+        due = queue_prerender_within(app, ids, session=session)
+        try:
+            with session.begin_nested():
+                job = _new_task_job(app, WRITING_INDICATORS, {"attempt_ids": ids})
+                session.add(job)
+                session.flush()
+                due.append(job.id)
+        except IntegrityError:  # the same task waits already
+            pass
+    except Exception:  # rolled back to its savepoint: the submit goes on without them
+        log.warning("could not queue the work of attempts %s with their closing; it "
+                    "starts after the commit", ids, exc_info=True)
+        return False
     after_commit(partial(_hand_over, app, due))
     return True
 

@@ -12,7 +12,7 @@ from hiring import jobs, prerender
 from hiring.assessment import engine
 from hiring.cli import main
 from hiring.mailer import CONFIRMATION_JOB
-from hiring.models import Attempt, Job, JobState, User
+from hiring.models import Attempt, AttemptState, Job, JobState, User
 from hiring.reports import pdf
 from tests.factories import PASSWORD, make_attempt, make_user
 from tests.web.test_blind_ratings import pdf_to_text
@@ -353,3 +353,23 @@ def test_a_submit_whose_work_waits_already_keeps_one_job_of_each(
     with db() as session:
         assert len(session.exec(select(Job).where(Job.kind == jobs.TASK_JOB)).all()) == 1
         assert len(session.exec(select(Job).where(Job.kind == prerender.KIND)).all()) == 1
+
+
+def test_a_submit_goes_on_when_its_work_cannot_be_queued_with_it(
+        prerendering, client, db, assessment, clock, monkeypatch):
+    """Queueing the profile with the closing fails (rolled back to its savepoint): the
+    candidate's submit still closes the attempt, and the work is queued after the commit
+    the old way."""
+    app = prerendering
+    app.config.update(JOBS_SERVER_WORKER=False)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the job table is away")
+
+    monkeypatch.setattr(prerender, "_queue_one", broken)
+    attempt_id = submit_as_candidate(client, db, assessment, clock)
+    with db() as session:
+        assert session.get(Attempt, attempt_id).state in (AttemptState.SUBMITTED,
+                                                          AttemptState.SCORED)
+        [task] = session.exec(select(Job).where(Job.kind == jobs.TASK_JOB)).all()
+        assert task.params["params"] == {"attempt_ids": [attempt_id]}
