@@ -56,14 +56,19 @@ def closed_attempt(app, db, assessment, clock) -> tuple[int, int]:
     return attempt_id, response_id
 
 
-def submit_as_candidate(client, db, assessment, clock) -> int:
+def answered_attempt(db, assessment, clock) -> tuple[int, str]:
+    """An attempt under way with its questions answered: its id and link token."""
     with db() as session:
         attempt, token = make_attempt(session, assessment, now=clock(), started=True)
         for position in range(1, 5):
             engine.save_answer(attempt, position, {"best": "a"}, session=session, now=clock(),
                                seq=1)
         engine.save_answer(attempt, 6, {"text": REPLY}, session=session, now=clock(), seq=1)
-        attempt_id = attempt.id
+        return attempt.id, token
+
+
+def submit_as_candidate(client, db, assessment, clock) -> int:
+    attempt_id, token = answered_attempt(db, assessment, clock)
     response = client.post(f"/a/{token}/submit", data={"confirm": "1"})
     assert response.status_code == 302
     return attempt_id
@@ -303,13 +308,7 @@ def test_with_the_worker_beside_the_server_a_submit_queues_its_work_in_its_own_w
         if statement.split()[:1] in (["BEGIN"], ["SAVEPOINT"], ["INSERT"]):
             writes.append(" ".join(statement.split()[:3]))
 
-    with db() as session:
-        attempt, token = make_attempt(session, assessment, now=clock(), started=True)
-        for position in range(1, 5):
-            engine.save_answer(attempt, position, {"best": "a"}, session=session, now=clock(),
-                               seq=1)
-        engine.save_answer(attempt, 6, {"text": REPLY}, session=session, now=clock(), seq=1)
-        attempt_id = attempt.id
+    attempt_id, token = answered_attempt(db, assessment, clock)
     event.listen(db_engine, "before_cursor_execute", record)
     try:
         assert client.post(f"/a/{token}/submit", data={"confirm": "1"}).status_code == 302
