@@ -252,9 +252,7 @@ def get_session() -> Session:
     return g.db_session
 
 
-def _began(session: Session, transaction, _connection) -> None:
-    if transaction.nested:  # a savepoint inside the request's transaction
-        return
+def _began(session: Session, _transaction, _connection) -> None:
     session.info["hiring_began"] = _write_intent.get()  # a read transaction writes nothing
 
 

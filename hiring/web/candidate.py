@@ -29,6 +29,10 @@ from hiring.scoring.integrity import FOCUS_LOSS_SECONDS
 from hiring.web.access import candidate, now
 
 bp = Blueprint("candidate", __name__, url_prefix="/a")
+# Set in the WSGI environ by hiring.web.quick_saves on a save it tried and left to this
+# view, which then goes straight to the full checks: the same conditional UPDATE would
+# only fail again (on SQLite after waiting for the write lock).
+QUICK_SAVE_TRIED = "hiring.quick_save_tried"
 
 
 @bp.context_processor
@@ -242,9 +246,10 @@ def _item_page(attempt: Attempt, token: str, response: Response, position: int,
 @candidate
 def save(token: str):
     payload = request.get_json(silent=True)
-    if isinstance(payload, dict) and (reply := quick_save(
-            current_app._get_current_object(), token, payload, ip=request.remote_addr,
-            user_agent=request.headers.get("User-Agent"))) is not None:
+    if isinstance(payload, dict) and not request.environ.get(QUICK_SAVE_TRIED) and (
+            reply := quick_save(current_app._get_current_object(), token, payload,
+                                ip=request.remote_addr,
+                                user_agent=request.headers.get("User-Agent"))) is not None:
         return jsonify(reply)
     # The slow way: every check in turn, and each refusal said. (A quick save that was
     # refused wrote nothing; it was rolled back, and this reads everything anew.)

@@ -92,14 +92,7 @@ def json_problem(payload: object) -> Callable[[], NoReturn] | None:
             stack.extend((item, depth + 1) for item in value.values())
         elif isinstance(value, list):
             stack.extend((item, depth + 1) for item in value)
-    for value in strings:
-        if "\x00" in value:
-            return _not_allowed
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate, such as JSON's "\ud800"
-            return _not_utf8
-    return None
+    return _string_problem(strings)
 
 
 def _number_too_long() -> NoReturn:
@@ -107,13 +100,20 @@ def _number_too_long() -> NoReturn:
 
 
 def _check_strings(values: Iterable[str]) -> None:
+    refuse = _string_problem(values)
+    if refuse is not None:
+        refuse()
+
+
+def _string_problem(values: Iterable[str]) -> Callable[[], NoReturn] | None:
     for value in values:
         if "\x00" in value:
-            _not_allowed()
+            return _not_allowed
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate, such as JSON's "\ud800"
-            _not_utf8()
+            return _not_utf8
+    return None
 
 
 def _not_utf8() -> NoReturn:

@@ -44,7 +44,7 @@ from werkzeug.wrappers import Response
 from werkzeug.wsgi import get_host
 
 from hiring.web import limits
-from hiring.web.candidate import quick_save
+from hiring.web.candidate import QUICK_SAVE_TRIED, quick_save
 from hiring.web.headers import security_headers
 
 log = logging.getLogger(__name__)
@@ -107,6 +107,7 @@ class QuickSaves:
             payload = _payload(body)
             if not isinstance(payload, dict) or not self._csrf_passes(environ):
                 return None
+            environ[QUICK_SAVE_TRIED] = True  # the view need not try the same again
             try:
                 reply = quick_save(app, token, payload, ip=environ.get("REMOTE_ADDR"),
                                    user_agent=environ.get("HTTP_USER_AGENT"))

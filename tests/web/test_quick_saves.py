@@ -198,3 +198,27 @@ def test_a_large_body_is_left_to_flask_and_its_size_limit(csrf_app, page, flask_
         "position": 1, "seq": 1, "answer": {"best": "a" * 2000}}, headers={"X-CSRFToken": csrf})
     assert reply.status_code == 413
     assert flask_requests == [f"/a/{token}/save"]
+
+
+def test_a_save_tried_before_flask_is_not_tried_again_by_the_view(page, db, monkeypatch):
+    from hiring.assessment import engine
+
+    client, token, csrf = page
+    assert _save(client, token, csrf, seq=5, best="b").json["accepted"]
+    tried = []
+    real = engine.quick_save
+
+    def counting(*args, **kwargs):
+        tried.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "quick_save", counting)
+    stale = _save(client, token, csrf, seq=4, best="c")
+    assert stale.status_code == 200 and stale.json["accepted"] is False
+    assert tried == [1]  # before Flask only; the view took the full checks at once
+    # A save the layer did not try (a query string) is tried by the view.
+    tried.clear()
+    fresh = client.post(f"/a/{token}/save?via=flask", json={
+        "position": 1, "seq": 6, "answer": {"best": "d"}}, headers={"X-CSRFToken": csrf})
+    assert fresh.json["accepted"] and tried == [1]
+    assert _stored(db) == [{"best": "d"}]
