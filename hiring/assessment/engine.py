@@ -153,6 +153,17 @@ def start(attempt: Attempt, *, session: Session, now: datetime, language: str | 
     webhooks.emit(webhooks.Event.ATTEMPT_STARTED, attempt, session=session, now=now)
 
 
+def choose_language(attempt: Attempt, language: str, *, session: Session) -> bool:
+    """Keep the language an invited candidate chose before starting; False when the attempt
+    was started (or closed) meanwhile, and its language stays as it was."""
+    changed = session.execute(update(Attempt).where(
+        col(Attempt.id) == attempt.id, col(Attempt.state) == AttemptState.INVITED
+    ).values(language=language)).rowcount == 1
+    if changed:
+        set_committed_value(attempt, "language", language)
+    return changed
+
+
 def grace(attempt: Attempt, *, session: Session) -> timedelta:
     # Kept for the session: the identity map holds rows only while something refers to
     # them, and a save asks twice (once on arrival, once under the lock).

@@ -60,9 +60,16 @@ def is_recorded(ip_addresses, user_agents, *, ip: str | None, user_agent: str | 
     return True
 
 
-def record_client(attempt: Attempt, *, ip: str | None, user_agent: str | None) -> bool:
-    """Remember a new address or browser seen during the attempt; tell whether it was new."""
-    if attempt.state not in (AttemptState.INVITED, AttemptState.IN_PROGRESS):
+def record_client(attempt: Attempt, *, ip: str | None, user_agent: str | None,
+                  starting: bool = False) -> bool:
+    """Remember a new address or browser seen during the attempt; tell whether it was new.
+
+    The attempt begins when the candidate presses Start (starting=True: the browser that
+    starts it is its first). The welcome and practice pages before it are not part of it:
+    reading the invitation on a phone and taking the assessment on a computer is no change
+    of address or browser during the attempt."""
+    if attempt.state != AttemptState.IN_PROGRESS and not (
+            starting and attempt.state == AttemptState.INVITED):
         return False
     changed = False
     for field, value in (("ip_addresses", ip), ("user_agents", user_agent)):

@@ -60,8 +60,11 @@ def plan(assessment: Assessment, seed: int, *, session: Session) -> list[Planned
     once: the items are read as plain rows, the chosen revisions' ids in one query, and
     their content from the per-process cache of revisions."""
     rng = random.Random(seed)  # noqa: S311 - reproducible per attempt, not a secret
+    # each item with its current revision's id, in one query
     items = session.exec(select(Item.id, Item.key, Item.type, Item.dimension,
-                                Item.current_revision).where(
+                                ItemRevision.id.label("revision_id")).join(
+        ItemRevision, (col(ItemRevision.item_id) == Item.id)
+        & (col(ItemRevision.number) == Item.current_revision)).where(
         Item.bank_id == assessment.bank_id, col(Item.retired).is_(False)).order_by(Item.key)
     ).all()
     used: set[int] = set()
@@ -76,12 +79,8 @@ def plan(assessment: Assessment, seed: int, *, session: Session) -> list[Planned
             chosen.sort(key=lambda item: item.key)
         used.update(item.id for item in chosen)
         chosen_by_section.append((section.get("title", ""), chosen))
-    revision_ids = {(item_id, number): revision_id for revision_id, item_id, number in
-                    session.exec(select(ItemRevision.id, ItemRevision.item_id,
-                                        ItemRevision.number).where(
-                        col(ItemRevision.item_id).in_(used)))} if used else {}
-    planned = [(title, revision_ids[(item.id, item.current_revision)])
-               for title, chosen in chosen_by_section for item in chosen]
+    planned = [(title, item.revision_id) for title, chosen in chosen_by_section
+               for item in chosen]
     if assessment.shuffle:
         planned = _shuffle_runs(planned, rng)
     contents = revision_contents([revision_id for _, revision_id in planned],

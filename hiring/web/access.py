@@ -32,6 +32,14 @@ def candidate(view: Callable) -> Callable:
     return view
 
 
+def candidate_reading(view: Callable) -> Callable:
+    """Mark a candidate's page that reads, unless it says otherwise (hiring.db.start_writing):
+    it takes no write lock up front, so that the pages of many candidates are built at once."""
+    candidate(view)
+    view.writes = False
+    return view
+
+
 def expert(view: Callable) -> Callable:
     """Mark a view as reached with a keying expert's link; the view checks the token."""
     view.access = "expert"

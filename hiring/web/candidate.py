@@ -21,12 +21,19 @@ from flask_wtf.csrf import generate_csrf
 
 from hiring import mailer
 from hiring.assessment import engine, integrity, planning, practice, self_id
-from hiring.db import commit_if_refused, end_writing, get_engine, get_session, read_scope
+from hiring.db import (
+    commit_if_refused,
+    end_writing,
+    get_engine,
+    get_session,
+    read_scope,
+    start_writing,
+)
 from hiring.items import accommodations, revisions
 from hiring.items.types import AnswerError, ItemType, get_type
 from hiring.models import Assessment, Attempt, AttemptEnd, AttemptState, Response
 from hiring.scoring.integrity import FOCUS_LOSS_SECONDS
-from hiring.web.access import candidate, now
+from hiring.web.access import candidate, candidate_reading, now
 
 bp = Blueprint("candidate", __name__, url_prefix="/a")
 # Set in the WSGI environ by hiring.web.quick_saves on a save it tried and left to this
@@ -94,20 +101,34 @@ def _form_answer(fields: tuple[str, ...]) -> dict:
 
 
 @bp.route("/<token>")
-@candidate
+@candidate_reading
 def welcome(token: str):
-    attempt = _attempt(token)
-    if attempt.state == AttemptState.IN_PROGRESS:
-        return redirect(url_for("candidate.item", token=token,
-                                position=attempt.current_position or 1))
-    if attempt.state != AttemptState.INVITED:
-        return redirect(url_for("candidate.done", token=token))
+    """The invitation's first page. It only reads: the attempt begins at Start, so a visit
+    here records no browser, and a started attempt's pages (where the overdue are closed)
+    are one redirect away. A language chosen here is kept for the start."""
     session = get_session()
+    attempt = engine.find_by_token(token, session=session)
+    if attempt is None:
+        abort(404, gettext("This invitation link is not valid. Check that you copied all of it."))
+    g.language = attempt.language
+    if attempt.state != AttemptState.INVITED:
+        # started or closed: read again as its other pages do (the browser recorded, an
+        # overdue attempt closed), in a write transaction
+        start_writing(session)
+        session.expire_all()
+        attempt = _attempt(token)
+        if attempt.state == AttemptState.IN_PROGRESS:
+            return redirect(url_for("candidate.item", token=token,
+                                    position=attempt.current_position or 1))
+        return redirect(url_for("candidate.done", token=token))
     assessment = session.get(Assessment, attempt.assessment_id)
     languages = planning.languages(assessment, session=session)
     chosen = request.args.get("lang")
-    if chosen in languages:
-        attempt.language = g.language = chosen
+    if chosen in languages and chosen != attempt.language:
+        start_writing(session)
+        if not engine.choose_language(attempt, chosen, session=session):
+            return redirect(url_for("candidate.welcome", token=token))  # started meanwhile
+        g.language = chosen
     count = sum(int(s.get("count", 0)) for s in assessment.sections)
     return _page("candidate/welcome.html", attempt=attempt, assessment=assessment,
                  title=planning.title(assessment, attempt.language, session=session),
@@ -128,11 +149,18 @@ def welcome(token: str):
 def start(token: str):
     attempt = _attempt(token)
     if attempt.state == AttemptState.INVITED:
-        try:
-            engine.start(attempt, session=get_session(), now=now(),
-                         language=request.form.get("language") or None)
-        except (engine.AttemptClosed, engine.AssessmentUnavailable) as exc:
-            abort(409, exc.translated(gettext, ngettext))
+        session = get_session()
+        # the browser that starts the attempt is its first; stored with the start, in the
+        # same UPDATE (no flush in between)
+        with session.no_autoflush:
+            integrity.record_client(attempt, ip=request.remote_addr,
+                                    user_agent=request.headers.get("User-Agent"),
+                                    starting=True)
+            try:
+                engine.start(attempt, session=session, now=now(),
+                             language=request.form.get("language") or None)
+            except (engine.AttemptClosed, engine.AssessmentUnavailable) as exc:
+                abort(409, exc.translated(gettext, ngettext))
     return redirect(url_for("candidate.welcome", token=token))
 
 

@@ -51,6 +51,28 @@ def test_drawing_an_order_takes_nothing_from_the_attempts_generator(items):
     assert rng.getstate() == state
 
 
+def test_an_order_is_what_the_generators_state_and_the_items_id_make(items):
+    """Orders stored by attempts started earlier stay reproducible: the order is seeded
+    from the generator's state written out and the item's id, however it is computed."""
+    import hashlib
+
+    sjt = get_type("sjt")
+
+    def expected(rng: random.Random, item_id: str) -> list[str]:
+        state = repr(rng.getstate()).encode()
+        digest = hashlib.blake2b(state + b"\0" + item_id.encode(), digest_size=8).digest()
+        order = [option["id"] for option in items[item_id]["options"]]
+        random.Random(int.from_bytes(digest, "big")).shuffle(order)
+        return order
+
+    for seed in (1, 2, 1, 99):  # a state seen before, then others
+        rng = random.Random(seed)
+        for item_id in ("sjt-1", "sjt-2", "sjt-1"):
+            assert sjt.draw_params(items[item_id], rng)["order"] == expected(rng, item_id)
+        rng.random()  # another item drew from it: a new state
+        assert sjt.draw_params(items["sjt-3"], rng)["order"] == expected(rng, "sjt-3")
+
+
 def test_other_items_get_the_parameters_they_got_before_options_were_shuffled(
         db, assessment, clock):
     with db() as session:

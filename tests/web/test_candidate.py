@@ -346,6 +346,41 @@ def test_integrity_events_are_counted(client, db, invitation, clock):
     assert len(attempt.user_agents) == 2
 
 
+def test_the_attempt_records_browsers_from_its_start_not_the_invitations_reading(
+        client, db, invitation):
+    """Reading the invitation on a phone and taking the assessment on a computer is no
+    change of address or browser during the attempt."""
+    attempt_id, token = invitation
+    phone = {"headers": {"User-Agent": "Phone"}, "environ_base": {"REMOTE_ADDR": "10.9.9.9"}}
+    assert client.get(f"/a/{token}", **phone).status_code == 200
+    assert client.get(f"/a/{token}/practice/1", **phone).status_code in (200, 302, 404)
+    attempt, _ = stored(db, attempt_id)
+    assert (attempt.ip_addresses, attempt.user_agents) == (None, None)
+    assert client.post(f"/a/{token}/start", headers={"User-Agent": "Desktop"}).status_code == 302
+    attempt, _ = stored(db, attempt_id)
+    assert (attempt.ip_addresses, attempt.user_agents) == (["127.0.0.1"], ["Desktop"])
+    client.get(f"/a/{token}", **phone)  # during the attempt, the phone counts
+    attempt, _ = stored(db, attempt_id)
+    assert (attempt.ip_addresses, attempt.user_agents) == (
+        ["127.0.0.1", "10.9.9.9"], ["Desktop", "Phone"])
+
+
+def test_a_language_chosen_on_the_welcome_page_is_kept_until_the_start(
+        client, db, invitation):
+    attempt_id, token = invitation
+    assert '<html lang="hr"' in client.get(f"/a/{token}?lang=hr").get_data(as_text=True)
+    assert stored(db, attempt_id)[0].language == "hr"
+    assert '<html lang="hr"' in client.get(f"/a/{token}").get_data(as_text=True)
+    started(client, token)
+    assert stored(db, attempt_id)[0].language == "hr"
+    # a started attempt keeps its language: the link with ?lang= goes on to the questions
+    assert client.get(f"/a/{token}?lang=en").headers["Location"].endswith("/q/1")
+    with db() as session:
+        attempt = session.get(Attempt, attempt_id)
+        assert not engine.choose_language(attempt, "en", session=session)
+    assert stored(db, attempt_id)[0].language == "hr"
+
+
 def test_focus_losses_closer_than_the_threshold_are_one_absence(client, db, invitation, clock):
     """A page reports an absence once, after 2 s of it: a burst is one absence, counted once.
 

@@ -117,6 +117,21 @@ def answer_at(db, position: int) -> Response:
         return engine.response_at(the_attempt(session), position, session=session)
 
 
+def test_the_welcome_page_only_reads(app, client, db, assessment, clock, count):
+    """Hundreds of candidates open their invitations at once: the welcome page takes no
+    write lock and writes nothing, so that its pages are built side by side."""
+    with db() as session:
+        _, invited = make_attempt(session, assessment, now=clock())
+    client.get(f"/a/{invited}")  # this process's first: its statements compiled
+    with db() as session:
+        _, invited = make_attempt(session, assessment, now=clock(), email="w@example.com")
+    with count() as statements:
+        assert client.get(f"/a/{invited}").status_code == 200
+    assert statements and not [sql for sql in statements if sql.split()[0].upper() in (
+        "UPDATE", "INSERT", "DELETE")]
+    assert "BEGIN IMMEDIATE" not in statements
+
+
 def test_a_save_is_one_update(app, client, token, count):
     saved(client, token)  # the first save records the browser and fills the caches
     saved(client, token, answer="b")

@@ -240,9 +240,25 @@ def _order_rng(rng: random.Random, item_id: str) -> random.Random:
 
     The item's id is part of the seed: two items drawn one after the other, with `rng`
     in the same state, still get orders of their own."""
-    state = repr(rng.getstate()).encode()
-    digest = hashlib.blake2b(state + b"\0" + item_id.encode(), digest_size=8).digest()
+    digest = hashlib.blake2b(_state_text(rng) + b"\0" + item_id.encode(),
+                             digest_size=8).digest()
     return random.Random(int.from_bytes(digest, "big"))  # noqa: S311 - not a secret
+
+
+# The last state written out, with its text: the items of an attempt's start all see the
+# same state (drawing an order takes nothing from it), and writing its 625 numbers out
+# cost more than the rest of the start's drawing. Comparing two states is cheap.
+_last_state: tuple[tuple, bytes] = ((), b"")
+
+
+def _state_text(rng: random.Random) -> bytes:
+    global _last_state
+    state = rng.getstate()
+    known, text = _last_state  # one read: another thread may replace it meanwhile
+    if known != state:
+        text = repr(state).encode()
+        _last_state = (state, text)
+    return text
 
 
 def shown_options(content: dict, params: dict | None) -> list[dict]:
