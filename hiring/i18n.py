@@ -3,6 +3,7 @@ member in the language they chose (User.language), else their browser's."""
 
 from __future__ import annotations
 
+import contextvars
 from datetime import date as Date
 from datetime import datetime as DateTime
 from functools import lru_cache
@@ -149,10 +150,38 @@ FILTERS = {"date": format_date, "datetime": format_datetime, "decimal": format_d
            "item_type": item_type_label}
 
 
+# The catalogue a page's texts were last looked up in, with the locale and the context (g)
+# it was for: a page asks for a few dozen texts, and Flask-Babel finds the catalogue anew
+# for each (a tenth of a candidate's page). A locale changed by force_locale or refresh()
+# is another object, and another request's context another g: either finds it anew.
+_last_catalogue: contextvars.ContextVar[tuple | None] = contextvars.ContextVar(
+    "hiring_last_catalogue", default=None)
+
+
+def translations():
+    """flask_babel.get_translations(), kept while the locale and context are the same."""
+    locale = get_locale()
+    if locale is None:  # outside an app context
+        return flask_babel.get_translations()
+    context = g._get_current_object()
+    last = _last_catalogue.get()
+    if last is not None and last[0] is locale and last[1] is context:
+        return last[2]
+    found = flask_babel.get_translations()
+    _last_catalogue.set((locale, context, found))
+    return found
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel with our catalogues."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     Babel(app, locale_selector=_select_locale)
+    app.jinja_env.install_gettext_callables(  # Flask-Babel's, with the catalogue kept
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True)
     app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["language_in_page"] = language_in_page
     app.jinja_env.globals["page_language"] = page_language

@@ -27,6 +27,7 @@ from hiring.db import (
     get_engine,
     get_session,
     read_scope,
+    request_writes,
     start_writing,
 )
 from hiring.items import accommodations, revisions
@@ -73,8 +74,9 @@ def _attempt(token: str) -> Attempt:
 def _page(template_name: str, /, **context) -> str:
     """Build a candidate's page. A GET's writes (the browser recorded, an overdue attempt
     closed, the place in the attempt) are committed first (hiring.db.end_writing), so that
-    SQLite's write lock is not held while the page is built."""
-    if request.method == "GET":
+    SQLite's write lock is not held while the page is built. A page that only read goes on
+    in its read transaction."""
+    if request.method == "GET" and request_writes():
         end_writing()
     return render_template(template_name, **context)
 

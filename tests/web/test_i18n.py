@@ -145,3 +145,29 @@ def test_situations_ask_for_the_most_effective_response_in_each_language(
         assert ">Best<" not in page and ">Najbolja<" not in page
         error = client.post(f"/a/{token}/q/4", data={"best": "a", "worst": "a"})
         assert error.status_code == 400 and same in error.get_data(as_text=True)
+
+
+def test_a_pages_texts_follow_a_language_changed_within_the_request(app):
+    """The catalogue a page's texts are looked up in is kept only while the language and
+    the request are the same (hiring.i18n.translations)."""
+    from flask import g, render_template_string
+    from flask_babel import force_locale, refresh
+
+    def render() -> str:
+        return render_template_string("{{ _('Integrity signals') }}")
+
+    with app.test_request_context("/"):
+        g.language = "hr"
+        assert render() == "Signali integriteta"
+        with force_locale("en"):
+            assert render() == "Integrity signals"
+        assert render() == "Signali integriteta"
+        g.language = "en"
+        refresh()  # as a page does when the language is chosen
+        assert render() == "Integrity signals"
+    with app.test_request_context("/"):
+        g.language = "hr"
+        assert render() == "Signali integriteta"
+    with app.test_request_context("/"):
+        g.language = "en"
+        assert render() == "Integrity signals"

@@ -147,6 +147,34 @@ def test_a_save_is_one_update(app, client, token, count):
     assert client.get(f"/a/{token}").headers["Location"].endswith("/q/2")
 
 
+def test_an_attempt_new_to_the_process_is_read_in_one_statement(app, client, token, count):
+    """Each server process reads an attempt once before its quick saves: one SELECT of the
+    attempt with its responses, and on PostgreSQL outside a transaction (one round trip)."""
+    saved(client, token)  # the first save records the browser
+    db_engine = app.extensions["hiring.engine"]
+    engine.forget_open(db_engine, token)  # as a process that has not seen the attempt yet
+    autocommit = []
+
+    def note(conn, _cursor, statement, *_args):
+        if statement.lstrip().startswith("SELECT"):
+            autocommit.append(getattr(conn.connection.dbapi_connection, "autocommit", None))
+
+    event.listen(db_engine, "before_cursor_execute", note)
+    try:
+        with count() as statements:
+            saved(client, token, answer="b")
+    finally:
+        event.remove(db_engine, "before_cursor_execute", note)
+    reads = [sql for sql in statements if sql.startswith("SELECT")]
+    assert len(reads) == 1 and "JOIN response" in reads[0], statements
+    assert [sql for sql in written(statements) if sql.startswith(("UPDATE response SET",
+                                                                   "WITH saved"))]
+    if db_engine.dialect.name == "postgresql":
+        assert autocommit == [True]
+    else:
+        assert statements[0] == "BEGIN"  # a read transaction: no write lock
+
+
 def test_a_save_builds_and_compiles_no_sql(app, client, token, count, monkeypatch):
     saved(client, token)  # the first saves record the browser and fill the caches
     saved(client, token, position=2)
