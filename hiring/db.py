@@ -156,6 +156,33 @@ def quick_write(engine: Engine, statement: tuple[str, Any],
         raw.close()
 
 
+def insert_or_keep(session: Session, row: Any, *, unique: str, renew: dict | None = None,
+                   renew_where: Any = None) -> int | None:
+    """Insert the row unless a row with the same `unique` value is stored; then update
+    that one with `renew` where `renew_where` holds (nothing, without `renew`). Return the
+    id of the row inserted or updated, None when neither. One statement (INSERT ... ON
+    CONFLICT ... RETURNING, on SQLite and PostgreSQL): no read before it, and no savepoint
+    to keep the transaction going when another process inserted the same row first. The
+    row is a model instance not added to the session; its defaults are taken from it."""
+    table = type(row).__table__
+    values = {column.name: getattr(row, column.key) for column in table.columns
+              if not column.primary_key}
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - the databases the app runs on are the two above
+        raise NotImplementedError(dialect)
+    statement = insert(table).values(**values)
+    if renew:
+        statement = statement.on_conflict_do_update(index_elements=[unique], set_=renew,
+                                                    where=renew_where)
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=[unique])
+    return session.execute(statement.returning(table.c.id)).scalar_one_or_none()
+
+
 def _sqlite_write(writers: _WriterQueue | None, cursor, statement: tuple[str, Any],
                   then: tuple[str, Any] | None) -> bool:
     if writers is not None:

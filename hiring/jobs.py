@@ -38,7 +38,7 @@ from hiring.assessment.writing import CLOSED, WRITING_INDICATORS
 
 # The API of jobs, used by the modules above: the registries and the runner.
 from hiring.background import TASKS, WORK, Retry, Run, task, work  # noqa: F401
-from hiring.db import after_commit, session_scope
+from hiring.db import after_commit, insert_or_keep, session_scope
 from hiring.leases import (  # noqa: F401
     GIVEN_UP,
     QUEUE,
@@ -193,16 +193,13 @@ def queue_writing_indicators(app: Flask, attempts: Iterable[Attempt], *,
     if not ids:
         return True
     try:
-        due = queue_prerender_within(app, ids, session=session)
-        try:
-            with session.begin_nested():
-                job = _new_task_job(app, WRITING_INDICATORS, {"attempt_ids": ids})
-                session.add(job)
-                session.flush()
-                due.append(job.id)
-        except IntegrityError:  # the same task waits already
-            pass
-    except Exception:  # rolled back to its savepoint: the submit goes on without them
+        with session.begin_nested():  # should they fail, the submit goes on without them
+            due = queue_prerender_within(app, ids, session=session)
+            task = insert_or_keep(session, _new_task_job(app, WRITING_INDICATORS,
+                                                         {"attempt_ids": ids}), unique="key")
+            if task is not None:  # else the same task waits already
+                due.append(task)
+    except Exception:  # rolled back to its savepoint
         log.warning("could not queue the work of attempts %s with their closing; it "
                     "starts after the commit", ids, exc_info=True)
         return False

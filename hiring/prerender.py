@@ -31,7 +31,7 @@ from hiring.assessment import planning
 from hiring.assessment.ratings import blind_for
 from hiring.background import Retry, Run, Settings, work
 from hiring.config import Defaults
-from hiring.db import session_scope
+from hiring.db import insert_or_keep, session_scope
 from hiring.items.types import get_type
 from hiring.models import (
     Assessment,
@@ -97,35 +97,28 @@ def queue(app: Flask, attempt_ids: Iterable[int]) -> list[int]:
 def queue_within(app: Flask, attempt_ids: Iterable[int], *, session: Session) -> list[int]:
     """Queue the pre-rendering of the attempts' profiles in the transaction that closed
     them (a submit), so that the jobs are stored with the closing or not at all; return
-    the jobs, to hand to a worker (leases.start) after the commit. Each in a savepoint:
-    one another process queued first is left to that one, and the transaction goes on."""
+    the jobs, to hand to a worker (leases.start) after the commit."""
     if not enabled(app):
         return []
     due: list[int] = []
     for attempt_id in dict.fromkeys(attempt_ids):
-        try:
-            with session.begin_nested():
-                due += _queue_one(app, attempt_id, session=session)
-        except IntegrityError:  # another process queued it first
-            continue
+        due += _queue_one(app, attempt_id, session=session)
     return due
 
 
 def _queue_one(app: Flask, attempt_id: int, *, session: Session) -> list[int]:
+    """One statement: a new job; or the attempt's queued one, due at once (what it waited
+    for may have come); or none, when its job is under way or done (a running job has
+    given up its key, so a change during its run queues another)."""
     attempt = session.get(Attempt, attempt_id)
     if attempt is None or attempt.state not in REPORTABLE:
         return []
-    job = session.exec(select(Job).where(Job.key == key(attempt_id))).first()
-    if job is None:
-        job = Job(kind=KIND, key=key(attempt_id), total=1,
-                  params={"attempt_ids": [attempt_id]}, created_at=_now(app))
-        session.add(job)
-    elif job.state == JobState.QUEUED:
-        job.run_after = None  # what it waited for may have come
-    else:
-        return []
-    session.flush()
-    return [job.id]
+    job_id = insert_or_keep(session, Job(kind=KIND, key=key(attempt_id), total=1,
+                                         params={"attempt_ids": [attempt_id]},
+                                         created_at=_now(app)),
+                            unique="key", renew={"run_after": None},
+                            renew_where=col(Job.state) == JobState.QUEUED)
+    return [] if job_id is None else [job_id]
 
 
 def indicators_pending(attempt_id: int, *, session: Session) -> bool:

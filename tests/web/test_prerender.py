@@ -296,7 +296,8 @@ def test_with_the_worker_beside_the_server_a_submit_queues_its_work_in_its_own_w
     """JOBS_SERVER_WORKER False, as `hiring serve` runs: the submit's transaction holds
     the confirmation, the profile's rendering and the writing indicators as jobs, so they
     are stored with the closing or not at all, and the submit takes the write lock once.
-    The worker then does all three."""
+    They are three inserts in one savepoint, with no read before them. The worker then
+    does all three."""
     from sqlalchemy import event
 
     app = prerendering
@@ -307,6 +308,8 @@ def test_with_the_worker_beside_the_server_a_submit_queues_its_work_in_its_own_w
     def record(_conn, _cursor, statement, *_args):
         if statement.split()[:1] in (["BEGIN"], ["SAVEPOINT"], ["INSERT"]):
             writes.append(" ".join(statement.split()[:3]))
+        if statement.lstrip().startswith("SELECT") and "FROM job" in statement:
+            writes.append("SELECT FROM job")
 
     attempt_id, token = answered_attempt(db, assessment, clock)
     event.listen(db_engine, "before_cursor_execute", record)
@@ -317,6 +320,8 @@ def test_with_the_worker_beside_the_server_a_submit_queues_its_work_in_its_own_w
     if db_engine.dialect.name == "sqlite":
         assert [w for w in writes if w.startswith("BEGIN")] == ["BEGIN IMMEDIATE"]
     assert len([w for w in writes if w.startswith("INSERT INTO job")]) == 3
+    assert len([w for w in writes if w.startswith("SAVEPOINT")]) == 1
+    assert "SELECT FROM job" not in writes
     assert not jobs._tasks  # nothing runs in the server's own threads
     with db() as session:
         kinds = sorted(job.kind for job in session.exec(select(Job)))
@@ -339,7 +344,7 @@ def test_with_the_worker_beside_the_server_a_submit_queues_its_work_in_its_own_w
 def test_a_submit_whose_work_waits_already_keeps_one_job_of_each(
         prerendering, db, assessment, clock):
     """Asked again for an attempt whose jobs wait (a second submit of a closed attempt):
-    the savepoints leave the waiting jobs, and the transaction goes on."""
+    the inserts leave the waiting jobs, and the transaction goes on."""
     from hiring.db import session_scope
 
     app = prerendering
