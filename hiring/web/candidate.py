@@ -105,24 +105,26 @@ def _form_answer(fields: tuple[str, ...]) -> dict:
 @bp.route("/<token>")
 @candidate_reading
 def welcome(token: str):
-    """The invitation's first page. It only reads: the attempt begins at Start, so a visit
-    here records no browser, and a started attempt's pages (where the overdue are closed)
-    are one redirect away. A language chosen here is kept for the start."""
+    """The invitation's first page. For an open, unused invitation it only reads: the
+    attempt begins at Start, so a visit here records no browser. A language chosen here
+    is kept for the start."""
     session = get_session()
     attempt = engine.find_by_token(token, session=session)
     if attempt is None:
         abort(404, gettext("This invitation link is not valid. Check that you copied all of it."))
     g.language = attempt.language
-    if attempt.state != AttemptState.INVITED:
-        # started or closed: read again as its other pages do (the browser recorded, an
-        # overdue attempt closed), in a write transaction
+    if attempt.state != AttemptState.INVITED or now() > attempt.expires_at:
+        # started, closed or past its date: read again as its other pages do (the browser
+        # recorded, an overdue attempt closed, an unused invitation expired), in a write
+        # transaction
         start_writing(session)
         session.expire_all()
         attempt = _attempt(token)
         if attempt.state == AttemptState.IN_PROGRESS:
             return redirect(url_for("candidate.item", token=token,
                                     position=attempt.current_position or 1))
-        return redirect(url_for("candidate.done", token=token))
+        if attempt.state != AttemptState.INVITED:
+            return redirect(url_for("candidate.done", token=token))
     assessment = session.get(Assessment, attempt.assessment_id)
     languages = planning.languages(assessment, session=session)
     chosen = request.args.get("lang")
