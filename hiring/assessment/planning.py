@@ -57,8 +57,8 @@ def plan(assessment: Assessment, seed: int, *, session: Session) -> list[Planned
     """Choose the item revisions an attempt gets, section by section, from its seed.
 
     A start is on the hot path of a hiring day, when hundreds of candidates start at
-    once: the items are read as plain rows, the chosen revisions' ids in one query, and
-    their content from the per-process cache of revisions."""
+    once: the items are read as plain rows with their current revisions' ids, in one
+    query, and the revisions' content from the per-process cache of revisions."""
     rng = random.Random(seed)  # noqa: S311 - reproducible per attempt, not a secret
     # each item with its current revision's id, in one query
     items = session.exec(select(Item.id, Item.key, Item.type, Item.dimension,
