@@ -23,7 +23,6 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from hiring import leases
@@ -84,8 +83,6 @@ def queue(app: Flask, attempt_ids: Iterable[int]) -> list[int]:
         try:
             with session_scope(app) as session:
                 due += _queue_one(app, attempt_id, session=session)
-        except IntegrityError:  # another process queued it first
-            continue
         except Exception:  # the page renders on demand instead
             log.warning("could not queue the profile of attempt %s", attempt_id,
                         exc_info=True)

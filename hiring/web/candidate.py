@@ -54,13 +54,18 @@ def browser_key(attempt: Attempt) -> str:
     return hashlib.sha256(f"browser-key:{attempt.token_hash}".encode()).hexdigest()[:24]
 
 
-def _attempt(token: str) -> Attempt:
-    session = get_session()
-    attempt = engine.find_by_token(token, session=session,
-                                   for_update=request.method == "POST")
+def _found(token: str, *, for_update: bool = False) -> Attempt:
+    """The attempt the token opens, its language the page's; 404 when none."""
+    attempt = engine.find_by_token(token, session=get_session(), for_update=for_update)
     if attempt is None:
         abort(404, gettext("This invitation link is not valid. Check that you copied all of it."))
     g.language = attempt.language
+    return attempt
+
+
+def _attempt(token: str) -> Attempt:
+    session = get_session()
+    attempt = _found(token, for_update=request.method == "POST")
     integrity.record_client(attempt, ip=request.remote_addr,
                             user_agent=request.headers.get("User-Agent"))
     if engine.finalize_if_due(attempt, session=session, now=now()):
@@ -109,10 +114,7 @@ def welcome(token: str):
     attempt begins at Start, so a visit here records no browser. A language chosen here
     is kept for the start."""
     session = get_session()
-    attempt = engine.find_by_token(token, session=session)
-    if attempt is None:
-        abort(404, gettext("This invitation link is not valid. Check that you copied all of it."))
-    g.language = attempt.language
+    attempt = _found(token)
     if attempt.state != AttemptState.INVITED or now() > attempt.expires_at:
         # started, closed or past its date: read again as its other pages do (the browser
         # recorded, an overdue attempt closed, an unused invitation expired), in a write
