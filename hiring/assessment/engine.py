@@ -175,8 +175,11 @@ def grace(attempt: Attempt, *, session: Session) -> timedelta:
 
 
 def is_overdue(attempt: Attempt, now: datetime, *, session: Session) -> bool:
-    """Tell whether the deadline and its grace period have passed."""
+    """Tell whether the deadline and its grace period have passed. Before the deadline
+    the grace period is not read: it is never negative (0-600 s, as the assessment's form
+    and the bank schema keep it)."""
     return (attempt.state == AttemptState.IN_PROGRESS and attempt.deadline_at is not None
+            and now > attempt.deadline_at
             and now > attempt.deadline_at + grace(attempt, session=session))
 
 
@@ -631,7 +634,7 @@ def submit(attempt: Attempt, *, session: Session, now: datetime,
     attempt.ended_by = ended_by
     # The attempt's lock is held: the closing and the scores are written in one UPDATE.
     with session.no_autoflush:
-        score_attempt(attempt, session=session)
+        score_attempt(attempt, session=session, just_closed=True)
     webhooks.emit_changes(AttemptState.IN_PROGRESS, attempt, session=session, now=now)
     return True
 

@@ -51,18 +51,23 @@ def score_response(response: Response, content: dict, ratings: list[Rating]) -> 
     return result
 
 
-def score_attempt(attempt: Attempt, *, session: Session) -> AttemptScores | None:
+def score_attempt(attempt: Attempt, *, session: Session,
+                  just_closed: bool = False) -> AttemptScores | None:
     """Score every response and store the scale scores on the attempt.
 
     The attempt's overall score is its judgement composite (None without one); it stays
-    submitted while an answered item waits for ratings, and is scored after."""
+    submitted while an answered item waits for ratings, and is scored after.
+
+    just_closed: the attempt was in progress until now, so none of its responses has a
+    rating to read (ratings are given to closed attempts only: ratings.rate)."""
     if attempt.state not in CLOSED:
         return None
     responses = list(session.exec(select(Response).where(
         Response.attempt_id == attempt.id).order_by(Response.position)))
     # Revisions never change: their content comes from the per-process cache.
     contents = revision_contents([r.revision_id for r in responses], session=session)
-    ratings = ratings_by_response([r.id for r in responses], session=session)
+    ratings = {} if just_closed else ratings_by_response([r.id for r in responses],
+                                                        session=session)
     items = [score_response(response, contents[response.revision_id],
                             ratings.get(response.id, []))
              for response in responses]

@@ -336,9 +336,8 @@ def test_a_submit_scores_from_cached_revisions_and_writes_its_mail_in_a_job(
     assert not [s for s in statements if "emailmessage" in s or "emailtemplate" in s]
     assert [s.split()[:3] for s in written(statements)] == [
         ["SELECT", "attempt.id,", "attempt.assessment_id,"],  # the token
-        ["SELECT", "assessment.grace_seconds", "FROM"],  # overdue?
+        # no grace period read before the deadline, and no ratings: none can exist yet
         ["SELECT", "response.id,", "response.attempt_id,"],  # the answers to score
-        ["SELECT", "rating.id,", "rating.response_id,"],
         ["UPDATE", "attempt", "SET"],  # closed and scored at once
         ["UPDATE", "response", "SET"],  # the items' scores
         ["SELECT", "webhookendpoint.id,", "webhookendpoint.url,"],  # who is told (none)
