@@ -1,6 +1,6 @@
 """The start and submit bursts alone, to compare two versions of the code on one machine.
 
-    .venv/bin/python -m benchmarks.bursts [--candidates 500] [--runs 2]
+    .venv/bin/python -m benchmarks.bursts [--candidates 500] [--runs 2] [--workers 4]
     DATABASE_URL=postgresql://postgres@127.0.0.1/bench_pg .venv/bin/python -m benchmarks.bursts
 
 benchmarks.saves runs these bursts around its capacity search; here they run by themselves,
@@ -30,9 +30,9 @@ from benchmarks.saves import Candidate, start_action, submit_action
 from benchmarks.server import running_server
 
 
-def run(*, database_url: str | None, candidates: int) -> dict:
+def run(*, database_url: str | None, candidates: int, workers: int = 4) -> dict:
     with tempfile.TemporaryDirectory() as folder, running_server(
-            Path(folder) / "app", database_url=database_url) as app:
+            Path(folder) / "app", database_url=database_url, workers=workers) as app:
         people = [Candidate(token, acked=[]) for token in
                   invite(app.database_url, app.instance, candidates)]
         time.sleep(1)
@@ -49,20 +49,21 @@ def main(argv: list[str] | None = None) -> dict:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--candidates", type=int, default=500)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args(argv)
     database_url = os.environ.get("DATABASE_URL") or None
     database = "postgresql" if database_url else "sqlite"
-    runs = [run(database_url=database_url, candidates=args.candidates)
+    runs = [run(database_url=database_url, candidates=args.candidates, workers=args.workers)
             for _ in range(args.runs)]
-    lines = [f"{database}, {args.candidates} candidates, `hiring serve` with 4 workers; "
+    lines = [f"{database}, {args.candidates} candidates, `hiring serve` with {args.workers} workers; "
              "each burst due evenly within 5 s, open loop.", "",
              "| run | starts done after (s) | start p99 (ms) | submits done after (s) | "
              "submit p99 (ms) | errors | server CPU (cores), starts / submits |",
              "|---:|---:|---:|---:|---:|---:|---|"]
     for number, figures in enumerate(runs, start=1):
         start, submit = figures["start_burst"], figures["submit_burst"]
-        lines.append(f"| {number} | {start['last_answer_s']:.2f} | {start['latency_ms']['p99']} "
-                     f"| {submit['last_answer_s']:.2f} | {submit['latency_ms']['p99']} | "
+        lines.append(f"| {number} | {start['last_answer_s']:.3f} | {start['latency_ms']['p99']} "
+                     f"| {submit['last_answer_s']:.3f} | {submit['latency_ms']['p99']} | "
                      f"{start['errors'] + submit['errors']} | {start['server_cpu']} / "
                      f"{submit['server_cpu']} |")
     path = write_result(f"bursts-{database}", {"database": database,
