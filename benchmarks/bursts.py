@@ -55,8 +55,8 @@ def main(argv: list[str] | None = None) -> dict:
     database = "postgresql" if database_url else "sqlite"
     runs = [run(database_url=database_url, candidates=args.candidates, workers=args.workers)
             for _ in range(args.runs)]
-    lines = [f"{database}, {args.candidates} candidates, `hiring serve` with {args.workers} workers; "
-             "each burst due evenly within 5 s, open loop.", "",
+    lines = [f"{database}, {args.candidates} candidates, `hiring serve` with {args.workers} "
+             "workers; each burst due evenly within 5 s, open loop.", "",
              "| run | starts done after (s) | start p99 (ms) | submits done after (s) | "
              "submit p99 (ms) | errors | server CPU (cores), starts / submits |",
              "|---:|---:|---:|---:|---:|---:|---|"]

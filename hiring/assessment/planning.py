@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session as SQLAlchemySession
 from sqlmodel import Session, col, select
 
 from hiring.items.revisions import revision_contents
@@ -39,11 +41,31 @@ def title(assessment: Assessment, language: str, *, session: Session) -> str:
             or assessment.name)
 
 
+# The bank's fields a candidate's page reads (bank_field), in one statement.
+_FIELDS = (Bank.languages, Bank.title, Bank.settings)
+_FIELDS_READ = "hiring.bank_fields"  # in session.info: {bank id: the fields' values}
+
+
 def bank_field(column, bank_id: int, *, session: Session):
-    """Read one field of a bank. The candidate's pages need a bank's languages, title or
-    practice items on every request; loading the whole row would also decode its
-    dimensions' texts (about 100 KB of JSON), which they never show."""
-    return session.exec(select(column).where(Bank.id == bank_id)).first()
+    """Read one of a bank's languages, title or settings (its practice items). A
+    candidate's page needs them on every request, the welcome page two of them: the three
+    are read in one statement and kept until the session flushes or its transaction ends.
+    Loading the whole row would also decode its dimensions' texts (about 100 KB of JSON),
+    which these pages never show."""
+    read = session.info.setdefault(_FIELDS_READ, {})
+    if bank_id not in read:
+        read[bank_id] = session.exec(select(*_FIELDS).where(Bank.id == bank_id)).first()
+    row = read[bank_id]
+    return None if row is None else getattr(row, column.key)
+
+
+def _forget_bank_fields(session: Session, *_args) -> None:
+    session.info.pop(_FIELDS_READ, None)
+
+
+# What a change in this session or another's commit may have made of them.
+for _event in ("after_flush", "after_transaction_end"):
+    event.listen(SQLAlchemySession, _event, _forget_bank_fields)
 
 
 @dataclass(frozen=True)

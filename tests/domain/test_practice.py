@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -43,10 +44,14 @@ def test_a_practice_item_is_validated_like_an_item():
 def test_only_the_types_an_assessment_uses_are_offered(shipped):
     settings = {"practice": shipped.header["practice"]}
 
-    class Banks:  # the one query practice.items makes: the bank's settings
+    class Banks:  # the one query practice.items makes: the bank's small fields
+        def __init__(self):
+            self.info = {}
+
         def exec(self, query):
             assert "bank.settings" in str(query) and "bank.dimensions" not in str(query)
-            return type("Rows", (), {"first": lambda rows: settings})()
+            row = SimpleNamespace(settings=settings, languages=["en"], title={})
+            return type("Rows", (), {"first": lambda rows: row})()
 
     sections = [{"title": "S", "type": "sjt", "count": 2}, {"title": "T", "type": "typing",
                                                            "count": 1}]
