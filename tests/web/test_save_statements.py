@@ -130,6 +130,24 @@ def test_the_welcome_page_only_reads(app, client, db, assessment, clock, count):
     assert statements and not [sql for sql in statements if sql.split()[0].upper() in (
         "UPDATE", "INSERT", "DELETE")]
     assert "BEGIN IMMEDIATE" not in statements
+    # the bank's languages and its practice items: one statement
+    assert len([sql for sql in statements if " FROM bank " in f"{sql} "]) == 1, statements
+
+
+def test_the_banks_fields_kept_for_a_page_are_read_again_after_a_change(db, assessment):
+    from hiring.assessment.planning import bank_field
+    from hiring.models import Bank
+
+    with db() as session:
+        bank = session.get(Bank, assessment.bank_id)
+        before = list(bank_field(Bank.languages, bank.id, session=session))
+        bank.languages = [*before, "xx"]
+        assert bank_field(Bank.languages, bank.id, session=session) == before  # kept
+        session.flush()  # a change in this session: read again
+        assert bank_field(Bank.languages, bank.id, session=session) == [*before, "xx"]
+        bank.languages = before
+    with db() as session:  # another transaction: read again
+        assert bank_field(Bank.languages, assessment.bank_id, session=session) == before
 
 
 def test_a_save_is_one_update(app, client, token, count):
