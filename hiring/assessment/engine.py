@@ -90,20 +90,33 @@ def invite(assessment: Assessment, *, session: Session, name: str, email: str,
     return attempt, token
 
 
-def find_by_token(token: str, *, session: Session, for_update: bool = False
-                  ) -> Attempt | None:
+def find_by_token(token: str, *, session: Session, for_update: bool = False,
+                  with_assessment: bool = False) -> Attempt | None:
     """Return the attempt an invitation token opens, if any.
 
     for_update: the caller is about to change the attempt, so its row is locked now
-    (see lock()), which spares the save path a second read of the row."""
+    (see lock()), which spares the save path a second read of the row (the attempt's row
+    only: the assessment's is never locked).
+    with_assessment: the caller reads the attempt's assessment too (the welcome page, the
+    start): it is read in the same statement, and session.get finds it in the session."""
     if not token or len(token) > 200:
         return None
-    query = select(Attempt).where(Attempt.token_hash == hash_token(token))
+    if with_assessment:
+        query = select(Attempt, Assessment).join(
+            Assessment, col(Assessment.id) == Attempt.assessment_id)
+    else:
+        query = select(Attempt)
+    query = query.where(Attempt.token_hash == hash_token(token))
     locking = for_update and not _is_sqlite(session)
     if locking:
-        query = query.with_for_update()
-    attempt = session.exec(query).first()
-    if attempt is not None and locking:
+        query = query.with_for_update(of=Attempt)
+    row = session.exec(query).first()
+    if row is None:
+        return None
+    attempt = row[0] if with_assessment else row
+    if with_assessment:  # held while the session lasts: its identity map holds it weakly
+        session.info.setdefault("hiring.assessments_read", []).append(row[1])
+    if locking:
         _mark_locked(attempt, session=session)
     return attempt
 

@@ -54,18 +54,22 @@ def browser_key(attempt: Attempt) -> str:
     return hashlib.sha256(f"browser-key:{attempt.token_hash}".encode()).hexdigest()[:24]
 
 
-def _found(token: str, *, for_update: bool = False) -> Attempt:
-    """The attempt the token opens, its language the page's; 404 when none."""
-    attempt = engine.find_by_token(token, session=get_session(), for_update=for_update)
+def _found(token: str, *, for_update: bool = False, with_assessment: bool = False
+           ) -> Attempt:
+    """The attempt the token opens, its language the page's; 404 when none.
+    with_assessment: its assessment is read in the same statement (engine.find_by_token)."""
+    attempt = engine.find_by_token(token, session=get_session(), for_update=for_update,
+                                   with_assessment=with_assessment)
     if attempt is None:
         abort(404, gettext("This invitation link is not valid. Check that you copied all of it."))
     g.language = attempt.language
     return attempt
 
 
-def _attempt(token: str) -> Attempt:
+def _attempt(token: str, *, with_assessment: bool = False) -> Attempt:
     session = get_session()
-    attempt = _found(token, for_update=request.method == "POST")
+    attempt = _found(token, for_update=request.method == "POST",
+                     with_assessment=with_assessment)
     integrity.record_client(attempt, ip=request.remote_addr,
                             user_agent=request.headers.get("User-Agent"))
     if engine.finalize_if_due(attempt, session=session, now=now()):
@@ -114,7 +118,7 @@ def welcome(token: str):
     attempt begins at Start, so a visit here records no browser. A language chosen here
     is kept for the start."""
     session = get_session()
-    attempt = _found(token)
+    attempt = _found(token, with_assessment=True)
     if attempt.state != AttemptState.INVITED or now() > attempt.expires_at:
         # started, closed or past its date: read again as its other pages do (the browser
         # recorded, an overdue attempt closed, an unused invitation expired), in a write
@@ -153,7 +157,7 @@ def welcome(token: str):
 @bp.route("/<token>/start", methods=["POST"])
 @candidate
 def start(token: str):
-    attempt = _attempt(token)
+    attempt = _attempt(token, with_assessment=True)
     if attempt.state == AttemptState.INVITED:
         session = get_session()
         # the browser that starts the attempt is its first; stored with the start, in the

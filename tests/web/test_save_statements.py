@@ -134,6 +134,23 @@ def test_the_welcome_page_only_reads(app, client, db, assessment, clock, count):
     assert len([sql for sql in statements if " FROM bank " in f"{sql} "]) == 1, statements
 
 
+def test_a_start_reads_its_assessment_with_the_attempt_and_locks_only_the_attempt(
+        app, client, db, assessment, clock, count):
+    with db() as session:
+        _, invited = make_attempt(session, assessment, now=clock())
+    with count() as statements:
+        assert client.get(f"/a/{invited}").status_code == 200
+        assert client.post(f"/a/{invited}/start").status_code == 302
+    selects = [sql for sql in statements if sql.startswith("SELECT")]
+    assert not [sql for sql in selects if sql.startswith("SELECT assessment.")], selects
+    assert len([sql for sql in selects if "JOIN assessment" in sql]) == 2, selects
+    locks = [sql for sql in statements if "FOR UPDATE" in sql]
+    if app.extensions["hiring.engine"].dialect.name == "postgresql":
+        assert locks and all(sql.endswith("FOR UPDATE OF attempt") for sql in locks), locks
+    with db() as session:
+        assert session.exec(select(Attempt)).one().state == AttemptState.IN_PROGRESS
+
+
 def test_the_banks_fields_kept_for_a_page_are_read_again_after_a_change(db, assessment):
     from hiring.assessment.planning import bank_field
     from hiring.models import Bank
