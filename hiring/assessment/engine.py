@@ -113,9 +113,12 @@ def find_by_token(token: str, *, session: Session, for_update: bool = False,
     row = session.exec(query).first()
     if row is None:
         return None
-    attempt = row[0] if with_assessment else row
-    if with_assessment:  # held while the session lasts: its identity map holds it weakly
-        session.info.setdefault("hiring.assessments_read", []).append(row[1])
+    if with_assessment:
+        attempt, assessment = row
+        # held while the session lasts: its identity map holds it weakly
+        session.info.setdefault("hiring.assessments_read", []).append(assessment)
+    else:
+        attempt = row
     if locking:
         _mark_locked(attempt, session=session)
     return attempt
