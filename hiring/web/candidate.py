@@ -16,8 +16,10 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext, ngettext
+from flask_babel import get_locale, gettext, ngettext
 from flask_wtf.csrf import generate_csrf
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup, escape
 
 from hiring import mailer
 from hiring.assessment import engine, integrity, planning, practice, self_id
@@ -46,7 +48,44 @@ QUICK_SAVE_TRIED = "hiring.quick_save_tried"
 @bp.context_processor
 def _integrity_rule() -> dict:
     """Give the pages the focus-loss threshold: the script waits it, the welcome page says it."""
-    return {"focus_loss_seconds": FOCUS_LOSS_SECONDS, "browser_key": browser_key}
+    return {"focus_loss_seconds": FOCUS_LOSS_SECONDS, "browser_key": browser_key,
+            "script_texts": script_texts}
+
+
+# The texts the candidate's script shows, as the page's data-i18n attribute, per language:
+# the same on every candidate's page, and a sixth of the welcome page's time to look up.
+_script_texts: dict[str, Markup] = {}
+
+
+def script_texts() -> Markup:
+    """The texts candidate.js shows (saving, the time left, a lost connection), in the
+    page's language, as JSON escaped for an HTML attribute."""
+    language = str(get_locale())
+    found = _script_texts.get(language)
+    if found is None:
+        texts = {
+            "saving": gettext("Saving…"), "saved": gettext("Saved"),
+            "retrying": gettext("Not saved yet: retrying…"),
+            "timeup": gettext("Time is up: submitting your answers…"),
+            "left_10": ngettext("%(num)d minute left", "%(num)d minutes left", 10),
+            "left_5": ngettext("%(num)d minute left", "%(num)d minutes left", 5),
+            "left_1": ngettext("%(num)d minute left", "%(num)d minutes left", 1),
+            "words": gettext("{count} words (aim for {min}–{max})"),
+            "typing_done": gettext("Time is up for this exercise. Your text is saved."),
+            "typing_left": gettext("{seconds} s left"),
+            "no_paste": gettext("Pasting is not possible in this exercise."),
+            "check_answer": gettext("Check your answer."),
+            "held": gettext("Not saved yet: your answer is kept on this device and sent as "
+                            "soon as the connection is back."),
+            "changed": gettext("This answer was changed in another tab or on another device. "
+                               "The saved answer is shown."),
+            "changed_at": gettext("Your answer to question {position} was changed in another "
+                                  "tab or on another device, and was not saved."),
+            "choose_reading": gettext("Choose which number you meant before moving on."),
+        }
+        found = _script_texts[language] = escape(  # escaped as for forceescape
+            str(htmlsafe_json_dumps(texts, dumps=current_app.json.dumps)))
+    return found
 
 
 def browser_key(attempt: Attempt) -> str:
