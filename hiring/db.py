@@ -405,12 +405,8 @@ def request_writes() -> bool:
 def _before_request() -> None:
     view = current_app.view_functions.get(request.endpoint or "")
     # A view marked `writes` may change data even on GET (a candidate's page records
-    # progress and finalises an overdue attempt), so it takes the write lock up front; one
-    # marked `writes = False` reads first even on POST, and says when it writes
-    # (start_writing). Any other view writes unless its method is a safe one.
-    writes = getattr(view, "writes", None)
-    if writes is None:
-        writes = request.method not in ("GET", "HEAD", "OPTIONS")
+    # progress and finalises an overdue attempt), so it takes the write lock up front.
+    writes = request.method not in ("GET", "HEAD", "OPTIONS") or getattr(view, "writes", False)
     g.write_token = _write_intent.set(bool(writes))
 
 

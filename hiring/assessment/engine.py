@@ -132,63 +132,9 @@ def _mark_locked(attempt: Attempt, *, session: Session) -> None:
     session.info.setdefault("attempt_locks", {})[attempt.id] = session.get_transaction()
 
 
-@dataclass(frozen=True)
-class PreparedStart:
-    """The responses a start stores (its items, their order and parameters), drawn before
-    its write transaction, with what they were drawn from (basis)."""
-
-    basis: tuple
-    rows: list[dict]
-
-
-def prepare_start(attempt: Attempt, *, session: Session, language: str | None = None
-                  ) -> PreparedStart:
-    """Draw what start() would store for an invited attempt, changing nothing. On SQLite
-    one write at a time holds the whole database: drawn beforehand in a read transaction,
-    a start holds the write lock only to store them (and start() draws again if the
-    attempt, its language or its assessment changed meanwhile).
-    Raises AssessmentUnavailable as start() does."""
-    assessment = session.get(Assessment, attempt.assessment_id)
-    return _draw(attempt, assessment, _start_language(attempt, assessment, language,
-                                                      session=session), session=session)
-
-
-def _start_language(attempt: Attempt, assessment: Assessment, language: str | None, *,
-                    session: Session) -> str:
-    if language is None:
-        return attempt.language
-    if language not in planning.languages(assessment, session=session):
-        raise AssessmentUnavailable(N_("This assessment is not available in that language."))
-    return language
-
-
-def _start_basis(attempt: Attempt, assessment: Assessment, language: str) -> tuple:
-    return (attempt.id, attempt.seed, language, attempt.time_multiplier, assessment.id,
-            assessment.bank_id, assessment.sections, assessment.shuffle, assessment.settings)
-
-
-def _draw(attempt: Attempt, assessment: Assessment, language: str, *,
-          session: Session) -> PreparedStart:
-    planned = planning.plan(assessment, attempt.seed, session=session)
-    if not planned:
-        raise AssessmentUnavailable(N_("This assessment has no questions yet."))
-    rng = random.Random(attempt.seed ^ 0x5EED)  # noqa: S311 - reproducible parameters
-    settings = {**(assessment.settings or {}), "language": language,
-                "time_multiplier": attempt.time_multiplier or 1.0}
-    rows = [{"attempt_id": attempt.id, "position": position,
-             "section": translate(entry.section, language)[:200],
-             "revision_id": entry.revision_id,
-             "params": get_type(entry.content["type"]).draw_params(entry.content, rng, settings),
-             "answer": None, "client_seq": 0, "time_spent_ms": 0, "paste_count": 0,
-             "pasted_chars": 0}
-            for position, entry in enumerate(planned, start=1)]
-    return PreparedStart(_start_basis(attempt, assessment, language), rows)
-
-
-def start(attempt: Attempt, *, session: Session, now: datetime, language: str | None = None,
-          prepared: PreparedStart | None = None) -> None:
-    """Start an invited attempt in a language: draw items and parameters, set the deadline.
-    prepared: what prepare_start() drew for it, used if what it was drawn from is unchanged."""
+def start(attempt: Attempt, *, session: Session, now: datetime, language: str | None = None
+          ) -> None:
+    """Start an invited attempt in a language: draw items and parameters, set the deadline."""
     if attempt.state != AttemptState.INVITED:
         return
     if now > attempt.expires_at:
@@ -196,11 +142,24 @@ def start(attempt: Attempt, *, session: Session, now: datetime, language: str | 
         webhooks.emit(webhooks.Event.INVITATION_EXPIRED, attempt, session=session, now=now)
         raise AttemptClosed(N_("This invitation has expired."))
     assessment = session.get(Assessment, attempt.assessment_id)
-    language = _start_language(attempt, assessment, language, session=session)
-    if prepared is None or prepared.basis != _start_basis(attempt, assessment, language):
-        prepared = _draw(attempt, assessment, language, session=session)
-    attempt.language = language
-    session.execute(insert(Response), prepared.rows)  # one statement for all, not one per item
+    if language is not None:
+        if language not in planning.languages(assessment, session=session):
+            raise AssessmentUnavailable(N_("This assessment is not available in that language."))
+        attempt.language = language
+    planned = planning.plan(assessment, attempt.seed, session=session)
+    if not planned:
+        raise AssessmentUnavailable(N_("This assessment has no questions yet."))
+    rng = random.Random(attempt.seed ^ 0x5EED)  # noqa: S311 - reproducible parameters
+    settings = {**(assessment.settings or {}), "language": attempt.language,
+                "time_multiplier": attempt.time_multiplier or 1.0}
+    rows = [{"attempt_id": attempt.id, "position": position,
+             "section": translate(entry.section, attempt.language)[:200],
+             "revision_id": entry.revision_id,
+             "params": get_type(entry.content["type"]).draw_params(entry.content, rng, settings),
+             "answer": None, "client_seq": 0, "time_spent_ms": 0, "paste_count": 0,
+             "pasted_chars": 0}
+            for position, entry in enumerate(planned, start=1)]
+    session.execute(insert(Response), rows)  # one statement for all, not one per item
     attempt.state = AttemptState.IN_PROGRESS
     attempt.started_at = now
     attempt.current_position = 1

@@ -33,9 +33,8 @@ def candidate(view: Callable) -> Callable:
 
 
 def candidate_reading(view: Callable) -> Callable:
-    """Mark a candidate's page or form that reads first, unless and until it says otherwise
-    (hiring.db.start_writing), even on POST: it takes no write lock up front, so that the
-    pages of many candidates are built at once."""
+    """Mark a candidate's page that reads, unless it says otherwise (hiring.db.start_writing):
+    it takes no write lock up front, so that the pages of many candidates are built at once."""
     candidate(view)
     view.writes = False
     return view

@@ -194,26 +194,11 @@ def welcome(token: str):
 
 
 @bp.route("/<token>/start", methods=["POST"])
-@candidate_reading
+@candidate
 def start(token: str):
-    """Start the attempt. Hundreds of candidates may press Start within seconds: on SQLite,
-    where one write at a time holds the whole database, the items and their parameters are
-    drawn first, in a read transaction, and the write lock is held only to store them. On
-    PostgreSQL only the attempt's row is locked: it is all one transaction."""
-    session = get_session()
-    language = request.form.get("language") or None
-    prepared = None
-    if get_engine().dialect.name == "sqlite":
-        found = _found(token, with_assessment=True)
-        if found.state == AttemptState.INVITED and now() <= found.expires_at:
-            try:
-                prepared = engine.prepare_start(found, session=session, language=language)
-            except engine.AssessmentUnavailable as exc:
-                abort(409, exc.translated(gettext, ngettext))
-    start_writing(session)
-    session.expire_all()  # read again under the lock
     attempt = _attempt(token, with_assessment=True)
     if attempt.state == AttemptState.INVITED:
+        session = get_session()
         # the browser that starts the attempt is its first; stored with the start, in the
         # same UPDATE (no flush in between)
         with session.no_autoflush:
@@ -221,8 +206,8 @@ def start(token: str):
                                     user_agent=request.headers.get("User-Agent"),
                                     starting=True)
             try:
-                engine.start(attempt, session=session, now=now(), language=language,
-                             prepared=prepared)
+                engine.start(attempt, session=session, now=now(),
+                             language=request.form.get("language") or None)
             except (engine.AttemptClosed, engine.AssessmentUnavailable) as exc:
                 abort(409, exc.translated(gettext, ngettext))
     return redirect(url_for("candidate.welcome", token=token))

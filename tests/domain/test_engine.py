@@ -41,38 +41,6 @@ def test_start_draws_items_once_and_sets_the_deadline(db, assessment, clock):
         assert engine.response_at(attempt, 5, session=session).params == params_before
 
 
-def test_a_start_stores_what_was_drawn_before_it_unless_its_basis_changed(
-        db, assessment, clock, monkeypatch):
-    """The items and parameters drawn beforehand (on SQLite, outside the write lock) are
-    what the start stores, drawn once; drawn from an attempt or an assessment that has
-    changed since, they are drawn again from what is there now."""
-    from hiring.assessment import planning
-    from hiring.models import Assessment
-
-    plans = []
-    real_plan = planning.plan
-    monkeypatch.setattr(planning, "plan", lambda *a, **k: plans.append(1) or real_plan(*a, **k))
-    with db() as session:
-        first, _ = make_attempt(session, assessment, now=clock())
-        second, _ = make_attempt(session, assessment, now=clock(), email="b@example.com")
-        drawn = engine.prepare_start(first, session=session)
-        assert first.state == AttemptState.INVITED and not session.dirty  # nothing changed
-        engine.start(first, session=session, now=clock(), prepared=drawn)
-        assert len(plans) == 1
-        assert [(r.revision_id, r.params) for r in engine.responses(first, session=session)
-                ] == [(row["revision_id"], row["params"]) for row in drawn.rows]
-
-        drawn = engine.prepare_start(second, session=session)
-        row = session.get(Assessment, second.assessment_id)
-        row.sections = [{**row.sections[0], "count": 2}, *row.sections[1:]]
-        second.time_multiplier = 1.5
-        engine.start(second, session=session, now=clock(), prepared=drawn)
-        assert len(plans) == 3  # drawn again
-        assert len(engine.responses(second, session=session)) == len(drawn.rows) - 2
-        with pytest.raises(engine.AssessmentUnavailable):
-            engine.prepare_start(second, session=session, language="xx")
-
-
 def test_parameters_differ_between_attempts(db, assessment, clock):
     with db() as session:
         drawn = set()
