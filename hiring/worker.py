@@ -14,7 +14,6 @@ whichever worker made it, and whichever worker is free runs it.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from datetime import datetime, timedelta
 from typing import Any
@@ -172,24 +171,6 @@ class Worker:
 
 
 PROCESS, THREAD, NONE = "process", "thread", "none"
-
-# How much lower than the server's processes `hiring worker` runs (nice). What it does
-# (profiles rendered ahead, writing indicators, mail) can wait; the candidates and the
-# interviewers on the server's pages cannot. In a burst of 500 submits on two cores it
-# used half a core beside the server's processes.
-BACKGROUND_NICENESS = 10
-
-
-def yield_to_the_server() -> None:
-    """Lower this process's priority by BACKGROUND_NICENESS (once per process: each call
-    would lower it again)."""
-    if getattr(yield_to_the_server, "done", None) == os.getpid():
-        return
-    try:
-        os.nice(BACKGROUND_NICENESS)
-    except OSError:  # pragma: no cover - lowering one's own priority is always allowed
-        log.warning("could not lower the worker's priority")
-    yield_to_the_server.done = os.getpid()
 
 
 def mode(app: Flask) -> str:

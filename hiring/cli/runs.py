@@ -373,7 +373,6 @@ def worker_command(burst: bool) -> None:
     Ctrl-C lets the job under way finish first."""
     app = current_app._get_current_object()
     worker._worker_app = app
-    worker.yield_to_the_server()
     running = Worker(app)
     if burst:
         if app.config.get("REDIS_URL"):
