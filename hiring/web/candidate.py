@@ -48,8 +48,7 @@ QUICK_SAVE_TRIED = "hiring.quick_save_tried"
 @bp.context_processor
 def _integrity_rule() -> dict:
     """Give the pages the focus-loss threshold: the script waits it, the welcome page says it."""
-    return {"focus_loss_seconds": FOCUS_LOSS_SECONDS, "browser_key": browser_key,
-            "script_texts": script_texts}
+    return {"focus_loss_seconds": FOCUS_LOSS_SECONDS, "browser_key": browser_key}
 
 
 # The texts the candidate's script shows, as the page's data-i18n attribute, per language:
@@ -57,6 +56,7 @@ def _integrity_rule() -> dict:
 _script_texts: dict[str, Markup] = {}
 
 
+@bp.app_template_global()  # every page on candidate/base.html: feedback, self-id, errors
 def script_texts() -> Markup:
     """The texts candidate.js shows (saving, the time left, a lost connection), in the
     page's language, as JSON escaped for an HTML attribute."""
