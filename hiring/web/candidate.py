@@ -52,7 +52,8 @@ def _integrity_rule() -> dict:
 
 
 # The texts the candidate's script shows, as the page's data-i18n attribute, per language:
-# the same on every candidate's page, and a sixth of the welcome page's time to look up.
+# the same on every candidate's page in that language, so built once per process, not
+# looked up (sixteen texts) and turned into JSON for every page.
 _script_texts: dict[str, Markup] = {}
 
 
