@@ -62,6 +62,27 @@ def test_candidate_chooses_croatian_and_sees_it_everywhere(client, db, assessmen
     assert "Ova poveznica pozivnice nije valjana" in unknown.get_data(as_text=True)
 
 
+def test_the_scripts_texts_are_in_each_pages_language(client, db, assessment, clock):
+    """The texts candidate.js shows are kept per language (hiring.web.candidate.script_texts):
+    each page has its own language's, whichever language was asked for first."""
+    import html
+    import json
+    import re
+
+    def texts(path: str) -> dict:
+        page = client.get(path).get_data(as_text=True)
+        return json.loads(html.unescape(re.search(r'data-i18n="([^"]*)"', page)[1]))
+
+    with db() as session:
+        _, english = make_attempt(session, assessment, now=clock())
+        _, croatian = make_attempt(session, assessment, now=clock(), email="b@example.com")
+    assert texts(f"/a/{english}")["saved"] == "Saved"
+    hr = texts(f"/a/{croatian}?lang=hr")
+    assert (hr["saved"], hr["left_5"]) == ("Spremljeno", "Još 5 minuta")
+    en = texts(f"/a/{english}")
+    assert (en["saved"], en["left_1"], en["saving"]) == ("Saved", "1 minute left", "Saving…")
+
+
 def test_unknown_language_is_ignored(client, db, assessment, clock):
     with db() as session:
         _, token = make_attempt(session, assessment, now=clock())
