@@ -268,13 +268,21 @@ def _job_worker(wanted: bool):
 # 0.12 s with 0.2 ms (README, Performance).
 SWITCH_INTERVAL_SECONDS = 0.0005
 
+# How long an idle connection is kept for the client's next request (gunicorn's default
+# is 2 s). A client whose next request leaves as the server closes the connection gets
+# it closed or reset without an answer: with 2 s, 7 of 300 requests sent 2 s after the
+# last were lost so (README, Deploying). Longer than any pause the product asks for
+# (the pending PDF's Retry-After, interviewer.PENDING_RELOAD_SECONDS), so a client that
+# keeps to it reuses a connection the server still keeps.
+KEEPALIVE_SECONDS = 10
+
 
 def _gunicorn(*, host: str, port: int, workers: int) -> None:
     sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)  # the forked workers inherit it
     _Server({"bind": f"{host}:{port}", "workers": workers, "threads": 4,
              "worker_class": "gthread", "accesslog": "-", "errorlog": "-",
              "access_log_format": ACCESS_LOG_FORMAT, "logger_class": RedactingLogger,
-             "timeout": 60, "graceful_timeout": 20,
+             "timeout": 60, "graceful_timeout": 20, "keepalive": KEEPALIVE_SECONDS,
              # gunicorn's control socket lives in the home folder by default, shared by
              # every server of the user: two servers would delete each other's.
              "control_socket_disable": True}).run()

@@ -357,13 +357,13 @@ def test_one_candidate_goes_through_the_stack(stack: Stack) -> None:
     assert json.loads(results), results
 
     # The web server renders no PDF here (JOBS_SERVER_WORKER false): the profile is the
-    # worker's, asked again while it answers 202.
+    # worker's, asked again as its 202 says (Retry-After), on the connection kept open.
     deadline = time.monotonic() + 180
     while True:
         pdf = staff.get(f"{stack.base_url}/attempts/{attempt_id}/profile.pdf", timeout=60)
         if pdf.status_code != 202 or time.monotonic() > deadline:
             break
-        time.sleep(2)
+        time.sleep(float(pdf.headers["Retry-After"]))
     assert pdf.status_code == 200, (pdf.status_code, pdf.text[:1000])
     assert pdf.headers["Content-Type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
     if shutil.which("pdftotext"):
