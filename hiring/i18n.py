@@ -27,8 +27,10 @@ def available() -> list[str]:
     return ["en", *sorted(found - {"en"})]
 
 
+@lru_cache(maxsize=256)
 def language_name(code: str) -> str:
-    """Return a language's name in that language, e.g. hrvatski for hr."""
+    """Return a language's name in that language, e.g. hrvatski for hr (kept: a welcome
+    page names every language it offers, and Babel parses the locale anew each time)."""
     try:
         name = Locale.parse(code.replace("-", "_")).get_display_name() or code
     except (ValueError, UnknownLocaleError):

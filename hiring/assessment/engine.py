@@ -10,6 +10,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, case, exists, insert, literal, literal_column, update
@@ -90,6 +91,19 @@ def invite(assessment: Assessment, *, session: Session, name: str, email: str,
     return attempt, token
 
 
+@cache
+def _by_token(with_assessment: bool, locking: bool):
+    """The statement find_by_token runs, built once: every candidate request runs one,
+    and building it anew (and its cache key) was a tenth of the lookup."""
+    if with_assessment:
+        query = select(Attempt, Assessment).join(
+            Assessment, col(Assessment.id) == Attempt.assessment_id)
+    else:
+        query = select(Attempt)
+    query = query.where(col(Attempt.token_hash) == bindparam("token_hash"))
+    return query.with_for_update(of=Attempt) if locking else query
+
+
 def find_by_token(token: str, *, session: Session, for_update: bool = False,
                   with_assessment: bool = False) -> Attempt | None:
     """Return the attempt an invitation token opens, if any.
@@ -101,16 +115,9 @@ def find_by_token(token: str, *, session: Session, for_update: bool = False,
     start): it is read in the same statement, and session.get finds it in the session."""
     if not token or len(token) > 200:
         return None
-    if with_assessment:
-        query = select(Attempt, Assessment).join(
-            Assessment, col(Assessment.id) == Attempt.assessment_id)
-    else:
-        query = select(Attempt)
-    query = query.where(Attempt.token_hash == hash_token(token))
     locking = for_update and not _is_sqlite(session)
-    if locking:
-        query = query.with_for_update(of=Attempt)
-    row = session.exec(query).first()
+    row = session.exec(_by_token(with_assessment, locking),
+                       params={"token_hash": hash_token(token)}).first()
     if row is None:
         return None
     if with_assessment:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import event
+from sqlalchemy import bindparam, event
 from sqlalchemy.orm import Session as SQLAlchemySession
 from sqlmodel import Session, col, select
 
@@ -44,6 +44,8 @@ def title(assessment: Assessment, language: str, *, session: Session) -> str:
 # The bank's fields a candidate's page reads (bank_field), in one statement.
 _FIELDS = (Bank.languages, Bank.title, Bank.settings)
 _FIELDS_READ = "hiring.bank_fields"  # in session.info: {bank id: the fields' values}
+# Built once, as the statements below (a candidate's every request runs them).
+_FIELDS_STATEMENT = select(*_FIELDS).where(col(Bank.id) == bindparam("bank_id"))
 
 
 def bank_field(column, bank_id: int, *, session: Session):
@@ -54,7 +56,8 @@ def bank_field(column, bank_id: int, *, session: Session):
     which these pages never show."""
     read = session.info.setdefault(_FIELDS_READ, {})
     if bank_id not in read:
-        read[bank_id] = session.exec(select(*_FIELDS).where(Bank.id == bank_id)).first()
+        read[bank_id] = session.connection().execute(  # plain rows: no ORM to go through
+            _FIELDS_STATEMENT, {"bank_id": bank_id}).first()
     row = read[bank_id]
     return None if row is None else getattr(row, column.key)
 
@@ -75,6 +78,15 @@ class PlannedItem:
     content: dict
 
 
+# A bank's items that can be drawn, each with its current revision's id.
+_ITEMS_STATEMENT = select(Item.id, Item.key, Item.type, Item.dimension,
+                          col(ItemRevision.id).label("revision_id")).join(
+    ItemRevision, (col(ItemRevision.item_id) == Item.id)
+    & (col(ItemRevision.number) == Item.current_revision)).where(
+    col(Item.bank_id) == bindparam("bank_id"), col(Item.retired).is_(False)
+).order_by(Item.key)
+
+
 def plan(assessment: Assessment, seed: int, *, session: Session) -> list[PlannedItem]:
     """Choose the item revisions an attempt gets, section by section, from its seed.
 
@@ -83,12 +95,8 @@ def plan(assessment: Assessment, seed: int, *, session: Session) -> list[Planned
     query, and the revisions' content from the per-process cache of revisions."""
     rng = random.Random(seed)  # noqa: S311 - reproducible per attempt, not a secret
     # each item with its current revision's id, in one query
-    items = session.exec(select(Item.id, Item.key, Item.type, Item.dimension,
-                                ItemRevision.id.label("revision_id")).join(
-        ItemRevision, (col(ItemRevision.item_id) == Item.id)
-        & (col(ItemRevision.number) == Item.current_revision)).where(
-        Item.bank_id == assessment.bank_id, col(Item.retired).is_(False)).order_by(Item.key)
-    ).all()
+    items = session.connection().execute(  # plain rows: no ORM to go through
+        _ITEMS_STATEMENT, {"bank_id": assessment.bank_id}).all()
     used: set[int] = set()
     chosen_by_section: list[tuple[str | dict, list]] = []
     for section in assessment.sections:

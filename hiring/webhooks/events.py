@@ -84,6 +84,10 @@ def emit(event: Event, attempt: Attempt, *, session: Session, now: datetime
     return emit_all([event], attempt, session=session, now=now)
 
 
+_ACTIVE_ENDPOINTS = select(WebhookEndpoint.id, WebhookEndpoint.events).where(
+    col(WebhookEndpoint.active).is_(True)).order_by(col(WebhookEndpoint.id))
+
+
 def emit_all(chosen: list[Event], attempt: Attempt, *, session: Session, now: datetime
              ) -> list[WebhookDelivery]:
     """Queue several events of one moment, finding the endpoints once."""
@@ -91,11 +95,13 @@ def emit_all(chosen: list[Event], attempt: Attempt, *, session: Session, now: da
         return []
     if Event.ATTEMPT_SCORED in chosen:
         queue_callback(attempt, session=session, now=now)
-    endpoints = session.exec(select(WebhookEndpoint).where(
-        col(WebhookEndpoint.active).is_(True)).order_by(col(WebhookEndpoint.id))).all()
+    # Every start and submit asks: the active endpoints' ids and events as plain rows,
+    # and an endpoint's row only for the events it chose.
+    endpoints = session.connection().execute(_ACTIVE_ENDPOINTS).all()
     deliveries = []
     for event in chosen:
-        wanting = [endpoint for endpoint in endpoints if str(event) in (endpoint.events or [])]
+        wanting = [session.get(WebhookEndpoint, endpoint_id)
+                   for endpoint_id, events in endpoints if str(event) in (events or [])]
         if wanting:
             body = payload(event, attempt, now)
             deliveries += [queue_delivery(endpoint, event, body, attempt_id=attempt.id,
