@@ -166,7 +166,8 @@ def start(attempt: Attempt, *, session: Session, now: datetime, language: str | 
              "answer": None, "client_seq": 0, "time_spent_ms": 0, "paste_count": 0,
              "pasted_chars": 0}
             for position, entry in enumerate(planned, start=1)]
-    session.execute(insert(Response), rows)  # one statement for all, not one per item
+    # one statement for all, not one per item, and no ORM to go through
+    session.connection().execute(insert(Response.__table__), rows)
     attempt.state = AttemptState.IN_PROGRESS
     attempt.started_at = now
     attempt.current_position = 1
