@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, event
 from sqlalchemy.orm import Session as SQLAlchemySession
 from sqlmodel import Session, col, select
 
+from hiring.db import plain_rows
 from hiring.items.revisions import revision_contents
 from hiring.models import Assessment, Bank, Item, ItemRevision
 
@@ -56,8 +57,7 @@ def bank_field(column, bank_id: int, *, session: Session):
     which these pages never show."""
     read = session.info.setdefault(_FIELDS_READ, {})
     if bank_id not in read:
-        read[bank_id] = session.connection().execute(  # plain rows: no ORM to go through
-            _FIELDS_STATEMENT, {"bank_id": bank_id}).first()
+        read[bank_id] = plain_rows(session, _FIELDS_STATEMENT, {"bank_id": bank_id}).first()
     row = read[bank_id]
     return None if row is None else getattr(row, column.key)
 
@@ -95,8 +95,7 @@ def plan(assessment: Assessment, seed: int, *, session: Session) -> list[Planned
     query, and the revisions' content from the per-process cache of revisions."""
     rng = random.Random(seed)  # noqa: S311 - reproducible per attempt, not a secret
     # each item with its current revision's id, in one query
-    items = session.connection().execute(  # plain rows: no ORM to go through
-        _ITEMS_STATEMENT, {"bank_id": assessment.bank_id}).all()
+    items = plain_rows(session, _ITEMS_STATEMENT, {"bank_id": assessment.bank_id}).all()
     used: set[int] = set()
     chosen_by_section: list[tuple[str | dict, list]] = []
     for section in assessment.sections:

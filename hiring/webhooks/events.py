@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from hiring.db import plain_rows
 from hiring.models import (
     Attempt,
     AttemptState,
@@ -97,7 +98,7 @@ def emit_all(chosen: list[Event], attempt: Attempt, *, session: Session, now: da
         queue_callback(attempt, session=session, now=now)
     # Every start and submit asks: the active endpoints' ids and events as plain rows,
     # and an endpoint's row only for the events it chose.
-    endpoints = session.connection().execute(_ACTIVE_ENDPOINTS).all()
+    endpoints = plain_rows(session, _ACTIVE_ENDPOINTS).all()
     deliveries = []
     for event in chosen:
         wanting = [session.get(WebhookEndpoint, endpoint_id)

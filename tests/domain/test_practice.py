@@ -47,9 +47,14 @@ def test_only_the_types_an_assessment_uses_are_offered(shipped):
     class Banks:  # the one query practice.items makes: the bank's small fields
         def __init__(self):
             self.info = {}
+            self.autoflush = False
 
-        def exec(self, query):
+        def connection(self):  # its plain rows (hiring.db.plain_rows)
+            return self
+
+        def execute(self, query, params):
             assert "bank.settings" in str(query) and "bank.dimensions" not in str(query)
+            assert params == {"bank_id": 1}
             row = SimpleNamespace(settings=settings, languages=["en"], title={})
             return type("Rows", (), {"first": lambda rows: row})()
 

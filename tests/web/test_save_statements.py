@@ -375,7 +375,7 @@ def test_a_submit_scores_from_cached_revisions_and_writes_its_mail_in_a_job(
         ["SELECT", "response.id,", "response.attempt_id,"],  # the answers to score
         ["UPDATE", "attempt", "SET"],  # closed and scored at once
         ["UPDATE", "response", "SET"],  # the items' scores
-        ["SELECT", "webhookendpoint.id,", "webhookendpoint.url,"],  # who is told (none)
+        ["SELECT", "webhookendpoint.id,", "webhookendpoint.events"],  # who is told (none)
         ["INSERT", "INTO", "job"],  # the confirmation, written after
     ], statements
     with db() as session:
