@@ -114,9 +114,9 @@ def _ping_when_idle(engine: Engine) -> None:
 
 def plain_rows(session: Session, statement, params: dict[str, Any] | None = None):
     """Run a select of columns in the session's transaction and return its result as
-    plain rows, without the ORM's handling of a statement (a candidate's hot queries:
-    about a tenth of their cost). Pending changes are flushed first, as the ORM's
-    autoflush would."""
+    plain rows, without the ORM's handling of a statement (a candidate's hot queries;
+    README, Performance, gives the instructions a request saved). Pending changes are
+    flushed first, as the ORM's autoflush would."""
     if session.autoflush:
         session.flush()  # nothing to do, and cheap, when nothing is pending
     return session.connection().execute(statement, params)
